@@ -1,0 +1,141 @@
+use crate::{Error, ErrorCode, Result};
+
+/// Tensor element types, numbered as ONNX's `TensorProto.DataType` so that no
+/// binding needs a translation table.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ElementType {
+    Float32 = 1,
+    Uint8 = 2,
+    Int8 = 3,
+    Uint16 = 4,
+    Int16 = 5,
+    Int32 = 6,
+    Int64 = 7,
+    Bool = 9,
+    Float16 = 10,
+    Float64 = 11,
+    Uint32 = 12,
+    Uint64 = 13,
+    Bfloat16 = 16,
+}
+
+impl ElementType {
+    pub const ALL: [ElementType; 13] = [
+        Self::Float32,
+        Self::Uint8,
+        Self::Int8,
+        Self::Uint16,
+        Self::Int16,
+        Self::Int32,
+        Self::Int64,
+        Self::Bool,
+        Self::Float16,
+        Self::Float64,
+        Self::Uint32,
+        Self::Uint64,
+        Self::Bfloat16,
+    ];
+
+    pub fn from_onnx(value: u32) -> Result<ElementType> {
+        Self::ALL.iter().copied().find(|t| *t as u32 == value).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                format!("element type {value} is not a numeric ONNX tensor type Onyx supports"),
+            )
+        })
+    }
+
+    /// Size of one element in bytes.
+    pub fn size(self) -> usize {
+        match self {
+            Self::Uint8 | Self::Int8 | Self::Bool => 1,
+            Self::Uint16 | Self::Int16 | Self::Float16 | Self::Bfloat16 => 2,
+            Self::Float32 | Self::Int32 | Self::Uint32 => 4,
+            Self::Float64 | Self::Int64 | Self::Uint64 => 8,
+        }
+    }
+
+    /// ONNX's own name for the type, as used in error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Float32 => "float",
+            Self::Uint8 => "uint8",
+            Self::Int8 => "int8",
+            Self::Uint16 => "uint16",
+            Self::Int16 => "int16",
+            Self::Int32 => "int32",
+            Self::Int64 => "int64",
+            Self::Bool => "bool",
+            Self::Float16 => "float16",
+            Self::Float64 => "double",
+            Self::Uint32 => "uint32",
+            Self::Uint64 => "uint64",
+            Self::Bfloat16 => "bfloat16",
+        }
+    }
+
+    pub(crate) fn to_sys(self) -> ort_sys::ONNXTensorElementDataType {
+        use ort_sys::ONNXTensorElementDataType as T;
+        match self {
+            Self::Float32 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT,
+            Self::Uint8 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8,
+            Self::Int8 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8,
+            Self::Uint16 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16,
+            Self::Int16 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16,
+            Self::Int32 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32,
+            Self::Int64 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64,
+            Self::Bool => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL,
+            Self::Float16 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16,
+            Self::Float64 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE,
+            Self::Uint32 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32,
+            Self::Uint64 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64,
+            Self::Bfloat16 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16,
+        }
+    }
+
+    pub(crate) fn from_sys(value: ort_sys::ONNXTensorElementDataType) -> Result<ElementType> {
+        Self::from_onnx(value as u32)
+    }
+}
+
+/// IEEE 754 half precision, stored as its bits.
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct F16(pub u16);
+
+/// bfloat16 (the top half of an f32), stored as its bits.
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Bf16(pub u16);
+
+impl Bf16 {
+    /// Truncating conversion, as ONNX's own reference does for bfloat16.
+    pub fn from_f32(value: f32) -> Self {
+        Bf16((value.to_bits() >> 16) as u16)
+    }
+    pub fn to_f32(self) -> f32 {
+        f32::from_bits((self.0 as u32) << 16)
+    }
+}
+
+/// Rust types that are tensor elements.
+///
+/// # Safety
+/// `TYPE.size()` must equal `size_of::<Self>()` and every bit pattern of that size
+/// written by ONNX Runtime must be a valid `Self`.
+pub unsafe trait Element: Copy + 'static {
+    const TYPE: ElementType;
+}
+
+macro_rules! element {
+    ($($t:ty => $e:ident),* $(,)?) => {
+        $(unsafe impl Element for $t { const TYPE: ElementType = ElementType::$e; })*
+    };
+}
+element!(f32 => Float32, f64 => Float64, u8 => Uint8, i8 => Int8, u16 => Uint16, i16 => Int16,
+    i32 => Int32, i64 => Int64, u32 => Uint32, u64 => Uint64, F16 => Float16, Bf16 => Bfloat16);
+// bool: ONNX Runtime writes only 0 or 1 into bool tensors.
+unsafe impl Element for bool {
+    const TYPE: ElementType = ElementType::Bool;
+}

@@ -1,0 +1,128 @@
+use std::fmt;
+
+/// Stable Onyx error codes. The same numbers reach C, C++, Java and .NET.
+///
+/// Values are explicit and append-only: never renumber, never reuse.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// An argument has a value that is not allowed (a negative dimension, an unknown option).
+    InvalidArgument = 1,
+    /// A required pointer or handle was NULL.
+    NullPointer = 2,
+    /// A string was not valid UTF-8.
+    InvalidUtf8 = 3,
+    /// ONNX Runtime could not be found, opened, or is too old.
+    RuntimeLoadFailed = 4,
+    /// The model file does not exist.
+    ModelNotFound = 5,
+    /// The model bytes are not a valid ONNX model.
+    InvalidModel = 6,
+    /// An input name the model does not have.
+    UnknownInput = 7,
+    /// A model input was not given.
+    MissingInput = 8,
+    /// An output name the model does not have.
+    UnknownOutput = 9,
+    /// A tensor's element type is not the one the model expects.
+    TypeMismatch = 10,
+    /// A tensor's rank is not the one the model expects.
+    RankMismatch = 11,
+    /// A tensor's dimension is not the one the model expects.
+    ShapeMismatch = 12,
+    /// A buffer's length does not match the tensor's shape and element type.
+    BufferSizeMismatch = 13,
+    /// The run was terminated through its run options.
+    Cancelled = 14,
+    /// A requested execution provider is not available in this ONNX Runtime.
+    ExecutionProviderUnavailable = 15,
+    /// An index past the end (input, output or metadata key).
+    IndexOutOfRange = 16,
+    /// ONNX Runtime reported a failure Onyx has no finer code for.
+    RuntimeError = 17,
+    /// A bug: Onyx panicked. The panic was caught at the boundary.
+    Panic = 18,
+}
+
+impl ErrorCode {
+    /// Every code, in numeric order.
+    pub const ALL: [ErrorCode; 18] = [
+        Self::InvalidArgument,
+        Self::NullPointer,
+        Self::InvalidUtf8,
+        Self::RuntimeLoadFailed,
+        Self::ModelNotFound,
+        Self::InvalidModel,
+        Self::UnknownInput,
+        Self::MissingInput,
+        Self::UnknownOutput,
+        Self::TypeMismatch,
+        Self::RankMismatch,
+        Self::ShapeMismatch,
+        Self::BufferSizeMismatch,
+        Self::Cancelled,
+        Self::ExecutionProviderUnavailable,
+        Self::IndexOutOfRange,
+        Self::RuntimeError,
+        Self::Panic,
+    ];
+
+    /// The SCREAMING_CASE name every language uses for this code.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::InvalidArgument => "INVALID_ARGUMENT",
+            Self::NullPointer => "NULL_POINTER",
+            Self::InvalidUtf8 => "INVALID_UTF8",
+            Self::RuntimeLoadFailed => "RUNTIME_LOAD_FAILED",
+            Self::ModelNotFound => "MODEL_NOT_FOUND",
+            Self::InvalidModel => "INVALID_MODEL",
+            Self::UnknownInput => "UNKNOWN_INPUT",
+            Self::MissingInput => "MISSING_INPUT",
+            Self::UnknownOutput => "UNKNOWN_OUTPUT",
+            Self::TypeMismatch => "TYPE_MISMATCH",
+            Self::RankMismatch => "RANK_MISMATCH",
+            Self::ShapeMismatch => "SHAPE_MISMATCH",
+            Self::BufferSizeMismatch => "BUFFER_SIZE_MISMATCH",
+            Self::Cancelled => "CANCELLED",
+            Self::ExecutionProviderUnavailable => "EXECUTION_PROVIDER_UNAVAILABLE",
+            Self::IndexOutOfRange => "INDEX_OUT_OF_RANGE",
+            Self::RuntimeError => "RUNTIME_ERROR",
+            Self::Panic => "PANIC",
+        }
+    }
+
+    pub fn from_u32(value: u32) -> Option<ErrorCode> {
+        Self::ALL.iter().copied().find(|c| *c as u32 == value)
+    }
+}
+
+/// An Onyx error: a stable code and a message that names what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.name(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

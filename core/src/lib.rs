@@ -1,0 +1,36 @@
+//! Onyx core: a safe Rust API over ONNX Runtime.
+//!
+//! This crate knows nothing of C, Java or .NET. Everything a binding can do goes
+//! through here, so every language gets the same checks, the same error codes and
+//! the same answers.
+//!
+//! ```no_run
+//! use onyx_core::{Runtime, Session, SessionOptions, Tensor};
+//! # fn main() -> onyx_core::Result<()> {
+//! Runtime::init(None)?; // or let the first session find ONNX Runtime itself
+//! let session = Session::from_file("resnet18.onnx", &SessionOptions::default())?;
+//! let pixels = vec![0f32; 3 * 224 * 224];
+//! let input = Tensor::from_slice(&[1, 3, 224, 224], &pixels)?;
+//! let outputs = session.run(&[("input", &input)], None, None)?;
+//! let logits: &[f32] = outputs[0].as_slice()?;
+//! # Ok(()) }
+//! ```
+
+mod element;
+mod error;
+mod ort_call;
+mod run_options;
+mod runtime;
+mod session;
+mod session_options;
+mod tensor;
+mod value_info;
+
+pub use element::{Bf16, Element, ElementType, F16};
+pub use error::{Error, ErrorCode, Result};
+pub use run_options::RunOptions;
+pub use runtime::{LogLevel, Runtime, ORT_LIBRARY_ENV, PINNED_ORT_FILE_NAME, PINNED_ORT_VERSION};
+pub use session::Session;
+pub use session_options::{OptimizationLevel, SessionOptions};
+pub use tensor::Tensor;
+pub use value_info::{ModelMetadata, ValueInfo};

@@ -1,0 +1,69 @@
+use std::{
+    ffi::CString,
+    ptr::NonNull,
+    sync::atomic::{AtomicBool, Ordering},
+};
+
+use crate::{ort_call, Error, ErrorCode, Result, Runtime};
+
+/// Per-run settings: a tag for ONNX Runtime's logs, and a terminate switch that
+/// another thread may flip while runs that use these options are in progress.
+pub struct RunOptions {
+    ptr: NonNull<ort_sys::OrtRunOptions>,
+    tag: String,
+    terminated: AtomicBool,
+}
+
+// ONNX Runtime's terminate flag is atomic; everything else needs `&mut`.
+unsafe impl Send for RunOptions {}
+unsafe impl Sync for RunOptions {}
+
+impl RunOptions {
+    pub fn new() -> Result<RunOptions> {
+        Runtime::get()?;
+        let mut ptr = std::ptr::null_mut();
+        ort_call::check(unsafe { (ort_call::api().CreateRunOptions)(&mut ptr) }, ErrorCode::RuntimeError, "creating run options")?;
+        let ptr = NonNull::new(ptr).ok_or_else(|| Error::new(ErrorCode::RuntimeError, "ONNX Runtime returned no run options"))?;
+        Ok(RunOptions { ptr, tag: String::new(), terminated: AtomicBool::new(false) })
+    }
+
+    /// Tags the runs' log lines.
+    pub fn set_tag(&mut self, tag: &str) -> Result<()> {
+        let c_tag = CString::new(tag).map_err(|_| Error::new(ErrorCode::InvalidArgument, "run tag contains a NUL byte"))?;
+        ort_call::check(unsafe { (ort_call::api().RunOptionsSetRunTag)(self.ptr.as_ptr(), c_tag.as_ptr()) }, ErrorCode::RuntimeError, "setting the run tag")?;
+        self.tag = tag.to_string();
+        Ok(())
+    }
+
+    pub fn tag(&self) -> &str {
+        &self.tag
+    }
+
+    /// Stops runs in progress with these options, and fails later ones with
+    /// `CANCELLED`, until [`RunOptions::reset_terminate`]. Safe from any thread.
+    pub fn terminate(&self) -> Result<()> {
+        self.terminated.store(true, Ordering::SeqCst);
+        ort_call::check(unsafe { (ort_call::api().RunOptionsSetTerminate)(self.ptr.as_ptr()) }, ErrorCode::RuntimeError, "terminating")
+    }
+
+    /// Lets runs with these options proceed again after [`RunOptions::terminate`].
+    pub fn reset_terminate(&self) -> Result<()> {
+        ort_call::check(unsafe { (ort_call::api().RunOptionsUnsetTerminate)(self.ptr.as_ptr()) }, ErrorCode::RuntimeError, "resetting terminate")?;
+        self.terminated.store(false, Ordering::SeqCst);
+        Ok(())
+    }
+
+    pub fn is_terminated(&self) -> bool {
+        self.terminated.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn as_ptr(&self) -> *const ort_sys::OrtRunOptions {
+        self.ptr.as_ptr()
+    }
+}
+
+impl Drop for RunOptions {
+    fn drop(&mut self) {
+        unsafe { (ort_call::api().ReleaseRunOptions)(self.ptr.as_ptr()) };
+    }
+}

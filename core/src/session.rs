@@ -1,0 +1,346 @@
+use std::{collections::HashMap, ffi::CString, path::Path, ptr::NonNull};
+
+use ort::AsPointer;
+
+use crate::{
+    ort_call, value_info::describe_dims, Error, ErrorCode, ModelMetadata, Result, Runtime, SessionOptions, Tensor, ValueInfo,
+};
+
+/// A loaded model, ready to run.
+///
+/// A session is `Sync`: any number of threads may run it at once, and the runs
+/// proceed in parallel (ONNX Runtime's `Run` is thread-safe on one session; see
+/// docs/decisions.md).
+pub struct Session {
+    inner: ort::session::Session,
+    inputs: Vec<ValueInfo>,
+    outputs: Vec<ValueInfo>,
+    input_names: Vec<CString>,
+    output_names: Vec<CString>,
+    metadata: ModelMetadata,
+}
+
+impl Session {
+    pub fn from_file(path: impl AsRef<Path>, options: &SessionOptions) -> Result<Session> {
+        let path = path.as_ref();
+        if !path.exists() {
+            return Err(Error::new(ErrorCode::ModelNotFound, format!("model file {} does not exist", path.display())));
+        }
+        if !path.is_file() {
+            return Err(Error::new(ErrorCode::InvalidModel, format!("model path {} is not a file", path.display())));
+        }
+        let mut builder = builder(options)?;
+        let session = builder
+            .commit_from_file(path)
+            .map_err(|e| model_error(&format!("loading model {}", path.display()), e))?;
+        Self::wrap(session)
+    }
+
+    /// Loads a model from its bytes; the bytes may be freed once this returns.
+    pub fn from_bytes(bytes: &[u8], options: &SessionOptions) -> Result<Session> {
+        if bytes.is_empty() {
+            return Err(Error::new(ErrorCode::InvalidModel, "model bytes are empty"));
+        }
+        let mut builder = builder(options)?;
+        let session = builder
+            .commit_from_memory(bytes)
+            .map_err(|e| model_error(&format!("loading a model from {} bytes", bytes.len()), e))?;
+        Self::wrap(session)
+    }
+
+    fn wrap(inner: ort::session::Session) -> Result<Session> {
+        let inputs: Vec<ValueInfo> = inner.inputs().iter().map(ValueInfo::from_outlet).collect();
+        let outputs: Vec<ValueInfo> = inner.outputs().iter().map(ValueInfo::from_outlet).collect();
+        let c_names = |infos: &[ValueInfo]| -> Vec<CString> {
+            // ONNX names come from a protobuf string and cannot hold NUL.
+            infos.iter().map(|i| CString::new(i.name.as_str()).unwrap_or_default()).collect()
+        };
+        let metadata = ModelMetadata::read(&inner)?;
+        Ok(Session { input_names: c_names(&inputs), output_names: c_names(&outputs), inputs, outputs, metadata, inner })
+    }
+
+    pub fn inputs(&self) -> &[ValueInfo] {
+        &self.inputs
+    }
+
+    pub fn outputs(&self) -> &[ValueInfo] {
+        &self.outputs
+    }
+
+    pub fn metadata(&self) -> &ModelMetadata {
+        &self.metadata
+    }
+
+    /// Runs the model. `outputs` selects outputs by name (None: all, in model
+    /// order); the result holds them in the order asked, allocated by ONNX Runtime.
+    pub fn run(&self, inputs: &[(&str, &Tensor)], outputs: Option<&[&str]>, options: Option<&crate::RunOptions>) -> Result<Vec<Tensor>> {
+        self.check_inputs(inputs)?;
+        let output_indices: Vec<usize> = match outputs {
+            None => (0..self.outputs.len()).collect(),
+            Some(names) => names.iter().map(|n| self.output_index(n)).collect::<Result<_>>()?,
+        };
+        let mut values = vec![std::ptr::null_mut(); output_indices.len()];
+        self.raw_run(inputs, &output_indices, &mut values, options)?;
+        let mut tensors = Vec::with_capacity(values.len());
+        // Wrap every value, even after a failure, so none leaks.
+        let mut failure = None;
+        for value in values {
+            match NonNull::new(value).map(|v| unsafe { Tensor::from_runtime_value(v) }) {
+                Some(Ok(t)) => tensors.push(t),
+                Some(Err(e)) => failure = failure.or(Some(e)),
+                None => failure = failure.or(Some(Error::new(ErrorCode::RuntimeError, "ONNX Runtime returned no value for an output"))),
+            }
+        }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(tensors),
+        }
+    }
+
+    /// Runs the model writing each named output into the caller's tensor, with no
+    /// allocation and no copy. Each tensor must have the output's type and shape.
+    pub fn run_into(&self, inputs: &[(&str, &Tensor)], outputs: &mut [(&str, &mut Tensor)], options: Option<&crate::RunOptions>) -> Result<()> {
+        let symbols = self.check_inputs(inputs)?;
+        let mut indices = Vec::with_capacity(outputs.len());
+        let mut values = Vec::with_capacity(outputs.len());
+        for (name, tensor) in outputs.iter() {
+            let index = self.output_index(name)?;
+            if indices.contains(&index) {
+                return Err(Error::new(ErrorCode::InvalidArgument, format!("output '{name}' is given twice")));
+            }
+            check_tensor("output", &self.outputs[index], tensor, &symbols)?;
+            indices.push(index);
+            values.push(tensor.ort_value());
+        }
+        let expected = values.clone();
+        self.raw_run(inputs, &indices, &mut values, options)?;
+        if values != expected {
+            // ONNX Runtime is documented to write into pre-allocated outputs; if it
+            // ever replaces one, release the replacement rather than leak it.
+            for (v, e) in values.iter().zip(&expected) {
+                if v != e && !v.is_null() {
+                    unsafe { (ort_call::api().ReleaseValue)(*v) };
+                }
+            }
+            return Err(Error::new(ErrorCode::RuntimeError, "ONNX Runtime did not write into the caller's output tensor"));
+        }
+        Ok(())
+    }
+
+    fn raw_run(
+        &self,
+        inputs: &[(&str, &Tensor)],
+        output_indices: &[usize],
+        output_values: &mut [*mut ort_sys::OrtValue],
+        options: Option<&crate::RunOptions>,
+    ) -> Result<()> {
+        let mut input_names = Vec::with_capacity(inputs.len());
+        let mut input_values = Vec::with_capacity(inputs.len());
+        for (name, tensor) in inputs {
+            input_names.push(self.input_names[self.input_index(name)?].as_ptr());
+            input_values.push(tensor.ort_value().cast_const());
+        }
+        let output_names: Vec<_> = output_indices.iter().map(|&i| self.output_names[i].as_ptr()).collect();
+        // Run through the C API on `&self`: ONNX Runtime documents `Run` as safe to
+        // call concurrently on one session, which `ort`'s `&mut self` API hides.
+        let status = unsafe {
+            (ort_call::api().Run)(
+                self.inner.ptr().cast_mut(),
+                options.map_or(std::ptr::null(), |o| o.as_ptr()),
+                input_names.as_ptr(),
+                input_values.as_ptr(),
+                input_values.len(),
+                output_names.as_ptr(),
+                output_names.len(),
+                output_values.as_mut_ptr(),
+            )
+        };
+        ort_call::check(status, ErrorCode::RuntimeError, "running the model").map_err(|e| match options {
+            Some(o) if o.is_terminated() => Error::new(ErrorCode::Cancelled, "the run was cancelled: terminate was called on its run options"),
+            _ => e,
+        })
+    }
+
+    fn input_index(&self, name: &str) -> Result<usize> {
+        self.inputs.iter().position(|i| i.name == name).ok_or_else(|| {
+            Error::new(ErrorCode::UnknownInput, format!("the model has no input named '{name}'; its inputs are: {}", names(&self.inputs)))
+        })
+    }
+
+    fn output_index(&self, name: &str) -> Result<usize> {
+        self.outputs.iter().position(|o| o.name == name).ok_or_else(|| {
+            Error::new(ErrorCode::UnknownOutput, format!("the model has no output named '{name}'; its outputs are: {}", names(&self.outputs)))
+        })
+    }
+
+    /// Checks names, presence, types, ranks and dims before ONNX Runtime sees them
+    /// (it does not check missing inputs up front, and its codes vary by version).
+    /// Returns the value each named dimension took, to check outputs against.
+    fn check_inputs(&self, inputs: &[(&str, &Tensor)]) -> Result<HashMap<String, (i64, String)>> {
+        let mut given = vec![false; self.inputs.len()];
+        let mut symbols = HashMap::new();
+        for (name, tensor) in inputs {
+            let index = self.input_index(name)?;
+            if given[index] {
+                return Err(Error::new(ErrorCode::InvalidArgument, format!("input '{name}' is given twice")));
+            }
+            given[index] = true;
+            check_tensor("input", &self.inputs[index], tensor, &symbols)?;
+            for (dim, symbol) in self.inputs[index].dim_names.iter().enumerate() {
+                if !symbol.is_empty() && self.inputs[index].shape[dim] < 0 {
+                    symbols.entry(symbol.clone()).or_insert((tensor.shape()[dim], name.to_string()));
+                }
+            }
+        }
+        if let Some(missing) = self.inputs.iter().zip(&given).find(|(_, g)| !**g) {
+            let info = missing.0;
+            return Err(Error::new(
+                ErrorCode::MissingInput,
+                format!("input '{}' ({} {}) was not given", info.name, type_name(info.onnx_type), info.describe_shape()),
+            ));
+        }
+        Ok(symbols)
+    }
+}
+
+/// Checks one tensor against what the model declares for it. `symbols` holds the
+/// value each named dimension already took (from inputs checked before).
+fn check_tensor(
+    role: &str,
+    info: &ValueInfo,
+    tensor: &Tensor,
+    symbols: &HashMap<String, (i64, String)>,
+) -> Result<()> {
+    let name = &info.name;
+    if tensor.element_type() as u32 != info.onnx_type {
+        return Err(Error::new(
+            ErrorCode::TypeMismatch,
+            format!("{role} '{name}' expects {} elements, got {}", type_name(info.onnx_type), tensor.element_type().name()),
+        ));
+    }
+    let shape = tensor.shape();
+    if shape.len() != info.shape.len() {
+        return Err(Error::new(
+            ErrorCode::RankMismatch,
+            format!(
+                "{role} '{name}' expects rank {} {}, got {} dimensions {}",
+                info.shape.len(),
+                info.describe_shape(),
+                shape.len(),
+                describe_dims(shape, &[])
+            ),
+        ));
+    }
+    for (dim, (&want, &got)) in info.shape.iter().zip(shape).enumerate() {
+        let symbol = info.dim_names.get(dim).filter(|s| !s.is_empty());
+        if want >= 0 && want != got {
+            return Err(Error::new(
+                ErrorCode::ShapeMismatch,
+                format!(
+                    "{role} '{name}' dimension {dim} expected {want}, got {got} (model shape {}, tensor shape {})",
+                    info.describe_shape(),
+                    describe_dims(shape, &[])
+                ),
+            ));
+        }
+        if let Some((value, from)) = symbol.and_then(|s| symbols.get(s)) {
+            if want < 0 && *value != got {
+                return Err(Error::new(
+                    ErrorCode::ShapeMismatch,
+                    format!(
+                        "{role} '{name}' dimension {dim} ('{}') expected {value} as set by input '{from}', got {got}",
+                        symbol.map(String::as_str).unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn type_name(onnx_type: u32) -> String {
+    crate::ElementType::from_onnx(onnx_type).map(|t| t.name().to_string()).unwrap_or_else(|_| format!("ONNX type {onnx_type}"))
+}
+
+fn names(infos: &[ValueInfo]) -> String {
+    infos.iter().map(|i| format!("'{}'", i.name)).collect::<Vec<_>>().join(", ")
+}
+
+fn model_error<R>(context: &str, e: ort::Error<R>) -> Error {
+    use ort::ErrorCode as E;
+    let code = match e.code() {
+        E::InvalidProtobuf | E::InvalidArgument | E::NoModel | E::InvalidGraph | E::NoSuchFile | E::NotImplemented => ErrorCode::InvalidModel,
+        _ => ErrorCode::RuntimeError,
+    };
+    ort_call::from_ort(code, context, e)
+}
+
+fn builder(options: &SessionOptions) -> Result<ort::session::builder::SessionBuilder> {
+    let runtime = Runtime::get()?;
+    let fail = |what: &str| {
+        let what = what.to_string();
+        move |e: ort::Error<ort::session::builder::SessionBuilder>| ort_call::from_ort(ErrorCode::InvalidArgument, &what, e)
+    };
+    let mut builder = ort::session::Session::builder(runtime.environment())
+        .map_err(|e| ort_call::from_ort(ErrorCode::RuntimeError, "creating session options", e))?
+        .with_optimization_level(options.optimization_level.to_ort())
+        .map_err(fail("setting the optimization level"))?
+        .with_deterministic_compute(options.deterministic_compute)
+        .map_err(fail("setting deterministic compute"))?;
+    if options.intra_op_threads > 0 {
+        builder = builder.with_intra_threads(options.intra_op_threads).map_err(fail("setting intra-op threads"))?;
+    }
+    if options.inter_op_threads > 0 {
+        builder = builder.with_inter_threads(options.inter_op_threads).map_err(fail("setting inter-op threads"))?;
+    }
+    for (key, value) in &options.config_entries {
+        builder = builder.with_config_entry(key, value).map_err(fail(&format!("setting config entry '{key}'")))?;
+    }
+    for provider in &options.execution_providers {
+        if let Err(e) = append_provider(&mut builder, provider) {
+            if !options.allow_provider_fallback {
+                return Err(e);
+            }
+            eprintln!("onyx: warning: {}; going on without it", e.message());
+        }
+    }
+    Ok(builder)
+}
+
+/// Registers an execution provider by name through ONNX Runtime's generic entry
+/// point, after checking that this build of ONNX Runtime has it at all.
+fn append_provider(builder: &mut ort::session::builder::SessionBuilder, name: &str) -> Result<()> {
+    let short = name.strip_suffix("ExecutionProvider").unwrap_or(name);
+    if short.eq_ignore_ascii_case("cpu") {
+        return Ok(()); // always present, always last
+    }
+    let available = available_providers()?;
+    let canonical = available.iter().find(|p| p.strip_suffix("ExecutionProvider").unwrap_or(p).eq_ignore_ascii_case(short));
+    let unavailable = |why: String| {
+        Error::new(
+            ErrorCode::ExecutionProviderUnavailable,
+            format!("execution provider '{name}' {why}; this ONNX Runtime has: {}", available.join(", ")),
+        )
+    };
+    let Some(canonical) = canonical else {
+        return Err(unavailable("is not in this ONNX Runtime build".into()));
+    };
+    let short = CString::new(canonical.strip_suffix("ExecutionProvider").unwrap_or(canonical)).unwrap_or_default();
+    let status = unsafe {
+        (ort_call::api().SessionOptionsAppendExecutionProvider)(builder.ptr_mut(), short.as_ptr(), std::ptr::null(), std::ptr::null(), 0)
+    };
+    ort_call::check(status, ErrorCode::ExecutionProviderUnavailable, "registering").map_err(|e| unavailable(format!("could not be registered ({})", e.message())))
+}
+
+/// Names of the execution providers compiled into the loaded ONNX Runtime.
+pub(crate) fn available_providers() -> Result<Vec<String>> {
+    let api = ort_call::api();
+    let mut list = std::ptr::null_mut();
+    let mut count = 0;
+    ort_call::check(unsafe { (api.GetAvailableProviders)(&mut list, &mut count) }, ErrorCode::RuntimeError, "listing execution providers")?;
+    let names = (0..count as usize)
+        .map(|i| unsafe { std::ffi::CStr::from_ptr(*list.add(i)) }.to_string_lossy().into_owned())
+        .collect();
+    ort_call::check(unsafe { (api.ReleaseAvailableProviders)(list, count) }, ErrorCode::RuntimeError, "releasing the provider list")?;
+    Ok(names)
+}

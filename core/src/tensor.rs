@@ -1,0 +1,251 @@
+use std::ptr::NonNull;
+
+use crate::{ort_call, value_info::describe_dims, Element, ElementType, Error, ErrorCode, Result, Runtime};
+
+/// A dense tensor of a numeric element type, in CPU memory.
+///
+/// Its data either belongs to the tensor (a copy, or an output ONNX Runtime
+/// allocated) or is borrowed from the caller without a copy. Tensors are not
+/// synchronised: share them read-only, or hand them from thread to thread.
+pub struct Tensor {
+    value: NonNull<ort_sys::OrtValue>,
+    element_type: ElementType,
+    shape: Vec<i64>,
+    data: *mut u8,
+    byte_len: usize,
+    // Kept only so the memory outlives `value`; dropped after `Drop::drop` released it.
+    _storage: Storage,
+}
+
+enum Storage {
+    /// The caller keeps the memory alive until the tensor is dropped.
+    Borrowed,
+    /// u64 words keep the data 8-byte aligned for every element type.
+    Owned(#[allow(dead_code)] Vec<u64>),
+    /// ONNX Runtime allocated the data; it goes with the OrtValue.
+    Runtime,
+}
+
+// The tensor owns its OrtValue; `&Tensor` only reads (ONNX Runtime reads inputs
+// concurrently), writing needs `&mut Tensor`.
+unsafe impl Send for Tensor {}
+unsafe impl Sync for Tensor {}
+
+impl Tensor {
+    /// A zero-filled tensor owning its data.
+    pub fn zeros(element_type: ElementType, shape: &[i64]) -> Result<Tensor> {
+        let byte_len = byte_len(element_type, shape)?;
+        let mut words = vec![0u64; byte_len.div_ceil(8)];
+        let data = words.as_mut_ptr().cast::<u8>();
+        unsafe { Self::create(element_type, shape, data, byte_len, Storage::Owned(words)) }
+    }
+
+    /// A tensor owning a copy of `bytes` (native-endian elements).
+    pub fn from_bytes(element_type: ElementType, shape: &[i64], bytes: &[u8]) -> Result<Tensor> {
+        check_len(element_type, shape, bytes.len())?;
+        let mut tensor = Self::zeros(element_type, shape)?;
+        tensor.as_bytes_mut().copy_from_slice(bytes);
+        Ok(tensor)
+    }
+
+    /// A tensor owning a copy of `values`.
+    pub fn from_slice<T: Element>(shape: &[i64], values: &[T]) -> Result<Tensor> {
+        let bytes = unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), std::mem::size_of_val(values)) };
+        Self::from_bytes(T::TYPE, shape, bytes)
+    }
+
+    /// A tensor over caller memory, without a copy.
+    ///
+    /// # Safety
+    /// `data` must point to `byte_len` bytes, aligned for `element_type`, that stay
+    /// valid (and are not written by others during runs) until the tensor is dropped.
+    pub unsafe fn from_raw_parts(element_type: ElementType, shape: &[i64], data: *mut u8, byte_len: usize) -> Result<Tensor> {
+        check_len(element_type, shape, byte_len)?;
+        if data.is_null() && byte_len > 0 {
+            return Err(Error::new(ErrorCode::NullPointer, "tensor data is NULL but the shape needs data"));
+        }
+        if (data as usize) % element_type.size() != 0 {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                format!("tensor data at {data:p} is not aligned to {} bytes for {} elements", element_type.size(), element_type.name()),
+            ));
+        }
+        let data = if data.is_null() { NonNull::<u64>::dangling().as_ptr().cast() } else { data };
+        unsafe { Self::create(element_type, shape, data, byte_len, Storage::Borrowed) }
+    }
+
+    unsafe fn create(element_type: ElementType, shape: &[i64], data: *mut u8, byte_len: usize, storage: Storage) -> Result<Tensor> {
+        let runtime = Runtime::get()?;
+        let mut value = std::ptr::null_mut();
+        ort_call::check(
+            unsafe {
+                (ort_call::api().CreateTensorWithDataAsOrtValue)(
+                    runtime.cpu_memory(),
+                    data.cast(),
+                    byte_len,
+                    shape.as_ptr(),
+                    shape.len(),
+                    element_type.to_sys(),
+                    &mut value,
+                )
+            },
+            ErrorCode::RuntimeError,
+            "creating a tensor",
+        )?;
+        let value = NonNull::new(value).ok_or_else(|| Error::new(ErrorCode::RuntimeError, "ONNX Runtime returned no tensor"))?;
+        Ok(Tensor { value, element_type, shape: shape.to_vec(), data, byte_len, _storage: storage })
+    }
+
+    /// Takes ownership of an OrtValue that ONNX Runtime allocated (a run's output).
+    pub(crate) unsafe fn from_runtime_value(value: NonNull<ort_sys::OrtValue>) -> Result<Tensor> {
+        let api = ort_call::api();
+        // Own it first so any failure below still releases it.
+        let release = ReleaseOnDrop(value);
+        let mut info = std::ptr::null_mut();
+        ort_call::check(unsafe { (api.GetTensorTypeAndShape)(value.as_ptr(), &mut info) }, ErrorCode::RuntimeError, "reading an output's type")?;
+        let (raw_type, shape) = unsafe {
+            let mut raw_type = ort_sys::ONNXTensorElementDataType::ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
+            let mut rank = 0usize;
+            let results = [
+                (api.GetTensorElementType)(info, &mut raw_type),
+                (api.GetDimensionsCount)(info, &mut rank),
+            ];
+            let mut shape = vec![0i64; rank];
+            let dims = (api.GetDimensions)(info, shape.as_mut_ptr(), rank);
+            (api.ReleaseTensorTypeAndShapeInfo)(info);
+            for status in results.into_iter().chain([dims]) {
+                ort_call::check(status, ErrorCode::RuntimeError, "reading an output's shape")?;
+            }
+            (raw_type, shape)
+        };
+        let element_type = ElementType::from_sys(raw_type)
+            .map_err(|_| Error::new(ErrorCode::RuntimeError, format!("the model produced an output of ONNX type {}, which Onyx does not support", raw_type as u32)))?;
+        let byte_len = byte_len(element_type, &shape)?;
+        let mut data = std::ptr::null_mut();
+        ort_call::check(unsafe { (api.GetTensorMutableData)(value.as_ptr(), &mut data) }, ErrorCode::RuntimeError, "reading an output's data")?;
+        std::mem::forget(release);
+        Ok(Tensor { value, element_type, shape, data: data.cast(), byte_len, _storage: Storage::Runtime })
+    }
+
+    pub fn element_type(&self) -> ElementType {
+        self.element_type
+    }
+
+    pub fn shape(&self) -> &[i64] {
+        &self.shape
+    }
+
+    pub fn element_count(&self) -> usize {
+        self.byte_len / self.element_type.size()
+    }
+
+    pub fn byte_len(&self) -> usize {
+        self.byte_len
+    }
+
+    /// Address of the first element: the caller's own pointer for a borrowed tensor.
+    pub fn data_ptr(&self) -> *const u8 {
+        self.data
+    }
+
+    pub fn data_ptr_mut(&mut self) -> *mut u8 {
+        self.data
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        unsafe { std::slice::from_raw_parts(self.data, self.byte_len) }
+    }
+
+    pub fn as_bytes_mut(&mut self) -> &mut [u8] {
+        unsafe { std::slice::from_raw_parts_mut(self.data, self.byte_len) }
+    }
+
+    /// The elements as `T`; `TYPE_MISMATCH` when `T` is not the element type.
+    pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
+        self.expect_type::<T>()?;
+        Ok(unsafe { std::slice::from_raw_parts(self.data.cast::<T>(), self.element_count()) })
+    }
+
+    pub fn as_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
+        self.expect_type::<T>()?;
+        Ok(unsafe { std::slice::from_raw_parts_mut(self.data.cast::<T>(), self.element_count()) })
+    }
+
+    fn expect_type<T: Element>(&self) -> Result<()> {
+        if T::TYPE != self.element_type {
+            return Err(Error::new(
+                ErrorCode::TypeMismatch,
+                format!("tensor holds {} elements, not {}", self.element_type.name(), T::TYPE.name()),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn ort_value(&self) -> *mut ort_sys::OrtValue {
+        self.value.as_ptr()
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        describe_dims(&self.shape, &[])
+    }
+}
+
+impl Drop for Tensor {
+    fn drop(&mut self) {
+        unsafe { (ort_call::api().ReleaseValue)(self.value.as_ptr()) };
+    }
+}
+
+impl std::fmt::Debug for Tensor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Tensor({} {})", self.element_type.name(), self.describe())
+    }
+}
+
+struct ReleaseOnDrop(NonNull<ort_sys::OrtValue>);
+impl Drop for ReleaseOnDrop {
+    fn drop(&mut self) {
+        unsafe { (ort_call::api().ReleaseValue)(self.0.as_ptr()) };
+    }
+}
+
+/// Number of elements a shape holds, checking for negative dims and overflow.
+pub(crate) fn element_count(shape: &[i64]) -> Result<usize> {
+    let mut count: usize = 1;
+    for (i, &dim) in shape.iter().enumerate() {
+        if dim < 0 {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                format!("tensor shape {} has dimension {i} = {dim}; dimensions must be 0 or more", describe_dims(shape, &[])),
+            ));
+        }
+        count = count
+            .checked_mul(dim as usize)
+            .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, format!("tensor shape {} is too large", describe_dims(shape, &[]))))?;
+    }
+    Ok(count)
+}
+
+fn byte_len(element_type: ElementType, shape: &[i64]) -> Result<usize> {
+    element_count(shape)?
+        .checked_mul(element_type.size())
+        .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, format!("tensor shape {} is too large", describe_dims(shape, &[]))))
+}
+
+fn check_len(element_type: ElementType, shape: &[i64], given: usize) -> Result<()> {
+    let needed = byte_len(element_type, shape)?;
+    if needed != given {
+        let size = element_type.size();
+        let whole = if given % size == 0 { format!("{} {} elements", given / size, element_type.name()) } else { "a partial element".into() };
+        return Err(Error::new(
+            ErrorCode::BufferSizeMismatch,
+            format!(
+                "buffer of {given} bytes ({whole}) does not match shape {}: it needs {} {} elements ({needed} bytes)",
+                describe_dims(shape, &[]),
+                needed / size,
+                element_type.name()
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,92 @@
+use std::collections::BTreeMap;
+
+use crate::ElementType;
+
+/// What a model says about one of its inputs or outputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueInfo {
+    pub name: String,
+    /// ONNX element type number; 0 when the value is not a tensor.
+    pub onnx_type: u32,
+    /// Dimensions, -1 where the model leaves a dimension free.
+    pub shape: Vec<i64>,
+    /// Names of the dimensions ("" where unnamed), one per dimension.
+    pub dim_names: Vec<String>,
+}
+
+impl ValueInfo {
+    pub(crate) fn from_outlet(outlet: &ort::value::Outlet) -> ValueInfo {
+        match outlet.dtype() {
+            ort::value::ValueType::Tensor { ty, shape, dimension_symbols } => {
+                let onnx_type: ort_sys::ONNXTensorElementDataType = (*ty).into();
+                ValueInfo {
+                    name: outlet.name().to_string(),
+                    onnx_type: onnx_type as u32,
+                    shape: shape.to_vec(),
+                    dim_names: dimension_symbols.iter().cloned().collect(),
+                }
+            }
+            _ => ValueInfo { name: outlet.name().to_string(), onnx_type: 0, shape: Vec::new(), dim_names: Vec::new() },
+        }
+    }
+
+    /// The element type, when it is a numeric type Onyx supports.
+    pub fn element_type(&self) -> Option<ElementType> {
+        ElementType::from_onnx(self.onnx_type).ok()
+    }
+
+    /// "input [batch,3,224,224]" style description for messages.
+    pub(crate) fn describe_shape(&self) -> String {
+        describe_dims(&self.shape, &self.dim_names)
+    }
+}
+
+pub(crate) fn describe_dims(shape: &[i64], names: &[String]) -> String {
+    let dims: Vec<String> = shape
+        .iter()
+        .enumerate()
+        .map(|(i, d)| match (d, names.get(i)) {
+            (-1, Some(name)) if !name.is_empty() => name.clone(),
+            (-1, _) => "?".into(),
+            (d, _) => d.to_string(),
+        })
+        .collect();
+    format!("[{}]", dims.join(","))
+}
+
+/// Model metadata, copied out of ONNX Runtime once when the session is created.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ModelMetadata {
+    pub producer: String,
+    pub graph_name: String,
+    pub domain: String,
+    pub description: String,
+    pub graph_description: String,
+    /// The model version, or None when the model does not set one.
+    pub version: Option<i64>,
+    /// Custom key/value pairs (`metadata_props`), sorted by key.
+    pub custom: BTreeMap<String, String>,
+}
+
+impl ModelMetadata {
+    pub(crate) fn read(session: &ort::session::Session) -> crate::Result<ModelMetadata> {
+        let meta = session
+            .metadata()
+            .map_err(|e| crate::ort_call::from_ort(crate::ErrorCode::RuntimeError, "reading model metadata", e))?;
+        let mut custom = BTreeMap::new();
+        for key in meta.custom_keys().map_err(|e| crate::ort_call::from_ort(crate::ErrorCode::RuntimeError, "reading metadata keys", e))? {
+            let value = meta.custom(&key).unwrap_or_default();
+            custom.insert(key, value);
+        }
+        Ok(ModelMetadata {
+            producer: meta.producer().unwrap_or_default(),
+            graph_name: meta.name().unwrap_or_default(),
+            domain: meta.domain().unwrap_or_default(),
+            description: meta.description().unwrap_or_default(),
+            graph_description: meta.graph_description().unwrap_or_default(),
+            // ONNX Runtime reports a model without a version as i64::MAX.
+            version: meta.version().filter(|v| *v != i64::MAX),
+            custom,
+        })
+    }
+}

@@ -1,0 +1,402 @@
+//! The shared ResNet18 suite, in Rust, through onyx-core. Every expected value
+//! comes from tests/suite/spec.txt and its fixtures.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    time::Duration,
+};
+
+use onyx_core::{ElementType, ErrorCode, OptimizationLevel, RunOptions, Runtime, Session, SessionOptions, Tensor};
+
+type Check = Result<(), String>;
+
+/// One block of spec.txt.
+struct Case {
+    name: String,
+    fields: Vec<(String, String)>,
+}
+
+impl Case {
+    fn get(&self, key: &str) -> Result<&str, String> {
+        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).ok_or_else(|| format!("spec field '{key}' missing"))
+    }
+    fn all(&self, key: &str) -> Vec<&str> {
+        self.fields.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+    }
+    fn num<T: std::str::FromStr>(&self, key: &str) -> Result<T, String> {
+        self.get(key)?.parse().map_err(|_| format!("spec field '{key}' is not a number"))
+    }
+}
+
+struct Spec {
+    dir: PathBuf,
+    header: Case,
+    cases: Vec<Case>,
+}
+
+fn parse_spec(path: &Path) -> Spec {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut blocks = vec![];
+    let mut current: Vec<(String, String)> = vec![];
+    for line in text.lines().chain([""]) {
+        if line.starts_with('#') {
+            continue;
+        }
+        if line.is_empty() {
+            if !current.is_empty() {
+                blocks.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let (key, value) = line.split_once(' ').unwrap_or((line, ""));
+        current.push((key.to_string(), value.to_string()));
+    }
+    let mut blocks = blocks.into_iter().map(|fields| Case {
+        name: fields.iter().find(|(k, _)| k == "case").map(|(_, v)| v.clone()).unwrap_or_default(),
+        fields,
+    });
+    let header = blocks.next().expect("spec has no header");
+    Spec { dir: path.parent().unwrap().to_path_buf(), header, cases: blocks.collect() }
+}
+
+fn shape(text: &str) -> Result<Vec<i64>, String> {
+    text.split(',').map(|d| d.parse().map_err(|_| format!("bad shape '{text}'"))).collect()
+}
+
+fn read_f32(path: &Path) -> Result<Vec<f32>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(bytes.chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect())
+}
+
+fn within(got: &[f32], expected: &[f32], atol: f32, rtol: f32) -> Check {
+    if got.len() != expected.len() {
+        return Err(format!("got {} values, expected {}", got.len(), expected.len()));
+    }
+    for (i, (g, e)) in got.iter().zip(expected).enumerate() {
+        if (g - e).abs() > atol + rtol * e.abs() || g.is_nan() {
+            return Err(format!("value {i}: got {g}, expected {e} (atol {atol}, rtol {rtol})"));
+        }
+    }
+    Ok(())
+}
+
+fn top5(logits: &[f32]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..logits.len()).collect();
+    order.sort_by(|&a, &b| logits[b].total_cmp(&logits[a]));
+    order.truncate(5);
+    order
+}
+
+fn expect_code(result: Result<impl Sized, onyx_core::Error>, case: &Case) -> Check {
+    let (name, number) = case.get("code")?.split_once(' ').ok_or("bad code field")?;
+    let number: u32 = number.parse().map_err(|_| "bad code number")?;
+    let error = match result {
+        Ok(_) => return Err(format!("succeeded, expected {name}")),
+        Err(e) => e,
+    };
+    if error.code() as u32 != number || error.code().name() != name {
+        return Err(format!("got {} ({}) '{}', expected {name} ({number})", error.code().name(), error.code() as u32, error.message()));
+    }
+    for text in case.all("message_contains") {
+        if !error.message().contains(text) {
+            return Err(format!("message '{}' does not contain '{text}'", error.message()));
+        }
+    }
+    Ok(())
+}
+
+struct Suite {
+    spec: Spec,
+    session: Session,
+}
+
+impl Suite {
+    fn path(&self, relative: &str) -> PathBuf {
+        self.spec.dir.join(relative)
+    }
+
+    fn model_path(&self) -> PathBuf {
+        self.path(self.spec.header.get("model").unwrap())
+    }
+
+    fn case(&self, name: &str) -> &Case {
+        self.spec.cases.iter().find(|c| c.name == name).expect("case missing from spec")
+    }
+
+    fn logits(&self, session: &Session, input: &[f32], shape: &[i64]) -> Result<Vec<f32>, String> {
+        let tensor = Tensor::from_slice(shape, input).map_err(|e| e.to_string())?;
+        let outputs = session.run(&[("input", &tensor)], None, None).map_err(|e| e.to_string())?;
+        Ok(outputs[0].as_slice::<f32>().map_err(|e| e.to_string())?.to_vec())
+    }
+
+    /// Runs `case`'s input on `session` and checks it against its expected logits.
+    fn check_expected(&self, session: &Session, case: &Case) -> Check {
+        let got = self.logits(session, &read_f32(&self.path(case.get("input")?))?, &[1, 3, 224, 224])?;
+        within(&got, &read_f32(&self.path(case.get("expected")?))?, case.num("atol")?, case.num("rtol")?)
+    }
+
+    /// The follow-up check: the shared session still classifies classify_0.
+    fn still_usable(&self) -> Check {
+        self.check_expected(&self.session, self.case("classify_0")).map_err(|e| format!("session unusable afterwards: {e}"))
+    }
+
+    fn run_case(&self, case: &Case) -> Check {
+        match case.get("kind")? {
+            "runtime_info" => {
+                let runtime = Runtime::get().map_err(|e| e.to_string())?;
+                if runtime.version() != case.get("ort_version")? {
+                    return Err(format!("version {} != {}", runtime.version(), case.get("ort_version")?));
+                }
+                if !runtime.path().is_absolute() || !runtime.path().is_file() {
+                    return Err(format!("path {} is not an absolute existing file", runtime.path().display()));
+                }
+                Ok(())
+            }
+            "model_info" => self.model_info(case),
+            "classify" => {
+                let got = self.logits(&self.session, &read_f32(&self.path(case.get("input")?))?, &shape(case.get("shape")?)?)?;
+                within(&got, &read_f32(&self.path(case.get("expected")?))?, case.num("atol")?, case.num("rtol")?)?;
+                let want: Vec<usize> = case.get("top5")?.split(' ').map(|c| c.parse().unwrap()).collect();
+                if top5(&got) != want {
+                    return Err(format!("top5 {:?} != {want:?}", top5(&got)));
+                }
+                Ok(())
+            }
+            "batch" => {
+                let inputs = case.get("inputs")?.split(' ').map(|p| read_f32(&self.path(p))).collect::<Result<Vec<_>, _>>()?;
+                let stacked: Vec<f32> = inputs.concat();
+                let got = self.logits(&self.session, &stacked, &[inputs.len() as i64, 3, 224, 224])?;
+                for (row, expected) in case.get("expected")?.split(' ').enumerate() {
+                    within(&got[row * 1000..(row + 1) * 1000], &read_f32(&self.path(expected))?, case.num("atol")?, case.num("rtol")?)
+                        .map_err(|e| format!("row {row}: {e}"))?;
+                }
+                Ok(())
+            }
+            "from_bytes" => {
+                let bytes = std::fs::read(self.model_path()).map_err(|e| e.to_string())?;
+                let from_bytes = Session::from_bytes(&bytes, &SessionOptions::default()).map_err(|e| e.to_string())?;
+                let input = read_f32(&self.path(case.get("input")?))?;
+                let a = self.logits(&from_bytes, &input, &[1, 3, 224, 224])?;
+                let b = self.logits(&self.session, &input, &[1, 3, 224, 224])?;
+                if a.iter().map(|f| f.to_bits()).ne(b.iter().map(|f| f.to_bits())) {
+                    return Err("session from bytes differs from session from file".into());
+                }
+                self.check_expected(&from_bytes, case)
+            }
+            "zero_copy_input" => {
+                let mut input = read_f32(&self.path(case.get("input")?))?;
+                let tensor = unsafe {
+                    Tensor::from_raw_parts(ElementType::Float32, &[1, 3, 224, 224], input.as_mut_ptr().cast(), input.len() * 4)
+                }
+                .map_err(|e| e.to_string())?;
+                if tensor.data_ptr() != input.as_ptr().cast() {
+                    return Err("borrowed tensor does not point at the caller's memory".into());
+                }
+                let outputs = self.session.run(&[("input", &tensor)], None, None).map_err(|e| e.to_string())?;
+                within(outputs[0].as_slice::<f32>().unwrap(), &read_f32(&self.path(case.get("expected")?))?, case.num("atol")?, case.num("rtol")?)
+            }
+            "output_into_caller" => {
+                let input = Tensor::from_slice(&[1, 3, 224, 224], &read_f32(&self.path(case.get("input")?))?).map_err(|e| e.to_string())?;
+                let out_shape = shape(case.get("output_shape")?)?;
+                let mut buffer = vec![f32::NAN; out_shape.iter().product::<i64>() as usize];
+                let mut output = unsafe {
+                    Tensor::from_raw_parts(ElementType::Float32, &out_shape, buffer.as_mut_ptr().cast(), buffer.len() * 4)
+                }
+                .map_err(|e| e.to_string())?;
+                self.session.run_into(&[("input", &input)], &mut [("logits", &mut output)], None).map_err(|e| e.to_string())?;
+                if output.data_ptr() != buffer.as_ptr().cast() {
+                    return Err("output tensor moved away from the caller's buffer".into());
+                }
+                drop(output);
+                within(&buffer, &read_f32(&self.path(case.get("expected")?))?, case.num("atol")?, case.num("rtol")?)
+            }
+            "threads" => {
+                let input = read_f32(&self.path(case.get("input")?))?;
+                let alone = self.logits(&self.session, &input, &[1, 3, 224, 224])?;
+                let (threads, runs): (usize, usize) = (case.num("threads")?, case.num("runs")?);
+                let results: Vec<Result<Vec<Vec<f32>>, String>> = std::thread::scope(|scope| {
+                    let handles: Vec<_> = (0..threads)
+                        .map(|_| scope.spawn(|| (0..runs).map(|_| self.logits(&self.session, &input, &[1, 3, 224, 224])).collect()))
+                        .collect();
+                    handles.into_iter().map(|h| h.join().unwrap()).collect()
+                });
+                for (t, result) in results.into_iter().enumerate() {
+                    for (r, got) in result?.iter().enumerate() {
+                        if got.iter().map(|f| f.to_bits()).ne(alone.iter().map(|f| f.to_bits())) {
+                            return Err(format!("thread {t} run {r} differs from a run alone"));
+                        }
+                    }
+                }
+                Ok(())
+            }
+            "options" => {
+                let mut options = SessionOptions::default();
+                if let Ok(threads) = case.num::<usize>("intra_threads") {
+                    options.intra_op_threads = threads;
+                }
+                match case.get("optimization") {
+                    Ok("disabled") => options.optimization_level = OptimizationLevel::Disabled,
+                    Ok("all") => options.optimization_level = OptimizationLevel::All,
+                    Ok(other) => return Err(format!("unknown optimization '{other}'")),
+                    Err(_) => {}
+                }
+                let session = Session::from_file(self.model_path(), &options).map_err(|e| e.to_string())?;
+                self.check_expected(&session, case)
+            }
+            "terminate" => {
+                let batch: usize = case.num("batch")?;
+                let input = read_f32(&self.path(case.get("input")?))?.repeat(batch);
+                let tensor = Tensor::from_slice(&[batch as i64, 3, 224, 224], &input).map_err(|e| e.to_string())?;
+                let options = RunOptions::new().map_err(|e| e.to_string())?;
+                let result = std::thread::scope(|scope| {
+                    scope.spawn(|| {
+                        std::thread::sleep(Duration::from_millis(50));
+                        options.terminate().unwrap();
+                    });
+                    self.session.run(&[("input", &tensor)], None, Some(&options))
+                });
+                expect_code(result, case)?;
+                options.reset_terminate().map_err(|e| e.to_string())?;
+                self.still_usable()
+            }
+            "error" => {
+                self.provoke(case)?;
+                self.still_usable()
+            }
+            other => Err(format!("unknown case kind '{other}'")),
+        }
+    }
+
+    fn model_info(&self, case: &Case) -> Check {
+        let describe = |info: &onyx_core::ValueInfo| {
+            let shape: Vec<String> = info.shape.iter().map(i64::to_string).collect();
+            format!("{} {} {} {}", info.name, info.onnx_type, shape.join(","), info.dim_names.join(","))
+        };
+        let got_inputs: Vec<String> = self.session.inputs().iter().map(describe).collect();
+        let got_outputs: Vec<String> = self.session.outputs().iter().map(describe).collect();
+        if got_inputs != case.all("input") {
+            return Err(format!("inputs {got_inputs:?} != {:?}", case.all("input")));
+        }
+        if got_outputs != case.all("output") {
+            return Err(format!("outputs {got_outputs:?} != {:?}", case.all("output")));
+        }
+        let meta = self.session.metadata();
+        for line in case.all("meta") {
+            let (key, want) = line.split_once(' ').unwrap_or((line, ""));
+            let got = match key {
+                "producer" => meta.producer.clone(),
+                "graph_name" => meta.graph_name.clone(),
+                "domain" => meta.domain.clone(),
+                "description" => meta.description.clone(),
+                "version" => meta.version.map(|v| v.to_string()).unwrap_or_default(),
+                other => return Err(format!("unknown meta key '{other}'")),
+            };
+            if got != want {
+                return Err(format!("meta {key}: '{got}' != '{want}'"));
+            }
+        }
+        let custom = case.all("custom");
+        if meta.custom.len() != custom.len() {
+            return Err(format!("{} custom entries, expected {}", meta.custom.len(), custom.len()));
+        }
+        for line in custom {
+            let (key, want) = line.split_once(' ').unwrap_or((line, ""));
+            if meta.custom.get(key).map(String::as_str) != Some(want) {
+                return Err(format!("custom {key}: {:?} != '{want}'", meta.custom.get(key)));
+            }
+        }
+        Ok(())
+    }
+
+    fn provoke(&self, case: &Case) -> Check {
+        let input = read_f32(&self.path(self.case("classify_0").get("input")?))?;
+        let good = Tensor::from_slice(&[1, 3, 224, 224], &input).map_err(|e| e.to_string())?;
+        let defaults = SessionOptions::default();
+        match case.get("trigger")? {
+            "missing_model_file" => expect_code(Session::from_file(self.path(case.get("path")?), &defaults), case),
+            "corrupt_bytes" => {
+                let bytes = std::fs::read(self.model_path()).map_err(|e| e.to_string())?;
+                let corrupt: Vec<u8> = bytes[..1000].iter().map(|b| b ^ 0x5A).collect();
+                expect_code(Session::from_bytes(&corrupt, &defaults), case)
+            }
+            "empty_bytes" => expect_code(Session::from_bytes(&[], &defaults), case),
+            "input_shape" => {
+                let shape = shape(case.get("shape")?)?;
+                let zeros = vec![0f32; shape.iter().product::<i64>() as usize];
+                let tensor = Tensor::from_slice(&shape, &zeros).map_err(|e| e.to_string())?;
+                expect_code(self.session.run(&[("input", &tensor)], None, None), case)
+            }
+            "buffer_length" => {
+                let buffer = vec![0f32; case.num("elements")?];
+                expect_code(Tensor::from_slice(&shape(case.get("shape")?)?, &buffer), case)
+            }
+            "element_type" => {
+                let element_type = ElementType::from_onnx(case.num("elem_type")?).map_err(|e| e.to_string())?;
+                let tensor = Tensor::zeros(element_type, &[1, 3, 224, 224]).map_err(|e| e.to_string())?;
+                expect_code(self.session.run(&[("input", &tensor)], None, None), case)
+            }
+            "unknown_input" => expect_code(self.session.run(&[("input", &good), (case.get("input_name")?, &good)], None, None), case),
+            "missing_input" => expect_code(self.session.run(&[], None, None), case),
+            "unknown_output" => expect_code(self.session.run(&[("input", &good)], Some(&[case.get("output_name")?]), None), case),
+            "output_shape" => {
+                let mut output = Tensor::zeros(ElementType::Float32, &shape(case.get("output_shape")?)?).map_err(|e| e.to_string())?;
+                expect_code(self.session.run_into(&[("input", &good)], &mut [("logits", &mut output)], None), case)
+            }
+            "runtime_path_missing" => {
+                // A process loads ONNX Runtime once, so this needs a fresh process.
+                let out = Command::new(std::env::current_exe().unwrap())
+                    .env(CHILD_ENV, case.get("path")?)
+                    .output()
+                    .map_err(|e| e.to_string())?;
+                let text = String::from_utf8_lossy(&out.stdout);
+                let (code, message) = text.trim().split_once(' ').ok_or(format!("child printed '{text}'"))?;
+                let code = ErrorCode::from_u32(code.parse().map_err(|_| format!("child printed '{text}'"))?).ok_or("bad code")?;
+                expect_code(Err::<(), _>(onyx_core::Error::new(code, message)), case)
+            }
+            other => Err(format!("unknown trigger '{other}'")),
+        }
+    }
+}
+
+const CHILD_ENV: &str = "ONYX_SUITE_LOAD_RUNTIME_FROM";
+
+fn main() {
+    if let Ok(path) = std::env::var(CHILD_ENV) {
+        match Runtime::init(Some(Path::new(&path))) {
+            Ok(_) => println!("0 loaded"),
+            Err(e) => println!("{} {}", e.code() as u32, e.message()),
+        }
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+    if std::env::var_os(onyx_core::ORT_LIBRARY_ENV).is_none() {
+        // `cargo test` straight from a checkout: use the runtime `make` fetched.
+        std::env::set_var(onyx_core::ORT_LIBRARY_ENV, root.join(".cache/onnxruntime/1.31.1").join(onyx_core::PINNED_ORT_FILE_NAME));
+    }
+    let spec = parse_spec(&root.join("tests/suite/spec.txt"));
+    let model = spec.dir.join(spec.header.get("model").unwrap());
+    let session = Session::from_file(&model, &SessionOptions::default()).unwrap_or_else(|e| panic!("cannot load {}: {e}", model.display()));
+    let suite = Suite { spec, session };
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    for case in &suite.spec.cases {
+        let langs = case.all("langs");
+        if !langs.is_empty() && !langs.iter().any(|l| l.split(' ').any(|l| l == "rust")) {
+            println!("[rust] SKIP {}: only for {}", case.name, langs.join(" "));
+            skipped += 1;
+            continue;
+        }
+        match suite.run_case(case) {
+            Ok(()) => {
+                println!("[rust] PASS {}", case.name);
+                passed += 1;
+            }
+            Err(why) => {
+                println!("[rust] FAIL {}: {why}", case.name);
+                failed += 1;
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed, {skipped} skipped");
+    std::process::exit(if failed == 0 { 0 } else { 1 });
+}

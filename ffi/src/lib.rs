@@ -1,0 +1,24 @@
+//! The stable C ABI of Onyx. cbindgen turns this crate into `include/onyx.h`.
+//!
+//! This layer is thin on purpose: it checks arguments (NULL, UTF-8, lengths),
+//! converts handles and buffers, catches panics and turns `onyx_core::Error` into
+//! an `onyx_status`. Everything else lives in `onyx-core`.
+#![allow(non_camel_case_types)]
+#![allow(clippy::missing_safety_doc)]
+
+// Declared in the order the header presents them.
+mod constants;
+mod status;
+mod runtime;
+mod session_options;
+mod session;
+mod tensor;
+mod run;
+
+pub use constants::*;
+pub use run::*;
+pub use runtime::*;
+pub use session::*;
+pub use session_options::*;
+pub use status::*;
+pub use tensor::*;

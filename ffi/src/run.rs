@@ -1,0 +1,169 @@
+use std::ffi::c_char;
+
+use onyx_core::{Error, ErrorCode, RunOptions, Tensor};
+
+use crate::{
+    session::onyx_session,
+    status::{array, check_out, guard, non_null, non_null_mut, utf8, onyx_status},
+    tensor::{boxed, onyx_tensor},
+};
+
+/// Per-run settings: a log tag and a terminate switch. Thread safety:
+/// onyx_run_options_terminate and _reset_terminate may be called from any thread
+/// while runs use the options; the other functions need exclusive use.
+pub struct onyx_run_options {
+    inner: RunOptions,
+}
+
+/// Creates run options. Free with onyx_run_options_free.
+#[no_mangle]
+pub extern "C" fn onyx_run_options_create(out: *mut *mut onyx_run_options) -> *mut onyx_status {
+    guard(|| {
+        check_out(out, "out")?;
+        let inner = RunOptions::new()?;
+        crate::status::write_out(out, Box::into_raw(Box::new(onyx_run_options { inner })));
+        Ok(())
+    })
+}
+
+/// Frees run options. NULL is allowed. No run may be using them.
+#[no_mangle]
+pub extern "C" fn onyx_run_options_free(options: *mut onyx_run_options) {
+    if !options.is_null() {
+        drop(unsafe { Box::from_raw(options) });
+    }
+}
+
+/// Tags log lines of runs that use these options. The string is copied.
+#[no_mangle]
+pub extern "C" fn onyx_run_options_set_tag(options: *mut onyx_run_options, tag: *const c_char) -> *mut onyx_status {
+    guard(|| {
+        let options = non_null_mut(options, "options")?;
+        options.inner.set_tag(utf8(tag, "tag")?)
+    })
+}
+
+/// Stops runs in progress that use these options (they fail with
+/// ONYX_ERROR_CANCELLED within milliseconds), and makes later runs with them fail
+/// the same way until onyx_run_options_reset_terminate. Any thread.
+#[no_mangle]
+pub extern "C" fn onyx_run_options_terminate(options: *const onyx_run_options) -> *mut onyx_status {
+    guard(|| non_null(options, "options")?.inner.terminate())
+}
+
+/// Lets runs with these options proceed again. Any thread.
+#[no_mangle]
+pub extern "C" fn onyx_run_options_reset_terminate(options: *const onyx_run_options) -> *mut onyx_status {
+    guard(|| non_null(options, "options")?.inner.reset_terminate())
+}
+
+fn named_inputs<'a>(
+    names: *const *const c_char,
+    tensors: *const *const onyx_tensor,
+    count: usize,
+) -> onyx_core::Result<Vec<(&'a str, &'a Tensor)>> {
+    let names = array(names, count, "input_names")?;
+    let tensors = array(tensors, count, "inputs")?;
+    names
+        .iter()
+        .zip(tensors)
+        .enumerate()
+        .map(|(i, (&name, &tensor))| {
+            let name = utf8(name, &format!("input_names[{i}]"))?;
+            let tensor = non_null(tensor, &format!("inputs[{i}] ('{name}')"))?;
+            Ok((name, &tensor.inner))
+        })
+        .collect()
+}
+
+fn output_names<'a>(names: *const *const c_char, count: usize) -> onyx_core::Result<Vec<&'a str>> {
+    array(names, count, "output_names")?.iter().enumerate().map(|(i, &n)| utf8(n, &format!("output_names[{i}]"))).collect()
+}
+
+/// Runs the model. Inputs are given by name (`input_count` names and tensors;
+/// every model input must be given). Outputs: `output_names` selects
+/// `output_count` outputs by name, or, when NULL, all outputs in model order
+/// (then `output_count` must equal onyx_session_output_count). On success
+/// `outputs[i]` receives a new tensor the caller frees with onyx_tensor_free.
+/// `run_options` may be NULL.
+///
+/// Onyx checks, before ONNX Runtime sees them, input names (ONYX_ERROR_UNKNOWN_INPUT,
+/// ONYX_ERROR_MISSING_INPUT), element types (ONYX_ERROR_TYPE_MISMATCH), ranks
+/// (ONYX_ERROR_RANK_MISMATCH) and fixed dimensions (ONYX_ERROR_SHAPE_MISMATCH), and
+/// output names (ONYX_ERROR_UNKNOWN_OUTPUT). A terminated run fails with
+/// ONYX_ERROR_CANCELLED. The session stays usable after any error.
+///
+/// Thread safety: any number of threads may run one session at once.
+#[no_mangle]
+pub extern "C" fn onyx_session_run(
+    session: *const onyx_session,
+    run_options: *const onyx_run_options,
+    input_names: *const *const c_char,
+    inputs: *const *const onyx_tensor,
+    input_count: usize,
+    output_names_ptr: *const *const c_char,
+    output_count: usize,
+    outputs: *mut *mut onyx_tensor,
+) -> *mut onyx_status {
+    guard(|| {
+        let session = non_null(session, "session")?;
+        let inputs = named_inputs(input_names, inputs, input_count)?;
+        let names = if output_names_ptr.is_null() {
+            let all = session.inner.outputs().len();
+            if output_count != all {
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("output_names is NULL (all outputs) but output_count is {output_count}; the model has {all} outputs"),
+                ));
+            }
+            None
+        } else {
+            Some(output_names(output_names_ptr, output_count)?)
+        };
+        check_out(outputs, "outputs")?;
+        let options = unsafe { run_options.as_ref() }.map(|o| &o.inner);
+        let results = session.inner.run(&inputs, names.as_deref(), options)?;
+        for (i, tensor) in results.into_iter().enumerate() {
+            unsafe { outputs.add(i).write(boxed(tensor)) };
+        }
+        Ok(())
+    })
+}
+
+/// Runs the model writing outputs into the caller's tensors, with no allocation
+/// and no copy: `outputs[i]` receives output `output_names[i]`, and must have that
+/// output's element type and shape (ONYX_ERROR_TYPE_MISMATCH, _RANK_MISMATCH,
+/// _SHAPE_MISMATCH otherwise). Use a borrowed tensor to write into your own buffer.
+/// Inputs and run options as in onyx_session_run. An output tensor must not be
+/// used by another thread during the run.
+#[no_mangle]
+pub extern "C" fn onyx_session_run_into(
+    session: *const onyx_session,
+    run_options: *const onyx_run_options,
+    input_names: *const *const c_char,
+    inputs: *const *const onyx_tensor,
+    input_count: usize,
+    output_names_ptr: *const *const c_char,
+    outputs: *const *mut onyx_tensor,
+    output_count: usize,
+) -> *mut onyx_status {
+    guard(|| {
+        let session = non_null(session, "session")?;
+        let inputs = named_inputs(input_names, inputs, input_count)?;
+        let names = output_names(output_names_ptr, output_count)?;
+        let tensors = array(outputs, output_count, "outputs")?;
+        // Each output is written through `&mut`: it may not alias another output or an input.
+        for (i, &tensor) in tensors.iter().enumerate() {
+            let aliased = tensors[..i].contains(&tensor) || inputs.iter().any(|(_, t)| std::ptr::eq(*t, unsafe { &(*tensor).inner }));
+            if !tensor.is_null() && aliased {
+                return Err(Error::new(ErrorCode::InvalidArgument, format!("outputs[{i}] is also used as another input or output of this run")));
+            }
+        }
+        let mut targets = Vec::with_capacity(output_count);
+        for (i, (&name, &tensor)) in names.iter().zip(tensors).enumerate() {
+            targets.push((name, &mut non_null_mut(tensor, &format!("outputs[{i}] ('{name}')"))?.inner));
+        }
+        let options = unsafe { run_options.as_ref() }.map(|o| &o.inner);
+        session.inner.run_into(&inputs, &mut targets, options)
+    })
+}

@@ -1,0 +1,106 @@
+use std::ffi::c_char;
+
+use onyx_core::{OptimizationLevel, SessionOptions};
+
+use crate::status::{check_out, guard, non_null_mut, utf8, write_out, onyx_status};
+
+/// Options for creating sessions. Not synchronised: one thread at a time. A
+/// session copies what it needs, so options may be freed or reused right after.
+pub struct onyx_session_options {
+    pub(crate) inner: SessionOptions,
+}
+
+/// Creates options with ONNX Runtime's defaults (all optimizations, threads
+/// chosen by ONNX Runtime, CPU only). Free with onyx_session_options_free.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_create(out: *mut *mut onyx_session_options) -> *mut onyx_status {
+    guard(|| {
+        check_out(out, "out")?;
+        write_out(out, Box::into_raw(Box::new(onyx_session_options { inner: SessionOptions::default() })));
+        Ok(())
+    })
+}
+
+/// Frees options. NULL is allowed.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_free(options: *mut onyx_session_options) {
+    if !options.is_null() {
+        drop(unsafe { Box::from_raw(options) });
+    }
+}
+
+fn with_options(options: *mut onyx_session_options, f: impl FnOnce(&mut SessionOptions) -> onyx_core::Result<()>) -> *mut onyx_status {
+    guard(|| f(&mut non_null_mut(options, "options")?.inner))
+}
+
+/// Threads used inside one operator; 0 lets ONNX Runtime choose (one per core).
+#[no_mangle]
+pub extern "C" fn onyx_session_options_set_intra_op_threads(options: *mut onyx_session_options, threads: u32) -> *mut onyx_status {
+    with_options(options, |o| {
+        o.intra_op_threads = threads as usize;
+        Ok(())
+    })
+}
+
+/// Threads used across operators; 0 lets ONNX Runtime choose.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_set_inter_op_threads(options: *mut onyx_session_options, threads: u32) -> *mut onyx_status {
+    with_options(options, |o| {
+        o.inter_op_threads = threads as usize;
+        Ok(())
+    })
+}
+
+/// One of ONYX_OPTIMIZATION_*; other values fail with ONYX_ERROR_INVALID_ARGUMENT.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_set_optimization_level(options: *mut onyx_session_options, level: u32) -> *mut onyx_status {
+    with_options(options, |o| {
+        o.optimization_level = OptimizationLevel::from_u32(level)?;
+        Ok(())
+    })
+}
+
+/// Adds an execution provider to try, in order of preference ("XNNPACK",
+/// "OpenVINO", ... or the full "XNNPACKExecutionProvider"). CPU is always last.
+/// Creating a session fails with ONYX_ERROR_EXECUTION_PROVIDER_UNAVAILABLE when a
+/// listed provider cannot be registered, unless fallback is allowed.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_append_execution_provider(options: *mut onyx_session_options, name: *const c_char) -> *mut onyx_status {
+    with_options(options, |o| {
+        o.execution_providers.push(utf8(name, "name")?.to_string());
+        Ok(())
+    })
+}
+
+/// When true, a listed execution provider that cannot be registered is skipped
+/// with a warning instead of failing session creation. Default false.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_set_allow_provider_fallback(options: *mut onyx_session_options, allow: bool) -> *mut onyx_status {
+    with_options(options, |o| {
+        o.allow_provider_fallback = allow;
+        Ok(())
+    })
+}
+
+/// Asks kernels for reproducible results where they have a choice. Default false.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_set_deterministic_compute(options: *mut onyx_session_options, enable: bool) -> *mut onyx_status {
+    with_options(options, |o| {
+        o.deterministic_compute = enable;
+        Ok(())
+    })
+}
+
+/// Adds a raw ONNX Runtime session config entry (see ONNX Runtime's
+/// onnxruntime_session_options_config_keys.h). Both strings are copied.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_add_config_entry(
+    options: *mut onyx_session_options,
+    key: *const c_char,
+    value: *const c_char,
+) -> *mut onyx_status {
+    with_options(options, |o| {
+        o.config_entries.push((utf8(key, "key")?.to_string(), utf8(value, "value")?.to_string()));
+        Ok(())
+    })
+}

@@ -1,0 +1,124 @@
+//! Statuses, and the guard every export runs in.
+
+use std::{
+    ffi::{c_char, CStr, CString},
+    panic::{catch_unwind, AssertUnwindSafe},
+    sync::OnceLock,
+};
+
+use onyx_core::{Error, ErrorCode, Result};
+
+/// The outcome of a failed call: an error code and a message. NULL means success.
+pub struct onyx_status {
+    code: u32,
+    message: CString,
+}
+
+impl onyx_status {
+    fn boxed(error: Error) -> *mut onyx_status {
+        // Messages are built by Onyx from UTF-8 text; a NUL inside would only cut it short.
+        let message = CString::new(error.message().replace('\0', " ")).unwrap_or_default();
+        Box::into_raw(Box::new(onyx_status { code: error.code() as u32, message }))
+    }
+}
+
+/// Runs `f`, turning its error or panic into a status. Every fallible export goes
+/// through here, so no panic crosses the C boundary.
+pub(crate) fn guard(f: impl FnOnce() -> Result<()>) -> *mut onyx_status {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => std::ptr::null_mut(),
+        Ok(Err(error)) => onyx_status::boxed(error),
+        Err(panic) => onyx_status::boxed(Error::new(ErrorCode::Panic, format!("Onyx panicked (a bug; please report it): {}", panic_text(&panic)))),
+    }
+}
+
+/// For infallible accessors: runs `f`, returning `fallback` if it panics.
+pub(crate) fn guard_value<T>(fallback: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "no message".into()
+    }
+}
+
+/// A required pointer argument, or a NULL_POINTER error naming it.
+pub(crate) fn non_null<'a, T>(ptr: *const T, what: &str) -> Result<&'a T> {
+    unsafe { ptr.as_ref() }.ok_or_else(|| Error::new(ErrorCode::NullPointer, format!("{what} is NULL")))
+}
+
+pub(crate) fn non_null_mut<'a, T>(ptr: *mut T, what: &str) -> Result<&'a mut T> {
+    unsafe { ptr.as_mut() }.ok_or_else(|| Error::new(ErrorCode::NullPointer, format!("{what} is NULL")))
+}
+
+/// A required NUL-terminated UTF-8 string argument.
+pub(crate) fn utf8<'a>(ptr: *const c_char, what: &str) -> Result<&'a str> {
+    if ptr.is_null() {
+        return Err(Error::new(ErrorCode::NullPointer, format!("{what} is NULL")));
+    }
+    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::new(ErrorCode::InvalidUtf8, format!("{what} is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()))
+    })
+}
+
+/// A `(pointer, count)` array argument; NULL is fine when `count` is 0.
+pub(crate) fn array<'a, T>(ptr: *const T, count: usize, what: &str) -> Result<&'a [T]> {
+    if count == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(Error::new(ErrorCode::NullPointer, format!("{what} is NULL but its count is {count}")));
+    }
+    Ok(unsafe { std::slice::from_raw_parts(ptr, count) })
+}
+
+/// Writes `value` through a required out-parameter. Call it last, after everything
+/// that can fail, so a failing call leaves out-parameters untouched.
+pub(crate) fn write_out<T>(out: *mut T, value: T) {
+    unsafe { out.write(value) };
+}
+
+pub(crate) fn check_out<T>(out: *mut T, what: &str) -> Result<()> {
+    if out.is_null() {
+        return Err(Error::new(ErrorCode::NullPointer, format!("{what} is NULL")));
+    }
+    Ok(())
+}
+
+/// The status's error code (one of ONYX_ERROR_*); 0 for a NULL status (success).
+///
+/// Thread safety: a status may be read from any thread.
+#[no_mangle]
+pub extern "C" fn onyx_status_code(status: *const onyx_status) -> u32 {
+    unsafe { status.as_ref() }.map_or(0, |s| s.code)
+}
+
+/// The status's message, UTF-8. Borrowed: valid until `onyx_status_free(status)`.
+/// Returns "" for a NULL status.
+#[no_mangle]
+pub extern "C" fn onyx_status_message(status: *const onyx_status) -> *const c_char {
+    unsafe { status.as_ref() }.map_or(c"".as_ptr(), |s| s.message.as_ptr())
+}
+
+/// Frees a status. NULL is allowed and does nothing.
+#[no_mangle]
+pub extern "C" fn onyx_status_free(status: *mut onyx_status) {
+    if !status.is_null() {
+        drop(unsafe { Box::from_raw(status) });
+    }
+}
+
+/// The stable name of an error code ("SHAPE_MISMATCH", ...), or "UNKNOWN" for a
+/// value this version of Onyx does not define. Static storage: never free it.
+#[no_mangle]
+pub extern "C" fn onyx_error_code_name(code: u32) -> *const c_char {
+    static NAMES: OnceLock<Vec<(u32, CString)>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| ErrorCode::ALL.iter().map(|c| (*c as u32, CString::new(c.name()).unwrap_or_default())).collect());
+    names.iter().find(|(value, _)| *value == code).map_or(c"UNKNOWN".as_ptr(), |(_, name)| name.as_ptr())
+}

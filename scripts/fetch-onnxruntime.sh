@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Places Microsoft's ONNX Runtime build (pinned) in .cache/onnxruntime/<version>/.
+# The only reachable source is the `onnxruntime` wheel on PyPI, which carries the
+# shared library; we take the library and its licence texts out of it and check the
+# library's SHA-256. Idempotent: quiet when the checked file is already there.
+set -euo pipefail
+
+VERSION=1.31.1
+LIB=libonnxruntime.so.$VERSION
+SHA256=fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+dest=${ONYX_ORT_CACHE:-$root/.cache/onnxruntime/$VERSION}
+
+if [ -f "$dest/$LIB" ] && echo "$SHA256  $dest/$LIB" | sha256sum --check --status; then
+  exit 0
+fi
+
+echo "onyx: fetching ONNX Runtime $VERSION (Microsoft's build, from the onnxruntime wheel on PyPI) into $dest"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 -m pip download --quiet --no-deps --only-binary=:all: \
+  --platform manylinux_2_28_x86_64 --python-version 311 --implementation cp \
+  "onnxruntime==$VERSION" -d "$work"
+wheel=$(ls "$work"/onnxruntime-$VERSION-*.whl)
+mkdir -p "$dest"
+python3 - "$wheel" "$dest" "$LIB" <<'PY'
+import sys, zipfile
+wheel, dest, lib = sys.argv[1:]
+with zipfile.ZipFile(wheel) as z:
+    for member, name in [(f"onnxruntime/capi/{lib}", lib),
+                         ("onnxruntime/LICENSE", "LICENSE"),
+                         ("onnxruntime/ThirdPartyNotices.txt", "ThirdPartyNotices.txt")]:
+        with open(f"{dest}/{name}.part", "wb") as out:
+            out.write(z.read(member))
+PY
+if ! echo "$SHA256  $dest/$LIB.part" | sha256sum --check --status; then
+  echo "onyx: $LIB from the wheel does not have the pinned SHA-256 $SHA256" >&2
+  rm -f "$dest"/*.part
+  exit 1
+fi
+for f in "$LIB" LICENSE ThirdPartyNotices.txt; do mv "$dest/$f.part" "$dest/$f"; done
+echo "onyx: ONNX Runtime $VERSION ready: $dest/$LIB"
