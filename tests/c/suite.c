@@ -1,0 +1,621 @@
+/* The shared ResNet18 suite (tests/suite/spec.txt), in C, through the C ABI.
+ * Every expected value comes from the spec and its fixtures.
+ * Usage: onyx_c_suite <tests/suite folder>
+ *        onyx_c_suite --load-runtime <path>   (child process for runtime_path_missing) */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "onyx.h"
+#include "spec.h"
+
+static spec suite;
+static onyx_session *shared_session;
+static char why[4096];
+
+#define FAIL(...)                                   \
+    do {                                            \
+        snprintf(why, sizeof why, __VA_ARGS__);     \
+        return 1;                                   \
+    } while (0)
+
+static const int64_t image_shape[4] = {1, 3, 224, 224};
+enum { LOGITS = 1000 };
+
+/* Records a failed status as the case's reason; frees it. Returns 1 if it failed. */
+static int failed(onyx_status *status, const char *what) {
+    if (!status) return 0;
+    snprintf(why, sizeof why, "%s: %s (%s)", what, onyx_status_message(status),
+             onyx_error_code_name(onyx_status_code(status)));
+    onyx_status_free(status);
+    return 1;
+}
+
+static float *load_f32(const char *relative, size_t *count) {
+    char path[8192];
+    spec_path(&suite, relative, path, sizeof path);
+    return spec_read_f32(path, count);
+}
+
+static int within(const float *got, const float *expected, size_t n, float atol, float rtol) {
+    for (size_t i = 0; i < n; i++) {
+        if (!(fabsf(got[i] - expected[i]) <= atol + rtol * fabsf(expected[i])))
+            FAIL("value %zu: got %g, expected %g (atol %g, rtol %g)", i, got[i], expected[i], atol, rtol);
+    }
+    return 0;
+}
+
+/* Runs `batch` images through `session`; *logits gets batch*1000 floats (caller frees). */
+static int run_logits(const onyx_session *session, const float *images, int64_t batch, float **logits) {
+    int64_t shape[4] = {batch, 3, 224, 224};
+    onyx_tensor *input = NULL, *output = NULL;
+    size_t bytes = (size_t)batch * 3 * 224 * 224 * sizeof(float);
+    if (failed(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, shape, 4, images, bytes, &input), "creating input")) return 1;
+    const char *name = "input";
+    const onyx_tensor *inputs[1] = {input};
+    int bad = failed(onyx_session_run(session, NULL, &name, inputs, 1, NULL, 1, &output), "run");
+    if (!bad) {
+        size_t n = onyx_tensor_element_count(output);
+        *logits = malloc(n * sizeof(float));
+        memcpy(*logits, onyx_tensor_data(output), n * sizeof(float));
+    }
+    onyx_tensor_free(output);
+    onyx_tensor_free(input);
+    return bad;
+}
+
+static float field_float(const spec_case *c, const char *key) { return strtof(spec_get(c, key), NULL); }
+
+/* Runs the case's `input` on `session` and compares with its `expected`. */
+static int check_expected(const onyx_session *session, const spec_case *c) {
+    size_t n_in = 0, n_exp = 0;
+    float *input = load_f32(spec_get(c, "input"), &n_in), *expected = load_f32(spec_get(c, "expected"), &n_exp);
+    float *got = NULL;
+    int bad = !input || !expected;
+    if (bad) snprintf(why, sizeof why, "cannot read the case's fixtures");
+    if (!bad) bad = run_logits(session, input, 1, &got);
+    if (!bad) bad = within(got, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+    free(got);
+    free(input);
+    free(expected);
+    return bad;
+}
+
+static int still_usable(void) {
+    if (check_expected(shared_session, spec_find(&suite, "classify_0"))) {
+        char inner[sizeof why];
+        memcpy(inner, why, sizeof why);
+        FAIL("session unusable afterwards: %.3000s", inner);
+    }
+    return 0;
+}
+
+static int bits_equal(const float *a, const float *b, size_t n) { return memcmp(a, b, n * sizeof(float)) == 0; }
+
+/* Checks an error against the case's `code NAME NUMBER` and `message_contains` lines. */
+static int expect_error(uint32_t code, const char *message, const spec_case *c) {
+    char name[128];
+    unsigned number = 0;
+    sscanf(spec_get(c, "code"), "%127s %u", name, &number);
+    if (code != number || strcmp(onyx_error_code_name(code), name) != 0)
+        FAIL("got %s (%u) '%.2000s', expected %s (%u)", onyx_error_code_name(code), code, message, name, number);
+    const char *text;
+    for (size_t i = 0; (text = spec_get_nth(c, "message_contains", i)); i++)
+        if (!strstr(message, text)) FAIL("message '%.2000s' does not contain '%.1000s'", message, text);
+    return 0;
+}
+
+/* expect_error on a status, which must be a failure; frees it. */
+static int expect_code(onyx_status *status, const spec_case *c) {
+    if (!status) FAIL("succeeded, expected %s", spec_get(c, "code"));
+    int bad = expect_error(onyx_status_code(status), onyx_status_message(status), c);
+    onyx_status_free(status);
+    return bad;
+}
+
+static void top5(const float *logits, size_t n, int out[5]) {
+    for (int k = 0; k < 5; k++) {
+        int best = -1;
+        for (size_t i = 0; i < n; i++) {
+            int taken = 0;
+            for (int j = 0; j < k; j++) taken |= out[j] == (int)i;
+            if (!taken && (best < 0 || logits[i] > logits[best])) best = (int)i;
+        }
+        out[k] = best;
+    }
+}
+
+static int case_runtime_info(const spec_case *c) {
+    const char *version = NULL, *path = NULL;
+    if (failed(onyx_runtime_version(&version), "version") || failed(onyx_runtime_path(&path), "path")) return 1;
+    if (strcmp(version, spec_get(c, "ort_version")) != 0) FAIL("version %s != %s", version, spec_get(c, "ort_version"));
+    if (path[0] != '/' || access(path, R_OK) != 0) FAIL("path %s is not an absolute readable file", path);
+    return 0;
+}
+
+/* "name type d0,d1 n0,n1" as the spec writes an input or output. */
+static void describe(const onyx_value_info *info, char *out, size_t size) {
+    size_t used = (size_t)snprintf(out, size, "%s %u ", onyx_value_info_name(info), onyx_value_info_element_type(info));
+    size_t rank = onyx_value_info_rank(info);
+    const int64_t *shape = onyx_value_info_shape(info);
+    for (size_t d = 0; d < rank; d++) used += (size_t)snprintf(out + used, size - used, d ? ",%lld" : "%lld", (long long)shape[d]);
+    used += (size_t)snprintf(out + used, size - used, " ");
+    for (size_t d = 0; d < rank; d++) used += (size_t)snprintf(out + used, size - used, d ? ",%s" : "%s", onyx_value_info_dim_name(info, d));
+}
+
+static int compare_values(const char *kind, const spec_case *c) {
+    size_t count = 0;
+    int is_input = strcmp(kind, "input") == 0;
+    if (failed(is_input ? onyx_session_input_count(shared_session, &count) : onyx_session_output_count(shared_session, &count), "count")) return 1;
+    size_t expected_count = 0;
+    while (spec_get_nth(c, kind, expected_count)) expected_count++;
+    if (count != expected_count) FAIL("%zu %ss, expected %zu", count, kind, expected_count);
+    for (size_t i = 0; i < count; i++) {
+        const onyx_value_info *info = NULL;
+        if (failed(is_input ? onyx_session_input_info(shared_session, i, &info) : onyx_session_output_info(shared_session, i, &info), "info")) return 1;
+        char got[1024];
+        describe(info, got, sizeof got);
+        if (strcmp(got, spec_get_nth(c, kind, i)) != 0) FAIL("%s %zu: '%s' != '%s'", kind, i, got, spec_get_nth(c, kind, i));
+    }
+    return 0;
+}
+
+static int case_model_info(const spec_case *c) {
+    if (compare_values("input", c) || compare_values("output", c)) return 1;
+    const onyx_model_metadata *meta = NULL;
+    if (failed(onyx_session_metadata(shared_session, &meta), "metadata")) return 1;
+    const char *line;
+    for (size_t i = 0; (line = spec_get_nth(c, "meta", i)); i++) {
+        const char *space = strchr(line, ' ');
+        const char *want = space ? space + 1 : "";
+        size_t key_len = space ? (size_t)(space - line) : strlen(line);
+        char got[64] = "";
+        const char *value = got;
+        if (!strncmp(line, "producer", key_len)) value = onyx_model_metadata_producer(meta);
+        else if (!strncmp(line, "graph_name", key_len)) value = onyx_model_metadata_graph_name(meta);
+        else if (!strncmp(line, "domain", key_len)) value = onyx_model_metadata_domain(meta);
+        else if (!strncmp(line, "description", key_len)) value = onyx_model_metadata_description(meta);
+        else if (!strncmp(line, "version", key_len)) {
+            int64_t version;
+            if (onyx_model_metadata_version(meta, &version)) snprintf(got, sizeof got, "%lld", (long long)version);
+        } else FAIL("unknown meta key in '%s'", line);
+        if (strcmp(value, want) != 0) FAIL("meta '%s': got '%s'", line, value);
+    }
+    size_t custom = 0;
+    while (spec_get_nth(c, "custom", custom)) custom++;
+    if (onyx_model_metadata_custom_count(meta) != custom) FAIL("%zu custom entries, expected %zu", onyx_model_metadata_custom_count(meta), custom);
+    for (size_t i = 0; (line = spec_get_nth(c, "custom", i)); i++) {
+        char key[256];
+        const char *space = strchr(line, ' ');
+        snprintf(key, sizeof key, "%.*s", (int)(space - line), line);
+        const char *value = onyx_model_metadata_custom_value(meta, key);
+        if (!value || strcmp(value, space + 1) != 0) FAIL("custom %s: got '%s'", key, value ? value : "(none)");
+    }
+    return 0;
+}
+
+static int case_classify(const spec_case *c) {
+    size_t n_in, n_exp;
+    float *input = load_f32(spec_get(c, "input"), &n_in), *expected = load_f32(spec_get(c, "expected"), &n_exp), *got = NULL;
+    int bad = run_logits(shared_session, input, 1, &got) || within(got, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+    if (!bad) {
+        int best[5], want[5];
+        top5(got, n_exp, best);
+        sscanf(spec_get(c, "top5"), "%d %d %d %d %d", &want[0], &want[1], &want[2], &want[3], &want[4]);
+        if (memcmp(best, want, sizeof best) != 0) {
+            snprintf(why, sizeof why, "top5 %d %d %d %d %d != %s", best[0], best[1], best[2], best[3], best[4], spec_get(c, "top5"));
+            bad = 1;
+        }
+    }
+    free(input);
+    free(expected);
+    free(got);
+    return bad;
+}
+
+static int case_batch(const spec_case *c) {
+    char inputs[1024], expected[1024];
+    snprintf(inputs, sizeof inputs, "%s", spec_get(c, "inputs"));
+    snprintf(expected, sizeof expected, "%s", spec_get(c, "expected"));
+    const size_t image = 3 * 224 * 224;
+    float *stacked = NULL;
+    int64_t batch = 0;
+    char *save = NULL;
+    for (char *file = strtok_r(inputs, " ", &save); file; file = strtok_r(NULL, " ", &save)) {
+        size_t n;
+        float *one = load_f32(file, &n);
+        stacked = realloc(stacked, (size_t)(batch + 1) * image * sizeof(float));
+        memcpy(stacked + (size_t)batch * image, one, image * sizeof(float));
+        free(one);
+        batch++;
+    }
+    float *got = NULL;
+    int bad = run_logits(shared_session, stacked, batch, &got);
+    save = NULL;
+    int row = 0;
+    for (char *file = strtok_r(expected, " ", &save); file && !bad; file = strtok_r(NULL, " ", &save), row++) {
+        size_t n;
+        float *want = load_f32(file, &n);
+        if (within(got + (size_t)row * LOGITS, want, n, field_float(c, "atol"), field_float(c, "rtol"))) {
+            char inner[sizeof why];
+            memcpy(inner, why, sizeof why);
+            snprintf(why, sizeof why, "row %d: %.3000s", row, inner);
+            bad = 1;
+        }
+        free(want);
+    }
+    free(stacked);
+    free(got);
+    return bad;
+}
+
+static char model_path[8192];
+
+static int case_from_bytes(const spec_case *c) {
+    size_t size;
+    uint8_t *bytes = spec_read_file(model_path, &size);
+    onyx_session *session = NULL;
+    int bad = failed(onyx_session_create_from_bytes(bytes, size, NULL, &session), "from bytes");
+    free(bytes); /* the bytes are only read during creation */
+    size_t n;
+    float *input = load_f32(spec_get(c, "input"), &n), *a = NULL, *b = NULL;
+    if (!bad) bad = run_logits(session, input, 1, &a) || run_logits(shared_session, input, 1, &b);
+    if (!bad && !bits_equal(a, b, LOGITS)) {
+        snprintf(why, sizeof why, "session from bytes differs from session from file");
+        bad = 1;
+    }
+    if (!bad) bad = check_expected(session, c);
+    onyx_session_free(session);
+    free(input);
+    free(a);
+    free(b);
+    return bad;
+}
+
+static int case_zero_copy_input(const spec_case *c) {
+    size_t n, n_exp;
+    float *input = load_f32(spec_get(c, "input"), &n), *expected = load_f32(spec_get(c, "expected"), &n_exp);
+    onyx_tensor *tensor = NULL, *output = NULL;
+    int bad = failed(onyx_tensor_create_borrowed(ONYX_ELEMENT_FLOAT32, image_shape, 4, input, n * sizeof(float), &tensor), "borrow");
+    if (!bad && onyx_tensor_data(tensor) != (const void *)input) {
+        snprintf(why, sizeof why, "borrowed tensor does not point at the caller's memory");
+        bad = 1;
+    }
+    const char *name = "input";
+    const onyx_tensor *inputs[1] = {tensor};
+    if (!bad) bad = failed(onyx_session_run(shared_session, NULL, &name, inputs, 1, NULL, 1, &output), "run");
+    if (!bad) bad = within(onyx_tensor_data(output), expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+    onyx_tensor_free(output);
+    onyx_tensor_free(tensor);
+    free(input);
+    free(expected);
+    return bad;
+}
+
+static int case_output_into_caller(const spec_case *c) {
+    size_t n, n_exp;
+    float *input = load_f32(spec_get(c, "input"), &n), *expected = load_f32(spec_get(c, "expected"), &n_exp);
+    int64_t out_shape[8];
+    size_t out_rank = spec_shape(spec_get(c, "output_shape"), out_shape, 8);
+    size_t out_count = 1;
+    for (size_t d = 0; d < out_rank; d++) out_count *= (size_t)out_shape[d];
+    float *buffer = malloc(out_count * sizeof(float));
+    for (size_t i = 0; i < out_count; i++) buffer[i] = NAN;
+    onyx_tensor *in = NULL, *out = NULL;
+    int bad = failed(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, image_shape, 4, input, n * sizeof(float), &in), "input") ||
+              failed(onyx_tensor_create_borrowed(ONYX_ELEMENT_FLOAT32, out_shape, out_rank, buffer, out_count * sizeof(float), &out), "output");
+    const char *in_name = "input", *out_name = "logits";
+    const onyx_tensor *inputs[1] = {in};
+    onyx_tensor *outputs[1] = {out};
+    if (!bad) bad = failed(onyx_session_run_into(shared_session, NULL, &in_name, inputs, 1, &out_name, outputs, 1), "run_into");
+    if (!bad && onyx_tensor_data(out) != (const void *)buffer) {
+        snprintf(why, sizeof why, "output tensor moved away from the caller's buffer");
+        bad = 1;
+    }
+    onyx_tensor_free(out);
+    if (!bad) bad = within(buffer, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+    onyx_tensor_free(in);
+    free(buffer);
+    free(input);
+    free(expected);
+    return bad;
+}
+
+typedef struct {
+    const float *input;
+    const float *alone;
+    int runs;
+    int mismatches;
+    int errors;
+} thread_job;
+
+static void *thread_main(void *arg) {
+    thread_job *job = arg;
+    for (int r = 0; r < job->runs; r++) {
+        float *got = NULL;
+        if (run_logits(shared_session, job->input, 1, &got)) {
+            job->errors++;
+            continue;
+        }
+        job->mismatches += !bits_equal(got, job->alone, LOGITS);
+        free(got);
+    }
+    return NULL;
+}
+
+static int case_threads(const spec_case *c) {
+    size_t n;
+    float *input = load_f32(spec_get(c, "input"), &n), *alone = NULL;
+    int threads = atoi(spec_get(c, "threads")), runs = atoi(spec_get(c, "runs"));
+    if (run_logits(shared_session, input, 1, &alone)) return 1;
+    pthread_t *ids = calloc((size_t)threads, sizeof *ids);
+    thread_job *jobs = calloc((size_t)threads, sizeof *jobs);
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = (thread_job){input, alone, runs, 0, 0};
+        pthread_create(&ids[t], NULL, thread_main, &jobs[t]);
+    }
+    int mismatches = 0, errors = 0;
+    for (int t = 0; t < threads; t++) {
+        pthread_join(ids[t], NULL);
+        mismatches += jobs[t].mismatches;
+        errors += jobs[t].errors;
+    }
+    free(ids);
+    free(jobs);
+    free(input);
+    free(alone);
+    if (errors || mismatches) FAIL("%d runs failed, %d differ from a run alone", errors, mismatches);
+    return 0;
+}
+
+static int case_options(const spec_case *c) {
+    onyx_session_options *options = NULL;
+    onyx_session *session = NULL;
+    if (failed(onyx_session_options_create(&options), "options")) return 1;
+    const char *threads = spec_get(c, "intra_threads"), *level = spec_get(c, "optimization");
+    int bad = 0;
+    if (threads) bad = failed(onyx_session_options_set_intra_op_threads(options, (uint32_t)atoi(threads)), "threads");
+    if (level && !bad) {
+        uint32_t value = strcmp(level, "disabled") == 0 ? ONYX_OPTIMIZATION_DISABLED : ONYX_OPTIMIZATION_ALL;
+        if (strcmp(level, "disabled") != 0 && strcmp(level, "all") != 0) FAIL("unknown optimization '%s'", level);
+        bad = failed(onyx_session_options_set_optimization_level(options, value), "level");
+    }
+    if (!bad) bad = failed(onyx_session_create_from_file(model_path, options, &session), "session");
+    onyx_session_options_free(options); /* the session keeps what it needs */
+    if (!bad) bad = check_expected(session, c);
+    onyx_session_free(session);
+    return bad;
+}
+
+static void *terminate_later(void *arg) {
+    struct timespec delay = {0, 50 * 1000 * 1000};
+    nanosleep(&delay, NULL);
+    onyx_status_free(onyx_run_options_terminate(arg));
+    return NULL;
+}
+
+static int case_terminate(const spec_case *c) {
+    int64_t batch = atoll(spec_get(c, "batch"));
+    size_t n;
+    float *one = load_f32(spec_get(c, "input"), &n);
+    float *images = malloc((size_t)batch * n * sizeof(float));
+    for (int64_t b = 0; b < batch; b++) memcpy(images + (size_t)b * n, one, n * sizeof(float));
+    int64_t shape[4] = {batch, 3, 224, 224};
+    onyx_tensor *input = NULL, *output = NULL;
+    onyx_run_options *options = NULL;
+    if (failed(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, shape, 4, images, (size_t)batch * n * sizeof(float), &input), "input") ||
+        failed(onyx_run_options_create(&options), "run options"))
+        return 1;
+    pthread_t terminator;
+    pthread_create(&terminator, NULL, terminate_later, options);
+    const char *name = "input";
+    const onyx_tensor *inputs[1] = {input};
+    int bad = expect_code(onyx_session_run(shared_session, options, &name, inputs, 1, NULL, 1, &output), c);
+    pthread_join(terminator, NULL);
+    if (!bad) bad = failed(onyx_run_options_reset_terminate(options), "reset");
+    onyx_run_options_free(options);
+    onyx_tensor_free(output);
+    onyx_tensor_free(input);
+    free(images);
+    free(one);
+    return bad || still_usable();
+}
+
+static const char *self_path;
+
+/* Loads ONNX Runtime from `path` in a fresh process (a process loads it once). */
+static void load_runtime_in_child(const char *path, char *message, size_t size, uint32_t *code) {
+    int fds[2];
+    *code = 0;
+    snprintf(message, size, "could not start a child process");
+    if (pipe(fds) != 0) return;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        execl(self_path, self_path, "--load-runtime", path, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *from_child = fdopen(fds[0], "r");
+    char line[4096] = "";
+    if (!fgets(line, sizeof line, from_child)) line[0] = '\0';
+    fclose(from_child);
+    waitpid(pid, NULL, 0);
+    line[strcspn(line, "\n")] = '\0';
+    char *space = strchr(line, ' ');
+    *code = (uint32_t)strtoul(line, NULL, 10);
+    snprintf(message, size, "%s", space ? space + 1 : line);
+}
+
+static int case_error(const spec_case *c) {
+    const char *trigger = spec_get(c, "trigger");
+    size_t n;
+    float *image = load_f32(spec_get(spec_find(&suite, "classify_0"), "input"), &n);
+    onyx_tensor *good = NULL, *output = NULL;
+    if (failed(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, image_shape, 4, image, n * sizeof(float), &good), "input")) return 1;
+    const char *input_name = "input";
+    const onyx_tensor *one_input[1] = {good};
+    onyx_session *session = NULL;
+    onyx_status *status = NULL;
+    int known = 1;
+
+    if (!strcmp(trigger, "missing_model_file")) {
+        char path[8192];
+        spec_path(&suite, spec_get(c, "path"), path, sizeof path);
+        status = onyx_session_create_from_file(path, NULL, &session);
+    } else if (!strcmp(trigger, "corrupt_bytes")) {
+        size_t size;
+        uint8_t *bytes = spec_read_file(model_path, &size);
+        for (size_t i = 0; i < 1000; i++) bytes[i] ^= 0x5A;
+        status = onyx_session_create_from_bytes(bytes, 1000, NULL, &session);
+        free(bytes);
+    } else if (!strcmp(trigger, "empty_bytes")) {
+        static const uint8_t nothing[1];
+        status = onyx_session_create_from_bytes(nothing, 0, NULL, &session);
+    } else if (!strcmp(trigger, "input_shape")) {
+        int64_t shape[8];
+        size_t rank = spec_shape(spec_get(c, "shape"), shape, 8);
+        onyx_tensor *tensor = NULL;
+        status = onyx_tensor_create(ONYX_ELEMENT_FLOAT32, shape, rank, &tensor);
+        const onyx_tensor *inputs[1] = {tensor};
+        if (!status) status = onyx_session_run(shared_session, NULL, &input_name, inputs, 1, NULL, 1, &output);
+        onyx_tensor_free(tensor);
+    } else if (!strcmp(trigger, "buffer_length")) {
+        int64_t shape[8];
+        size_t rank = spec_shape(spec_get(c, "shape"), shape, 8);
+        size_t elements = (size_t)atoll(spec_get(c, "elements"));
+        float *buffer = calloc(elements, sizeof(float));
+        onyx_tensor *tensor = NULL;
+        status = onyx_tensor_create_borrowed(ONYX_ELEMENT_FLOAT32, shape, rank, buffer, elements * sizeof(float), &tensor);
+        onyx_tensor_free(tensor);
+        free(buffer);
+    } else if (!strcmp(trigger, "element_type")) {
+        onyx_tensor *tensor = NULL;
+        status = onyx_tensor_create((uint32_t)atoi(spec_get(c, "elem_type")), image_shape, 4, &tensor);
+        const onyx_tensor *inputs[1] = {tensor};
+        if (!status) status = onyx_session_run(shared_session, NULL, &input_name, inputs, 1, NULL, 1, &output);
+        onyx_tensor_free(tensor);
+    } else if (!strcmp(trigger, "unknown_input")) {
+        const char *names[2] = {"input", spec_get(c, "input_name")};
+        const onyx_tensor *inputs[2] = {good, good};
+        status = onyx_session_run(shared_session, NULL, names, inputs, 2, NULL, 1, &output);
+    } else if (!strcmp(trigger, "missing_input")) {
+        status = onyx_session_run(shared_session, NULL, NULL, NULL, 0, NULL, 1, &output);
+    } else if (!strcmp(trigger, "unknown_output")) {
+        const char *names[1] = {spec_get(c, "output_name")};
+        status = onyx_session_run(shared_session, NULL, &input_name, one_input, 1, names, 1, &output);
+    } else if (!strcmp(trigger, "output_shape")) {
+        int64_t shape[8];
+        size_t rank = spec_shape(spec_get(c, "output_shape"), shape, 8);
+        onyx_tensor *target = NULL;
+        status = onyx_tensor_create(ONYX_ELEMENT_FLOAT32, shape, rank, &target);
+        const char *out_name = "logits";
+        onyx_tensor *outputs[1] = {target};
+        if (!status) status = onyx_session_run_into(shared_session, NULL, &input_name, one_input, 1, &out_name, outputs, 1);
+        onyx_tensor_free(target);
+    } else if (!strcmp(trigger, "null_handle")) {
+        status = onyx_session_run(NULL, NULL, &input_name, one_input, 1, NULL, 1, &output);
+    } else if (!strcmp(trigger, "invalid_utf8_path")) {
+        status = onyx_session_create_from_file("model-\xff\xfe.onnx", NULL, &session);
+    } else if (!strcmp(trigger, "runtime_path_missing")) {
+        char message[4096];
+        uint32_t code = 0;
+        load_runtime_in_child(spec_get(c, "path"), message, sizeof message, &code);
+        onyx_tensor_free(good);
+        free(image);
+        if (expect_error(code, message, c)) return 1;
+        return still_usable();
+    } else {
+        known = 0;
+    }
+    onyx_session_free(session);
+    onyx_tensor_free(output);
+    onyx_tensor_free(good);
+    free(image);
+    if (!known) FAIL("unknown trigger '%s'", trigger);
+    if (session || output) {
+        onyx_status_free(status);
+        FAIL("the call succeeded");
+    }
+    return expect_code(status, c) || still_usable();
+}
+
+static int run_case(const spec_case *c) {
+    const char *kind = spec_get(c, "kind");
+    if (!kind) FAIL("no kind");
+    if (!strcmp(kind, "runtime_info")) return case_runtime_info(c);
+    if (!strcmp(kind, "model_info")) return case_model_info(c);
+    if (!strcmp(kind, "classify")) return case_classify(c);
+    if (!strcmp(kind, "batch")) return case_batch(c);
+    if (!strcmp(kind, "from_bytes")) return case_from_bytes(c);
+    if (!strcmp(kind, "zero_copy_input")) return case_zero_copy_input(c);
+    if (!strcmp(kind, "output_into_caller")) return case_output_into_caller(c);
+    if (!strcmp(kind, "threads")) return case_threads(c);
+    if (!strcmp(kind, "options")) return case_options(c);
+    if (!strcmp(kind, "terminate")) return case_terminate(c);
+    if (!strcmp(kind, "error")) return case_error(c);
+    FAIL("unknown case kind '%s'", kind);
+}
+
+static int runs_in_c(const spec_case *c) {
+    const char *langs = spec_get(c, "langs");
+    if (!langs) return 1;
+    char copy[256], *save = NULL;
+    snprintf(copy, sizeof copy, "%s", langs);
+    for (char *lang = strtok_r(copy, " ", &save); lang; lang = strtok_r(NULL, " ", &save))
+        if (!strcmp(lang, "c")) return 1;
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 3 && !strcmp(argv[1], "--load-runtime")) {
+        onyx_status *status = onyx_runtime_init(argv[2]);
+        printf("%u %s\n", onyx_status_code(status), status ? onyx_status_message(status) : "loaded");
+        onyx_status_free(status);
+        return 0;
+    }
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s <tests/suite folder>\n", argv[0]);
+        return 2;
+    }
+    static char self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[len > 0 ? len : 0] = '\0';
+    self_path = self;
+    if (onyx_abi_version() >> 16 != ONYX_ABI_VERSION_MAJOR) {
+        fprintf(stderr, "libonyx ABI %u does not match onyx.h (major %d)\n", onyx_abi_version(), ONYX_ABI_VERSION_MAJOR);
+        return 2;
+    }
+    spec_load(&suite, argv[1]);
+    spec_path(&suite, spec_get(&suite.header, "model"), model_path, sizeof model_path);
+    if (failed(onyx_session_create_from_file(model_path, NULL, &shared_session), "loading the model")) {
+        fprintf(stderr, "%s\n", why);
+        return 2;
+    }
+    int passed = 0, failures = 0, skipped = 0;
+    for (size_t i = 0; i < suite.case_count; i++) {
+        const spec_case *c = &suite.cases[i];
+        if (!runs_in_c(c)) {
+            printf("[c] SKIP %s: only for %s\n", c->name, spec_get(c, "langs"));
+            skipped++;
+        } else if (run_case(c) == 0) {
+            printf("[c] PASS %s\n", c->name);
+            passed++;
+        } else {
+            printf("[c] FAIL %s: %s\n", c->name, why);
+            failures++;
+        }
+        fflush(stdout);
+    }
+    printf("%d passed, %d failed, %d skipped\n", passed, failures, skipped);
+    onyx_session_free(shared_session);
+    spec_free(&suite);
+    return failures ? 1 : 0;
+}
