@@ -79,7 +79,9 @@ demo: setup
 	@for t in $(DEMO_TARGETS); do $(MAKE) --no-print-directory $$t; done
 
 bench: setup
+	@$(MAKE) --no-print-directory bench-anchors
 	@for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory $$t; done
+	@echo; echo "onyx: all results (build/bench/results.txt):"; cat $(BENCH_DIR)/results.txt
 
 clean:
 	rm -rf build target
