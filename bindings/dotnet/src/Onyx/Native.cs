@@ -1,0 +1,92 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace Onyx
+{
+    /// <summary>
+    /// The C ABI (include/onyx.h), one declaration per function. Statuses come back as
+    /// <see cref="IntPtr"/> and go straight to <see cref="Status.Check"/>; returned strings
+    /// are <see cref="IntPtr"/> decoded by <see cref="Utf8"/> (a <c>string</c> return would
+    /// make the marshaller free memory Onyx owns). Handle parameters are SafeHandles where
+    /// one handle is passed, so the marshaller keeps it alive for the call; calls taking
+    /// arrays of handles take raw pointers and the caller holds the references.
+    /// </summary>
+    internal static class Native
+    {
+        private const string Lib = "onyx";
+        private const CallingConvention Cdecl = CallingConvention.Cdecl;
+
+        // --- library, status, runtime ---
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_abi_version();
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_status_code(IntPtr status);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_status_message(IntPtr status);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_status_free(IntPtr status);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_error_code_name(uint code);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_runtime_init([MarshalAs(UnmanagedType.LPUTF8Str)] string ortLibraryPath);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_runtime_version(out IntPtr version);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_runtime_path(out IntPtr path);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_set_log_level(uint level);
+
+        // --- session options ---
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_create(out IntPtr options);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_session_options_free(IntPtr options);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_intra_op_threads(SessionOptionsHandle options, uint threads);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_inter_op_threads(SessionOptionsHandle options, uint threads);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_optimization_level(SessionOptionsHandle options, uint level);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_append_execution_provider(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_allow_provider_fallback(SessionOptionsHandle options, [MarshalAs(UnmanagedType.U1)] bool allow);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_deterministic_compute(SessionOptionsHandle options, [MarshalAs(UnmanagedType.U1)] bool enable);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_add_config_entry(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string key, [MarshalAs(UnmanagedType.LPUTF8Str)] string value);
+
+        // --- sessions and introspection ---
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_create_from_file([MarshalAs(UnmanagedType.LPUTF8Str)] string path, SessionOptionsHandle options, out IntPtr session);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_session_create_from_bytes(byte* data, UIntPtr length, SessionOptionsHandle options, out IntPtr session);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_session_free(IntPtr session);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_input_count(SessionHandle session, out UIntPtr count);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_output_count(SessionHandle session, out UIntPtr count);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_input_info(SessionHandle session, UIntPtr index, out IntPtr info);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_output_info(SessionHandle session, UIntPtr index, out IntPtr info);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_metadata(SessionHandle session, out IntPtr metadata);
+
+        // Value info and metadata are borrowed from their session: callers hold a
+        // reference on the session handle while they read them.
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_info_name(IntPtr info);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_value_info_element_type(IntPtr info);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_value_info_rank(IntPtr info);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_info_shape(IntPtr info);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_info_dim_name(IntPtr info, UIntPtr dim);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_model_metadata_producer(IntPtr meta);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_model_metadata_graph_name(IntPtr meta);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_model_metadata_domain(IntPtr meta);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_model_metadata_description(IntPtr meta);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_model_metadata_graph_description(IntPtr meta);
+        [DllImport(Lib, CallingConvention = Cdecl)] [return: MarshalAs(UnmanagedType.U1)] internal static extern bool onyx_model_metadata_version(IntPtr meta, out long version);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_model_metadata_custom_count(IntPtr meta);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_model_metadata_custom_key(IntPtr meta, UIntPtr index);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_model_metadata_custom_value(IntPtr meta, IntPtr key);
+
+        // --- tensors ---
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_tensor_create(uint elementType, long* shape, UIntPtr rank, out IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_tensor_create_copy(uint elementType, long* shape, UIntPtr rank, void* data, UIntPtr byteLength, out IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_tensor_create_borrowed(uint elementType, long* shape, UIntPtr rank, void* data, UIntPtr byteLength, out IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_tensor_free(IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_tensor_element_type(TensorHandle tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_tensor_rank(TensorHandle tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_tensor_shape(TensorHandle tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_tensor_byte_length(TensorHandle tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_tensor_mutable_data(TensorHandle tensor);
+
+        // --- run options and runs ---
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_create(out IntPtr options);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_run_options_free(IntPtr options);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_set_tag(RunOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string tag);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_terminate(RunOptionsHandle options);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_reset_terminate(RunOptionsHandle options);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern unsafe IntPtr onyx_session_run(IntPtr session, IntPtr runOptions, IntPtr* inputNames, IntPtr* inputs, UIntPtr inputCount,
+                                                              IntPtr* outputNames, UIntPtr outputCount, IntPtr* outputs);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern unsafe IntPtr onyx_session_run_into(IntPtr session, IntPtr runOptions, IntPtr* inputNames, IntPtr* inputs, UIntPtr inputCount,
+                                                                   IntPtr* outputNames, IntPtr* outputs, UIntPtr outputCount);
+    }
+}

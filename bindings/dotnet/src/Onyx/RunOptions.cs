@@ -1,0 +1,66 @@
+using System;
+
+namespace Onyx
+{
+    /// <summary>
+    /// Per-run settings: a log tag and a terminate switch. <see cref="Terminate"/> and
+    /// <see cref="ResetTerminate"/> may be called from any thread while runs use the options;
+    /// everything else needs one thread at a time. A run stopped by <see cref="Terminate"/> throws
+    /// <see cref="OnyxException"/> with <see cref="ErrorCode.Cancelled"/> (the <c>CancellationToken</c>
+    /// overloads of <see cref="Session.Run(System.Collections.Generic.IReadOnlyDictionary{string, Tensor}, System.Threading.CancellationToken, System.Collections.Generic.IReadOnlyList{string})"/>
+    /// throw <see cref="OperationCanceledException"/> instead, as .NET does for a cancelled token).
+    /// </summary>
+    public sealed class RunOptions : IDisposable
+    {
+        private readonly RunOptionsHandle handle;
+        private string tag;
+
+        /// <summary>Creates run options (no tag, not terminated).</summary>
+        public RunOptions()
+        {
+            Library.EnsureCompatible();
+            IntPtr pointer;
+            Status.Check(Native.onyx_run_options_create(out pointer));
+            handle = new RunOptionsHandle(pointer);
+        }
+
+        /// <summary>Tags ONNX Runtime's log lines of runs that use these options.</summary>
+        public string Tag
+        {
+            get { return tag; }
+            set
+            {
+                if (value == null) throw new ArgumentNullException(nameof(value));
+                Status.Check(Native.onyx_run_options_set_tag(Handle, value));
+                tag = value;
+            }
+        }
+
+        /// <summary>
+        /// Stops runs in progress that use these options (they fail with <see cref="ErrorCode.Cancelled"/>
+        /// within milliseconds) and makes later runs with them fail the same way until
+        /// <see cref="ResetTerminate"/>. Any thread.
+        /// </summary>
+        public void Terminate()
+        {
+            Status.Check(Native.onyx_run_options_terminate(Handle));
+        }
+
+        /// <summary>Lets runs with these options proceed again. Any thread.</summary>
+        public void ResetTerminate()
+        {
+            Status.Check(Native.onyx_run_options_reset_terminate(Handle));
+        }
+
+        /// <summary>Frees the native options once no run uses them any more. A second call does nothing.</summary>
+        public void Dispose()
+        {
+            handle.Dispose();
+        }
+
+        internal RunOptionsHandle Handle
+        {
+            get { handle.ThrowIfClosed(nameof(RunOptions)); return handle; }
+        }
+    }
+}

@@ -1,0 +1,326 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace Onyx
+{
+    /// <summary>
+    /// A loaded model, ready to run. Thread-safe: any number of threads may run one session
+    /// at once, and their runs proceed in parallel. Disposing it while another thread runs
+    /// is safe too: the native session is freed when the last run returns.
+    /// </summary>
+    public sealed class Session : IDisposable
+    {
+        private readonly SessionHandle handle;
+        private readonly ReadOnlyCollection<ValueInfo> inputs;
+        private readonly ReadOnlyCollection<ValueInfo> outputs;
+        private readonly ReadOnlyCollection<string> outputNames;
+        private readonly ModelMetadata metadata;
+        // Model input and output names -> the session's own NUL-terminated UTF-8 copies of them
+        // (borrowed from the native session, valid while it lives), so a run encodes no names.
+        private readonly Dictionary<string, IntPtr> nativeNames = new Dictionary<string, IntPtr>();
+
+        /// <summary>Loads the model in the file at <paramref name="modelPath"/>.</summary>
+        /// <param name="modelPath">Path of the .onnx file.</param>
+        /// <param name="options">Session options, or null for the defaults.</param>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.ModelNotFound"/>, <see cref="ErrorCode.InvalidModel"/>,
+        /// <see cref="ErrorCode.RuntimeLoadFailed"/>, <see cref="ErrorCode.ExecutionProviderUnavailable"/>.</exception>
+        public Session(string modelPath, SessionOptions options = null)
+        {
+            if (modelPath == null) throw new ArgumentNullException(nameof(modelPath));
+            Library.EnsureCompatible();
+            IntPtr session;
+            using (SessionOptions defaults = options == null ? new SessionOptions() : null)
+            {
+                Status.Check(Native.onyx_session_create_from_file(modelPath, (options ?? defaults).Handle, out session));
+            }
+            handle = new SessionHandle(session);
+            try
+            {
+                ReadDescription(out inputs, out outputs, out metadata);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+            outputNames = NamesOf(outputs);
+        }
+
+        /// <summary>Loads a model from its bytes, which are only read during the call.</summary>
+        /// <param name="model">The .onnx file's contents.</param>
+        /// <param name="options">Session options, or null for the defaults.</param>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidModel"/>, <see cref="ErrorCode.RuntimeLoadFailed"/>, ...</exception>
+        public unsafe Session(byte[] model, SessionOptions options = null)
+        {
+            if (model == null) throw new ArgumentNullException(nameof(model));
+            Library.EnsureCompatible();
+            IntPtr session;
+            using (SessionOptions defaults = options == null ? new SessionOptions() : null)
+            {
+                fixed (byte* bytes = model)
+                {
+                    Status.Check(Native.onyx_session_create_from_bytes(bytes, (UIntPtr)model.Length, (options ?? defaults).Handle, out session));
+                }
+            }
+            handle = new SessionHandle(session);
+            try
+            {
+                ReadDescription(out inputs, out outputs, out metadata);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+            outputNames = NamesOf(outputs);
+        }
+
+        /// <summary>The model's inputs, in model order.</summary>
+        public IReadOnlyList<ValueInfo> Inputs
+        {
+            get { handle.ThrowIfClosed(nameof(Session)); return inputs; }
+        }
+
+        /// <summary>The model's outputs, in model order.</summary>
+        public IReadOnlyList<ValueInfo> Outputs
+        {
+            get { handle.ThrowIfClosed(nameof(Session)); return outputs; }
+        }
+
+        /// <summary>The model's metadata.</summary>
+        public ModelMetadata Metadata
+        {
+            get { handle.ThrowIfClosed(nameof(Session)); return metadata; }
+        }
+
+        /// <summary>
+        /// Runs the model. Every model input must be given, by name. Returns the outputs named in
+        /// <paramref name="outputNames"/> (all of them, in model order, when null), which the caller disposes.
+        /// </summary>
+        /// <param name="inputs">Input name to tensor.</param>
+        /// <param name="outputNames">The outputs wanted, or null for all.</param>
+        /// <param name="runOptions">Run options (tag, terminate switch), or null.</param>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.UnknownInput"/>, <see cref="ErrorCode.MissingInput"/>,
+        /// <see cref="ErrorCode.TypeMismatch"/>, <see cref="ErrorCode.RankMismatch"/>, <see cref="ErrorCode.ShapeMismatch"/>,
+        /// <see cref="ErrorCode.UnknownOutput"/>, <see cref="ErrorCode.Cancelled"/> (terminated through
+        /// <paramref name="runOptions"/>). The session stays usable after any of them.</exception>
+        public RunOutputs Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<string> outputNames = null, RunOptions runOptions = null)
+        {
+            return RunCore(inputs, outputNames, null, runOptions);
+        }
+
+        /// <summary>
+        /// Runs the model and stops it when <paramref name="cancellationToken"/> is cancelled, throwing
+        /// <see cref="OperationCanceledException"/> (the .NET convention for a cancelled token).
+        /// Otherwise as <see cref="Run(IReadOnlyDictionary{string, Tensor}, IReadOnlyList{string}, RunOptions)"/>.
+        /// </summary>
+        /// <param name="inputs">Input name to tensor.</param>
+        /// <param name="cancellationToken">Cancelling it terminates the run within milliseconds.</param>
+        /// <param name="outputNames">The outputs wanted, or null for all.</param>
+        /// <exception cref="OperationCanceledException">The token was cancelled before or during the run.</exception>
+        public RunOutputs Run(IReadOnlyDictionary<string, Tensor> inputs, CancellationToken cancellationToken, IReadOnlyList<string> outputNames = null)
+        {
+            return WithCancellation(cancellationToken, runOptions => RunCore(inputs, outputNames, null, runOptions));
+        }
+
+        /// <summary>
+        /// Runs the model writing each output into the caller's tensor of that name, with no
+        /// allocation and no copy (use <see cref="Tensor.FromArray{T}(T[], long[])"/> to write straight
+        /// into your own array). Each output tensor must have that output's element type and shape.
+        /// </summary>
+        /// <param name="inputs">Input name to tensor.</param>
+        /// <param name="outputs">Output name to the tensor that receives it.</param>
+        /// <param name="runOptions">Run options, or null.</param>
+        /// <exception cref="OnyxException">As for Run, and <see cref="ErrorCode.TypeMismatch"/>,
+        /// <see cref="ErrorCode.RankMismatch"/>, <see cref="ErrorCode.ShapeMismatch"/> for an output tensor.</exception>
+        public void RunInto(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs, RunOptions runOptions = null)
+        {
+            if (outputs == null) throw new ArgumentNullException(nameof(outputs));
+            RunCore(inputs, null, outputs, runOptions);
+        }
+
+        /// <summary>
+        /// <see cref="RunInto(IReadOnlyDictionary{string, Tensor}, IReadOnlyDictionary{string, Tensor}, RunOptions)"/>,
+        /// stopped when <paramref name="cancellationToken"/> is cancelled (throws <see cref="OperationCanceledException"/>).
+        /// </summary>
+        /// <param name="inputs">Input name to tensor.</param>
+        /// <param name="outputs">Output name to the tensor that receives it.</param>
+        /// <param name="cancellationToken">Cancelling it terminates the run within milliseconds.</param>
+        public void RunInto(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs, CancellationToken cancellationToken)
+        {
+            if (outputs == null) throw new ArgumentNullException(nameof(outputs));
+            WithCancellation(cancellationToken, runOptions => RunCore(inputs, null, outputs, runOptions));
+        }
+
+        /// <summary>Frees the native session once no run uses it any more. A second call does nothing.</summary>
+        public void Dispose()
+        {
+            handle.Dispose();
+        }
+
+        private static RunOutputs WithCancellation(CancellationToken token, Func<RunOptions, RunOutputs> run)
+        {
+            token.ThrowIfCancellationRequested();
+            if (!token.CanBeCanceled) return run(null);
+            using (var runOptions = new RunOptions())
+            {
+                // Disposing the registration waits for a callback in progress, so the options
+                // outlive every Terminate the token triggers.
+                using (token.Register(TerminateQuietly, runOptions))
+                {
+                    try
+                    {
+                        return run(runOptions);
+                    }
+                    catch (OnyxException e)
+                    {
+                        if (e.ErrorCode == ErrorCode.Cancelled && token.IsCancellationRequested)
+                            throw new OperationCanceledException(e.Message, e, token);
+                        throw;
+                    }
+                }
+            }
+        }
+
+        private static void TerminateQuietly(object runOptions)
+        {
+            // Runs on whichever thread cancels the token: it must not throw there.
+            try
+            {
+                ((RunOptions)runOptions).Terminate();
+            }
+            catch (Exception)
+            {
+            }
+        }
+
+        private unsafe RunOutputs RunCore(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<string> wanted,
+                                          IReadOnlyDictionary<string, Tensor> into, RunOptions runOptions)
+        {
+            if (inputs == null) throw new ArgumentNullException(nameof(inputs));
+            handle.ThrowIfClosed(nameof(Session));
+            int inputCount = inputs.Count;
+            int outputCount = into != null ? into.Count : wanted != null ? wanted.Count : outputs.Count;
+            IntPtr* inputNames = stackalloc IntPtr[inputCount + 1];
+            IntPtr* inputHandles = stackalloc IntPtr[inputCount + 1];
+            IntPtr* outputNamesPtr = stackalloc IntPtr[outputCount + 1];
+            IntPtr* outputHandles = stackalloc IntPtr[outputCount + 1];
+            // Every handle a native call uses holds a reference for the call, so a concurrent
+            // Dispose cannot free it (or unpin its array) under the run.
+            var held = new SafeHandle[inputCount + outputCount + 2];
+            int heldCount = 0;
+            List<IntPtr> encoded = null;
+            try
+            {
+                IntPtr session = Hold(handle, held, ref heldCount);
+                IntPtr options = runOptions == null ? IntPtr.Zero : Hold(runOptions.Handle, held, ref heldCount);
+                int i = 0;
+                foreach (KeyValuePair<string, Tensor> input in inputs)
+                {
+                    if (input.Value == null) throw new ArgumentException("input '" + input.Key + "' is null", nameof(inputs));
+                    inputNames[i] = NativeName(input.Key, ref encoded);
+                    inputHandles[i] = Hold(input.Value.Handle, held, ref heldCount);
+                    i++;
+                }
+                if (into != null)
+                {
+                    i = 0;
+                    foreach (KeyValuePair<string, Tensor> output in into)
+                    {
+                        if (output.Value == null) throw new ArgumentException("output '" + output.Key + "' is null", "outputs");
+                        outputNamesPtr[i] = NativeName(output.Key, ref encoded);
+                        outputHandles[i] = Hold(output.Value.Handle, held, ref heldCount);
+                        i++;
+                    }
+                    Status.Check(Native.onyx_session_run_into(session, options, inputNames, inputHandles, (UIntPtr)inputCount,
+                                                              outputNamesPtr, outputHandles, (UIntPtr)outputCount));
+                    return null;
+                }
+                if (wanted != null)
+                {
+                    for (i = 0; i < outputCount; i++)
+                    {
+                        if (wanted[i] == null) throw new ArgumentException("an output name is null", "outputNames");
+                        outputNamesPtr[i] = NativeName(wanted[i], ref encoded);
+                    }
+                }
+                for (i = 0; i < outputCount; i++) outputHandles[i] = IntPtr.Zero;
+                Status.Check(Native.onyx_session_run(session, options, inputNames, inputHandles, (UIntPtr)inputCount,
+                                                     wanted != null ? outputNamesPtr : null, (UIntPtr)outputCount, outputHandles));
+                // Wrap every new tensor before anything else can throw, so none leaks.
+                var handles = new TensorHandle[outputCount];
+                for (i = 0; i < outputCount; i++) handles[i] = new TensorHandle(outputHandles[i], default(GCHandle));
+                var tensors = new Tensor[outputCount];
+                for (i = 0; i < outputCount; i++) tensors[i] = new Tensor(handles[i]);
+                IReadOnlyList<string> names = wanted == null ? (IReadOnlyList<string>)outputNames : new ReadOnlyCollection<string>(new List<string>(wanted));
+                return new RunOutputs(names, tensors);
+            }
+            finally
+            {
+                for (int j = 0; j < heldCount; j++) held[j].DangerousRelease();
+                if (encoded != null) foreach (IntPtr p in encoded) Marshal.FreeHGlobal(p);
+            }
+        }
+
+        private static IntPtr Hold(SafeHandle safeHandle, SafeHandle[] held, ref int heldCount)
+        {
+            bool added = false;
+            safeHandle.DangerousAddRef(ref added); // throws ObjectDisposedException once disposed
+            if (added) held[heldCount++] = safeHandle;
+            return safeHandle.DangerousGetHandle();
+        }
+
+        /// <summary>The name as native UTF-8: the session's own copy for a model name; otherwise
+        /// (a name the model lacks, which the run will report) a temporary copy freed after the run.</summary>
+        private unsafe IntPtr NativeName(string name, ref List<IntPtr> encoded)
+        {
+            if (name == null) throw new ArgumentException("a tensor name is null");
+            IntPtr pointer;
+            if (nativeNames.TryGetValue(name, out pointer)) return pointer;
+            int length = Utf8.NativeLength(name);
+            pointer = Marshal.AllocHGlobal(length);
+            if (encoded == null) encoded = new List<IntPtr>();
+            encoded.Add(pointer);
+            Utf8.Write(name, (byte*)pointer, length);
+            return pointer;
+        }
+
+        private void ReadDescription(out ReadOnlyCollection<ValueInfo> inputInfos, out ReadOnlyCollection<ValueInfo> outputInfos, out ModelMetadata meta)
+        {
+            UIntPtr inputCount, outputCount;
+            Status.Check(Native.onyx_session_input_count(handle, out inputCount));
+            Status.Check(Native.onyx_session_output_count(handle, out outputCount));
+            var ins = new List<ValueInfo>();
+            for (ulong i = 0; i < (ulong)inputCount; i++)
+            {
+                IntPtr info;
+                Status.Check(Native.onyx_session_input_info(handle, (UIntPtr)i, out info));
+                ins.Add(ValueInfo.Read(info));
+                nativeNames[ins[ins.Count - 1].Name] = Native.onyx_value_info_name(info);
+            }
+            var outs = new List<ValueInfo>();
+            for (ulong i = 0; i < (ulong)outputCount; i++)
+            {
+                IntPtr info;
+                Status.Check(Native.onyx_session_output_info(handle, (UIntPtr)i, out info));
+                outs.Add(ValueInfo.Read(info));
+                nativeNames[outs[outs.Count - 1].Name] = Native.onyx_value_info_name(info);
+            }
+            IntPtr metaPointer;
+            Status.Check(Native.onyx_session_metadata(handle, out metaPointer));
+            inputInfos = ins.AsReadOnly();
+            outputInfos = outs.AsReadOnly();
+            meta = ModelMetadata.Read(metaPointer);
+        }
+
+        private static ReadOnlyCollection<string> NamesOf(IReadOnlyList<ValueInfo> infos)
+        {
+            var names = new List<string>();
+            foreach (ValueInfo info in infos) names.Add(info.Name);
+            return names.AsReadOnly();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System;
+
+namespace Onyx
+{
+    /// <summary>How much ONNX Runtime rewrites the graph before running it.</summary>
+    public enum GraphOptimizationLevel
+    {
+        /// <summary>No rewriting.</summary>
+        Disabled = 0,
+        /// <summary>Basic, semantics-preserving rewrites (constant folding, ...).</summary>
+        Basic = 1,
+        /// <summary>Basic plus more complex fusions.</summary>
+        Extended = 2,
+        /// <summary>Everything, including layout changes (ONNX Runtime's default).</summary>
+        All = 99,
+    }
+
+    /// <summary>
+    /// Options for creating a <see cref="Session"/>. A session copies what it needs, so
+    /// options may be changed, reused or disposed right after. Not thread-safe: use one
+    /// instance from one thread at a time.
+    /// </summary>
+    public sealed class SessionOptions : IDisposable
+    {
+        private readonly SessionOptionsHandle handle;
+        private int intraOpThreads;
+        private int interOpThreads;
+        private GraphOptimizationLevel optimizationLevel = GraphOptimizationLevel.All;
+        private bool allowProviderFallback;
+        private bool deterministicCompute;
+
+        /// <summary>Creates options with ONNX Runtime's defaults (all optimizations, threads chosen by ONNX Runtime, CPU).</summary>
+        public SessionOptions()
+        {
+            Library.EnsureCompatible();
+            IntPtr pointer;
+            Status.Check(Native.onyx_session_options_create(out pointer));
+            handle = new SessionOptionsHandle(pointer);
+        }
+
+        internal SessionOptionsHandle Handle
+        {
+            get { handle.ThrowIfClosed(nameof(SessionOptions)); return handle; }
+        }
+
+        /// <summary>Threads used inside one operator; 0 (the default) lets ONNX Runtime choose.</summary>
+        public int IntraOpThreads
+        {
+            get { return intraOpThreads; }
+            set { Status.Check(Native.onyx_session_options_set_intra_op_threads(Handle, Count(value))); intraOpThreads = value; }
+        }
+
+        /// <summary>Threads used across operators; 0 (the default) lets ONNX Runtime choose.</summary>
+        public int InterOpThreads
+        {
+            get { return interOpThreads; }
+            set { Status.Check(Native.onyx_session_options_set_inter_op_threads(Handle, Count(value))); interOpThreads = value; }
+        }
+
+        /// <summary>Graph optimization level (default <see cref="GraphOptimizationLevel.All"/>).</summary>
+        public GraphOptimizationLevel OptimizationLevel
+        {
+            get { return optimizationLevel; }
+            set { Status.Check(Native.onyx_session_options_set_optimization_level(Handle, (uint)value)); optimizationLevel = value; }
+        }
+
+        /// <summary>When true, an execution provider that cannot be registered is skipped with a
+        /// warning instead of failing session creation. Default false.</summary>
+        public bool AllowProviderFallback
+        {
+            get { return allowProviderFallback; }
+            set { Status.Check(Native.onyx_session_options_set_allow_provider_fallback(Handle, value)); allowProviderFallback = value; }
+        }
+
+        /// <summary>Asks kernels for reproducible results where they have a choice. Default false.</summary>
+        public bool DeterministicCompute
+        {
+            get { return deterministicCompute; }
+            set { Status.Check(Native.onyx_session_options_set_deterministic_compute(Handle, value)); deterministicCompute = value; }
+        }
+
+        /// <summary>Adds an execution provider to try, in order of preference ("XNNPACK", "OpenVINO", ...);
+        /// CPU is always last.</summary>
+        /// <param name="name">The provider's short or full ONNX Runtime name.</param>
+        public void AppendExecutionProvider(string name)
+        {
+            if (name == null) throw new ArgumentNullException(nameof(name));
+            Status.Check(Native.onyx_session_options_append_execution_provider(Handle, name));
+        }
+
+        /// <summary>Adds a raw ONNX Runtime session config entry (see ONNX Runtime's
+        /// onnxruntime_session_options_config_keys.h).</summary>
+        /// <param name="key">The config key.</param>
+        /// <param name="value">Its value.</param>
+        public void AddConfigEntry(string key, string value)
+        {
+            if (key == null) throw new ArgumentNullException(nameof(key));
+            if (value == null) throw new ArgumentNullException(nameof(value));
+            Status.Check(Native.onyx_session_options_add_config_entry(Handle, key, value));
+        }
+
+        /// <summary>Frees the native options. A second call does nothing.</summary>
+        public void Dispose()
+        {
+            handle.Dispose();
+        }
+
+        private static uint Count(int value)
+        {
+            if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, "a thread count is 0 (let ONNX Runtime choose) or more");
+            return (uint)value;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Runtime.InteropServices;
+
+namespace Onyx
+{
+    /// <summary>Describes one input or output of a model. Immutable; read once when the session is created.</summary>
+    public sealed class ValueInfo
+    {
+        private readonly long[] shape;
+
+        private ValueInfo(string name, ElementType elementType, long[] shape, IReadOnlyList<string> dimensionNames)
+        {
+            Name = name;
+            ElementType = elementType;
+            this.shape = shape;
+            DimensionNames = dimensionNames;
+        }
+
+        /// <summary>The input's or output's name.</summary>
+        public string Name { get; private set; }
+
+        /// <summary>Its element type; <see cref="Onyx.ElementType.Undefined"/> for a value that is not a tensor.</summary>
+        public ElementType ElementType { get; private set; }
+
+        /// <summary>Its dimensions, -1 where the model leaves one free (a new copy on each read).</summary>
+        public long[] Shape
+        {
+            get { return (long[])shape.Clone(); }
+        }
+
+        /// <summary>Number of dimensions.</summary>
+        public int Rank
+        {
+            get { return shape.Length; }
+        }
+
+        /// <summary>The dimensions' symbolic names ("batch", ...), "" where a dimension has none.</summary>
+        public IReadOnlyList<string> DimensionNames { get; private set; }
+
+        /// <summary>Name, element type and shape, for people.</summary>
+        public override string ToString()
+        {
+            return Name + " " + ElementType + "[" + string.Join(",", shape) + "]";
+        }
+
+        /// <summary>Copies a borrowed <c>onyx_value_info*</c>; the caller keeps its session alive.</summary>
+        internal static unsafe ValueInfo Read(IntPtr info)
+        {
+            int rank = checked((int)(ulong)Native.onyx_value_info_rank(info));
+            var shape = new long[rank];
+            if (rank > 0) Marshal.Copy(Native.onyx_value_info_shape(info), shape, 0, rank);
+            var names = new string[rank];
+            for (int i = 0; i < rank; i++) names[i] = Utf8.FromNative(Native.onyx_value_info_dim_name(info, (UIntPtr)i)) ?? "";
+            return new ValueInfo(
+                Utf8.FromNative(Native.onyx_value_info_name(info)),
+                (ElementType)Native.onyx_value_info_element_type(info),
+                shape,
+                new ReadOnlyCollection<string>(names));
+        }
+    }
+}

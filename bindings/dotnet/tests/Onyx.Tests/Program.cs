@@ -1,0 +1,32 @@
+using System;
+
+namespace Onyx.Tests
+{
+    /// <summary>
+    /// The test assembly's entry point, used only as the child process of the suite's
+    /// runtime_path_missing case (ONNX Runtime loads once per process): it loads ONNX Runtime
+    /// from $ONYX_SUITE_LOAD_RUNTIME_FROM and prints "0 loaded" or "code message".
+    /// </summary>
+    public static class Program
+    {
+        public static int Main(string[] args)
+        {
+            string path = Environment.GetEnvironmentVariable(SuiteRunner.ChildEnv);
+            if (string.IsNullOrEmpty(path))
+            {
+                Console.Error.WriteLine("Onyx.Tests is an NUnit test assembly; run it with nunit-console or dotnet test.");
+                return 2;
+            }
+            try
+            {
+                OnyxRuntime.Init(path);
+                Console.WriteLine("0 loaded");
+            }
+            catch (OnyxException e)
+            {
+                Console.WriteLine((int)e.ErrorCode + " " + e.Message.Replace('\n', ' '));
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,446 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace Onyx.Tests
+{
+    /// <summary>
+    /// The shared ResNet18 suite through the C# API, mirroring core/tests/suite.rs case by case.
+    /// Prints one `[csharp] PASS|FAIL|SKIP case` line per case of spec.txt and the closing counts.
+    /// </summary>
+    public sealed class SuiteRunner : IDisposable
+    {
+        public const string Lang = "csharp";
+        /// <summary>Set in the child process of runtime_path_missing: the ONNX Runtime path to load.</summary>
+        public const string ChildEnv = "ONYX_SUITE_LOAD_RUNTIME_FROM";
+
+        private static readonly long[] ImageShape = { 1, 3, 224, 224 };
+        private readonly Spec spec;
+        private readonly Session session;
+
+        public SuiteRunner(Spec spec)
+        {
+            this.spec = spec;
+            session = new Session(spec.ModelPath);
+        }
+
+        public int Passed { get; private set; }
+        public int Failed { get; private set; }
+        public int Skipped { get; private set; }
+        public List<string> Failures = new List<string>();
+
+        public void Dispose()
+        {
+            session.Dispose();
+        }
+
+        public void RunAll(TextWriter output)
+        {
+            foreach (SpecCase c in spec.Cases)
+            {
+                List<string> langs = c.All("langs");
+                if (langs.Count > 0 && !langs.SelectMany(l => l.Split(' ')).Contains(Lang))
+                {
+                    output.WriteLine("[" + Lang + "] SKIP " + c.Name + ": only for " + string.Join(" ", langs));
+                    Skipped++;
+                    continue;
+                }
+                string why;
+                try
+                {
+                    why = RunCase(c);
+                }
+                catch (Exception e)
+                {
+                    why = e.GetType().Name + ": " + e.Message;
+                }
+                if (why == null)
+                {
+                    output.WriteLine("[" + Lang + "] PASS " + c.Name);
+                    Passed++;
+                }
+                else
+                {
+                    string line = "[" + Lang + "] FAIL " + c.Name + ": " + why.Replace('\n', ' ');
+                    output.WriteLine(line);
+                    Failures.Add(line);
+                    Failed++;
+                }
+                output.Flush();
+            }
+            output.WriteLine(Passed + " passed, " + Failed + " failed, " + Skipped + " skipped");
+            output.Flush();
+        }
+
+        // Each check returns null when it passes, or why it failed.
+
+        private string RunCase(SpecCase c)
+        {
+            switch (c.Get("kind"))
+            {
+                case "runtime_info": return RuntimeInfo(c);
+                case "model_info": return ModelInfo(c);
+                case "classify": return Classify(c);
+                case "batch": return Batch(c);
+                case "from_bytes": return FromBytes(c);
+                case "zero_copy_input": return ZeroCopyInput(c);
+                case "output_into_caller": return OutputIntoCaller(c);
+                case "threads": return Threads(c);
+                case "options": return Options(c);
+                case "terminate": return Terminate(c);
+                case "error": return Provoke(c) ?? StillUsable();
+                default: return "unknown case kind '" + c.Get("kind") + "'";
+            }
+        }
+
+        private static string RuntimeInfo(SpecCase c)
+        {
+            if (OnyxRuntime.Version != c.Get("ort_version"))
+                return "version " + OnyxRuntime.Version + " != " + c.Get("ort_version");
+            string path = OnyxRuntime.LibraryPath;
+            if (!Path.IsPathRooted(path) || !File.Exists(path)) return "path " + path + " is not an absolute existing file";
+            return null;
+        }
+
+        private static string Describe(ValueInfo info)
+        {
+            return info.Name + " " + (int)info.ElementType + " " + string.Join(",", info.Shape) + " " + string.Join(",", info.DimensionNames);
+        }
+
+        private string ModelInfo(SpecCase c)
+        {
+            List<string> gotInputs = session.Inputs.Select(Describe).ToList();
+            List<string> gotOutputs = session.Outputs.Select(Describe).ToList();
+            if (!gotInputs.SequenceEqual(c.All("input"))) return "inputs [" + string.Join("; ", gotInputs) + "] != [" + string.Join("; ", c.All("input")) + "]";
+            if (!gotOutputs.SequenceEqual(c.All("output"))) return "outputs [" + string.Join("; ", gotOutputs) + "] != [" + string.Join("; ", c.All("output")) + "]";
+            ModelMetadata meta = session.Metadata;
+            foreach (string line in c.All("meta"))
+            {
+                string key = Before(line), want = After(line), got;
+                switch (key)
+                {
+                    case "producer": got = meta.Producer; break;
+                    case "graph_name": got = meta.GraphName; break;
+                    case "domain": got = meta.Domain; break;
+                    case "description": got = meta.Description; break;
+                    case "version": got = meta.Version.HasValue ? meta.Version.Value.ToString(CultureInfo.InvariantCulture) : ""; break;
+                    default: return "unknown meta key '" + key + "'";
+                }
+                if (got != want) return "meta " + key + ": '" + got + "' != '" + want + "'";
+            }
+            List<string> custom = c.All("custom");
+            if (meta.Custom.Count != custom.Count) return meta.Custom.Count + " custom entries, expected " + custom.Count;
+            foreach (string line in custom)
+            {
+                string got;
+                if (!meta.Custom.TryGetValue(Before(line), out got) || got != After(line))
+                    return "custom " + Before(line) + ": '" + got + "' != '" + After(line) + "'";
+            }
+            return null;
+        }
+
+        private string Classify(SpecCase c)
+        {
+            float[] got = Logits(session, spec.ReadF32(c.Get("input")), Spec.Shape(c.Get("shape")));
+            string why = Within(got, spec.ReadF32(c.Get("expected")), c);
+            if (why != null) return why;
+            int[] want = c.Get("top5").Split(' ').Select(int.Parse).ToArray();
+            int[] top = Top5(got);
+            if (!top.SequenceEqual(want)) return "top5 [" + string.Join(" ", top) + "] != [" + string.Join(" ", want) + "]";
+            return null;
+        }
+
+        private string Batch(SpecCase c)
+        {
+            List<float[]> inputs = c.Get("inputs").Split(' ').Select(spec.ReadF32).ToList();
+            float[] stacked = inputs.SelectMany(x => x).ToArray();
+            float[] got = Logits(session, stacked, new long[] { inputs.Count, 3, 224, 224 });
+            string[] expected = c.Get("expected").Split(' ');
+            int rowLength = got.Length / inputs.Count;
+            for (int row = 0; row < expected.Length; row++)
+            {
+                float[] slice = new float[rowLength];
+                Array.Copy(got, row * rowLength, slice, 0, rowLength);
+                string why = Within(slice, spec.ReadF32(expected[row]), c);
+                if (why != null) return "row " + row + ": " + why;
+            }
+            return null;
+        }
+
+        private string FromBytes(SpecCase c)
+        {
+            using (var fromBytes = new Session(File.ReadAllBytes(spec.ModelPath)))
+            {
+                float[] input = spec.ReadF32(c.Get("input"));
+                float[] a = Logits(fromBytes, input, ImageShape);
+                float[] b = Logits(session, input, ImageShape);
+                if (!BitEqual(a, b)) return "session from bytes differs from session from file";
+                return Within(a, spec.ReadF32(c.Get("expected")), c);
+            }
+        }
+
+        private string ZeroCopyInput(SpecCase c)
+        {
+            float[] input = spec.ReadF32(c.Get("input"));
+            using (Tensor tensor = Tensor.FromArray(input, ImageShape))
+            {
+                // FromArray pins the array, so its address is stable while the tensor lives.
+                if (tensor.DataPointer != Marshal.UnsafeAddrOfPinnedArrayElement(input, 0))
+                    return "borrowed tensor does not point at the caller's array";
+                using (RunOutputs outputs = session.Run(Inputs(tensor)))
+                {
+                    return Within(outputs[0].ToArray<float>(), spec.ReadF32(c.Get("expected")), c);
+                }
+            }
+        }
+
+        private string OutputIntoCaller(SpecCase c)
+        {
+            long[] outShape = Spec.Shape(c.Get("output_shape"));
+            float[] buffer = Enumerable.Repeat(float.NaN, (int)outShape.Aggregate(1L, (x, y) => x * y)).ToArray();
+            using (Tensor input = Tensor.CopyFrom(spec.ReadF32(c.Get("input")), ImageShape))
+            using (Tensor output = Tensor.FromArray(buffer, outShape))
+            {
+                session.RunInto(Inputs(input), new Dictionary<string, Tensor> { { "logits", output } });
+                if (output.DataPointer != Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0))
+                    return "output tensor moved away from the caller's array";
+            }
+            return Within(buffer, spec.ReadF32(c.Get("expected")), c);
+        }
+
+        private string Threads(SpecCase c)
+        {
+            float[] input = spec.ReadF32(c.Get("input"));
+            float[] alone = Logits(session, input, ImageShape);
+            int threads = c.Int("threads"), runs = c.Int("runs");
+            var results = new string[threads];
+            var workers = new Thread[threads];
+            for (int t = 0; t < threads; t++)
+            {
+                int index = t;
+                workers[t] = new Thread(() =>
+                {
+                    try
+                    {
+                        for (int r = 0; r < runs && results[index] == null; r++)
+                            if (!BitEqual(Logits(session, input, ImageShape), alone)) results[index] = "thread " + index + " run " + r + " differs from a run alone";
+                    }
+                    catch (Exception e)
+                    {
+                        results[index] = "thread " + index + ": " + e.Message;
+                    }
+                });
+                workers[t].Start();
+            }
+            foreach (Thread w in workers) w.Join();
+            return results.FirstOrDefault(r => r != null);
+        }
+
+        private string Options(SpecCase c)
+        {
+            using (var options = new SessionOptions())
+            {
+                if (c.Find("intra_threads") != null) options.IntraOpThreads = c.Int("intra_threads");
+                string optimization = c.Find("optimization");
+                if (optimization == "disabled") options.OptimizationLevel = GraphOptimizationLevel.Disabled;
+                else if (optimization == "all") options.OptimizationLevel = GraphOptimizationLevel.All;
+                else if (optimization != null) return "unknown optimization '" + optimization + "'";
+                using (var withOptions = new Session(spec.ModelPath, options))
+                {
+                    return CheckExpected(withOptions, c);
+                }
+            }
+        }
+
+        private string Terminate(SpecCase c)
+        {
+            int batch = c.Int("batch");
+            float[] one = spec.ReadF32(c.Get("input"));
+            var input = new float[one.Length * batch];
+            for (int b = 0; b < batch; b++) Array.Copy(one, 0, input, b * one.Length, one.Length);
+            using (Tensor tensor = Tensor.FromArray(input, batch, 3, 224, 224))
+            using (var options = new RunOptions())
+            {
+                var terminator = new Thread(() =>
+                {
+                    Thread.Sleep(50);
+                    options.Terminate();
+                });
+                terminator.Start();
+                string why = ExpectCode(() => session.Run(Inputs(tensor), null, options).Dispose(), c);
+                terminator.Join();
+                if (why != null) return why;
+                options.ResetTerminate();
+            }
+            return StillUsable();
+        }
+
+        private string Provoke(SpecCase c)
+        {
+            float[] input = spec.ReadF32(spec.Case("classify_0").Get("input"));
+            using (Tensor good = Tensor.CopyFrom(input, ImageShape))
+            {
+                switch (c.Get("trigger"))
+                {
+                    case "missing_model_file":
+                        return ExpectCode(() => new Session(spec.PathOf(c.Get("path"))).Dispose(), c);
+                    case "corrupt_bytes":
+                        {
+                            byte[] corrupt = File.ReadAllBytes(spec.ModelPath).Take(1000).Select(b => (byte)(b ^ 0x5A)).ToArray();
+                            return ExpectCode(() => new Session(corrupt).Dispose(), c);
+                        }
+                    case "empty_bytes":
+                        return ExpectCode(() => new Session(new byte[0]).Dispose(), c);
+                    case "input_shape":
+                        {
+                            long[] shape = Spec.Shape(c.Get("shape"));
+                            var zeros = new float[shape.Aggregate(1L, (x, y) => x * y)];
+                            using (Tensor tensor = Tensor.CopyFrom(zeros, shape))
+                                return ExpectCode(() => session.Run(Inputs(tensor)).Dispose(), c);
+                        }
+                    case "buffer_length":
+                        return ExpectCode(() => Tensor.FromArray(new float[c.Int("elements")], Spec.Shape(c.Get("shape"))).Dispose(), c);
+                    case "element_type":
+                        using (Tensor tensor = Tensor.Zeros((ElementType)c.Int("elem_type"), ImageShape))
+                            return ExpectCode(() => session.Run(Inputs(tensor)).Dispose(), c);
+                    case "unknown_input":
+                        return ExpectCode(() => session.Run(new Dictionary<string, Tensor> { { "input", good }, { c.Get("input_name"), good } }).Dispose(), c);
+                    case "missing_input":
+                        return ExpectCode(() => session.Run(new Dictionary<string, Tensor>()).Dispose(), c);
+                    case "unknown_output":
+                        return ExpectCode(() => session.Run(Inputs(good), new[] { c.Get("output_name") }).Dispose(), c);
+                    case "output_shape":
+                        using (Tensor output = Tensor.Zeros(ElementType.Float32, Spec.Shape(c.Get("output_shape"))))
+                            return ExpectCode(() => session.RunInto(Inputs(good), new Dictionary<string, Tensor> { { "logits", output } }), c);
+                    case "runtime_path_missing":
+                        return RuntimePathMissing(c);
+                    default:
+                        return "unknown trigger '" + c.Get("trigger") + "'";
+                }
+            }
+        }
+
+        /// <summary>A process loads ONNX Runtime once, so this runs in a fresh process: this
+        /// assembly's own entry point (Program.Main), which prints "code message".</summary>
+        private static string RuntimePathMissing(SpecCase c)
+        {
+            string assembly = typeof(SuiteRunner).Assembly.Location;
+            bool mono = Type.GetType("Mono.Runtime") != null;
+            var start = new ProcessStartInfo(mono ? "mono" : "dotnet", "\"" + assembly + "\"")
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.EnvironmentVariables[ChildEnv] = c.Get("path");
+            string text, errors;
+            using (Process child = Process.Start(start))
+            {
+                errors = child.StandardError.ReadToEndAsync().Result;
+                text = child.StandardOutput.ReadToEnd().Trim();
+                child.WaitForExit();
+            }
+            int space = text.IndexOf(' ');
+            int code;
+            if (space < 0 || !int.TryParse(text.Substring(0, space), out code))
+                return "child printed '" + text + "' (stderr: " + errors.Trim() + ")";
+            var error = new OnyxException((ErrorCode)code, text.Substring(space + 1));
+            return ExpectCode(() => { throw error; }, c);
+        }
+
+        /// <summary>Runs <paramref name="action"/>, which must fail with the case's code and message texts.</summary>
+        private static string ExpectCode(Action action, SpecCase c)
+        {
+            string[] code = c.Get("code").Split(' ');
+            string name = code[0];
+            int number = int.Parse(code[1], CultureInfo.InvariantCulture);
+            OnyxException error = null;
+            try
+            {
+                action();
+            }
+            catch (OnyxException e)
+            {
+                error = e;
+            }
+            if (error == null) return "succeeded, expected " + name;
+            if ((int)error.ErrorCode != number || error.ErrorCodeName != name)
+                return "got " + error.ErrorCodeName + " (" + (int)error.ErrorCode + ") '" + error.Message + "', expected " + name + " (" + number + ")";
+            foreach (string text in c.All("message_contains"))
+                if (!error.Message.Contains(text)) return "message '" + error.Message + "' does not contain '" + text + "'";
+            return null;
+        }
+
+        private string CheckExpected(Session s, SpecCase c)
+        {
+            return Within(Logits(s, spec.ReadF32(c.Get("input")), ImageShape), spec.ReadF32(c.Get("expected")), c);
+        }
+
+        /// <summary>The follow-up check: the shared session still classifies classify_0.</summary>
+        private string StillUsable()
+        {
+            string why = CheckExpected(session, spec.Case("classify_0"));
+            return why == null ? null : "session unusable afterwards: " + why;
+        }
+
+        private static Dictionary<string, Tensor> Inputs(Tensor input)
+        {
+            return new Dictionary<string, Tensor> { { "input", input } };
+        }
+
+        private static float[] Logits(Session s, float[] input, long[] shape)
+        {
+            using (Tensor tensor = Tensor.CopyFrom(input, shape))
+            using (RunOutputs outputs = s.Run(Inputs(tensor)))
+            {
+                return outputs[0].ToArray<float>();
+            }
+        }
+
+        private static string Within(float[] got, float[] expected, SpecCase c)
+        {
+            float atol = c.Float("atol"), rtol = c.Float("rtol");
+            if (got.Length != expected.Length) return "got " + got.Length + " values, expected " + expected.Length;
+            for (int i = 0; i < got.Length; i++)
+            {
+                if (Math.Abs(got[i] - expected[i]) > atol + rtol * Math.Abs(expected[i]) || float.IsNaN(got[i]))
+                    return "value " + i + ": got " + got[i].ToString("R", CultureInfo.InvariantCulture) + ", expected " +
+                           expected[i].ToString("R", CultureInfo.InvariantCulture) + " (atol " + atol + ", rtol " + rtol + ")";
+            }
+            return null;
+        }
+
+        private static bool BitEqual(float[] a, float[] b)
+        {
+            if (a.Length != b.Length) return false;
+            for (int i = 0; i < a.Length; i++)
+                if (BitConverter.ToInt32(BitConverter.GetBytes(a[i]), 0) != BitConverter.ToInt32(BitConverter.GetBytes(b[i]), 0)) return false;
+            return true;
+        }
+
+        /// <summary>Indices of the five largest logits, best first.</summary>
+        public static int[] Top5(float[] logits)
+        {
+            int[] order = Enumerable.Range(0, logits.Length).ToArray();
+            Array.Sort(order, (x, y) => logits[y].CompareTo(logits[x]));
+            return order.Take(5).ToArray();
+        }
+
+        private static string Before(string line)
+        {
+            int space = line.IndexOf(' ');
+            return space < 0 ? line : line.Substring(0, space);
+        }
+
+        private static string After(string line)
+        {
+            int space = line.IndexOf(' ');
+            return space < 0 ? "" : line.Substring(space + 1);
+        }
+    }
+}
