@@ -10,3 +10,13 @@ test-c: cmake-build | $(LOGS)
 demo-c: cmake-build
 	@echo; echo "=== C (examples/c) ==="
 	@$(CMAKE_BUILD)/examples/c/classify_c $(ROOT)/tests/suite
+
+# The README's C quickstart must compile and run as written.
+.PHONY: test-readme-c
+TEST_TARGETS += test-readme-c
+test-readme-c: cmake-build
+	@echo "onyx: [c] compiling and running the README's C quickstart"
+	@mkdir -p build/readme
+	@awk '/^```c$$/{f=1;next} /^```$$/{if(f){exit}} f' README.md > build/readme/quickstart.c
+	@cc -std=c11 -Wall -Wextra -Werror build/readme/quickstart.c -Iinclude -Lbuild/cmake/lib -lonyx -Wl,-rpath,$(CMAKE_BUILD)/lib -o build/readme/quickstart
+	@build/readme/quickstart
