@@ -1,0 +1,232 @@
+//! C ABI behaviour that the shared suite does not reach: NULL everywhere, every
+//! element type, execution providers, terminate flags, tensors on the edge.
+
+use std::{
+    ffi::{CStr, CString},
+    path::PathBuf,
+    ptr,
+};
+
+use onyx::*;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn init() {
+    let path = std::env::var(onyx_core::ORT_LIBRARY_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root().join(".cache/onnxruntime/1.31.1").join(onyx_core::PINNED_ORT_FILE_NAME));
+    let path = CString::new(path.to_str().unwrap()).unwrap();
+    assert!(onyx_runtime_init(path.as_ptr()).is_null());
+}
+
+/// The code of a status, freeing it; 0 for success.
+fn code(status: *mut onyx_status) -> u32 {
+    let code = onyx_status_code(status);
+    onyx_status_free(status);
+    code
+}
+
+fn message(status: *mut onyx_status) -> String {
+    let text = unsafe { CStr::from_ptr(onyx_status_message(status)) }.to_string_lossy().into_owned();
+    onyx_status_free(status);
+    text
+}
+
+fn tiny_model() -> CString {
+    CString::new(root().join("tests/suite/fixtures/add16.onnx").to_str().unwrap()).unwrap()
+}
+
+#[test]
+fn null_arguments_are_errors_not_crashes() {
+    let mut session = ptr::null_mut();
+    let mut tensor = ptr::null_mut();
+    let mut count = 0usize;
+    let shape = [1i64];
+    assert_eq!(code(onyx_session_create_from_file(ptr::null(), ptr::null(), &mut session)), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_create_from_file(c"x.onnx".as_ptr(), ptr::null(), ptr::null_mut())), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_create_from_bytes(ptr::null(), 10, ptr::null(), &mut session)), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_input_count(ptr::null(), &mut count)), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_output_count(ptr::null(), &mut count)), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_metadata(ptr::null(), ptr::null_mut())), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_run(ptr::null(), ptr::null(), ptr::null(), ptr::null(), 0, ptr::null(), 0, ptr::null_mut())), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_run_into(ptr::null(), ptr::null(), ptr::null(), ptr::null(), 0, ptr::null(), ptr::null(), 0)), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, ptr::null(), 1, &mut tensor)), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, shape.as_ptr(), 1, ptr::null_mut())), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, shape.as_ptr(), 1, ptr::null(), 4, &mut tensor)), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_options_set_intra_op_threads(ptr::null_mut(), 1)), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_options_append_execution_provider(ptr::null_mut(), c"CPU".as_ptr())), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_run_options_terminate(ptr::null())), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_run_options_set_tag(ptr::null_mut(), c"t".as_ptr())), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_runtime_version(ptr::null_mut())), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_options_create(ptr::null_mut())), ONYX_ERROR_NULL_POINTER);
+    // Infallible accessors answer NULL / 0 for NULL handles.
+    assert!(onyx_tensor_data(ptr::null()).is_null());
+    assert_eq!(onyx_tensor_rank(ptr::null()), 0);
+    assert!(onyx_value_info_name(ptr::null()).is_null());
+    assert_eq!(onyx_model_metadata_custom_count(ptr::null()), 0);
+    assert_eq!(onyx_status_code(ptr::null()), 0);
+    // Every _free accepts NULL.
+    onyx_session_free(ptr::null_mut());
+    onyx_tensor_free(ptr::null_mut());
+    onyx_session_options_free(ptr::null_mut());
+    onyx_run_options_free(ptr::null_mut());
+    onyx_status_free(ptr::null_mut());
+}
+
+#[test]
+fn out_parameters_are_untouched_on_failure() {
+    let marker = 0x5a5a as *mut onyx_session;
+    let mut session = marker;
+    assert_eq!(code(onyx_session_create_from_file(c"/nonexistent.onnx".as_ptr(), ptr::null(), &mut session)), ONYX_ERROR_MODEL_NOT_FOUND);
+    assert_eq!(session, marker);
+}
+
+#[test]
+fn every_element_type_round_trips() {
+    init();
+    let sizes = [
+        (ONYX_ELEMENT_FLOAT32, 4), (ONYX_ELEMENT_UINT8, 1), (ONYX_ELEMENT_INT8, 1), (ONYX_ELEMENT_UINT16, 2),
+        (ONYX_ELEMENT_INT16, 2), (ONYX_ELEMENT_INT32, 4), (ONYX_ELEMENT_INT64, 8), (ONYX_ELEMENT_BOOL, 1),
+        (ONYX_ELEMENT_FLOAT16, 2), (ONYX_ELEMENT_FLOAT64, 8), (ONYX_ELEMENT_UINT32, 4), (ONYX_ELEMENT_UINT64, 8),
+        (ONYX_ELEMENT_BFLOAT16, 2),
+    ];
+    let shape = [2i64, 3];
+    for (element_type, size) in sizes {
+        let bytes: Vec<u8> = (0..6 * size).map(|i| if element_type == ONYX_ELEMENT_BOOL { (i % 2) as u8 } else { i as u8 }).collect();
+        // Owned copy.
+        let mut copy = ptr::null_mut();
+        assert_eq!(code(onyx_tensor_create_copy(element_type, shape.as_ptr(), 2, bytes.as_ptr().cast(), bytes.len(), &mut copy)), 0);
+        assert_eq!(onyx_tensor_element_type(copy), element_type);
+        assert_eq!(onyx_tensor_byte_length(copy), 6 * size);
+        assert_eq!(onyx_tensor_element_count(copy), 6);
+        assert_eq!(unsafe { std::slice::from_raw_parts(onyx_tensor_shape(copy), 2) }, &shape);
+        assert_ne!(onyx_tensor_data(copy), bytes.as_ptr().cast());
+        assert_eq!(unsafe { std::slice::from_raw_parts(onyx_tensor_data(copy).cast::<u8>(), bytes.len()) }, &bytes[..]);
+        onyx_tensor_free(copy);
+        // Borrowed: the caller's own memory (u64 words keep it aligned for every type).
+        let mut words = vec![0u64; 6];
+        let mut borrowed = ptr::null_mut();
+        assert_eq!(code(onyx_tensor_create_borrowed(element_type, shape.as_ptr(), 2, words.as_mut_ptr().cast(), 6 * size, &mut borrowed)), 0);
+        assert_eq!(onyx_tensor_data(borrowed), words.as_ptr().cast());
+        onyx_tensor_free(borrowed);
+        // Zeros.
+        let mut zeros = ptr::null_mut();
+        assert_eq!(code(onyx_tensor_create(element_type, shape.as_ptr(), 2, &mut zeros)), 0);
+        assert!(unsafe { std::slice::from_raw_parts(onyx_tensor_data(zeros).cast::<u8>(), 6 * size) }.iter().all(|b| *b == 0));
+        onyx_tensor_free(zeros);
+    }
+    let mut tensor = ptr::null_mut();
+    assert_eq!(code(onyx_tensor_create(8, shape.as_ptr(), 2, &mut tensor)), ONYX_ERROR_INVALID_ARGUMENT, "string tensors are not numeric");
+    let negative = [-1i64];
+    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, negative.as_ptr(), 1, &mut tensor)), ONYX_ERROR_INVALID_ARGUMENT);
+    let mut scalar = ptr::null_mut();
+    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, ptr::null(), 0, &mut scalar)), 0, "rank 0 is a scalar");
+    assert_eq!(onyx_tensor_element_count(scalar), 1);
+    onyx_tensor_free(scalar);
+    let mut misaligned = [0u64; 4];
+    let odd = unsafe { misaligned.as_mut_ptr().cast::<u8>().add(1) };
+    assert_eq!(code(onyx_tensor_create_borrowed(ONYX_ELEMENT_FLOAT32, [2i64].as_ptr(), 1, odd.cast(), 8, &mut tensor)), ONYX_ERROR_INVALID_ARGUMENT);
+}
+
+#[test]
+fn missing_execution_provider_fails_unless_fallback_is_allowed() {
+    init();
+    let mut options = ptr::null_mut();
+    assert_eq!(code(onyx_session_options_create(&mut options)), 0);
+    assert_eq!(code(onyx_session_options_append_execution_provider(options, c"CUDA".as_ptr())), 0);
+    let mut session = ptr::null_mut();
+    let status = onyx_session_create_from_file(tiny_model().as_ptr(), options, &mut session);
+    assert_eq!(onyx_status_code(status), ONYX_ERROR_EXECUTION_PROVIDER_UNAVAILABLE);
+    let text = message(status);
+    assert!(text.contains("CUDA") && text.contains("CPUExecutionProvider"), "{text}");
+    assert!(session.is_null());
+
+    assert_eq!(code(onyx_session_options_set_allow_provider_fallback(options, true)), 0);
+    assert_eq!(code(onyx_session_create_from_file(tiny_model().as_ptr(), options, &mut session)), 0);
+    onyx_session_free(session);
+
+    // Naming CPU explicitly is always fine.
+    let mut cpu_only = ptr::null_mut();
+    assert_eq!(code(onyx_session_options_create(&mut cpu_only)), 0);
+    assert_eq!(code(onyx_session_options_append_execution_provider(cpu_only, c"CPUExecutionProvider".as_ptr())), 0);
+    assert_eq!(code(onyx_session_options_set_optimization_level(cpu_only, 7)), ONYX_ERROR_INVALID_ARGUMENT);
+    assert_eq!(code(onyx_session_options_set_deterministic_compute(cpu_only, true)), 0);
+    assert_eq!(code(onyx_session_options_add_config_entry(cpu_only, c"session.use_env_allocators".as_ptr(), c"1".as_ptr())), 0);
+    assert_eq!(code(onyx_session_create_from_file(tiny_model().as_ptr(), cpu_only, &mut session)), 0);
+    onyx_session_free(session);
+    onyx_session_options_free(cpu_only);
+    onyx_session_options_free(options);
+}
+
+fn run_add(session: *const onyx_session, options: *const onyx_run_options) -> u32 {
+    let (a, b) = ([1f32; 16], [2f32; 16]);
+    let shape = [16i64];
+    let (mut ta, mut tb, mut out) = (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
+    assert_eq!(code(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, shape.as_ptr(), 1, a.as_ptr().cast(), 64, &mut ta)), 0);
+    assert_eq!(code(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, shape.as_ptr(), 1, b.as_ptr().cast(), 64, &mut tb)), 0);
+    let names = [c"a".as_ptr(), c"b".as_ptr()];
+    let inputs = [ta.cast_const(), tb.cast_const()];
+    let result = code(onyx_session_run(session, options, names.as_ptr(), inputs.as_ptr(), 2, ptr::null(), 1, &mut out));
+    if result == 0 {
+        let sum = unsafe { std::slice::from_raw_parts(onyx_tensor_data(out).cast::<f32>(), 16) };
+        assert!(sum.iter().all(|v| *v == 3.0));
+    }
+    onyx_tensor_free(out);
+    onyx_tensor_free(ta);
+    onyx_tensor_free(tb);
+    result
+}
+
+#[test]
+fn terminate_stays_until_reset() {
+    init();
+    let mut session = ptr::null_mut();
+    assert_eq!(code(onyx_session_create_from_file(tiny_model().as_ptr(), ptr::null(), &mut session)), 0);
+    let mut options = ptr::null_mut();
+    assert_eq!(code(onyx_run_options_create(&mut options)), 0);
+    assert_eq!(code(onyx_run_options_set_tag(options, c"abi-test".as_ptr())), 0);
+    assert_eq!(run_add(session, options), 0);
+    assert_eq!(code(onyx_run_options_terminate(options)), 0);
+    assert_eq!(run_add(session, options), ONYX_ERROR_CANCELLED);
+    assert_eq!(run_add(session, ptr::null()), 0, "other runs are not affected");
+    assert_eq!(code(onyx_run_options_reset_terminate(options)), 0);
+    assert_eq!(run_add(session, options), 0);
+    onyx_run_options_free(options);
+    onyx_session_free(session);
+}
+
+#[test]
+fn outputs_may_not_alias_inputs() {
+    init();
+    let mut session = ptr::null_mut();
+    assert_eq!(code(onyx_session_create_from_file(tiny_model().as_ptr(), ptr::null(), &mut session)), 0);
+    let mut t = ptr::null_mut();
+    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, [16i64].as_ptr(), 1, &mut t)), 0);
+    let names = [c"a".as_ptr(), c"b".as_ptr()];
+    let inputs = [t.cast_const(), t.cast_const()];
+    let out_names = [c"sum".as_ptr()];
+    let outputs = [t];
+    let status = onyx_session_run_into(session, ptr::null(), names.as_ptr(), inputs.as_ptr(), 2, out_names.as_ptr(), outputs.as_ptr(), 1);
+    assert_eq!(code(status), ONYX_ERROR_INVALID_ARGUMENT);
+    onyx_tensor_free(t);
+    onyx_session_free(session);
+}
+
+#[test]
+fn error_code_names_are_stable() {
+    let name = |c| unsafe { CStr::from_ptr(onyx_error_code_name(c)) }.to_str().unwrap().to_string();
+    assert_eq!(name(ONYX_ERROR_SHAPE_MISMATCH), "SHAPE_MISMATCH");
+    assert_eq!(name(ONYX_ERROR_PANIC), "PANIC");
+    assert_eq!(name(0), "UNKNOWN");
+    assert_eq!(name(9999), "UNKNOWN");
+    assert_eq!(onyx_abi_version() >> 16, ONYX_ABI_VERSION_MAJOR);
+}
+
+#[test]
+fn log_level_is_checked() {
+    assert_eq!(code(onyx_set_log_level(ONYX_LOG_ERROR)), 0);
+    assert_eq!(code(onyx_set_log_level(42)), ONYX_ERROR_INVALID_ARGUMENT);
+    assert_eq!(code(onyx_set_log_level(ONYX_LOG_WARNING)), 0);
+}
