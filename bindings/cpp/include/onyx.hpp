@@ -1,0 +1,1056 @@
+/**
+ * @file onyx.hpp
+ * @brief Onyx's C++17 API: a header-only layer over the C ABI in onyx.h.
+ *
+ * One move-only RAII class per C handle (SessionOptions, Session, Tensor,
+ * RunOptions) and a static Runtime; failures are exceptions (onyx::Error, carrying
+ * the stable onyx::ErrorCode) unless the program is built with
+ * ONYX_NO_EXCEPTIONS, in which case they go to onyx::set_error_handler's handler
+ * and then std::abort(). Nothing here adds state or logic to the C ABI: every call
+ * is one C call plus the conversion of its status.
+ *
+ * @code
+ * #include <onyx.hpp>
+ *
+ * onyx::Session session = onyx::Session::from_file("resnet18.onnx");
+ * std::vector<float> image(1 * 3 * 224 * 224);
+ * onyx::Tensor input = onyx::Tensor::borrow({1, 3, 224, 224}, image.data(), image.size());
+ * std::vector<onyx::Tensor> outputs = session.run({{"input", input}});
+ * onyx::Span<const float> logits = outputs[0].values<float>();
+ * @endcode
+ *
+ * Thread safety follows onyx.h: a Session may be used (run, introspected) by any
+ * number of threads at once; SessionOptions, Tensor and RunOptions are not
+ * synchronised, except RunOptions::terminate() and reset_terminate(), which any
+ * thread may call while runs use the options.
+ *
+ * Version check: the first call that creates an Onyx object checks that the loaded
+ * libonyx has the ABI major this header was written for (ONYX_ABI_VERSION_MAJOR)
+ * and fails with ErrorCode::RuntimeLoadFailed otherwise.
+ *
+ * Licence: MIT OR Apache-2.0.
+ */
+#ifndef ONYX_HPP
+#define ONYX_HPP
+
+#if !defined(__cplusplus) || (__cplusplus < 201703L && !(defined(_MSVC_LANG) && _MSVC_LANG >= 201703L))
+#error "onyx.hpp needs C++17 or later"
+#endif
+
+#include "onyx.h"
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <initializer_list>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+/// Onyx: one ONNX Runtime SDK for C, C++, Java and .NET.
+namespace onyx {
+
+// ---------------------------------------------------------------------------------
+// Codes and enums (the C ABI's numbers, unchanged)
+// ---------------------------------------------------------------------------------
+
+/// Stable error codes, the same numbers in every Onyx language (ONYX_ERROR_*).
+enum class ErrorCode : uint32_t {
+  InvalidArgument = ONYX_ERROR_INVALID_ARGUMENT,            ///< An argument has a value that is not allowed.
+  NullPointer = ONYX_ERROR_NULL_POINTER,                    ///< A required handle was null (e.g. a moved-from object).
+  InvalidUtf8 = ONYX_ERROR_INVALID_UTF8,                    ///< A string was not valid UTF-8.
+  RuntimeLoadFailed = ONYX_ERROR_RUNTIME_LOAD_FAILED,       ///< ONNX Runtime (or libonyx) cannot be used.
+  ModelNotFound = ONYX_ERROR_MODEL_NOT_FOUND,               ///< The model file does not exist.
+  InvalidModel = ONYX_ERROR_INVALID_MODEL,                  ///< The bytes are not a valid ONNX model.
+  UnknownInput = ONYX_ERROR_UNKNOWN_INPUT,                  ///< An input name the model does not have.
+  MissingInput = ONYX_ERROR_MISSING_INPUT,                  ///< A model input was not given.
+  UnknownOutput = ONYX_ERROR_UNKNOWN_OUTPUT,                ///< An output name the model does not have.
+  TypeMismatch = ONYX_ERROR_TYPE_MISMATCH,                  ///< Wrong element type.
+  RankMismatch = ONYX_ERROR_RANK_MISMATCH,                  ///< Wrong number of dimensions.
+  ShapeMismatch = ONYX_ERROR_SHAPE_MISMATCH,                ///< Wrong dimension.
+  BufferSizeMismatch = ONYX_ERROR_BUFFER_SIZE_MISMATCH,     ///< Buffer length does not match shape and type.
+  Cancelled = ONYX_ERROR_CANCELLED,                         ///< The run was terminated through its RunOptions.
+  ExecutionProviderUnavailable = ONYX_ERROR_EXECUTION_PROVIDER_UNAVAILABLE,  ///< A requested provider cannot be used.
+  IndexOutOfRange = ONYX_ERROR_INDEX_OUT_OF_RANGE,          ///< An index past the end.
+  RuntimeError = ONYX_ERROR_RUNTIME_ERROR,                  ///< ONNX Runtime failed with no finer code.
+  Panic = ONYX_ERROR_PANIC,                                 ///< A bug inside Onyx, caught at the boundary.
+};
+
+/// Tensor element types, with ONNX's TensorProto.DataType numbers (ONYX_ELEMENT_*).
+enum class ElementType : uint32_t {
+  Undefined = 0,  ///< Not a tensor (ValueInfo of a non-tensor value).
+  Float32 = ONYX_ELEMENT_FLOAT32,
+  UInt8 = ONYX_ELEMENT_UINT8,
+  Int8 = ONYX_ELEMENT_INT8,
+  UInt16 = ONYX_ELEMENT_UINT16,
+  Int16 = ONYX_ELEMENT_INT16,
+  Int32 = ONYX_ELEMENT_INT32,
+  Int64 = ONYX_ELEMENT_INT64,
+  Bool = ONYX_ELEMENT_BOOL,
+  Float16 = ONYX_ELEMENT_FLOAT16,
+  Float64 = ONYX_ELEMENT_FLOAT64,
+  UInt32 = ONYX_ELEMENT_UINT32,
+  UInt64 = ONYX_ELEMENT_UINT64,
+  BFloat16 = ONYX_ELEMENT_BFLOAT16,
+};
+
+/// Graph optimization levels (ONYX_OPTIMIZATION_*).
+enum class OptimizationLevel : uint32_t {
+  Disabled = ONYX_OPTIMIZATION_DISABLED,
+  Basic = ONYX_OPTIMIZATION_BASIC,
+  Extended = ONYX_OPTIMIZATION_EXTENDED,
+  All = ONYX_OPTIMIZATION_ALL,
+};
+
+/// Which of ONNX Runtime's own log lines reach stderr (ONYX_LOG_*).
+enum class LogLevel : uint32_t {
+  Verbose = ONYX_LOG_VERBOSE,
+  Info = ONYX_LOG_INFO,
+  Warning = ONYX_LOG_WARNING,
+  Error = ONYX_LOG_ERROR,
+  Fatal = ONYX_LOG_FATAL,
+};
+
+/// The stable name of an error code ("SHAPE_MISMATCH", ...; "UNKNOWN" for a value
+/// this libonyx does not define). Static storage.
+inline const char* error_code_name(ErrorCode code) noexcept {
+  return onyx_error_code_name(static_cast<uint32_t>(code));
+}
+
+/// Size in bytes of one element of `type`; 0 for ElementType::Undefined or a
+/// value this header does not know.
+constexpr size_t element_size(ElementType type) noexcept {
+  switch (type) {
+    case ElementType::UInt8:
+    case ElementType::Int8:
+    case ElementType::Bool:
+      return 1;
+    case ElementType::UInt16:
+    case ElementType::Int16:
+    case ElementType::Float16:
+    case ElementType::BFloat16:
+      return 2;
+    case ElementType::Float32:
+    case ElementType::Int32:
+    case ElementType::UInt32:
+      return 4;
+    case ElementType::Int64:
+    case ElementType::UInt64:
+    case ElementType::Float64:
+      return 8;
+    case ElementType::Undefined:
+      break;
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------
+
+/// A failed Onyx call: the stable code and the message libonyx gave.
+/// what() is the message; code_name() the code's stable name.
+class Error : public std::runtime_error {
+ public:
+  /// An error with `code` and `message`.
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+
+  /// The stable error code.
+  ErrorCode code() const noexcept { return code_; }
+
+  /// The code's stable name ("SHAPE_MISMATCH", ...).
+  const char* code_name() const noexcept { return error_code_name(code_); }
+
+ private:
+  ErrorCode code_;
+};
+
+#ifdef ONYX_NO_EXCEPTIONS
+/// Without exceptions (ONYX_NO_EXCEPTIONS), every failure calls this handler with
+/// the error; when the handler returns (or none is set, in which case the error is
+/// printed to stderr), the program aborts, because no call can return a usable
+/// object after a failure. A handler may log, flush, or leave by std::exit/longjmp.
+using ErrorHandler = void (*)(const Error& error);
+
+namespace detail {
+inline std::atomic<ErrorHandler> error_handler{nullptr};
+}  // namespace detail
+
+/// Installs the handler for failures (ONYX_NO_EXCEPTIONS only); returns the
+/// previous one. nullptr restores the default (print and abort). Any thread.
+inline ErrorHandler set_error_handler(ErrorHandler handler) noexcept {
+  return detail::error_handler.exchange(handler);
+}
+#endif
+
+namespace detail {
+
+/// Reports a failure: throws onyx::Error, or, with ONYX_NO_EXCEPTIONS, calls the
+/// handler and aborts.
+[[noreturn]] inline void fail(ErrorCode code, const char* message) {
+#ifdef ONYX_NO_EXCEPTIONS
+  const Error error(code, message);
+  if (ErrorHandler handler = error_handler.load()) {
+    handler(error);
+  } else {
+    std::fprintf(stderr, "onyx: %s: %s\n", error.code_name(), error.what());
+  }
+  std::abort();
+#else
+  throw Error(code, message);
+#endif
+}
+
+/// Frees a status when the scope ends, also while an exception leaves it.
+struct StatusOwner {
+  onyx_status* status;
+  ~StatusOwner() { onyx_status_free(status); }
+};
+
+[[noreturn]] inline void fail(onyx_status* status) {
+  StatusOwner owner{status};
+  fail(static_cast<ErrorCode>(onyx_status_code(status)), onyx_status_message(status));
+}
+
+/// Turns a C status into a failure; NULL (success) costs one comparison.
+inline void check(onyx_status* status) {
+  if (status != nullptr) {
+    fail(status);
+  }
+}
+
+/// Checks, once per process, that libonyx has this header's ABI major.
+inline void ensure_abi() {
+  static const uint32_t loaded = onyx_abi_version();
+  if ((loaded >> 16) != ONYX_ABI_VERSION_MAJOR) {
+    const std::string message = "libonyx has C ABI version " + std::to_string(loaded >> 16) + "." +
+                                std::to_string(loaded & 0xFFFFu) + " but onyx.hpp needs major " +
+                                std::to_string(ONYX_ABI_VERSION_MAJOR);
+    fail(ErrorCode::RuntimeLoadFailed, message.c_str());
+  }
+}
+
+/// A borrowed C string, "" for NULL.
+inline const char* str(const char* s) noexcept { return s != nullptr ? s : ""; }
+
+/**
+ * The owner of one C handle: move-only, frees with `Free` (which accepts NULL) when
+ * destroyed or assigned over. The base of every class that owns a handle (as
+ * ONNX Runtime's Ort::detail::Base). A moved-from object holds NULL: using it is
+ * not undefined, the C ABI reports ErrorCode::NullPointer.
+ */
+template <typename T, void (*Free)(T*)>
+class Handle {
+ public:
+  /// The C type owned.
+  using c_type = T;
+
+  /// An empty handle (NULL).
+  Handle() noexcept = default;
+  /// Takes ownership of `owned` (may be NULL).
+  explicit Handle(T* owned) noexcept : handle_(owned) {}
+  ~Handle() { Free(handle_); }
+
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      Free(std::exchange(handle_, std::exchange(other.handle_, nullptr)));
+    }
+    return *this;
+  }
+
+  /// The C handle, still owned by this object (for calls into onyx.h).
+  T* get() const noexcept { return handle_; }
+  /// Gives up ownership: the caller frees the returned handle with the C _free function.
+  T* release() noexcept { return std::exchange(handle_, nullptr); }
+  /// True unless empty (default-constructed, moved from or released).
+  explicit operator bool() const noexcept { return handle_ != nullptr; }
+
+ private:
+  T* handle_ = nullptr;
+};
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------
+// Small value types
+// ---------------------------------------------------------------------------------
+
+/**
+ * A non-owning view of `size()` contiguous `T` (std::span's shape, for C++17).
+ * Made from a pointer and a length, an array, a container with data() and size()
+ * (std::vector, std::array, std::string), or, when T is const, a braced list.
+ * A parameter of type Span<const T> accepts any of these; it never outlives the call.
+ */
+template <typename T>
+class Span {
+ public:
+  using element_type = T;
+  using value_type = std::remove_cv_t<T>;
+
+  constexpr Span() noexcept = default;
+  /// `size` elements from `data`.
+  constexpr Span(T* data, size_t size) noexcept : data_(data), size_(size) {}
+  /// A braced list, e.g. a shape `{1, 3, 224, 224}` (only for Span<const T>).
+  template <typename U = T, std::enable_if_t<std::is_const_v<U>, int> = 0>
+  constexpr Span(std::initializer_list<value_type> list) noexcept : data_(std::data(list)), size_(list.size()) {}
+  /// A container with contiguous storage (std::vector, std::array, C array).
+  template <typename C,
+            std::enable_if_t<!std::is_same_v<std::remove_cv_t<std::remove_reference_t<C>>, Span> &&
+                                 std::is_convertible_v<decltype(std::data(std::declval<C&>())), T*>,
+                             int> = 0>
+  constexpr Span(C&& container) noexcept : data_(std::data(container)), size_(std::size(container)) {}
+
+  constexpr T* data() const noexcept { return data_; }
+  constexpr size_t size() const noexcept { return size_; }
+  constexpr bool empty() const noexcept { return size_ == 0; }
+  constexpr T* begin() const noexcept { return data_; }
+  constexpr T* end() const noexcept { return data_ + size_; }
+  constexpr T& operator[](size_t index) const noexcept { return data_[index]; }
+
+ private:
+  T* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+/**
+ * IEEE 754 half precision (ONNX float16), stored as its 16 bits. Converts to and
+ * from float with round-to-nearest-even; == compares bits.
+ */
+struct Float16 {
+  uint16_t bits = 0;  ///< The raw IEEE binary16 bits.
+
+  constexpr Float16() noexcept = default;
+  /// The nearest half to `value` (ties to even; overflow gives infinity).
+  explicit Float16(float value) noexcept : bits(from_float(value)) {}
+  /// A half from its raw bits.
+  static constexpr Float16 from_bits(uint16_t raw) noexcept {
+    Float16 h;
+    h.bits = raw;
+    return h;
+  }
+  /// The exact float value.
+  float to_float() const noexcept {
+    const uint32_t sign = static_cast<uint32_t>(bits & 0x8000u) << 16;
+    const uint32_t exponent = (bits >> 10) & 0x1Fu;
+    const uint32_t mantissa = bits & 0x3FFu;
+    uint32_t out;
+    if (exponent == 0x1F) {  // infinity or NaN
+      out = sign | 0x7F800000u | (mantissa << 13);
+    } else if (exponent == 0) {  // zero or subnormal: mantissa * 2^-24, exact in float
+      const float magnitude = static_cast<float>(mantissa) * (1.0f / 16777216.0f);
+      std::memcpy(&out, &magnitude, sizeof out);
+      out |= sign;
+    } else {
+      out = sign | ((exponent + 112u) << 23) | (mantissa << 13);
+    }
+    float result;
+    std::memcpy(&result, &out, sizeof result);
+    return result;
+  }
+  explicit operator float() const noexcept { return to_float(); }
+  friend constexpr bool operator==(Float16 a, Float16 b) noexcept { return a.bits == b.bits; }
+  friend constexpr bool operator!=(Float16 a, Float16 b) noexcept { return a.bits != b.bits; }
+
+ private:
+  static uint16_t from_float(float value) noexcept {
+    uint32_t x;
+    std::memcpy(&x, &value, sizeof x);
+    const uint32_t sign = (x >> 16) & 0x8000u;
+    uint32_t magnitude = x & 0x7FFFFFFFu;
+    if (magnitude >= 0x7F800000u) {  // infinity stays infinity, NaN stays a (quiet) NaN
+      return static_cast<uint16_t>(sign | 0x7C00u | (magnitude > 0x7F800000u ? 0x200u | ((magnitude >> 13) & 0x3FFu) : 0u));
+    }
+    if (magnitude >= 0x477FF000u) {  // rounds to above the largest half (65504)
+      return static_cast<uint16_t>(sign | 0x7C00u);
+    }
+    if (magnitude < 0x38800000u) {  // below 2^-14: subnormal half; let the FPU round
+      float f;
+      std::memcpy(&f, &magnitude, sizeof f);
+      f += 0.5f;  // 0.5's ulp is 2^-24, the half subnormal step
+      uint32_t rounded;
+      std::memcpy(&rounded, &f, sizeof rounded);
+      return static_cast<uint16_t>(sign | (rounded - 0x3F000000u));
+    }
+    const uint32_t odd = (magnitude >> 13) & 1u;
+    magnitude += 0xC8000000u + 0xFFFu + odd;  // rebias 127 -> 15, round to nearest even
+    return static_cast<uint16_t>(sign | (magnitude >> 13));
+  }
+};
+
+/**
+ * bfloat16 (ONNX bfloat16): the top 16 bits of a float. Converts from float with
+ * round-to-nearest-even; == compares bits.
+ */
+struct BFloat16 {
+  uint16_t bits = 0;  ///< The raw bits (a float's upper half).
+
+  constexpr BFloat16() noexcept = default;
+  /// The nearest bfloat16 to `value` (ties to even; NaN stays NaN).
+  explicit BFloat16(float value) noexcept : bits(from_float(value)) {}
+  /// A bfloat16 from its raw bits.
+  static constexpr BFloat16 from_bits(uint16_t raw) noexcept {
+    BFloat16 b;
+    b.bits = raw;
+    return b;
+  }
+  /// The exact float value.
+  float to_float() const noexcept {
+    const uint32_t x = static_cast<uint32_t>(bits) << 16;
+    float result;
+    std::memcpy(&result, &x, sizeof result);
+    return result;
+  }
+  explicit operator float() const noexcept { return to_float(); }
+  friend constexpr bool operator==(BFloat16 a, BFloat16 b) noexcept { return a.bits == b.bits; }
+  friend constexpr bool operator!=(BFloat16 a, BFloat16 b) noexcept { return a.bits != b.bits; }
+
+ private:
+  static uint16_t from_float(float value) noexcept {
+    uint32_t x;
+    std::memcpy(&x, &value, sizeof x);
+    if ((x & 0x7FFFFFFFu) > 0x7F800000u) {
+      return static_cast<uint16_t>((x >> 16) | 0x40u);  // keep NaN a NaN
+    }
+    return static_cast<uint16_t>((x + 0x7FFFu + ((x >> 16) & 1u)) >> 16);
+  }
+};
+
+static_assert(sizeof(Float16) == 2 && std::is_trivially_copyable_v<Float16>, "Float16 must be 16 raw bits");
+static_assert(sizeof(BFloat16) == 2 && std::is_trivially_copyable_v<BFloat16>, "BFloat16 must be 16 raw bits");
+static_assert(sizeof(bool) == 1, "ONNX bool tensors hold one byte per element");
+
+/**
+ * The ONNX element type of a C++ element type, at compile time:
+ * `element_type_of<float>` is ElementType::Float32. Defined for float, double,
+ * int8_t ... uint64_t, bool, Float16 and BFloat16; any other type does not compile.
+ */
+template <typename T>
+struct ElementTypeOf;
+/// @cond MAPPING
+template <>
+struct ElementTypeOf<float> : std::integral_constant<ElementType, ElementType::Float32> {};
+template <>
+struct ElementTypeOf<double> : std::integral_constant<ElementType, ElementType::Float64> {};
+template <>
+struct ElementTypeOf<int8_t> : std::integral_constant<ElementType, ElementType::Int8> {};
+template <>
+struct ElementTypeOf<uint8_t> : std::integral_constant<ElementType, ElementType::UInt8> {};
+template <>
+struct ElementTypeOf<int16_t> : std::integral_constant<ElementType, ElementType::Int16> {};
+template <>
+struct ElementTypeOf<uint16_t> : std::integral_constant<ElementType, ElementType::UInt16> {};
+template <>
+struct ElementTypeOf<int32_t> : std::integral_constant<ElementType, ElementType::Int32> {};
+template <>
+struct ElementTypeOf<uint32_t> : std::integral_constant<ElementType, ElementType::UInt32> {};
+template <>
+struct ElementTypeOf<int64_t> : std::integral_constant<ElementType, ElementType::Int64> {};
+template <>
+struct ElementTypeOf<uint64_t> : std::integral_constant<ElementType, ElementType::UInt64> {};
+template <>
+struct ElementTypeOf<bool> : std::integral_constant<ElementType, ElementType::Bool> {};
+template <>
+struct ElementTypeOf<Float16> : std::integral_constant<ElementType, ElementType::Float16> {};
+template <>
+struct ElementTypeOf<BFloat16> : std::integral_constant<ElementType, ElementType::BFloat16> {};
+/// @endcond
+
+/// The ONNX element type of `T` (see ElementTypeOf).
+template <typename T>
+inline constexpr ElementType element_type_of = ElementTypeOf<std::remove_cv_t<T>>::value;
+
+/// Description of one model input or output (copied out of the session).
+struct ValueInfo {
+  std::string name;                    ///< The value's name.
+  ElementType element_type{};          ///< Its element type (Undefined when not a tensor).
+  std::vector<int64_t> shape;          ///< Dimensions, -1 where the model leaves one free.
+  std::vector<std::string> dim_names;  ///< One per dimension, "" when unnamed.
+};
+
+/// The model's metadata (copied out of the session).
+struct ModelMetadata {
+  std::string producer;                       ///< producer_name, "" when absent.
+  std::string graph_name;                     ///< The graph's name.
+  std::string domain;                         ///< The model's domain.
+  std::string description;                    ///< The model's doc_string.
+  std::string graph_description;              ///< The graph's doc_string.
+  std::optional<int64_t> version;             ///< model_version; empty when the model has none.
+  std::map<std::string, std::string> custom;  ///< metadata_props, by key.
+};
+
+/**
+ * A name passed to a run: a NUL-terminated string borrowed for the call (a string
+ * literal, a `const char*` or a std::string). No copy and no allocation.
+ */
+class Name {
+ public:
+  /// Borrows `name` (NUL-terminated UTF-8).
+  Name(const char* name) noexcept : name_(name) {}  // NOLINT: implicit by design
+  /// Borrows `name.c_str()`.
+  Name(const std::string& name) noexcept : name_(name.c_str()) {}  // NOLINT: implicit by design
+  /// The borrowed C string.
+  const char* c_str() const noexcept { return name_; }
+
+ private:
+  const char* name_;
+};
+
+// ---------------------------------------------------------------------------------
+// The runtime
+// ---------------------------------------------------------------------------------
+
+/// ONNX Runtime, loaded once per process. A namespace of static functions.
+class Runtime {
+ public:
+  Runtime() = delete;
+
+  /// The C ABI version of the loaded libonyx: (major << 16) | minor.
+  static uint32_t abi_version() noexcept { return onyx_abi_version(); }
+
+  /**
+   * Loads ONNX Runtime by the default lookup: the ONYX_ORT_LIBRARY environment
+   * variable, then libonnxruntime.so.<pinned> in the folder that holds libonyx.
+   * Optional: the first call that needs the runtime does this. Calling again is
+   * fine. Fails with ErrorCode::RuntimeLoadFailed, naming the path tried.
+   */
+  static void init() {
+    detail::ensure_abi();
+    detail::check(onyx_runtime_init(nullptr));
+  }
+
+  /// Loads ONNX Runtime from `ort_library_path` (absolute, or relative to the
+  /// current folder). Once loaded, another path fails with RuntimeLoadFailed.
+  static void init(const std::string& ort_library_path) {
+    detail::ensure_abi();
+    detail::check(onyx_runtime_init(ort_library_path.c_str()));
+  }
+
+  /// The loaded ONNX Runtime's version ("1.31.1"), loading it if needed. Static storage.
+  static std::string_view version() {
+    detail::ensure_abi();
+    const char* out = nullptr;
+    detail::check(onyx_runtime_version(&out));
+    return out;
+  }
+
+  /// Absolute path of the ONNX Runtime library loaded, loading it if needed. Static storage.
+  static std::string_view path() {
+    detail::ensure_abi();
+    const char* out = nullptr;
+    detail::check(onyx_runtime_path(&out));
+    return out;
+  }
+
+  /// Which of ONNX Runtime's log lines reach stderr (default Warning). Any thread.
+  static void set_log_level(LogLevel level) {
+    detail::ensure_abi();
+    detail::check(onyx_set_log_level(static_cast<uint32_t>(level)));
+  }
+};
+
+// ---------------------------------------------------------------------------------
+// Session options
+// ---------------------------------------------------------------------------------
+
+/**
+ * Options for creating sessions (onyx_session_options). Setters return *this for
+ * chaining. Not synchronised. A session copies what it needs, so options may be
+ * changed or destroyed right after creating one.
+ */
+class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_options_free> {
+ public:
+  /// ONNX Runtime's defaults: all optimizations, its own thread counts, CPU only.
+  SessionOptions() {
+    detail::ensure_abi();
+    onyx_session_options* out = nullptr;
+    detail::check(onyx_session_options_create(&out));
+    *this = SessionOptions(out);
+  }
+  /// An empty object (no C handle).
+  explicit SessionOptions(std::nullptr_t) noexcept {}
+  /// Takes ownership of a C handle.
+  explicit SessionOptions(onyx_session_options* owned) noexcept : Handle(owned) {}
+
+  /// Threads inside one operator; 0 lets ONNX Runtime choose.
+  SessionOptions& set_intra_op_threads(uint32_t threads) {
+    detail::check(onyx_session_options_set_intra_op_threads(get(), threads));
+    return *this;
+  }
+  /// Threads across operators; 0 lets ONNX Runtime choose.
+  SessionOptions& set_inter_op_threads(uint32_t threads) {
+    detail::check(onyx_session_options_set_inter_op_threads(get(), threads));
+    return *this;
+  }
+  /// Graph optimization level.
+  SessionOptions& set_optimization_level(OptimizationLevel level) {
+    detail::check(onyx_session_options_set_optimization_level(get(), static_cast<uint32_t>(level)));
+    return *this;
+  }
+  /// Adds an execution provider to try, in order of preference ("XNNPACK", ...).
+  /// CPU is always last. See set_allow_provider_fallback.
+  SessionOptions& append_execution_provider(const std::string& name) {
+    detail::check(onyx_session_options_append_execution_provider(get(), name.c_str()));
+    return *this;
+  }
+  /// When true, a provider that cannot be registered is skipped with a warning
+  /// instead of failing with ErrorCode::ExecutionProviderUnavailable.
+  SessionOptions& set_allow_provider_fallback(bool allow) {
+    detail::check(onyx_session_options_set_allow_provider_fallback(get(), allow));
+    return *this;
+  }
+  /// Asks kernels for reproducible results where they have a choice.
+  SessionOptions& set_deterministic_compute(bool enable) {
+    detail::check(onyx_session_options_set_deterministic_compute(get(), enable));
+    return *this;
+  }
+  /// Adds a raw ONNX Runtime session config entry (onnxruntime_session_options_config_keys.h).
+  SessionOptions& add_config_entry(const std::string& key, const std::string& value) {
+    detail::check(onyx_session_options_add_config_entry(get(), key.c_str(), value.c_str()));
+    return *this;
+  }
+};
+
+// ---------------------------------------------------------------------------------
+// Tensors
+// ---------------------------------------------------------------------------------
+
+/**
+ * A dense CPU tensor (onyx_tensor): it owns its data, or borrows the caller's
+ * memory (Tensor::borrow, zero copy). Not synchronised: one writer at a time;
+ * several threads may read it, also as a run input, at once.
+ */
+class Tensor : public detail::Handle<onyx_tensor, onyx_tensor_free> {
+ public:
+  /// An empty tensor (no C handle); see zeros, copy_of and borrow.
+  Tensor() noexcept = default;
+  /// Takes ownership of a C handle.
+  explicit Tensor(onyx_tensor* owned) noexcept : Handle(owned) {}
+
+  /// A zero-filled tensor owning its data, e.g. to receive run_into's output.
+  static Tensor zeros(ElementType type, Span<const int64_t> shape) {
+    detail::ensure_abi();
+    onyx_tensor* out = nullptr;
+    detail::check(onyx_tensor_create(static_cast<uint32_t>(type), shape.data(), shape.size(), &out));
+    return Tensor(out);
+  }
+  /// A zero-filled tensor of element type T.
+  template <typename T>
+  static Tensor zeros(Span<const int64_t> shape) {
+    return zeros(element_type_of<T>, shape);
+  }
+
+  /// A tensor holding a copy of `byte_length` bytes at `data` (native-endian
+  /// elements). Fails with BufferSizeMismatch when the length is not the shape's.
+  static Tensor copy_of(ElementType type, Span<const int64_t> shape, const void* data, size_t byte_length) {
+    detail::ensure_abi();
+    onyx_tensor* out = nullptr;
+    detail::check(onyx_tensor_create_copy(static_cast<uint32_t>(type), shape.data(), shape.size(), data, byte_length, &out));
+    return Tensor(out);
+  }
+  /// A tensor holding a copy of `count` values of T.
+  template <typename T>
+  static Tensor copy_of(Span<const int64_t> shape, const T* values, size_t count) {
+    return copy_of(element_type_of<T>, shape, values, count * sizeof(T));
+  }
+  /// A tensor holding a copy of `values`.
+  template <typename T>
+  static Tensor copy_of(Span<const int64_t> shape, const std::vector<T>& values) {
+    static_assert(!std::is_same_v<T, bool>, "std::vector<bool> is not contiguous: use a bool array");
+    return copy_of(element_type_of<T>, shape, values.data(), values.size() * sizeof(T));
+  }
+
+  /**
+   * A tensor over the caller's memory, without a copy: data() is `data`. Keep the
+   * memory alive and unchanged while runs use the tensor, and valid until the
+   * tensor is destroyed. As a run_into output, the run writes into it.
+   */
+  static Tensor borrow(ElementType type, Span<const int64_t> shape, void* data, size_t byte_length) {
+    detail::ensure_abi();
+    onyx_tensor* out = nullptr;
+    detail::check(onyx_tensor_create_borrowed(static_cast<uint32_t>(type), shape.data(), shape.size(), data, byte_length, &out));
+    return Tensor(out);
+  }
+  /// A tensor over `count` values of T at `values` (see the untyped borrow).
+  template <typename T>
+  static Tensor borrow(Span<const int64_t> shape, T* values, size_t count) {
+    static_assert(!std::is_const_v<T>, "a borrowed tensor may be written to (run_into): pass non-const memory");
+    return borrow(element_type_of<T>, shape, values, count * sizeof(T));
+  }
+  /// A tensor over `values`' storage (see the untyped borrow). Do not resize the
+  /// vector while the tensor lives.
+  template <typename T>
+  static Tensor borrow(Span<const int64_t> shape, std::vector<T>& values) {
+    static_assert(!std::is_same_v<T, bool>, "std::vector<bool> is not contiguous: use a bool array");
+    return borrow(element_type_of<T>, shape, values.data(), values.size() * sizeof(T));
+  }
+
+  /// Element type; Undefined for an empty tensor.
+  ElementType element_type() const noexcept { return static_cast<ElementType>(onyx_tensor_element_type(get())); }
+  /// Number of dimensions (0 for a scalar).
+  size_t rank() const noexcept { return onyx_tensor_rank(get()); }
+  /// The dimensions.
+  std::vector<int64_t> shape() const {
+    const int64_t* dims = onyx_tensor_shape(get());
+    return dims != nullptr ? std::vector<int64_t>(dims, dims + rank()) : std::vector<int64_t>{};
+  }
+  /// Number of elements (product of the dimensions).
+  size_t element_count() const noexcept { return onyx_tensor_element_count(get()); }
+  /// Size of the data in bytes.
+  size_t byte_length() const noexcept { return onyx_tensor_byte_length(get()); }
+
+  /// The data, for reading (the caller's pointer for a borrowed tensor).
+  const void* data() const noexcept { return onyx_tensor_data(get()); }
+  /// The data, for writing.
+  void* mutable_data() noexcept { return onyx_tensor_mutable_data(get()); }
+
+  /// The data as T; fails with TypeMismatch when the element type is not T's.
+  template <typename T>
+  const T* data() const {
+    check_type<T>();
+    return static_cast<const T*>(data());
+  }
+  /// The data as T, for writing; fails with TypeMismatch when the element type is not T's.
+  template <typename T>
+  T* mutable_data() {
+    check_type<T>();
+    return static_cast<T*>(mutable_data());
+  }
+  /// The elements as T (valid until the tensor is destroyed); TypeMismatch otherwise.
+  template <typename T>
+  Span<const T> values() const {
+    return Span<const T>(data<T>(), element_count());
+  }
+  /// The elements as T, writable; TypeMismatch otherwise.
+  template <typename T>
+  Span<T> mutable_values() {
+    return Span<T>(mutable_data<T>(), element_count());
+  }
+  /// A copy of the elements as T; TypeMismatch otherwise.
+  template <typename T>
+  std::vector<T> to_vector() const {
+    const Span<const T> v = values<T>();
+    return std::vector<T>(v.begin(), v.end());
+  }
+
+ private:
+  template <typename T>
+  void check_type() const {
+    if (element_type() != element_type_of<T>) {
+      const std::string message = "tensor has element type " + std::to_string(static_cast<uint32_t>(element_type())) +
+                                  ", accessed as element type " +
+                                  std::to_string(static_cast<uint32_t>(element_type_of<T>));
+      detail::fail(get() == nullptr ? ErrorCode::NullPointer : ErrorCode::TypeMismatch,
+                   get() == nullptr ? "tensor is empty (moved from or released)" : message.c_str());
+    }
+  }
+};
+
+/// One run input: a name and a tensor, both borrowed for the call.
+struct Input {
+  /// Input `name` is `tensor`.
+  Input(Name name, const Tensor& tensor) noexcept : name(name), tensor(&tensor) {}
+  Name name;             ///< The model input's name.
+  const Tensor* tensor;  ///< Its value.
+};
+
+/// One run_into output: the name of a model output and the caller's tensor that
+/// receives it (same element type and shape), both borrowed for the call.
+struct Output {
+  /// Output `name` goes into `tensor`.
+  Output(Name name, Tensor& tensor) noexcept : name(name), tensor(&tensor) {}
+  Name name;       ///< The model output's name.
+  Tensor* tensor;  ///< Where it is written.
+};
+
+// ---------------------------------------------------------------------------------
+// Run options
+// ---------------------------------------------------------------------------------
+
+/**
+ * Per-run settings (onyx_run_options): a log tag and a terminate switch.
+ * terminate() and reset_terminate() may be called from any thread while runs use
+ * the options; set_tag needs exclusive use. Do not destroy them during a run.
+ */
+class RunOptions : public detail::Handle<onyx_run_options, onyx_run_options_free> {
+ public:
+  /// New run options.
+  RunOptions() {
+    detail::ensure_abi();
+    onyx_run_options* out = nullptr;
+    detail::check(onyx_run_options_create(&out));
+    *this = RunOptions(out);
+  }
+  /// An empty object (no C handle).
+  explicit RunOptions(std::nullptr_t) noexcept {}
+  /// Takes ownership of a C handle.
+  explicit RunOptions(onyx_run_options* owned) noexcept : Handle(owned) {}
+
+  /// Tags the log lines of runs that use these options.
+  RunOptions& set_tag(const std::string& tag) {
+    detail::check(onyx_run_options_set_tag(get(), tag.c_str()));
+    return *this;
+  }
+  /// Stops runs in progress with these options (they fail with ErrorCode::Cancelled
+  /// within milliseconds), and later ones until reset_terminate(). Any thread.
+  void terminate() const { detail::check(onyx_run_options_terminate(get())); }
+  /// Lets runs with these options proceed again. Any thread.
+  void reset_terminate() const { detail::check(onyx_run_options_reset_terminate(get())); }
+};
+
+// ---------------------------------------------------------------------------------
+// Sessions
+// ---------------------------------------------------------------------------------
+
+namespace detail {
+
+/// A few pointers on the stack, more on the heap: runs do not allocate for the
+/// usual handful of inputs and outputs.
+template <typename T>
+class SmallArray {
+ public:
+  explicit SmallArray(size_t size) : size_(size) {
+    if (size > inline_.size()) {
+      heap_.resize(size);
+    }
+  }
+  T* data() noexcept { return size_ > inline_.size() ? heap_.data() : inline_.data(); }
+  T& operator[](size_t index) noexcept { return data()[index]; }
+
+ private:
+  size_t size_;
+  std::array<T, 8> inline_{};
+  std::vector<T> heap_;
+};
+
+inline ValueInfo value_info(const onyx_value_info* info) {
+  ValueInfo out;
+  out.name = str(onyx_value_info_name(info));
+  out.element_type = static_cast<ElementType>(onyx_value_info_element_type(info));
+  const size_t rank = onyx_value_info_rank(info);
+  const int64_t* shape = onyx_value_info_shape(info);
+  if (shape != nullptr) {
+    out.shape.assign(shape, shape + rank);
+  }
+  out.dim_names.reserve(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    out.dim_names.emplace_back(str(onyx_value_info_dim_name(info, d)));
+  }
+  return out;
+}
+
+}  // namespace detail
+
+/**
+ * A loaded model (onyx_session). Any number of threads may use one session at
+ * once (runs and introspection; concurrent runs proceed in parallel). Destroying
+ * it while another thread uses it is undefined: join those threads first.
+ */
+class Session : public detail::Handle<onyx_session, onyx_session_free> {
+ public:
+  /// An empty session (no C handle); see from_file and from_bytes.
+  Session() noexcept = default;
+  /// Takes ownership of a C handle.
+  explicit Session(onyx_session* owned) noexcept : Handle(owned) {}
+
+  /**
+   * Loads a model file with default options. Fails with ModelNotFound,
+   * InvalidModel, InvalidUtf8, ExecutionProviderUnavailable or RuntimeLoadFailed.
+   */
+  static Session from_file(const std::string& path) { return create_from_file(path, nullptr); }
+  /// Loads a model file with `options`.
+  static Session from_file(const std::string& path, const SessionOptions& options) {
+    return create_from_file(path, options.get() != nullptr ? options.get() : null_options());
+  }
+
+  /// Loads a model from its bytes (only read during the call), default options.
+  static Session from_bytes(const void* data, size_t length) { return create_from_bytes(data, length, nullptr); }
+  /// Loads a model from its bytes with `options`.
+  static Session from_bytes(const void* data, size_t length, const SessionOptions& options) {
+    return create_from_bytes(data, length, options.get() != nullptr ? options.get() : null_options());
+  }
+  /// Loads a model from its bytes, default options.
+  static Session from_bytes(Span<const uint8_t> bytes) { return from_bytes(bytes.data(), bytes.size()); }
+  /// Loads a model from its bytes with `options`.
+  static Session from_bytes(Span<const uint8_t> bytes, const SessionOptions& options) {
+    return from_bytes(bytes.data(), bytes.size(), options);
+  }
+
+  /// Number of model inputs.
+  size_t input_count() const {
+    size_t out = 0;
+    detail::check(onyx_session_input_count(get(), &out));
+    return out;
+  }
+  /// Number of model outputs.
+  size_t output_count() const {
+    size_t out = 0;
+    detail::check(onyx_session_output_count(get(), &out));
+    return out;
+  }
+  /// Input `index`; IndexOutOfRange past the end.
+  ValueInfo input(size_t index) const {
+    const onyx_value_info* info = nullptr;
+    detail::check(onyx_session_input_info(get(), index, &info));
+    return detail::value_info(info);
+  }
+  /// Output `index`; IndexOutOfRange past the end.
+  ValueInfo output(size_t index) const {
+    const onyx_value_info* info = nullptr;
+    detail::check(onyx_session_output_info(get(), index, &info));
+    return detail::value_info(info);
+  }
+  /// All inputs, in model order.
+  std::vector<ValueInfo> inputs() const {
+    std::vector<ValueInfo> out;
+    for (size_t i = 0, n = input_count(); i < n; ++i) {
+      out.push_back(input(i));
+    }
+    return out;
+  }
+  /// All outputs, in model order.
+  std::vector<ValueInfo> outputs() const {
+    std::vector<ValueInfo> out;
+    for (size_t i = 0, n = output_count(); i < n; ++i) {
+      out.push_back(output(i));
+    }
+    return out;
+  }
+  /// The model's metadata.
+  ModelMetadata metadata() const {
+    const onyx_model_metadata* meta = nullptr;
+    detail::check(onyx_session_metadata(get(), &meta));
+    ModelMetadata out;
+    out.producer = detail::str(onyx_model_metadata_producer(meta));
+    out.graph_name = detail::str(onyx_model_metadata_graph_name(meta));
+    out.domain = detail::str(onyx_model_metadata_domain(meta));
+    out.description = detail::str(onyx_model_metadata_description(meta));
+    out.graph_description = detail::str(onyx_model_metadata_graph_description(meta));
+    int64_t version = 0;
+    if (onyx_model_metadata_version(meta, &version)) {
+      out.version = version;
+    }
+    for (size_t i = 0, n = onyx_model_metadata_custom_count(meta); i < n; ++i) {
+      const char* key = onyx_model_metadata_custom_key(meta, i);
+      if (key != nullptr) {
+        out.custom.emplace(key, detail::str(onyx_model_metadata_custom_value(meta, key)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs the model. `inputs` gives every model input by name, e.g.
+   * `session.run({{"input", tensor}})`. Returns the outputs named in
+   * `output_names`, in that order, or all outputs in model order when it is empty.
+   * Fails, before ONNX Runtime sees anything, with UnknownInput, MissingInput,
+   * TypeMismatch, RankMismatch, ShapeMismatch or UnknownOutput. The session stays
+   * usable after any error. Any number of threads may run one session at once.
+   */
+  std::vector<Tensor> run(Span<const Input> inputs, Span<const Name> output_names = {}) const {
+    return run_impl(nullptr, inputs, output_names);
+  }
+  /// As run(inputs, output_names), with run options: a terminated run fails with
+  /// ErrorCode::Cancelled.
+  std::vector<Tensor> run(const RunOptions& options, Span<const Input> inputs, Span<const Name> output_names = {}) const {
+    return run_impl(run_options(options), inputs, output_names);
+  }
+
+  /**
+   * Runs the model writing each output into the caller's tensor, with no
+   * allocation and no copy: `outputs` names model outputs and the tensors, of that
+   * output's element type and shape (TypeMismatch, RankMismatch, ShapeMismatch
+   * otherwise), that receive them; a borrowed tensor writes into your own buffer.
+   * An output tensor must not be used by another thread during the run.
+   */
+  void run_into(Span<const Input> inputs, Span<const Output> outputs) const { run_into_impl(nullptr, inputs, outputs); }
+  /// As run_into(inputs, outputs), with run options.
+  void run_into(const RunOptions& options, Span<const Input> inputs, Span<const Output> outputs) const {
+    run_into_impl(run_options(options), inputs, outputs);
+  }
+
+ private:
+  // An empty SessionOptions/RunOptions object passed on purpose is a NullPointer
+  // error, as in C; only "no options" overloads pass NULL to mean defaults.
+  static const onyx_session_options* null_options() {
+    detail::fail(ErrorCode::NullPointer, "session options are empty (moved from or released)");
+  }
+  static const onyx_run_options* run_options(const RunOptions& options) {
+    if (options.get() == nullptr) {
+      detail::fail(ErrorCode::NullPointer, "run options are empty (moved from or released)");
+    }
+    return options.get();
+  }
+
+  static Session create_from_file(const std::string& path, const onyx_session_options* options) {
+    detail::ensure_abi();
+    onyx_session* out = nullptr;
+    detail::check(onyx_session_create_from_file(path.c_str(), options, &out));
+    return Session(out);
+  }
+  static Session create_from_bytes(const void* data, size_t length, const onyx_session_options* options) {
+    detail::ensure_abi();
+    onyx_session* out = nullptr;
+    detail::check(onyx_session_create_from_bytes(static_cast<const uint8_t*>(data), length, options, &out));
+    return Session(out);
+  }
+
+  struct RawInputs {
+    explicit RawInputs(Span<const Input> inputs) : names(inputs.size()), tensors(inputs.size()) {
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        names[i] = inputs[i].name.c_str();
+        tensors[i] = inputs[i].tensor->get();
+      }
+    }
+    detail::SmallArray<const char*> names;
+    detail::SmallArray<const onyx_tensor*> tensors;
+  };
+
+  std::vector<Tensor> run_impl(const onyx_run_options* options, Span<const Input> inputs, Span<const Name> output_names) const {
+    RawInputs raw(inputs);
+    const size_t count = output_names.empty() ? output_count() : output_names.size();
+    detail::SmallArray<const char*> names(output_names.size());
+    for (size_t i = 0; i < output_names.size(); ++i) {
+      names[i] = output_names[i].c_str();
+    }
+    // Everything that can throw happens before the C call, so the tensors it
+    // returns are owned by the result at once and never leak.
+    std::vector<Tensor> result;
+    result.reserve(count);
+    detail::SmallArray<onyx_tensor*> outputs(count);
+    detail::check(onyx_session_run(get(), options, raw.names.data(), raw.tensors.data(), inputs.size(),
+                                   output_names.empty() ? nullptr : names.data(), count, outputs.data()));
+    for (size_t i = 0; i < count; ++i) {
+      result.emplace_back(outputs[i]);
+    }
+    return result;
+  }
+
+  void run_into_impl(const onyx_run_options* options, Span<const Input> inputs, Span<const Output> outputs) const {
+    RawInputs raw(inputs);
+    detail::SmallArray<const char*> names(outputs.size());
+    detail::SmallArray<onyx_tensor*> tensors(outputs.size());
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      names[i] = outputs[i].name.c_str();
+      tensors[i] = outputs[i].tensor->get();
+    }
+    detail::check(onyx_session_run_into(get(), options, raw.names.data(), raw.tensors.data(), inputs.size(), names.data(),
+                                        tensors.data(), outputs.size()));
+  }
+};
+
+}  // namespace onyx
+
+#endif  // ONYX_HPP

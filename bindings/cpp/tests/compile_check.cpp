@@ -1,0 +1,100 @@
+// Compile test for onyx.hpp: built as C++17 and C++20 with -Wall -Wextra -Wpedantic
+// -Werror, with and without exceptions (ONYX_NO_EXCEPTIONS). Building it is the test;
+// it instantiates every template so a warning anywhere in the header shows up.
+#include "onyx.hpp"
+#include "onyx.hpp"  // included twice on purpose
+
+#include <type_traits>
+
+namespace {
+
+static_assert(!std::is_copy_constructible_v<onyx::Session> && std::is_nothrow_move_constructible_v<onyx::Session>);
+static_assert(!std::is_copy_constructible_v<onyx::Tensor> && std::is_nothrow_move_constructible_v<onyx::Tensor>);
+static_assert(!std::is_copy_assignable_v<onyx::SessionOptions> && std::is_nothrow_move_assignable_v<onyx::SessionOptions>);
+static_assert(!std::is_copy_assignable_v<onyx::RunOptions> && std::is_nothrow_move_assignable_v<onyx::RunOptions>);
+static_assert(std::is_base_of_v<std::runtime_error, onyx::Error>);
+static_assert(onyx::element_type_of<float> == onyx::ElementType::Float32);
+static_assert(onyx::element_type_of<const double> == onyx::ElementType::Float64);
+static_assert(onyx::element_type_of<onyx::Float16> == onyx::ElementType::Float16);
+static_assert(onyx::element_type_of<onyx::BFloat16> == onyx::ElementType::BFloat16);
+static_assert(static_cast<uint32_t>(onyx::ErrorCode::Panic) == ONYX_ERROR_PANIC);
+static_assert(onyx::element_size(onyx::ElementType::Float16) == 2);
+
+template <typename T>
+void typed(onyx::Tensor& tensor) {
+  onyx::Tensor zeros = onyx::Tensor::zeros<T>({2, 2});
+  T values[4] = {};
+  onyx::Tensor copy = onyx::Tensor::copy_of({4}, values, 4);
+  onyx::Tensor borrowed = onyx::Tensor::borrow({4}, values, 4);
+  if constexpr (!std::is_same_v<T, bool>) {
+    std::vector<T> vector(4);
+    onyx::Tensor copy2 = onyx::Tensor::copy_of<T>({2, 2}, vector);
+    onyx::Tensor borrowed2 = onyx::Tensor::borrow({2, 2}, vector);
+  }
+  const onyx::Tensor& view = tensor;
+  (void)view.data<T>();
+  (void)view.values<T>();
+  (void)view.to_vector<T>();
+  (void)tensor.mutable_data<T>();
+  (void)tensor.mutable_values<T>();
+}
+
+}  // namespace
+
+// Never called: only compiled.
+void onyx_compile_check(const char* path);
+void onyx_compile_check(const char* path) {
+  onyx::Runtime::init();
+  onyx::Runtime::init(path);
+  (void)onyx::Runtime::version();
+  (void)onyx::Runtime::path();
+  (void)onyx::Runtime::abi_version();
+  onyx::Runtime::set_log_level(onyx::LogLevel::Error);
+
+  onyx::SessionOptions options;
+  options.set_intra_op_threads(1).set_inter_op_threads(1).set_optimization_level(onyx::OptimizationLevel::All);
+  options.append_execution_provider("XNNPACK").set_allow_provider_fallback(true).set_deterministic_compute(true);
+  options.add_config_entry("session.load_model_format", "ONNX");
+
+  onyx::Session session = onyx::Session::from_file(path, options);
+  std::vector<uint8_t> bytes;
+  onyx::Session other = onyx::Session::from_bytes(bytes);
+  other = onyx::Session::from_bytes(bytes.data(), bytes.size(), options);
+  other = std::move(session);
+  std::vector<onyx::ValueInfo> inputs = other.inputs();
+  onyx::ModelMetadata meta = other.metadata();
+  (void)inputs;
+  (void)meta;
+
+  onyx::Tensor input = onyx::Tensor::zeros(onyx::ElementType::Float32, {1, 3, 224, 224});
+  onyx::RunOptions run_options;
+  run_options.set_tag("compile");
+  std::vector<onyx::Tensor> outputs = other.run({{"input", input}});
+  outputs = other.run({{"input", input}}, {"logits"});
+  outputs = other.run(run_options, {{"input", input}}, {std::string("logits")});
+  onyx::Tensor logits = onyx::Tensor::zeros<float>({1, 1000});
+  other.run_into({{"input", input}}, {{"logits", logits}});
+  other.run_into(run_options, {{"input", input}}, {{"logits", logits}});
+  run_options.terminate();
+  run_options.reset_terminate();
+
+  typed<float>(input);
+  typed<double>(input);
+  typed<int8_t>(input);
+  typed<uint8_t>(input);
+  typed<int16_t>(input);
+  typed<uint16_t>(input);
+  typed<int32_t>(input);
+  typed<uint32_t>(input);
+  typed<int64_t>(input);
+  typed<uint64_t>(input);
+  typed<bool>(input);
+  typed<onyx::Float16>(input);
+  typed<onyx::BFloat16>(input);
+  (void)onyx::Float16(1.5f).to_float();
+  (void)static_cast<float>(onyx::BFloat16(1.5f));
+  (void)onyx::error_code_name(onyx::ErrorCode::ShapeMismatch);
+#ifdef ONYX_NO_EXCEPTIONS
+  onyx::set_error_handler([](const onyx::Error&) {});
+#endif
+}

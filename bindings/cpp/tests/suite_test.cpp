@@ -1,0 +1,425 @@
+// The shared ResNet18 suite (tests/suite/spec.txt) in C++ through onyx.hpp: one
+// parameterised test per case, in spec order. Every expected value comes from the
+// spec and its fixtures; the logic mirrors core/tests/suite.rs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "suite.hpp"
+
+namespace suite {
+
+const Spec& spec() {
+  static const Spec loaded = Spec::load(suite_dir());
+  return loaded;
+}
+
+std::string model_path() { return spec().path(spec().header.get("model")); }
+
+const onyx::Session& shared_session() {
+  static const onyx::Session session = onyx::Session::from_file(model_path());
+  return session;
+}
+
+}  // namespace suite
+
+namespace {
+
+using suite::Case;
+using suite::read_f32;
+using suite::shape;
+using suite::spec;
+
+/// A case's failure: its message becomes the FAIL line's reason.
+struct CaseFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail(const std::string& why) { throw CaseFailure(why); }
+
+const std::vector<int64_t> kImageShape = {1, 3, 224, 224};
+
+std::string path(const std::string& relative) { return spec().path(relative); }
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? separator : "") + items[i];
+  return out;
+}
+
+void within(onyx::Span<const float> got, const std::vector<float>& expected, const Case& c) {
+  const float atol = static_cast<float>(c.number("atol")), rtol = static_cast<float>(c.number("rtol"));
+  if (got.size() != expected.size()) {
+    fail("got " + std::to_string(got.size()) + " values, expected " + std::to_string(expected.size()));
+  }
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (!(std::fabs(got[i] - expected[i]) <= atol + rtol * std::fabs(expected[i]))) {
+      std::ostringstream why;
+      why << "value " << i << ": got " << got[i] << ", expected " << expected[i] << " (atol " << atol << ", rtol "
+          << rtol << ")";
+      fail(why.str());
+    }
+  }
+}
+
+std::vector<size_t> top5(onyx::Span<const float> logits) {
+  std::vector<size_t> order(logits.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return logits[a] > logits[b]; });
+  order.resize(5);
+  return order;
+}
+
+bool bit_identical(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+/// The logits of `images` (a batch of [3,224,224] images) through `session`.
+std::vector<float> logits(const onyx::Session& session, const std::vector<float>& images, std::vector<int64_t> dims) {
+  const onyx::Tensor input = onyx::Tensor::copy_of(dims, images);
+  return session.run({{"input", input}})[0].to_vector<float>();
+}
+
+void check_expected(const onyx::Session& session, const Case& c) {
+  within(logits(session, read_f32(path(c.get("input"))), kImageShape), read_f32(path(c.get("expected"))), c);
+}
+
+/// The follow-up check: the shared session still classifies classify_0.
+void still_usable() {
+  try {
+    check_expected(suite::shared_session(), spec().find("classify_0"));
+  } catch (const std::exception& e) {
+    fail(std::string("session unusable afterwards: ") + e.what());
+  }
+}
+
+/// Runs `provoke`, which must fail with the case's `code` and a message holding
+/// each `message_contains`.
+template <typename F>
+void expect_error(const Case& c, F&& provoke) {
+  const std::vector<std::string> code = suite::split(c.get("code"), ' ');
+  if (code.size() != 2) fail("bad code field '" + c.get("code") + "'");
+  const uint32_t number = static_cast<uint32_t>(std::stoul(code[1]));
+  try {
+    provoke();
+  } catch (const onyx::Error& e) {
+    if (static_cast<uint32_t>(e.code()) != number || e.code_name() != code[0]) {
+      fail(std::string("got ") + e.code_name() + " (" + std::to_string(static_cast<uint32_t>(e.code())) + ") '" +
+           e.what() + "', expected " + c.get("code"));
+    }
+    for (const std::string& text : c.all("message_contains")) {
+      if (std::string_view(e.what()).find(text) == std::string_view::npos) {
+        fail(std::string("message '") + e.what() + "' does not contain '" + text + "'");
+      }
+    }
+    return;
+  }
+  fail("succeeded, expected " + code[0]);
+}
+
+void runtime_info(const Case& c) {
+  const std::string_view version = onyx::Runtime::version();
+  if (version != c.get("ort_version")) fail("version " + std::string(version) + " != " + c.get("ort_version"));
+  const std::filesystem::path loaded(onyx::Runtime::path());
+  if (!loaded.is_absolute() || !std::filesystem::is_regular_file(loaded)) {
+    fail("path " + loaded.string() + " is not an absolute existing file");
+  }
+}
+
+std::string describe(const onyx::ValueInfo& info) {
+  std::vector<std::string> dims;
+  for (int64_t d : info.shape) dims.push_back(std::to_string(d));
+  return info.name + " " + std::to_string(static_cast<uint32_t>(info.element_type)) + " " + join(dims, ",") + " " +
+         join(info.dim_names, ",");
+}
+
+void model_info(const Case& c) {
+  const onyx::Session& session = suite::shared_session();
+  std::vector<std::string> inputs, outputs;
+  for (const onyx::ValueInfo& info : session.inputs()) inputs.push_back(describe(info));
+  for (const onyx::ValueInfo& info : session.outputs()) outputs.push_back(describe(info));
+  if (inputs != c.all("input")) fail("inputs [" + join(inputs, "; ") + "] != [" + join(c.all("input"), "; ") + "]");
+  if (outputs != c.all("output")) fail("outputs [" + join(outputs, "; ") + "] != [" + join(c.all("output"), "; ") + "]");
+
+  const onyx::ModelMetadata meta = session.metadata();
+  for (const std::string& line : c.all("meta")) {
+    const size_t space = line.find(' ');
+    const std::string key = line.substr(0, space), want = space == std::string::npos ? "" : line.substr(space + 1);
+    std::string got;
+    if (key == "producer") got = meta.producer;
+    else if (key == "graph_name") got = meta.graph_name;
+    else if (key == "domain") got = meta.domain;
+    else if (key == "description") got = meta.description;
+    else if (key == "version") got = meta.version ? std::to_string(*meta.version) : "";
+    else fail("unknown meta key '" + key + "'");
+    if (got != want) fail("meta " + key + ": '" + got + "' != '" + want + "'");
+  }
+  const std::vector<std::string> custom = c.all("custom");
+  if (meta.custom.size() != custom.size()) {
+    fail(std::to_string(meta.custom.size()) + " custom entries, expected " + std::to_string(custom.size()));
+  }
+  for (const std::string& line : custom) {
+    const size_t space = line.find(' ');
+    const std::string key = line.substr(0, space), want = space == std::string::npos ? "" : line.substr(space + 1);
+    const auto found = meta.custom.find(key);
+    if (found == meta.custom.end() || found->second != want) fail("custom " + key + " != '" + want + "'");
+  }
+}
+
+void classify(const Case& c) {
+  const std::vector<float> got = logits(suite::shared_session(), read_f32(path(c.get("input"))), shape(c.get("shape")));
+  within(got, read_f32(path(c.get("expected"))), c);
+  std::vector<size_t> want;
+  for (const std::string& index : suite::split(c.get("top5"), ' ')) want.push_back(std::stoul(index));
+  const std::vector<size_t> best = top5(got);
+  if (best != want) {
+    std::vector<std::string> text;
+    for (size_t i : best) text.push_back(std::to_string(i));
+    fail("top5 " + join(text, " ") + " != " + c.get("top5"));
+  }
+}
+
+void batch(const Case& c) {
+  const std::vector<std::string> inputs = suite::split(c.get("inputs"), ' ');
+  const std::vector<std::string> expected = suite::split(c.get("expected"), ' ');
+  std::vector<float> stacked;
+  for (const std::string& input : inputs) {
+    const std::vector<float> image = read_f32(path(input));
+    stacked.insert(stacked.end(), image.begin(), image.end());
+  }
+  const std::vector<float> got =
+      logits(suite::shared_session(), stacked, {static_cast<int64_t>(inputs.size()), 3, 224, 224});
+  const size_t row_length = got.size() / inputs.size();
+  for (size_t row = 0; row < expected.size(); ++row) {
+    try {
+      within(onyx::Span<const float>(got.data() + row * row_length, row_length), read_f32(path(expected[row])), c);
+    } catch (const CaseFailure& e) {
+      fail("row " + std::to_string(row) + ": " + e.what());
+    }
+  }
+}
+
+void from_bytes(const Case& c) {
+  const std::vector<uint8_t> bytes = suite::read_file(suite::model_path());
+  const onyx::Session session = onyx::Session::from_bytes(bytes);
+  const std::vector<float> input = read_f32(path(c.get("input")));
+  if (!bit_identical(logits(session, input, kImageShape), logits(suite::shared_session(), input, kImageShape))) {
+    fail("session from bytes differs from session from file");
+  }
+  check_expected(session, c);
+}
+
+void zero_copy_input(const Case& c) {
+  std::vector<float> input = read_f32(path(c.get("input")));
+  const onyx::Tensor tensor = onyx::Tensor::borrow(kImageShape, input);
+  if (tensor.data() != input.data()) fail("borrowed tensor does not point at the caller's memory");
+  const std::vector<onyx::Tensor> outputs = suite::shared_session().run({{"input", tensor}});
+  within(outputs[0].values<float>(), read_f32(path(c.get("expected"))), c);
+}
+
+void output_into_caller(const Case& c) {
+  const onyx::Tensor input = onyx::Tensor::copy_of(kImageShape, read_f32(path(c.get("input"))));
+  const std::vector<int64_t> out_shape = shape(c.get("output_shape"));
+  std::vector<float> buffer(static_cast<size_t>(std::accumulate(out_shape.begin(), out_shape.end(), int64_t{1},
+                                                                std::multiplies<>())),
+                            std::nanf(""));
+  {
+    onyx::Tensor output = onyx::Tensor::borrow(out_shape, buffer);
+    suite::shared_session().run_into({{"input", input}}, {{"logits", output}});
+    if (output.data() != buffer.data()) fail("output tensor moved away from the caller's buffer");
+  }
+  within(buffer, read_f32(path(c.get("expected"))), c);
+}
+
+void threads(const Case& c) {
+  const onyx::Session& session = suite::shared_session();
+  const std::vector<float> input = read_f32(path(c.get("input")));
+  const std::vector<float> alone = logits(session, input, kImageShape);
+  const size_t thread_count = static_cast<size_t>(c.number("threads")), runs = static_cast<size_t>(c.number("runs"));
+  std::vector<std::vector<std::vector<float>>> results(thread_count);
+  std::vector<std::string> errors(thread_count);
+  std::vector<std::thread> workers;
+  for (size_t t = 0; t < thread_count; ++t) {
+    workers.emplace_back([&, t] {
+      try {
+        for (size_t r = 0; r < runs; ++r) results[t].push_back(logits(session, input, kImageShape));
+      } catch (const std::exception& e) {
+        errors[t] = e.what();
+      }
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+  for (size_t t = 0; t < thread_count; ++t) {
+    if (!errors[t].empty()) fail("thread " + std::to_string(t) + ": " + errors[t]);
+    for (size_t r = 0; r < results[t].size(); ++r) {
+      if (!bit_identical(results[t][r], alone)) {
+        fail("thread " + std::to_string(t) + " run " + std::to_string(r) + " differs from a run alone");
+      }
+    }
+  }
+}
+
+void options(const Case& c) {
+  onyx::SessionOptions options;
+  if (c.has("intra_threads")) options.set_intra_op_threads(static_cast<uint32_t>(c.number("intra_threads")));
+  if (c.has("optimization")) {
+    const std::string& level = c.get("optimization");
+    if (level == "disabled") options.set_optimization_level(onyx::OptimizationLevel::Disabled);
+    else if (level == "all") options.set_optimization_level(onyx::OptimizationLevel::All);
+    else fail("unknown optimization '" + level + "'");
+  }
+  check_expected(onyx::Session::from_file(suite::model_path(), options), c);
+}
+
+void terminate(const Case& c) {
+  const size_t batch = static_cast<size_t>(c.number("batch"));
+  const std::vector<float> image = read_f32(path(c.get("input")));
+  std::vector<float> images;
+  for (size_t i = 0; i < batch; ++i) images.insert(images.end(), image.begin(), image.end());
+  const onyx::Tensor tensor = onyx::Tensor::copy_of({static_cast<int64_t>(batch), 3, 224, 224}, images);
+  const onyx::RunOptions run_options;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    run_options.terminate();
+  });
+  try {
+    expect_error(c, [&] { suite::shared_session().run(run_options, {{"input", tensor}}); });
+  } catch (...) {
+    stopper.join();
+    throw;
+  }
+  stopper.join();
+  run_options.reset_terminate();
+  still_usable();
+}
+
+/// `<this executable> --load-runtime <path>` in a fresh process (a process loads
+/// ONNX Runtime once); it prints "<code> <message>".
+void runtime_path_missing(const Case& c) {
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  const std::string command = "'" + self + "' " + suite::kLoadRuntimeFlag + " '" + c.get("path") + "'";
+  std::unique_ptr<FILE, int (*)(FILE*)> child(popen(command.c_str(), "r"), pclose);
+  if (!child) fail("cannot start " + command);
+  std::string text;
+  char chunk[512];
+  while (size_t n = std::fread(chunk, 1, sizeof chunk, child.get())) text.append(chunk, n);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  const size_t space = text.find(' ');
+  if (space == std::string::npos) fail("child printed '" + text + "'");
+  const auto code = static_cast<onyx::ErrorCode>(std::stoul(text.substr(0, space)));
+  const std::string message = text.substr(space + 1);
+  expect_error(c, [&] { throw onyx::Error(code, message); });
+}
+
+void provoke(const Case& c) {
+  const onyx::Session& session = suite::shared_session();
+  const onyx::Tensor good = onyx::Tensor::copy_of(kImageShape, read_f32(path(spec().find("classify_0").get("input"))));
+  const std::string& trigger = c.get("trigger");
+  if (trigger == "missing_model_file") {
+    expect_error(c, [&] { onyx::Session::from_file(path(c.get("path"))); });
+  } else if (trigger == "corrupt_bytes") {
+    std::vector<uint8_t> bytes = suite::read_file(suite::model_path());
+    bytes.resize(1000);
+    for (uint8_t& b : bytes) b ^= 0x5A;
+    expect_error(c, [&] { onyx::Session::from_bytes(bytes); });
+  } else if (trigger == "empty_bytes") {
+    expect_error(c, [&] { onyx::Session::from_bytes(std::vector<uint8_t>{}); });
+  } else if (trigger == "input_shape") {
+    const std::vector<int64_t> dims = shape(c.get("shape"));
+    const std::vector<float> zeros(static_cast<size_t>(
+        std::accumulate(dims.begin(), dims.end(), int64_t{1}, std::multiplies<>())));
+    const onyx::Tensor tensor = onyx::Tensor::copy_of(dims, zeros);
+    expect_error(c, [&] { session.run({{"input", tensor}}); });
+  } else if (trigger == "buffer_length") {
+    const std::vector<float> buffer(static_cast<size_t>(c.number("elements")));
+    expect_error(c, [&] { onyx::Tensor::copy_of(shape(c.get("shape")), buffer); });
+  } else if (trigger == "element_type") {
+    const auto type = static_cast<onyx::ElementType>(static_cast<uint32_t>(c.number("elem_type")));
+    const onyx::Tensor tensor = onyx::Tensor::zeros(type, kImageShape);
+    expect_error(c, [&] { session.run({{"input", tensor}}); });
+  } else if (trigger == "unknown_input") {
+    expect_error(c, [&] { session.run({{"input", good}, {c.get("input_name"), good}}); });
+  } else if (trigger == "missing_input") {
+    expect_error(c, [&] { session.run({}); });
+  } else if (trigger == "unknown_output") {
+    expect_error(c, [&] { session.run({{"input", good}}, {c.get("output_name")}); });
+  } else if (trigger == "output_shape") {
+    onyx::Tensor output = onyx::Tensor::zeros<float>(shape(c.get("output_shape")));
+    expect_error(c, [&] { session.run_into({{"input", good}}, {{"logits", output}}); });
+  } else if (trigger == "runtime_path_missing") {
+    runtime_path_missing(c);
+  } else {
+    fail("unknown trigger '" + trigger + "'");
+  }
+}
+
+void run_case(const Case& c) {
+  const std::string& kind = c.get("kind");
+  if (kind == "runtime_info") runtime_info(c);
+  else if (kind == "model_info") model_info(c);
+  else if (kind == "classify") classify(c);
+  else if (kind == "batch") batch(c);
+  else if (kind == "from_bytes") from_bytes(c);
+  else if (kind == "zero_copy_input") zero_copy_input(c);
+  else if (kind == "output_into_caller") output_into_caller(c);
+  else if (kind == "threads") threads(c);
+  else if (kind == "options") options(c);
+  else if (kind == "terminate") terminate(c);
+  else if (kind == "error") {
+    provoke(c);
+    still_usable();
+  } else fail("unknown case kind '" + kind + "'");
+}
+
+/// The parameter is the case's index in spec.txt (the listener in main.cpp maps it
+/// back to the case's name for the `[cpp] ...` line).
+class SuiteCase : public testing::TestWithParam<size_t> {};
+
+TEST_P(SuiteCase, Run) {
+  const Case& c = spec().cases.at(GetParam());
+  const std::vector<std::string> langs = c.all("langs");
+  if (!langs.empty()) {
+    const std::vector<std::string> listed = suite::split(join(langs, " "), ' ');
+    if (std::find(listed.begin(), listed.end(), "cpp") == listed.end()) {
+      GTEST_SKIP() << "only for " << join(langs, " ");
+    }
+  }
+  try {
+    run_case(c);
+  } catch (const CaseFailure& e) {
+    FAIL() << e.what();
+  } catch (const onyx::Error& e) {
+    FAIL() << e.code_name() << ": " << e.what();
+  } catch (const std::exception& e) {
+    FAIL() << e.what();
+  }
+}
+
+std::vector<size_t> case_indices() {
+  std::vector<size_t> indices(spec().cases.size());
+  std::iota(indices.begin(), indices.end(), size_t{0});
+  return indices;
+}
+
+std::string case_test_name(const testing::TestParamInfo<size_t>& info) {
+  std::string name = spec().cases.at(info.param).name;
+  for (char& ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Spec, SuiteCase, testing::ValuesIn(case_indices()), case_test_name);
+
+}  // namespace

@@ -1,0 +1,79 @@
+# Builds libonyx with cargo and stages it, with the pinned ONNX Runtime, in
+# ${ONYX_STAGE_DIR} (build/cmake/lib): libonyx.so.0 (its SONAME, set by ffi/build.rs),
+# a libonyx.so symlink, and libonnxruntime.so.<version>. Programs linked against the
+# staged library find ONNX Runtime through libonyx's same-folder lookup, with no
+# environment variable. Defines the target Onyx::onyx (C and C++ usage).
+
+set(ONYX_ORT_VERSION 1.31.1)
+set(ONYX_ORT_FILE "libonnxruntime.so.${ONYX_ORT_VERSION}")
+set(ONYX_ORT_DIR "${PROJECT_SOURCE_DIR}/.cache/onnxruntime/${ONYX_ORT_VERSION}")
+set(ONYX_SONAME "libonyx.so.${PROJECT_VERSION_MAJOR}")
+set(ONYX_STAGE_DIR "${PROJECT_BINARY_DIR}/lib")
+set(ONYX_CARGO_TARGET_DIR "${PROJECT_SOURCE_DIR}/target")
+set(ONYX_CARGO_LIB "${ONYX_CARGO_TARGET_DIR}/release/libonyx.so")
+set(ONYX_STAGED_LIB "${ONYX_STAGE_DIR}/${ONYX_SONAME}")
+set(ONYX_STAGED_ORT "${ONYX_STAGE_DIR}/${ONYX_ORT_FILE}")
+
+find_program(CARGO cargo HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
+
+# What cargo reads to build onyx-ffi. Cargo decides for itself what to recompile; this
+# list only tells ninja when to ask it, so an unchanged tree is "no work to do".
+file(GLOB_RECURSE ONYX_RUST_INPUTS CONFIGURE_DEPENDS
+  "${PROJECT_SOURCE_DIR}/core/src/*.rs"
+  "${PROJECT_SOURCE_DIR}/ffi/src/*.rs")
+list(APPEND ONYX_RUST_INPUTS
+  "${PROJECT_SOURCE_DIR}/Cargo.toml" "${PROJECT_SOURCE_DIR}/Cargo.lock"
+  "${PROJECT_SOURCE_DIR}/core/Cargo.toml" "${PROJECT_SOURCE_DIR}/ffi/Cargo.toml"
+  "${PROJECT_SOURCE_DIR}/ffi/build.rs")
+foreach(optional IN ITEMS core/build.rs)
+  if(EXISTS "${PROJECT_SOURCE_DIR}/${optional}")
+    list(APPEND ONYX_RUST_INPUTS "${PROJECT_SOURCE_DIR}/${optional}")
+  endif()
+endforeach()
+
+# The same command as `make lib`, so cargo's cache is shared and neither rebuilds the
+# other's work. The stamp is always touched; the staged library is only replaced
+# when cargo produced different bytes, and ninja's restat then skips relinking.
+set(ONYX_CARGO_STAMP "${PROJECT_BINARY_DIR}/onyx_cargo.stamp")
+add_custom_command(
+  OUTPUT "${ONYX_CARGO_STAMP}" "${ONYX_STAGED_LIB}"
+  COMMAND "${CMAKE_COMMAND}" -E env CARGO_TARGET_DIR=${ONYX_CARGO_TARGET_DIR}
+          "${CARGO}" build --quiet --release -p onyx-ffi
+  COMMAND "${CMAKE_COMMAND}" -E make_directory "${ONYX_STAGE_DIR}"
+  COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${ONYX_CARGO_LIB}" "${ONYX_STAGED_LIB}"
+  COMMAND "${CMAKE_COMMAND}" -E create_symlink "${ONYX_SONAME}" "${ONYX_STAGE_DIR}/libonyx.so"
+  COMMAND "${CMAKE_COMMAND}" -E touch "${ONYX_CARGO_STAMP}"
+  DEPENDS ${ONYX_RUST_INPUTS}
+  WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
+  COMMENT "Building libonyx (cargo build --release -p onyx-ffi)"
+  USES_TERMINAL
+  VERBATIM)
+
+# The pinned ONNX Runtime (`make ort` fetches it; the script is quiet when it is there).
+add_custom_command(
+  OUTPUT "${ONYX_STAGED_ORT}"
+  COMMAND bash "${PROJECT_SOURCE_DIR}/scripts/fetch-onnxruntime.sh"
+  COMMAND "${CMAKE_COMMAND}" -E make_directory "${ONYX_STAGE_DIR}"
+  COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${ONYX_ORT_DIR}/${ONYX_ORT_FILE}" "${ONYX_STAGED_ORT}"
+  DEPENDS "${PROJECT_SOURCE_DIR}/scripts/fetch-onnxruntime.sh"
+  COMMENT "Staging ONNX Runtime ${ONYX_ORT_VERSION} beside libonyx"
+  VERBATIM)
+
+add_custom_target(onyx_rust ALL DEPENDS "${ONYX_CARGO_STAMP}" "${ONYX_STAGED_LIB}" "${ONYX_STAGED_ORT}")
+
+# The library itself, as CMake sees a prebuilt shared library. Linking it records
+# libonyx.so.0 (the SONAME) and puts build/cmake/lib on the program's RPATH.
+add_library(onyx_shared SHARED IMPORTED GLOBAL)
+set_target_properties(onyx_shared PROPERTIES
+  IMPORTED_LOCATION "${ONYX_STAGED_LIB}"
+  IMPORTED_SONAME "${ONYX_SONAME}")
+
+# Onyx::onyx, the same name the installed package exports: the library, onyx.h and
+# onyx.hpp. An interface library so it can carry the dependency on the cargo build.
+add_library(onyx INTERFACE)
+target_link_libraries(onyx INTERFACE onyx_shared)
+target_include_directories(onyx INTERFACE
+  "$<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>"
+  "$<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/bindings/cpp/include>")
+add_dependencies(onyx onyx_rust)
+add_library(Onyx::onyx ALIAS onyx)
