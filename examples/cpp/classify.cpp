@@ -1,0 +1,70 @@
+// Classifies the suite's three images with ResNet18 through Onyx's C++ API.
+// Usage: classify <tests/suite folder>
+#include <onyx.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <numeric>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::vector<float> read_floats(const std::string& path, size_t count) {
+  std::vector<float> values(count);
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(count * sizeof(float)))) {
+    throw std::runtime_error("cannot read " + path);
+  }
+  return values;
+}
+
+std::string describe(const onyx::ValueInfo& info) {
+  std::string dims;
+  for (size_t d = 0; d < info.shape.size(); ++d) {
+    dims += (d ? "," : "") + (info.dim_names[d].empty() ? std::to_string(info.shape[d]) : info.dim_names[d]);
+  }
+  return info.name + ": element type " + std::to_string(static_cast<uint32_t>(info.element_type)) + ", shape [" + dims + "]";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: " << argv[0] << " <tests/suite folder>\n";
+    return 2;
+  }
+  const std::string dir = argv[1];
+  try {
+    const onyx::Session session = onyx::Session::from_file(dir + "/fixtures/resnet18.onnx");
+    std::cout << "Onyx C++, ONNX Runtime " << onyx::Runtime::version() << ", model " << dir << "/fixtures/resnet18.onnx\n";
+    std::cout << "  input " << describe(session.input(0)) << "\n  output " << describe(session.output(0)) << "\n";
+
+    std::vector<float> logits(1000);
+    // Zero copy both ways: the output tensor writes straight into `logits`.
+    onyx::Tensor output = onyx::Tensor::borrow({1, 1000}, logits);
+    for (int image = 0; image < 3; ++image) {
+      std::vector<float> pixels = read_floats(dir + "/fixtures/input_" + std::to_string(image) + ".f32", 3 * 224 * 224);
+      const onyx::Tensor input = onyx::Tensor::borrow({1, 3, 224, 224}, pixels);
+
+      const auto start = std::chrono::steady_clock::now();
+      session.run_into({{"input", input}}, {{"logits", output}});
+      const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
+
+      std::vector<int> top(logits.size());
+      std::iota(top.begin(), top.end(), 0);
+      std::partial_sort(top.begin(), top.begin() + 5, top.end(), [&](int a, int b) { return logits[a] > logits[b]; });
+      std::printf("input_%d: top5 %d %d %d %d %d (%.1f ms)\n", image, top[0], top[1], top[2], top[3], top[4], elapsed.count());
+    }
+  } catch (const onyx::Error& e) {
+    std::cerr << "onyx: [" << e.code_name() << "] " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

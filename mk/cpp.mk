@@ -1,0 +1,28 @@
+# C++: onyx.hpp over the C ABI. The shared suite in GoogleTest (ctest -L cpp), then
+# the installed CMake package proven from outside: install into a fresh temporary
+# prefix, build examples/cpp against it alone, run it with no environment, check
+# its top-5 against spec.txt.
+TEST_TARGETS += test-cpp
+DEMO_TARGETS += demo-cpp
+BENCH_TARGETS += bench-cpp
+
+.PHONY: test-cpp demo-cpp bench-cpp
+
+test-cpp: cmake-build | $(LOGS)
+	@echo "onyx: [cpp] the shared suite and the C++ tests through onyx.hpp (ctest -L cpp)"
+	@ctest --test-dir $(CMAKE_BUILD) -L cpp -V 2>&1 | tee $(LOGS)/cpp.log
+	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
+	echo "onyx: [cpp] installing Onyx into a fresh prefix and building examples/cpp against it (find_package(Onyx))"; \
+	example=$$(bash examples/cpp/build-against-package.sh $(CMAKE_BUILD) $$work); \
+	echo "onyx: [cpp] running the example with no environment variable; checking its top-5 against spec.txt"; \
+	env -u ONYX_ORT_LIBRARY -u LD_LIBRARY_PATH $$example $(ROOT)/tests/suite | python3 examples/cpp/check_top5.py $(SPEC)
+
+demo-cpp: cmake-build
+	@echo; echo "=== C++ (examples/cpp, built against the installed package) ==="
+	@example=$$(bash examples/cpp/build-against-package.sh $(CMAKE_BUILD) $(ROOT)/build/cpp-example); \
+	env -u ONYX_ORT_LIBRARY -u LD_LIBRARY_PATH $$example $(ROOT)/tests/suite
+
+bench-cpp: cmake-build
+	@mkdir -p $(ROOT)/build/bench
+	@echo "onyx: [cpp] ResNet18 batch 1 (intra 1, 2) and add16 per call through onyx.hpp, alternating with the C ABI"
+	@env -u ONYX_ORT_LIBRARY $(CMAKE_BUILD)/bindings/cpp/onyx_cpp_bench $(ROOT)/tests/suite $(ROOT)/build/bench
