@@ -1,0 +1,200 @@
+//! JNI glue of Onyx's Java binding: `libonyx_jni.so`, the native half of the
+//! `dev.onyx` package.
+//!
+//! It sits on onyx-core directly (not on the C ABI), like libsignal's bridge. It is
+//! deliberately thin: every `Java_dev_onyx_Native_*` function converts handles and
+//! arguments, calls onyx-core, and turns a failure into a Java exception, all inside
+//! [`entry`], which also catches panics. Lifetimes, locking and "use after close"
+//! are the Java side's job (see `NativeState.java`): a handle reaching this crate is
+//! either 0 or a live object.
+
+use std::{
+    panic::{catch_unwind, AssertUnwindSafe},
+    sync::atomic::{AtomicI64, Ordering},
+};
+
+use jni::{
+    objects::{JObject, JString, JThrowable, JValue},
+    sys::{jboolean, jint, jlong, jobject},
+    JNIEnv,
+};
+use onyx_core::{Error, ErrorCode};
+
+mod arrays;
+mod runtime;
+mod session;
+mod tensor;
+mod run_options;
+
+/// Why an entry point failed: an Onyx error to throw as `OnyxException`, or a JNI
+/// failure (usually a Java exception already pending, which is left to propagate).
+pub(crate) enum Failure {
+    Onyx(Error),
+    Jni(jni::errors::Error),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure::Onyx(error)
+    }
+}
+
+impl From<jni::errors::Error> for Failure {
+    fn from(error: jni::errors::Error) -> Self {
+        Failure::Jni(error)
+    }
+}
+
+pub(crate) type JniResult<T> = Result<T, Failure>;
+
+pub(crate) fn fail<T>(code: ErrorCode, message: impl Into<String>) -> JniResult<T> {
+    Err(Failure::Onyx(Error::new(code, message)))
+}
+
+/// What a native method returns when it threw: Java ignores the value.
+pub(crate) trait Fallback {
+    fn fallback() -> Self;
+}
+impl Fallback for () {
+    fn fallback() -> Self {}
+}
+impl Fallback for jlong {
+    fn fallback() -> Self {
+        0
+    }
+}
+impl Fallback for jint {
+    fn fallback() -> Self {
+        0
+    }
+}
+impl Fallback for jboolean {
+    fn fallback() -> Self {
+        0
+    }
+}
+// jstring, jlongArray, jobjectArray, ... are all this one pointer type.
+impl Fallback for jobject {
+    fn fallback() -> Self {
+        std::ptr::null_mut()
+    }
+}
+
+/// Runs the body of a native method: a panic becomes `OnyxException(PANIC)`, an Onyx
+/// error becomes `OnyxException` with the same code as the C ABI. Nothing unwinds
+/// into the JVM.
+pub(crate) fn entry<'l, R: Fallback>(env: &mut JNIEnv<'l>, body: impl FnOnce(&mut JNIEnv<'l>) -> JniResult<R>) -> R {
+    let failure = match catch_unwind(AssertUnwindSafe(|| body(env))) {
+        Ok(Ok(value)) => return value,
+        Ok(Err(failure)) => failure,
+        Err(panic) => {
+            let text = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Failure::Onyx(Error::new(ErrorCode::Panic, format!("Onyx panicked (a bug, please report it): {text}")))
+        }
+    };
+    // Throwing must not panic either: a failure here leaves whatever is pending.
+    let _ = catch_unwind(AssertUnwindSafe(|| throw(env, failure)));
+    R::fallback()
+}
+
+fn throw(env: &mut JNIEnv, failure: Failure) {
+    if env.exception_check().unwrap_or(true) {
+        return; // a Java exception (from a JNI call) is already on its way
+    }
+    let error = match failure {
+        Failure::Onyx(error) => error,
+        Failure::Jni(jni::errors::Error::JavaException) => return,
+        Failure::Jni(e @ (jni::errors::Error::NullPtr(_) | jni::errors::Error::NullDeref(_))) => {
+            Error::new(ErrorCode::NullPointer, format!("a required argument was null ({e})"))
+        }
+        Failure::Jni(e) => Error::new(ErrorCode::InvalidArgument, format!("JNI call failed: {e}")),
+    };
+    let thrown = (|| -> jni::errors::Result<()> {
+        let message = env.new_string(error.message())?;
+        let exception = env.new_object(
+            "dev/onyx/OnyxException",
+            "(ILjava/lang/String;)V",
+            &[JValue::Int(error.code() as jint), JValue::Object(&message)],
+        )?;
+        env.throw(JThrowable::from(exception))
+    })();
+    if thrown.is_err() && !env.exception_check().unwrap_or(true) {
+        let _ = env.throw_new("java/lang/IllegalStateException", error.to_string());
+    }
+}
+
+// --- handles: a Java `long` holding a `Box<T>` ------------------------------------
+
+/// Native objects alive now (sessions, tensors, run options): lets the Java tests
+/// prove that closing frees everything.
+static LIVE_OBJECTS: AtomicI64 = AtomicI64::new(0);
+
+pub(crate) fn into_handle<T>(value: T) -> jlong {
+    LIVE_OBJECTS.fetch_add(1, Ordering::Relaxed);
+    Box::into_raw(Box::new(value)) as jlong
+}
+
+/// # Safety
+/// `handle` is 0 or came from [`into_handle::<T>`] and is not freed yet; the Java
+/// side guarantees this (it frees a handle exactly once, after its last call).
+pub(crate) unsafe fn borrow<'a, T>(handle: jlong) -> JniResult<&'a T> {
+    match (handle as *const T).as_ref() {
+        Some(value) => Ok(value),
+        None => fail(ErrorCode::NullPointer, "native handle is null"),
+    }
+}
+
+/// # Safety
+/// As [`borrow`], and nobody else uses the object during the call.
+pub(crate) unsafe fn borrow_mut<'a, T>(handle: jlong) -> JniResult<&'a mut T> {
+    match (handle as *mut T).as_mut() {
+        Some(value) => Ok(value),
+        None => fail(ErrorCode::NullPointer, "native handle is null"),
+    }
+}
+
+/// # Safety
+/// As [`borrow`]; the handle is not used again.
+pub(crate) unsafe fn free<T>(handle: jlong) {
+    if handle != 0 {
+        drop(Box::from_raw(handle as *mut T));
+        LIVE_OBJECTS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_liveObjects(_env: JNIEnv, _class: JObject) -> jlong {
+    LIVE_OBJECTS.load(Ordering::Relaxed)
+}
+
+// --- strings ----------------------------------------------------------------------
+
+/// A Java String (declared `String` on the Java side, so only null needs a check).
+pub(crate) fn string(env: &mut JNIEnv, value: &JString) -> JniResult<String> {
+    if value.is_null() {
+        return fail(ErrorCode::NullPointer, "a string argument was null");
+    }
+    Ok(unsafe { env.get_string_unchecked(value) }?.into())
+}
+
+pub(crate) fn optional_string(env: &mut JNIEnv, value: &JString) -> JniResult<Option<String>> {
+    if value.is_null() {
+        Ok(None)
+    } else {
+        string(env, value).map(Some)
+    }
+}
+
+pub(crate) fn new_string(env: &mut JNIEnv, value: &str) -> JniResult<jobject> {
+    Ok(env.new_string(value)?.into_raw())
+}
+
+/// The crate's version: the Java side refuses a JNI library of another version.
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_version<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>) -> jobject {
+    entry(&mut env, |env| new_string(env, env!("CARGO_PKG_VERSION")))
+}

@@ -1,0 +1,39 @@
+//! `RunOptions`: a run's tag and its terminate switch.
+
+use jni::{
+    objects::{JObject, JString},
+    sys::jlong,
+    JNIEnv,
+};
+use onyx_core::RunOptions;
+
+use crate::{borrow, borrow_mut, entry, free, into_handle, string};
+
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_runOptionsNew<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>) -> jlong {
+    entry(&mut env, |_| Ok(into_handle(RunOptions::new()?)))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_runOptionsSetTag<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong, tag: JString<'l>) {
+    entry(&mut env, |env| {
+        let tag = string(env, &tag)?;
+        Ok(unsafe { borrow_mut::<RunOptions>(handle) }?.set_tag(&tag)?)
+    })
+}
+
+/// Safe from any thread, during runs that use these options (the flag is atomic).
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_runOptionsTerminate<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) {
+    entry(&mut env, |_| Ok(unsafe { borrow::<RunOptions>(handle) }?.terminate()?))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_runOptionsResetTerminate<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) {
+    entry(&mut env, |_| Ok(unsafe { borrow::<RunOptions>(handle) }?.reset_terminate()?))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_runOptionsFree<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) {
+    entry(&mut env, |_| Ok(unsafe { free::<RunOptions>(handle) }))
+}
