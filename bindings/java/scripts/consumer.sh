@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds and runs examples/java against nothing but the dev.onyx:onyx jar: the jar is
+# installed into a fresh, empty local Maven repository, and the example resolves Onyx
+# from there. With --check, its top-5 classes must equal those in tests/suite/spec.txt.
+#
+#   consumer.sh <onyx jar> <onyx pom> <tests/suite folder> [--check]
+set -euo pipefail
+jar=$1 pom=$2 suite=$3 check=${4:-}
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+example=$root/examples/java
+mvn=(mvn -B -q)
+
+repo=$(mktemp -d "${TMPDIR:-/tmp}/onyx-m2-XXXXXX")
+trap 'rm -rf "$repo"' EXIT
+# Seed Maven's own plugins from the user's repository to save downloads; never dev/onyx
+# (the artifact must come from the jar) nor large unrelated artifacts.
+if [ -d "$HOME/.m2/repository" ]; then
+  tar -C "$HOME/.m2/repository" --exclude=./dev/onyx --exclude=./com/microsoft -cf - . | tar -C "$repo" -xf -
+fi
+"${mvn[@]}" -Dmaven.repo.local="$repo" org.apache.maven.plugins:maven-install-plugin:3.1.4:install-file \
+  -Dfile="$jar" -DpomFile="$pom"
+(cd "$example" && "${mvn[@]}" -Dmaven.repo.local="$repo" clean compile)
+classpath=$example/target/classes:$(cat "$example/target/classpath.txt")
+case $classpath in
+  *"$repo/dev/onyx/onyx/0.1.0/onyx-0.1.0.jar"*) ;;
+  *) echo "onyx: the example did not resolve dev.onyx:onyx from the fresh repository: $classpath" >&2; exit 1 ;;
+esac
+out=$(mktemp)
+java -cp "$classpath" example.Classify "$suite" | tee "$out"
+
+if [ "$check" = --check ]; then
+  # Expected: each classify case's input (fixtures/input_N.f32) and top5, from spec.txt.
+  expected=$(awk '/^case /{input=""; kind=""} /^kind /{kind=$2} /^input /{input=$2}
+    /^top5 / && kind=="classify" {sub(/^fixtures\//, "", input); sub(/\.f32$/, "", input); $1=""; print input ":" $0}' "$suite/spec.txt")
+  got=$(sed -n 's/^\(input_[0-9]*\): top5 \([0-9 ]*[0-9]\) (.*/\1: \2/p' "$out")
+  rm -f "$out"
+  if [ -z "$expected" ] || [ "$(echo "$expected" | sort)" != "$(echo "$got" | sort)" ]; then
+    echo "onyx: [java] examples/java top-5 differ from spec.txt" >&2
+    diff <(echo "$expected" | sort) <(echo "$got" | sort) >&2 || true
+    exit 1
+  fi
+  echo "onyx: [java] examples/java top-5 match spec.txt ($(echo "$expected" | wc -l) images)"
+fi
+rm -f "$out"

@@ -1,0 +1,15 @@
+package dev.onyx;
+
+/** Severity of ONNX Runtime's own log lines that Onyx lets through to stderr. */
+public enum LogLevel {
+    /** Everything. */
+    VERBOSE,
+    /** Informational and up. */
+    INFO,
+    /** Warnings and up (the default). */
+    WARNING,
+    /** Errors and up. */
+    ERROR,
+    /** Fatal errors only. */
+    FATAL
+}

@@ -1,0 +1,68 @@
+package dev.onyx;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * The Onyx runtime: which ONNX Runtime library is loaded, and from where.
+ *
+ * <p>Calling {@link #init} is optional: the first session, tensor or run options load
+ * ONNX Runtime by the default lookup, which is: the {@code onyx.ort.path} system property,
+ * then the {@code ONYX_ORT_LIBRARY} environment variable, then the copy carried in the
+ * Onyx jar. A process loads one ONNX Runtime for its whole life.
+ */
+public final class Onyx {
+    /** The version of this Onyx binding (and of the native library it needs). */
+    public static final String VERSION = "0.1.0";
+
+    private Onyx() {}
+
+    /**
+     * Loads ONNX Runtime by the default lookup, if no one has yet.
+     *
+     * @throws OnyxException {@link ErrorCode#RUNTIME_LOAD_FAILED} naming the file tried and why it failed
+     */
+    public static void init() {
+        NativeLibrary.ensureRuntime();
+    }
+
+    /**
+     * Loads ONNX Runtime from this file. Once a runtime is loaded, asking for another file
+     * is an error.
+     *
+     * @param ortLibrary the ONNX Runtime shared library, e.g. {@code libonnxruntime.so.1.31.1}
+     * @throws OnyxException {@link ErrorCode#RUNTIME_LOAD_FAILED} naming the file and why
+     */
+    public static void init(Path ortLibrary) {
+        if (ortLibrary == null) {
+            throw new NullPointerException("ortLibrary");
+        }
+        NativeLibrary.initRuntime(ortLibrary);
+    }
+
+    /**
+     * @return the loaded ONNX Runtime's version, e.g. "1.31.1" (loads it first if needed)
+     */
+    public static String ortVersion() {
+        NativeLibrary.ensureRuntime();
+        return Native.runtimeVersion();
+    }
+
+    /**
+     * @return the absolute path of the ONNX Runtime library actually loaded (loads it first if needed)
+     */
+    public static Path ortPath() {
+        NativeLibrary.ensureRuntime();
+        return Paths.get(Native.runtimePath());
+    }
+
+    /**
+     * Sets which ONNX Runtime log lines reach stderr (default: warnings and up).
+     *
+     * @param level the lowest severity shown
+     */
+    public static void setLogLevel(LogLevel level) {
+        NativeLibrary.ensureLoaded();
+        Native.setLogLevel(level.ordinal());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.onyx;
+
+/**
+ * Per-run settings: a tag for ONNX Runtime's logs, and a terminate switch another thread
+ * may flip while runs that use these options are in progress.
+ *
+ * <pre>{@code
+ * try (RunOptions options = new RunOptions()) {
+ *     executor.submit(() -> session.run(inputs, options));
+ *     options.terminate(); // the run fails with ErrorCode.CANCELLED
+ * }
+ * }</pre>
+ */
+public final class RunOptions implements AutoCloseable {
+    final NativeState state;
+    private volatile String tag = "";
+
+    /** New options: no tag, not terminated. */
+    public RunOptions() {
+        NativeLibrary.ensureRuntime();
+        state = new NativeState(this, Native.runOptionsNew(), Native::runOptionsFree, "run options", null);
+    }
+
+    /**
+     * Tags the log lines of runs with these options. Set it before the runs start.
+     *
+     * @param tag the tag
+     * @return this
+     */
+    public synchronized RunOptions setTag(String tag) {
+        java.util.Objects.requireNonNull(tag, "tag");
+        long handle = state.acquire();
+        try {
+            Native.runOptionsSetTag(handle, tag);
+        } finally {
+            state.release();
+        }
+        this.tag = tag;
+        return this;
+    }
+
+    /** @return the run tag ("" when none was set) */
+    public String tag() {
+        return tag;
+    }
+
+    /**
+     * Stops runs in progress with these options, and fails later ones with
+     * {@link ErrorCode#CANCELLED}, until {@link #resetTerminate()}. Safe from any thread.
+     */
+    public void terminate() {
+        long handle = state.acquire();
+        try {
+            Native.runOptionsTerminate(handle);
+        } finally {
+            state.release();
+        }
+    }
+
+    /** Lets runs with these options proceed again after {@link #terminate()}. */
+    public void resetTerminate() {
+        long handle = state.acquire();
+        try {
+            Native.runOptionsResetTerminate(handle);
+        } finally {
+            state.release();
+        }
+    }
+
+    /** Frees the native options (once no run is using them); a second close does nothing. */
+    @Override
+    public void close() {
+        state.close();
+    }
+}

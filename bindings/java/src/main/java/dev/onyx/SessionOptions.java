@@ -1,0 +1,120 @@
+package dev.onyx;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Options a {@link Session} is created with. Plain data, read once when a session is
+ * created: setters return {@code this} so they chain.
+ *
+ * <pre>{@code
+ * SessionOptions options = new SessionOptions().setIntraOpThreads(2).setOptimizationLevel(OptimizationLevel.ALL);
+ * }</pre>
+ */
+public final class SessionOptions {
+    private int intraOpThreads;
+    private int interOpThreads;
+    private OptimizationLevel optimizationLevel = OptimizationLevel.ALL;
+    private boolean deterministicCompute;
+    private final List<String> executionProviders = new ArrayList<>();
+    private boolean allowProviderFallback;
+    private final List<String> configEntries = new ArrayList<>();
+
+    /** Default options: ONNX Runtime picks thread counts, all optimizations, CPU only. */
+    public SessionOptions() {}
+
+    /**
+     * @param threads threads inside one operator; 0 lets ONNX Runtime choose (one per core)
+     * @return this
+     */
+    public SessionOptions setIntraOpThreads(int threads) {
+        this.intraOpThreads = threads;
+        return this;
+    }
+
+    /**
+     * @param threads threads across operators; 0 lets ONNX Runtime choose
+     * @return this
+     */
+    public SessionOptions setInterOpThreads(int threads) {
+        this.interOpThreads = threads;
+        return this;
+    }
+
+    /**
+     * @param level how much ONNX Runtime rewrites the graph
+     * @return this
+     */
+    public SessionOptions setOptimizationLevel(OptimizationLevel level) {
+        this.optimizationLevel = java.util.Objects.requireNonNull(level, "level");
+        return this;
+    }
+
+    /**
+     * @param deterministic ask kernels for bit-reproducible results where they have a choice
+     * @return this
+     */
+    public SessionOptions setDeterministicCompute(boolean deterministic) {
+        this.deterministicCompute = deterministic;
+        return this;
+    }
+
+    /**
+     * Adds an execution provider to try, in order of preference ("XNNPACK", "CUDA", ...).
+     * The CPU provider is always last and needs no entry.
+     *
+     * @param name the provider's name
+     * @return this
+     */
+    public SessionOptions addExecutionProvider(String name) {
+        executionProviders.add(java.util.Objects.requireNonNull(name, "name"));
+        return this;
+    }
+
+    /**
+     * @param allow when false (the default), a listed provider that cannot be registered
+     *     fails session creation; when true, Onyx logs a warning and goes on without it
+     * @return this
+     */
+    public SessionOptions setAllowProviderFallback(boolean allow) {
+        this.allowProviderFallback = allow;
+        return this;
+    }
+
+    /**
+     * Adds a raw ONNX Runtime session config entry.
+     *
+     * @param key the entry's key
+     * @param value its value
+     * @return this
+     */
+    public SessionOptions addConfigEntry(String key, String value) {
+        configEntries.add(java.util.Objects.requireNonNull(key, "key"));
+        configEntries.add(java.util.Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /** @return threads inside one operator (0: ONNX Runtime chooses) */
+    public int intraOpThreads() {
+        return intraOpThreads;
+    }
+
+    /** @return threads across operators (0: ONNX Runtime chooses) */
+    public int interOpThreads() {
+        return interOpThreads;
+    }
+
+    /** @return the graph optimization level */
+    public OptimizationLevel optimizationLevel() {
+        return optimizationLevel;
+    }
+
+    long createSession(String path, byte[] bytes) {
+        String[] providers = executionProviders.toArray(new String[0]);
+        String[] config = configEntries.toArray(new String[0]);
+        int level = optimizationLevel.number();
+        return path != null
+                ? Native.sessionFromFile(path, intraOpThreads, interOpThreads, level, deterministicCompute, providers, allowProviderFallback, config)
+                : Native.sessionFromBytes(bytes, intraOpThreads, interOpThreads, level, deterministicCompute, providers, allowProviderFallback, config);
+    }
+}

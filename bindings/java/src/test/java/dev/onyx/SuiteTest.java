@@ -1,0 +1,488 @@
+package dev.onyx;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The shared ResNet18 suite (tests/suite/spec.txt) through the Java API: one test per
+ * case, in spec order, each printing the line every runner prints
+ * ({@code [java] PASS <case>}, ...), and the closing {@code N passed, N failed, N skipped}.
+ * Every expected value comes from spec.txt and its fixtures.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SuiteTest {
+    private static final String LANG = "java";
+    private static final long[] IMAGE = {1, 3, 224, 224};
+
+    private Spec spec;
+    private Session session;
+    private int passed;
+    private int failed;
+    private int skipped;
+
+    @BeforeAll
+    void setUp() {
+        spec = Spec.load();
+        session = Session.fromFile(spec.model());
+    }
+
+    @AfterAll
+    void tearDown() {
+        System.out.println(passed + " passed, " + failed + " failed, " + skipped + " skipped");
+        System.out.flush();
+        session.close();
+    }
+
+    Stream<Spec.Case> cases() {
+        return Spec.load().cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void suiteCase(Spec.Case c) {
+        List<String> langs = c.all("langs");
+        if (!langs.isEmpty() && !Arrays.asList(String.join(" ", langs).split(" ")).contains(LANG)) {
+            System.out.println("[" + LANG + "] SKIP " + c.name + ": only for " + String.join(" ", langs));
+            skipped++;
+            Assumptions.abort("only for " + String.join(" ", langs));
+        }
+        try {
+            runCase(c);
+        } catch (Throwable t) {
+            String why = t instanceof AssertionError ? t.getMessage() : t.toString();
+            System.out.println("[" + LANG + "] FAIL " + c.name + ": " + why.replace('\n', ' '));
+            failed++;
+            fail(why, t);
+        }
+        System.out.println("[" + LANG + "] PASS " + c.name);
+        passed++;
+    }
+
+    // --- helpers ------------------------------------------------------------------------
+
+    private static void check(boolean ok, String why) {
+        if (!ok) {
+            throw new AssertionError(why);
+        }
+    }
+
+    private static void within(float[] got, int from, float[] expected, float atol, float rtol) {
+        for (int i = 0; i < expected.length; i++) {
+            float g = got[from + i];
+            float e = expected[i];
+            if (Math.abs(g - e) > atol + rtol * Math.abs(e) || Float.isNaN(g)) {
+                throw new AssertionError("value " + i + ": got " + g + ", expected " + e + " (atol " + atol + ", rtol " + rtol + ")");
+            }
+        }
+    }
+
+    private void within(float[] got, Spec.Case c) {
+        float[] expected = spec.floats(c.get("expected"));
+        check(got.length == expected.length, "got " + got.length + " values, expected " + expected.length);
+        within(got, 0, expected, c.number("atol"), c.number("rtol"));
+    }
+
+    private static List<Integer> top5(float[] logits) {
+        Integer[] order = new Integer[logits.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a])); // stable
+        return Arrays.asList(order).subList(0, 5);
+    }
+
+    private static float[] logits(Session on, float[] input, long... shape) {
+        try (Tensor tensor = Tensor.fromArray(input, shape); Result result = on.run(Map.of("input", tensor))) {
+            return result.get(0).getFloats();
+        }
+    }
+
+    /** Runs the case's input on {@code on} and checks it against its expected logits. */
+    private void checkExpected(Session on, Spec.Case c) {
+        within(logits(on, spec.floats(c.get("input")), IMAGE), c);
+    }
+
+    /** The follow-up check: the shared session still classifies classify_0. */
+    private void stillUsable() {
+        try {
+            checkExpected(session, spec.find("classify_0"));
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("session unusable afterwards: " + e.getMessage(), e);
+        }
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /** The action must fail with the case's code, and its message contain each message_contains. */
+    private static void expectCode(Spec.Case c, Action action) throws Exception {
+        String[] code = c.get("code").split(" ");
+        try {
+            action.run();
+        } catch (OnyxException e) {
+            check(e.code().name().equals(code[0]) && e.codeNumber() == Integer.parseInt(code[1]),
+                    "got " + e.code() + " (" + e.codeNumber() + ") '" + e.detail() + "', expected " + code[0] + " (" + code[1] + ")");
+            for (String text : c.all("message_contains")) {
+                check(e.getMessage().contains(text), "message '" + e.getMessage() + "' does not contain '" + text + "'");
+            }
+            return;
+        }
+        throw new AssertionError("succeeded, expected " + code[0]);
+    }
+
+    // --- the cases ------------------------------------------------------------------------
+
+    private void runCase(Spec.Case c) throws Exception {
+        switch (c.get("kind")) {
+            case "runtime_info": {
+                check(Onyx.ortVersion().equals(c.get("ort_version")), "version " + Onyx.ortVersion() + " != " + c.get("ort_version"));
+                Path path = Onyx.ortPath();
+                check(path.isAbsolute() && Files.isRegularFile(path), "path " + path + " is not an absolute existing file");
+                return;
+            }
+            case "model_info":
+                modelInfo(c);
+                return;
+            case "classify": {
+                float[] got = logits(session, spec.floats(c.get("input")), Spec.shape(c.get("shape")));
+                within(got, c);
+                List<Integer> want = new ArrayList<>();
+                for (String index : c.get("top5").split(" ")) {
+                    want.add(Integer.parseInt(index));
+                }
+                check(top5(got).equals(want), "top5 " + top5(got) + " != " + want);
+                return;
+            }
+            case "batch": {
+                String[] inputs = c.get("inputs").split(" ");
+                String[] expected = c.get("expected").split(" ");
+                float[] first = spec.floats(inputs[0]);
+                float[] stacked = new float[first.length * inputs.length];
+                for (int i = 0; i < inputs.length; i++) {
+                    System.arraycopy(spec.floats(inputs[i]), 0, stacked, i * first.length, first.length);
+                }
+                float[] got = logits(session, stacked, inputs.length, 3, 224, 224);
+                for (int row = 0; row < expected.length; row++) {
+                    float[] want = spec.floats(expected[row]);
+                    try {
+                        within(got, row * want.length, want, c.number("atol"), c.number("rtol"));
+                    } catch (AssertionError e) {
+                        throw new AssertionError("row " + row + ": " + e.getMessage());
+                    }
+                }
+                return;
+            }
+            case "from_bytes": {
+                byte[] bytes = Files.readAllBytes(spec.model());
+                try (Session fromBytes = Session.fromBytes(bytes)) {
+                    float[] input = spec.floats(c.get("input"));
+                    float[] a = logits(fromBytes, input, IMAGE);
+                    float[] b = logits(session, input, IMAGE);
+                    for (int i = 0; i < a.length; i++) {
+                        check(Float.floatToRawIntBits(a[i]) == Float.floatToRawIntBits(b[i]), "session from bytes differs from session from file");
+                    }
+                    checkExpected(fromBytes, c);
+                }
+                return;
+            }
+            case "zero_copy_input": {
+                float[] input = spec.floats(c.get("input"));
+                ByteBuffer memory = ByteBuffer.allocateDirect(input.length * 4).order(ByteOrder.nativeOrder());
+                FloatBuffer floats = memory.asFloatBuffer().put(input);
+                floats.flip();
+                try (Tensor tensor = Tensor.fromBuffer(floats, IMAGE)) {
+                    check(tensor.dataAddress() == Native.bufferAddress(memory), "borrowed tensor does not point at the caller's memory");
+                    try (Result result = session.run(Map.of("input", tensor))) {
+                        within(result.get(0).getFloats(), c);
+                    }
+                }
+                return;
+            }
+            case "output_into_caller": {
+                long[] outShape = Spec.shape(c.get("output_shape"));
+                long count = Arrays.stream(outShape).reduce(1, (x, y) -> x * y);
+                FloatBuffer buffer = ByteBuffer.allocateDirect((int) count * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                while (buffer.hasRemaining()) {
+                    buffer.put(Float.NaN);
+                }
+                buffer.flip();
+                try (Tensor input = Tensor.fromArray(spec.floats(c.get("input")), IMAGE); Tensor output = Tensor.fromBuffer(buffer, outShape)) {
+                    session.runInto(Map.of("input", input), Map.of("logits", output));
+                    check(output.dataAddress() == Native.bufferAddress(buffer), "output tensor moved away from the caller's buffer");
+                }
+                float[] got = new float[(int) count];
+                buffer.get(got);
+                within(got, c);
+                return;
+            }
+            case "threads":
+                threads(c);
+                return;
+            case "options": {
+                SessionOptions options = new SessionOptions();
+                if (c.has("intra_threads")) {
+                    options.setIntraOpThreads(c.integer("intra_threads"));
+                }
+                if (c.has("optimization")) {
+                    switch (c.get("optimization")) {
+                        case "disabled":
+                            options.setOptimizationLevel(OptimizationLevel.DISABLED);
+                            break;
+                        case "all":
+                            options.setOptimizationLevel(OptimizationLevel.ALL);
+                            break;
+                        default:
+                            throw new AssertionError("unknown optimization '" + c.get("optimization") + "'");
+                    }
+                }
+                try (Session withOptions = Session.fromFile(spec.model(), options)) {
+                    checkExpected(withOptions, c);
+                }
+                return;
+            }
+            case "terminate":
+                terminate(c);
+                return;
+            case "error":
+                provoke(c);
+                stillUsable();
+                return;
+            default:
+                throw new AssertionError("unknown case kind '" + c.get("kind") + "'");
+        }
+    }
+
+    private void modelInfo(Spec.Case c) {
+        List<String> inputs = new ArrayList<>();
+        for (ValueInfo info : session.inputs()) {
+            inputs.add(describe(info));
+        }
+        List<String> outputs = new ArrayList<>();
+        for (ValueInfo info : session.outputs()) {
+            outputs.add(describe(info));
+        }
+        check(inputs.equals(c.all("input")), "inputs " + inputs + " != " + c.all("input"));
+        check(outputs.equals(c.all("output")), "outputs " + outputs + " != " + c.all("output"));
+        ModelMetadata meta = session.metadata();
+        for (String line : c.all("meta")) {
+            String[] kv = line.split(" ", 2);
+            String want = kv.length > 1 ? kv[1] : "";
+            String got;
+            switch (kv[0]) {
+                case "producer":
+                    got = meta.producer();
+                    break;
+                case "graph_name":
+                    got = meta.graphName();
+                    break;
+                case "domain":
+                    got = meta.domain();
+                    break;
+                case "description":
+                    got = meta.description();
+                    break;
+                case "version":
+                    got = meta.version().isPresent() ? Long.toString(meta.version().getAsLong()) : "";
+                    break;
+                default:
+                    throw new AssertionError("unknown meta key '" + kv[0] + "'");
+            }
+            check(got.equals(want), "meta " + kv[0] + ": '" + got + "' != '" + want + "'");
+        }
+        List<String> custom = c.all("custom");
+        check(meta.custom().size() == custom.size(), meta.custom().size() + " custom entries, expected " + custom.size());
+        for (String line : custom) {
+            String[] kv = line.split(" ", 2);
+            String want = kv.length > 1 ? kv[1] : "";
+            check(want.equals(meta.custom().get(kv[0])), "custom " + kv[0] + ": '" + meta.custom().get(kv[0]) + "' != '" + want + "'");
+        }
+    }
+
+    private static String describe(ValueInfo info) {
+        StringBuilder shape = new StringBuilder();
+        for (long d : info.shape()) {
+            shape.append(shape.length() > 0 ? "," : "").append(d);
+        }
+        return info.name() + " " + info.onnxType() + " " + shape + " " + String.join(",", info.dimensionNames());
+    }
+
+    private void threads(Spec.Case c) throws Exception {
+        float[] input = spec.floats(c.get("input"));
+        float[] alone = logits(session, input, IMAGE);
+        int threads = c.integer("threads");
+        int runs = c.integer("runs");
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<float[]>>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    List<float[]> results = new ArrayList<>();
+                    for (int r = 0; r < runs; r++) {
+                        results.add(logits(session, input, IMAGE));
+                    }
+                    return results;
+                }));
+            }
+            for (int t = 0; t < threads; t++) {
+                List<float[]> results = futures.get(t).get();
+                for (int r = 0; r < results.size(); r++) {
+                    float[] got = results.get(r);
+                    for (int i = 0; i < got.length; i++) {
+                        check(Float.floatToRawIntBits(got[i]) == Float.floatToRawIntBits(alone[i]), "thread " + t + " run " + r + " differs from a run alone");
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void terminate(Spec.Case c) throws Exception {
+        int batch = c.integer("batch");
+        float[] one = spec.floats(c.get("input"));
+        float[] input = new float[one.length * batch];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(one, 0, input, i * one.length, one.length);
+        }
+        try (Tensor tensor = Tensor.fromArray(input, batch, 3, 224, 224); RunOptions options = new RunOptions()) {
+            Thread stopper = new Thread(() -> {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                options.terminate();
+            });
+            stopper.start();
+            try {
+                expectCode(c, () -> session.run(Map.of("input", tensor), options).close());
+            } finally {
+                stopper.join();
+            }
+            options.resetTerminate();
+        }
+        stillUsable();
+    }
+
+    private void provoke(Spec.Case c) throws Exception {
+        float[] input = spec.floats(spec.find("classify_0").get("input"));
+        try (Tensor good = Tensor.fromArray(input, IMAGE)) {
+            switch (c.get("trigger")) {
+                case "missing_model_file":
+                    expectCode(c, () -> Session.fromFile(spec.path(c.get("path"))).close());
+                    return;
+                case "corrupt_bytes": {
+                    byte[] bytes = Arrays.copyOf(Files.readAllBytes(spec.model()), 1000);
+                    for (int i = 0; i < bytes.length; i++) {
+                        bytes[i] ^= 0x5A;
+                    }
+                    expectCode(c, () -> Session.fromBytes(bytes).close());
+                    return;
+                }
+                case "empty_bytes":
+                    expectCode(c, () -> Session.fromBytes(new byte[0]).close());
+                    return;
+                case "input_shape": {
+                    long[] shape = Spec.shape(c.get("shape"));
+                    long count = Arrays.stream(shape).reduce(1, (x, y) -> x * y);
+                    try (Tensor tensor = Tensor.fromArray(new float[(int) count], shape)) {
+                        expectCode(c, () -> session.run(Map.of("input", tensor)).close());
+                    }
+                    return;
+                }
+                case "buffer_length":
+                    expectCode(c, () -> Tensor.fromArray(new float[c.integer("elements")], Spec.shape(c.get("shape"))).close());
+                    return;
+                case "element_type": {
+                    ElementType type = ElementType.fromOnnx(c.integer("elem_type"));
+                    check(type != null, "element type " + c.get("elem_type") + " is unknown to Onyx");
+                    try (Tensor tensor = Tensor.allocate(type, IMAGE)) {
+                        expectCode(c, () -> session.run(Map.of("input", tensor)).close());
+                    }
+                    return;
+                }
+                case "unknown_input": {
+                    Map<String, Tensor> inputs = new LinkedHashMap<>();
+                    inputs.put("input", good);
+                    inputs.put(c.get("input_name"), good);
+                    expectCode(c, () -> session.run(inputs).close());
+                    return;
+                }
+                case "missing_input":
+                    expectCode(c, () -> session.run(new HashMap<>()).close());
+                    return;
+                case "unknown_output":
+                    expectCode(c, () -> session.run(Map.of("input", good), List.of(c.get("output_name")), null).close());
+                    return;
+                case "output_shape":
+                    try (Tensor output = Tensor.allocate(ElementType.FLOAT32, Spec.shape(c.get("output_shape")))) {
+                        expectCode(c, () -> session.runInto(Map.of("input", good), Map.of("logits", output)));
+                    }
+                    return;
+                case "runtime_path_missing":
+                    runtimePathMissing(c);
+                    return;
+                default:
+                    throw new AssertionError("unknown trigger '" + c.get("trigger") + "'");
+            }
+        }
+    }
+
+    /** A process loads ONNX Runtime once, so this runs in a child JVM (RuntimePathProbe). */
+    private static void runtimePathMissing(Spec.Case c) throws Exception {
+        Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
+        String nativePath = System.getProperty(NativeLibrary.NATIVE_PATH_PROPERTY);
+        if (nativePath != null) {
+            command.add("-D" + NativeLibrary.NATIVE_PATH_PROPERTY + "=" + nativePath);
+        }
+        command.addAll(List.of(RuntimePathProbe.class.getName(), c.get("path")));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String text;
+        try (InputStream out = child.getInputStream()) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            out.transferTo(bytes);
+            text = bytes.toString(StandardCharsets.UTF_8).trim();
+        }
+        child.waitFor();
+        String[] parts = text.split(" ", 2);
+        int number;
+        try {
+            number = Integer.parseInt(parts[0]);
+        } catch (NumberFormatException e) {
+            throw new AssertionError("child printed '" + text + "'");
+        }
+        String message = parts.length > 1 ? parts[1] : "";
+        expectCode(c, () -> {
+            if (number != 0) {
+                throw new OnyxException(number, message);
+            }
+        });
+    }
+}

@@ -1,0 +1,45 @@
+# Java: the dev.onyx:onyx jar (bindings/java, Maven) with its JNI library (cargo crate
+# onyx-jni) and ONNX Runtime inside, the shared suite in JUnit 5, and examples/java built
+# against nothing but the installed jar.
+TEST_TARGETS += test-java
+DEMO_TARGETS += demo-java
+BENCH_TARGETS += bench-java
+
+JAVA_DIR := $(ROOT)/bindings/java
+JAVA_STAGE := $(JAVA_DIR)/target/native-staging/dev/onyx/native/linux-x86_64
+JAVA_JAR := $(JAVA_DIR)/target/onyx-0.1.0.jar
+JAVA_BUILD := $(ROOT)/build/java
+# Batch mode, quiet: only test output and errors reach the log. Maven 3.8 still writes
+# colour resets in batch mode; NO_ANSI strips them so log lines start with the text.
+MVN := mvn -B -q
+NO_ANSI := sed -u 's/\x1b\[[0-9;]*m//g'
+
+.PHONY: test-java demo-java bench-java java-native java-jar
+
+# libonyx_jni.so and ONNX Runtime (with the licences) where the pom packs them.
+java-native: ort
+	@echo "onyx: [java] building libonyx_jni.so (cargo, release) and staging it with ONNX Runtime $(ORT_VERSION)"
+	@cargo build --quiet --release -p onyx-jni
+	@mkdir -p $(JAVA_STAGE)
+	@cp $(CARGO_TARGET)/libonyx_jni.so $(ORT_LIB) $(JAVA_STAGE)/
+	@cp $(ORT_DIR)/LICENSE $(JAVA_STAGE)/LICENSE-onnxruntime.txt
+	@cp $(ORT_DIR)/ThirdPartyNotices.txt $(JAVA_STAGE)/ThirdPartyNotices-onnxruntime.txt
+	@for f in LICENSE-MIT LICENSE-APACHE; do if [ -f $$f ]; then cp $$f $(JAVA_STAGE)/$$f-onyx.txt; fi; done
+
+# The jar alone, no tests (demo and bench).
+java-jar: java-native
+	@echo "onyx: [java] packaging $(notdir $(JAVA_JAR)) (mvn package, tests skipped)"
+	@cd $(JAVA_DIR) && $(MVN) package -DskipTests 2>&1 | $(NO_ANSI)
+
+test-java: ort fixtures java-native | $(LOGS)
+	@mkdir -p $(JAVA_BUILD)
+	@echo "onyx: [java] mvn verify: the shared suite and the Java tests (JUnit 5), then the jar"
+	@status=0; (cd $(JAVA_DIR) && $(MVN) verify) 2>&1 | $(NO_ANSI) | tee $(JAVA_BUILD)/verify.log || status=$$?; \
+	grep -E '^\[java\] (PASS|FAIL|SKIP) |^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$$' $(JAVA_BUILD)/verify.log > $(LOGS)/java.log || true; \
+	exit $$status
+	@echo "onyx: [java] examples/java against the jar alone, from a fresh local Maven repository"
+	@bash $(JAVA_DIR)/scripts/consumer.sh $(JAVA_JAR) $(JAVA_DIR)/pom.xml $(ROOT)/tests/suite --check 2>&1 | $(NO_ANSI)
+
+demo-java: ort fixtures java-jar
+	@echo; echo "=== Java (examples/java, against the installed dev.onyx:onyx jar) ==="
+	@bash $(JAVA_DIR)/scripts/consumer.sh $(JAVA_JAR) $(JAVA_DIR)/pom.xml $(ROOT)/tests/suite 2>&1 | $(NO_ANSI)
