@@ -66,15 +66,17 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_model_metadata_custom_value(IntPtr meta, IntPtr key);
 
         // --- tensors ---
+        // The queries take the raw pointer: Tensor calls them only on a tensor it just
+        // created, which no other thread can dispose yet.
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_tensor_create(uint elementType, long* shape, UIntPtr rank, out IntPtr tensor);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_tensor_create_copy(uint elementType, long* shape, UIntPtr rank, void* data, UIntPtr byteLength, out IntPtr tensor);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_tensor_create_borrowed(uint elementType, long* shape, UIntPtr rank, void* data, UIntPtr byteLength, out IntPtr tensor);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_tensor_free(IntPtr tensor);
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_tensor_element_type(TensorHandle tensor);
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_tensor_rank(TensorHandle tensor);
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_tensor_shape(TensorHandle tensor);
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_tensor_byte_length(TensorHandle tensor);
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_tensor_mutable_data(TensorHandle tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_tensor_element_type(IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_tensor_rank(IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_tensor_shape(IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_tensor_byte_length(IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_tensor_mutable_data(IntPtr tensor);
 
         // --- run options and runs ---
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_create(out IntPtr options);

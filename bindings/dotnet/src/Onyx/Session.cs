@@ -254,7 +254,7 @@ namespace Onyx
                 var handles = new TensorHandle[outputCount];
                 for (i = 0; i < outputCount; i++) handles[i] = new TensorHandle(outputHandles[i], default(GCHandle));
                 var tensors = new Tensor[outputCount];
-                for (i = 0; i < outputCount; i++) tensors[i] = new Tensor(handles[i]);
+                for (i = 0; i < outputCount; i++) tensors[i] = Tensor.FromNew(handles[i]);
                 IReadOnlyList<string> names = wanted == null ? (IReadOnlyList<string>)outputNames : new ReadOnlyCollection<string>(new List<string>(wanted));
                 return new RunOutputs(names, tensors);
             }

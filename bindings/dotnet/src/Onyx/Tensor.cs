@@ -22,15 +22,32 @@ namespace Onyx
         private readonly IntPtr data;
         private readonly long byteLength;
 
-        internal Tensor(TensorHandle handle)
+        private Tensor(TensorHandle handle, ElementType elementType, long[] shape, long byteLength, IntPtr data)
         {
             this.handle = handle;
-            elementType = (ElementType)Native.onyx_tensor_element_type(handle);
-            int rank = checked((int)(ulong)Native.onyx_tensor_rank(handle));
-            shape = new long[rank];
-            if (rank > 0) Marshal.Copy(Native.onyx_tensor_shape(handle), shape, 0, rank);
-            data = Native.onyx_tensor_mutable_data(handle);
-            byteLength = checked((long)(ulong)Native.onyx_tensor_byte_length(handle));
+            this.elementType = elementType;
+            this.shape = shape;
+            this.byteLength = byteLength;
+            this.data = data;
+        }
+
+        /// <summary>Wraps a tensor Onyx just made (a run's output), reading its description once.</summary>
+        internal static Tensor FromNew(TensorHandle handle)
+        {
+            IntPtr raw = handle.DangerousGetHandle();
+            int rank = checked((int)(ulong)Native.onyx_tensor_rank(raw));
+            var shape = new long[rank];
+            if (rank > 0) Marshal.Copy(Native.onyx_tensor_shape(raw), shape, 0, rank);
+            return new Tensor(handle, (ElementType)Native.onyx_tensor_element_type(raw), shape,
+                              checked((long)(ulong)Native.onyx_tensor_byte_length(raw)), Native.onyx_tensor_mutable_data(raw));
+        }
+
+        /// <summary>Wraps a tensor just created from our own arguments, so only its data pointer
+        /// needs asking (a borrowed tensor's is the caller's pointer, by the C ABI's contract).</summary>
+        private static Tensor Created(IntPtr tensor, GCHandle pin, ElementType elementType, long[] shape, long byteLength, IntPtr borrowed)
+        {
+            IntPtr data = borrowed != IntPtr.Zero ? borrowed : Native.onyx_tensor_mutable_data(tensor);
+            return new Tensor(new TensorHandle(tensor, pin), elementType, (long[])shape.Clone(), byteLength, data);
         }
 
         /// <summary>
@@ -53,6 +70,7 @@ namespace Onyx
         /// (for example <see cref="Onyx.ElementType.Float16"/> bits in a <see cref="ushort"/> array).
         /// See <see cref="FromArray{T}(T[], long[])"/>.
         /// </summary>
+        /// <typeparam name="T">A .NET type of the element type's size (<see cref="ushort"/> for 16-bit floats).</typeparam>
         /// <param name="elementType">The element type the array holds.</param>
         /// <param name="data">The elements, in row-major order.</param>
         /// <param name="shape">The dimensions; none for a scalar.</param>
@@ -60,24 +78,26 @@ namespace Onyx
         {
             CheckArray(elementType, data, shape);
             GCHandle pin = GCHandle.Alloc(data, GCHandleType.Pinned);
-            TensorHandle handle = null;
+            Tensor result = null;
             try
             {
                 IntPtr tensor;
                 IntPtr status;
+                IntPtr address = pin.AddrOfPinnedObject();
+                ulong byteLength = ByteLengthOf(elementType, data);
                 fixed (long* dims = shape)
                 {
                     status = Native.onyx_tensor_create_borrowed((uint)elementType, dims, (UIntPtr)shape.Length,
-                        (void*)pin.AddrOfPinnedObject(), (UIntPtr)ByteLengthOf(elementType, data), out tensor);
+                        (void*)address, (UIntPtr)byteLength, out tensor);
                 }
                 Status.Check(status);
-                handle = new TensorHandle(tensor, pin);
-                return new Tensor(handle);
+                result = Created(tensor, pin, elementType, shape, (long)byteLength, address);
+                return result;
             }
             finally
             {
-                // Until the handle owns the pin, a failure must release it here.
-                if (handle == null) pin.Free();
+                // Until the tensor's handle owns the pin, a failure must release it here.
+                if (result == null) pin.Free();
             }
         }
 
@@ -92,6 +112,7 @@ namespace Onyx
         }
 
         /// <summary>Makes a tensor of <paramref name="elementType"/> that owns a copy of <paramref name="data"/>.</summary>
+        /// <typeparam name="T">A .NET type of the element type's size (<see cref="ushort"/> for 16-bit floats).</typeparam>
         /// <param name="elementType">The element type the array holds.</param>
         /// <param name="data">The elements, in row-major order.</param>
         /// <param name="shape">The dimensions; none for a scalar.</param>
@@ -103,13 +124,14 @@ namespace Onyx
             {
                 IntPtr tensor;
                 IntPtr status;
+                ulong byteLength = ByteLengthOf(elementType, data);
                 fixed (long* dims = shape)
                 {
                     status = Native.onyx_tensor_create_copy((uint)elementType, dims, (UIntPtr)shape.Length,
-                        (void*)pin.AddrOfPinnedObject(), (UIntPtr)ByteLengthOf(elementType, data), out tensor);
+                        (void*)pin.AddrOfPinnedObject(), (UIntPtr)byteLength, out tensor);
                 }
                 Status.Check(status);
-                return new Tensor(new TensorHandle(tensor, default(GCHandle)));
+                return Created(tensor, default(GCHandle), elementType, shape, (long)byteLength, IntPtr.Zero);
             }
             finally
             {
@@ -139,7 +161,8 @@ namespace Onyx
                     (void*)data, (UIntPtr)(ulong)byteLength, out tensor);
             }
             Status.Check(status);
-            return new Tensor(new TensorHandle(tensor, default(GCHandle)));
+            // A zero-length tensor may be given a null pointer; ask Onyx for what it uses then.
+            return Created(tensor, default(GCHandle), elementType, shape, byteLength, data);
         }
 
         /// <summary>Makes a zero-filled tensor that owns its data (for example to receive a run's output).</summary>
@@ -156,7 +179,7 @@ namespace Onyx
                 status = Native.onyx_tensor_create((uint)elementType, dims, (UIntPtr)shape.Length, out tensor);
             }
             Status.Check(status);
-            return new Tensor(new TensorHandle(tensor, default(GCHandle)));
+            return FromNew(new TensorHandle(tensor, default(GCHandle)));
         }
 
         /// <summary>The element type.</summary>
