@@ -281,7 +281,7 @@ namespace Onyx
         private void CheckType<T>()
         {
             handle.ThrowIfClosed(nameof(Tensor));
-            if (!ElementTypes.Fits(typeof(T), elementType))
+            if (elementType != ElementTypeOf<T>.Value && !ElementTypes.Fits(typeof(T), elementType))
                 throw new InvalidCastException("the tensor holds " + elementType + " elements, which a " + typeof(T).Name + " array cannot hold");
         }
 
@@ -289,7 +289,7 @@ namespace Onyx
         {
             if (data == null) throw new ArgumentNullException(nameof(data));
             if (shape == null) throw new ArgumentNullException(nameof(shape));
-            if (!ElementTypes.Fits(typeof(T), elementType))
+            if (elementType == ElementType.Undefined || (elementType != ElementTypeOf<T>.Value && !ElementTypes.Fits(typeof(T), elementType)))
                 throw new ArgumentException("a " + typeof(T).Name + " array cannot hold " + elementType + " elements", nameof(data));
             Library.EnsureCompatible();
         }

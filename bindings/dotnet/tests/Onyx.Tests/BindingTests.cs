@@ -237,6 +237,8 @@ namespace Onyx.Tests
                 Assert.That(t.ElementType, Is.EqualTo(ElementType.Float16));
                 Assert.That(t.ToArray<ushort>(), Is.EqualTo(halves));
             }
+            Assert.Throws<ArgumentException>(() => Tensor.FromArray(new decimal[1], 1));
+            Assert.Throws<ArgumentException>(() => Tensor.CopyFrom(ElementType.Float64, new float[1], 1));
             using (Tensor scalar = Tensor.CopyFrom(new[] { 42 }))
             {
                 Assert.That(scalar.Shape, Is.Empty);
