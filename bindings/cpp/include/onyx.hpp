@@ -343,7 +343,7 @@ struct Float16 {
   }
   /// The exact float value.
   float to_float() const noexcept {
-    const uint32_t sign = static_cast<uint32_t>(bits & 0x8000u) << 16;
+    const uint32_t sign = (bits & 0x8000u) << 16;
     const uint32_t exponent = (bits >> 10) & 0x1Fu;
     const uint32_t mantissa = bits & 0x3FFu;
     uint32_t out;
@@ -760,8 +760,8 @@ class Tensor : public detail::Handle<onyx_tensor, onyx_tensor_free> {
 
 /// One run input: a name and a tensor, both borrowed for the call.
 struct Input {
-  /// Input `name` is `tensor`.
-  Input(Name name, const Tensor& tensor) noexcept : name(name), tensor(&tensor) {}
+  /// Model input `input_name` takes `value`.
+  Input(Name input_name, const Tensor& value) noexcept : name(input_name), tensor(&value) {}
   Name name;             ///< The model input's name.
   const Tensor* tensor;  ///< Its value.
 };
@@ -769,8 +769,8 @@ struct Input {
 /// One run_into output: the name of a model output and the caller's tensor that
 /// receives it (same element type and shape), both borrowed for the call.
 struct Output {
-  /// Output `name` goes into `tensor`.
-  Output(Name name, Tensor& tensor) noexcept : name(name), tensor(&tensor) {}
+  /// Model output `output_name` goes into `target`.
+  Output(Name output_name, Tensor& target) noexcept : name(output_name), tensor(&target) {}
   Name name;       ///< The model output's name.
   Tensor* tensor;  ///< Where it is written.
 };
