@@ -43,3 +43,11 @@ test-java: ort fixtures java-native | $(LOGS)
 demo-java: ort fixtures java-jar
 	@echo; echo "=== Java (examples/java, against the installed dev.onyx:onyx jar) ==="
 	@bash $(JAVA_DIR)/scripts/consumer.sh $(JAVA_JAR) $(JAVA_DIR)/pom.xml $(ROOT)/tests/suite 2>&1 | $(NO_ANSI)
+
+# Onyx Java and ONNX Runtime's own Java binding (Maven Central), alternating in one JVM.
+bench-java: ort fixtures java-jar
+	@mkdir -p $(ROOT)/build/bench
+	@echo "onyx: [java] ResNet18 batch 1 (intra 1, 2) and add16 per call: Onyx Java vs ONNX Runtime's Java binding"
+	@cd $(JAVA_DIR)/bench && $(MVN) compile 2>&1 | $(NO_ANSI)
+	@env -u ONYX_ORT_LIBRARY java -cp $(JAVA_DIR)/bench/target/classes:$$(cat $(JAVA_DIR)/bench/target/classpath.txt) \
+	  bench.Bench $(ROOT)/tests/suite $(ROOT)/build/bench 5

@@ -48,7 +48,7 @@ public enum ErrorCode {
         this.number = number;
     }
 
-    /** The code's stable number, as in the C ABI. */
+    /** @return the code's stable number, as in the C ABI */
     public int number() {
         return number;
     }

@@ -12,8 +12,11 @@ package dev.onyx;
 public class OnyxException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** What went wrong. */
     private final ErrorCode code;
+    /** The code's number as reported, kept even when this version does not know it. */
     private final int codeNumber;
+    /** The message without the code name. */
     private final String detail;
 
     /**
