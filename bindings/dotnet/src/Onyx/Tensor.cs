@@ -44,10 +44,10 @@ namespace Onyx
 
         /// <summary>Wraps a tensor just created from our own arguments, so only its data pointer
         /// needs asking (a borrowed tensor's is the caller's pointer, by the C ABI's contract).</summary>
-        private static Tensor Created(IntPtr tensor, GCHandle pin, ElementType elementType, long[] shape, long byteLength, IntPtr borrowed)
+        private static Tensor Created(TensorHandle handle, ElementType elementType, long[] shape, long byteLength, IntPtr borrowed)
         {
-            IntPtr data = borrowed != IntPtr.Zero ? borrowed : Native.onyx_tensor_mutable_data(tensor);
-            return new Tensor(new TensorHandle(tensor, pin), elementType, (long[])shape.Clone(), byteLength, data);
+            IntPtr data = borrowed != IntPtr.Zero ? borrowed : Native.onyx_tensor_mutable_data(handle.DangerousGetHandle());
+            return new Tensor(handle, elementType, (long[])shape.Clone(), byteLength, data);
         }
 
         /// <summary>
@@ -78,7 +78,7 @@ namespace Onyx
         {
             CheckArray(elementType, data, shape);
             GCHandle pin = GCHandle.Alloc(data, GCHandleType.Pinned);
-            Tensor result = null;
+            TensorHandle owner = null;
             try
             {
                 IntPtr tensor;
@@ -91,13 +91,13 @@ namespace Onyx
                         (void*)address, (UIntPtr)byteLength, out tensor);
                 }
                 Status.Check(status);
-                result = Created(tensor, pin, elementType, shape, (long)byteLength, address);
-                return result;
+                owner = new TensorHandle(tensor, pin);
+                return Created(owner, elementType, shape, (long)byteLength, address);
             }
             finally
             {
-                // Until the tensor's handle owns the pin, a failure must release it here.
-                if (result == null) pin.Free();
+                // Until a handle owns the pin, a failure must release it here.
+                if (owner == null) pin.Free();
             }
         }
 
@@ -131,7 +131,7 @@ namespace Onyx
                         (void*)pin.AddrOfPinnedObject(), (UIntPtr)byteLength, out tensor);
                 }
                 Status.Check(status);
-                return Created(tensor, default(GCHandle), elementType, shape, (long)byteLength, IntPtr.Zero);
+                return Created(new TensorHandle(tensor, default(GCHandle)), elementType, shape, (long)byteLength, IntPtr.Zero);
             }
             finally
             {
@@ -162,7 +162,7 @@ namespace Onyx
             }
             Status.Check(status);
             // A zero-length tensor may be given a null pointer; ask Onyx for what it uses then.
-            return Created(tensor, default(GCHandle), elementType, shape, byteLength, data);
+            return Created(new TensorHandle(tensor, default(GCHandle)), elementType, shape, byteLength, data);
         }
 
         /// <summary>Makes a zero-filled tensor that owns its data (for example to receive a run's output).</summary>
