@@ -4,8 +4,8 @@ DEMO_TARGETS += demo-c
 
 .PHONY: test-c demo-c
 test-c: cmake-build | $(LOGS)
-	@echo "onyx: [c] the shared suite through the C ABI (ctest -L c)"
-	@ctest --test-dir $(CMAKE_BUILD) -L c -V 2>&1 | tee $(LOGS)/c.log
+	@echo "onyx: [c] the shared suite through the C ABI (ctest -L '^c$$')"
+	@ctest --test-dir $(CMAKE_BUILD) -L '^c$$' -V 2>&1 | tee $(LOGS)/c.log
 
 demo-c: cmake-build
 	@echo; echo "=== C (examples/c) ==="
