@@ -167,8 +167,8 @@ pub(crate) unsafe fn free<T>(handle: jlong) {
 }
 
 #[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_liveObjects(_env: JNIEnv, _class: JObject) -> jlong {
-    LIVE_OBJECTS.load(Ordering::Relaxed)
+pub extern "system" fn Java_dev_onyx_Native_liveObjects<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>) -> jlong {
+    entry(&mut env, |_| Ok(LIVE_OBJECTS.load(Ordering::Relaxed)))
 }
 
 // --- strings ----------------------------------------------------------------------

@@ -35,5 +35,8 @@ pub extern "system" fn Java_dev_onyx_Native_runOptionsResetTerminate<'l>(mut env
 
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_runOptionsFree<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) {
-    entry(&mut env, |_| Ok(unsafe { free::<RunOptions>(handle) }))
+    entry(&mut env, |_| {
+        unsafe { free::<RunOptions>(handle) };
+        Ok(())
+    })
 }

@@ -21,8 +21,8 @@ pub extern "system" fn Java_dev_onyx_Native_runtimeInit<'l>(mut env: JNIEnv<'l>,
 }
 
 #[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_runtimeLoaded<'l>(_env: JNIEnv<'l>, _class: JObject<'l>) -> jboolean {
-    Runtime::loaded().is_some() as jboolean
+pub extern "system" fn Java_dev_onyx_Native_runtimeLoaded<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>) -> jboolean {
+    entry(&mut env, |_| Ok(Runtime::loaded().is_some() as jboolean))
 }
 
 #[no_mangle]
@@ -37,5 +37,8 @@ pub extern "system" fn Java_dev_onyx_Native_runtimePath<'l>(mut env: JNIEnv<'l>,
 
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_setLogLevel<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, level: jint) {
-    entry(&mut env, |_| Ok(Runtime::set_log_level(LogLevel::from_u32(level as u32)?)))
+    entry(&mut env, |_| {
+        Runtime::set_log_level(LogLevel::from_u32(level as u32)?);
+        Ok(())
+    })
 }

@@ -87,7 +87,10 @@ pub extern "system" fn Java_dev_onyx_Native_sessionFromBytes<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_sessionFree<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) {
-    entry(&mut env, |_| Ok(unsafe { free::<Session>(handle) }))
+    entry(&mut env, |_| {
+        unsafe { free::<Session>(handle) };
+        Ok(())
+    })
 }
 
 fn values(session: &Session, outputs: jboolean) -> &[ValueInfo] {
@@ -98,7 +101,7 @@ fn values(session: &Session, outputs: jboolean) -> &[ValueInfo] {
     }
 }
 
-fn value<'a>(session: &'a Session, outputs: jboolean, index: jint) -> JniResult<&'a ValueInfo> {
+fn value(session: &Session, outputs: jboolean, index: jint) -> JniResult<&ValueInfo> {
     match values(session, outputs).get(index as usize) {
         Some(info) if index >= 0 => Ok(info),
         _ => fail(ErrorCode::IndexOutOfRange, format!("no value at index {index}")),

@@ -78,7 +78,10 @@ pub extern "system" fn Java_dev_onyx_Native_tensorFromBuffer<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_tensorFree<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) {
-    entry(&mut env, |_| Ok(unsafe { free::<Tensor>(handle) }))
+    entry(&mut env, |_| {
+        unsafe { free::<Tensor>(handle) };
+        Ok(())
+    })
 }
 
 #[no_mangle]
