@@ -8,6 +8,7 @@ need_deb() { command -v "$1" >/dev/null 2>&1 || missing_debs+=("$2"); }
 need_deb cmake cmake
 need_deb ninja ninja-build
 need_deb g++ g++
+need_deb javac default-jdk-headless
 need_deb mvn maven
 need_deb mcs mono-devel
 need_deb nunit-console nunit-console
