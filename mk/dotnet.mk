@@ -74,7 +74,7 @@ bench-dotnet: dotnet-lib lib ort fixtures
 	@echo "onyx: [csharp] building the benchmark (mcs)"
 	@rm -rf $(DOTNET_BUILD)/bench && mkdir -p $(DOTNET_BUILD)/bench
 	@cp $(DOTNET_LIB)/Onyx.dll $(ONYX_NATIVES) $(DOTNET_BUILD)/bench/
-	@mcs -target:exe -optimize+ -nologo $(MCS_EXE) -r:$(DOTNET_BUILD)/bench/Onyx.dll \
+	@mcs -target:exe -optimize+ -unsafe -nologo $(MCS_EXE) -r:$(DOTNET_BUILD)/bench/Onyx.dll \
 	  -out:$(DOTNET_BUILD)/bench/OnyxBench.exe $(DOTNET_SRC)/bench/Bench.cs
 	@echo "onyx: [csharp] ResNet18 batch 1 (intra 1, 2) and add16 per call through the C# API"
 	@cd $(DOTNET_BUILD)/bench && env -u ONYX_ORT_LIBRARY mono OnyxBench.exe $(ROOT)/tests/suite $(ROOT)/build/bench

@@ -2,7 +2,9 @@
 // batch 1 at intra-op 1 and 2 threads, and the per-call cost on the tiny add16 model,
 // warmed up, medians. Prints, and appends to <out>/results.txt,
 //   bench csharp <metric> <median> <unit> <ratio to ort direct>
-// using <out>/anchors.txt when present.
+// using <out>/anchors.txt when present. Each figure is measured interleaved with the same
+// C ABI calls made raw from this process (RawC below), so the binding's own overhead can be
+// read off even on a noisy machine.
 //
 //   mono OnyxBench.exe <tests/suite> <build/bench>
 using System;
@@ -18,25 +20,31 @@ public static class Bench
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>Median of <paramref name="iterations"/> timings of <paramref name="body"/> in ms, after <paramref name="warmup"/> calls.</summary>
-    private static double MedianMs(int warmup, int iterations, Action body)
+    private static double TimeMs(Action body)
     {
-        for (int i = 0; i < warmup; i++) body();
-        var times = new double[iterations];
-        for (int i = 0; i < iterations; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            body();
-            times[i] = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
-        }
-        Array.Sort(times);
-        return times[iterations / 2];
+        long start = Stopwatch.GetTimestamp();
+        body();
+        return (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
     }
 
-    /// <summary>Median per-call time in µs over batches of <paramref name="calls"/> calls (as bench/ does).</summary>
-    private static double PerCallUs(int calls, Action body)
+    private static double Median(List<double> values)
     {
-        return MedianMs(3, 15, () => { for (int i = 0; i < calls; i++) body(); }) * 1000.0 / calls;
+        values.Sort();
+        return values[values.Count / 2];
+    }
+
+    /// <summary>Medians of <paramref name="iterations"/> timings (ms) of each body, alternating, after warm-up.</summary>
+    private static double[] Interleaved(int warmup, int iterations, Action a, Action b)
+    {
+        for (int i = 0; i < warmup; i++) { a(); b(); }
+        var ta = new List<double>();
+        var tb = new List<double>();
+        for (int i = 0; i < iterations; i++)
+        {
+            ta.Add(TimeMs(a));
+            tb.Add(TimeMs(b));
+        }
+        return new[] { Median(ta), Median(tb) };
     }
 
     public static int Main(string[] args)
@@ -59,37 +67,48 @@ public static class Bench
         byte[] bytes = File.ReadAllBytes(Path.Combine(suite, "fixtures", "input_0.f32"));
         var pixels = new float[bytes.Length / 4];
         Buffer.BlockCopy(bytes, 0, pixels, 0, bytes.Length);
+        string resnet = Path.Combine(suite, "fixtures", "resnet18.onnx"), add16 = Path.Combine(suite, "fixtures", "add16.onnx");
         var results = new List<string>();
 
         foreach (int threads in new[] { 1, 2 })
         {
             using (var options = new SessionOptions { IntraOpThreads = threads })
-            using (var session = new Session(Path.Combine(suite, "fixtures", "resnet18.onnx"), options))
+            using (var session = new Session(resnet, options))
+            using (var raw = new RawC(resnet, threads))
             {
                 // What a caller does per image: wrap the pixels (zero copy), run, read the logits.
-                double ms = MedianMs(3, 30, () =>
+                double[] ms = Interleaved(3, 30, () =>
                 {
                     using (Tensor input = Tensor.FromArray(pixels, 1, 3, 224, 224))
                     using (RunOutputs outputs = session.Run(new Dictionary<string, Tensor> { { "input", input } }))
                         Marshal.ReadInt32(outputs[0].DataPointer);
-                });
-                results.Add(Line("resnet18_b1_intra" + threads + "_ms", ms, "ms", anchors));
+                }, () => raw.Run(new[] { "input" }, new[] { pixels }, new long[] { 1, 3, 224, 224 }));
+                results.Add(Line("resnet18_b1_intra" + threads + "_ms", ms[0], ms[1], "ms", anchors));
             }
         }
 
         using (var options = new SessionOptions { IntraOpThreads = 1 })
-        using (var tiny = new Session(Path.Combine(suite, "fixtures", "add16.onnx"), options))
+        using (var tiny = new Session(add16, options))
+        using (var raw = new RawC(add16, 1))
         {
+            const int calls = 2000;
             float[] a = Enumerable.Repeat(1f, 16).ToArray(), b = Enumerable.Repeat(2f, 16).ToArray(), sum = new float[16];
+            string[] names = { "a", "b" };
+            float[][] data = { a, b };
+            long[] shape = { 16 };
             // Like bench/'s C figure: borrow both inputs, let Onyx allocate the output, free all.
-            double us = PerCallUs(2000, () =>
+            double[] ms = Interleaved(3, 15, () =>
             {
-                using (Tensor ta = Tensor.FromArray(a, 16))
-                using (Tensor tb = Tensor.FromArray(b, 16))
-                using (RunOutputs outputs = tiny.Run(new Dictionary<string, Tensor> { { "a", ta }, { "b", tb } }))
-                    Marshal.ReadInt32(outputs[0].DataPointer);
+                for (int i = 0; i < calls; i++)
+                    using (Tensor ta = Tensor.FromArray(a, 16))
+                    using (Tensor tb = Tensor.FromArray(b, 16))
+                    using (RunOutputs outputs = tiny.Run(new Dictionary<string, Tensor> { { "a", ta }, { "b", tb } }))
+                        Marshal.ReadInt32(outputs[0].DataPointer);
+            }, () =>
+            {
+                for (int i = 0; i < calls; i++) raw.Run(names, data, shape);
             });
-            results.Add(Line("add16_call_us", us, "us", anchors));
+            results.Add(Line("add16_call_us", ms[0] * 1000 / calls, ms[1] * 1000 / calls, "us", anchors));
 
             // The fast path: tensors made once, outputs written into a pinned caller array.
             using (Tensor ta = Tensor.FromArray(a, 16))
@@ -98,8 +117,14 @@ public static class Bench
             {
                 var inputs = new Dictionary<string, Tensor> { { "a", ta }, { "b", tb } };
                 var outputs = new Dictionary<string, Tensor> { { "sum", tsum } };
-                double intoUs = PerCallUs(2000, () => tiny.RunInto(inputs, outputs));
-                results.Add(Line("add16_run_into_call_us", intoUs, "us", anchors, "add16_call_us"));
+                double[] into = Interleaved(3, 15, () =>
+                {
+                    for (int i = 0; i < calls; i++) tiny.RunInto(inputs, outputs);
+                }, () =>
+                {
+                    for (int i = 0; i < calls; i++) raw.Run(names, data, shape);
+                });
+                results.Add(Line("add16_run_into_call_us", into[0] * 1000 / calls, into[1] * 1000 / calls, "us", anchors, "add16_call_us"));
             }
         }
 
@@ -109,18 +134,76 @@ public static class Bench
         return 0;
     }
 
-    /// <summary>"bench csharp metric median unit ratio|(comparison)"; the ratio is against ort direct.</summary>
-    private static string Line(string metric, double value, string unit, Dictionary<string, double> anchors, string anchorMetric = null)
+    /// <summary>"bench csharp metric median unit ratio|(comparisons)"; the ratio is against ort direct.</summary>
+    private static string Line(string metric, double value, double rawC, string unit, Dictionary<string, double> anchors, string anchorMetric = null)
     {
         anchorMetric = anchorMetric ?? metric;
         double direct, c;
         bool hasDirect = anchors.TryGetValue("ort_" + anchorMetric, out direct);
         bool hasC = anchors.TryGetValue("c_" + anchorMetric, out c);
         string line = string.Format(Inv, "bench csharp {0} {1:F4} {2} {3}", metric, value, unit, hasDirect ? (value / direct).ToString("F4", Inv) : "-");
-        string note = hasDirect
-            ? string.Format(Inv, "(ort direct {0:F3} {1}, diff {2:+0.000;-0.000} {1}", direct, unit, value - direct) +
-              (hasC ? string.Format(Inv, "; C ABI {0:F3} {1}, diff {2:+0.000;-0.000} {1})", c, unit, value - c) : ")")
-            : "(no anchors: run `make bench` for ratios)";
-        return line + "|" + note;
+        string note = string.Format(Inv, "(raw C ABI from this process {0:F3} {1}: {2:+0.000;-0.000} {1}, x{3:F3}", rawC, unit, value - rawC, value / rawC);
+        if (hasDirect) note += string.Format(Inv, "; anchors: ort direct {0:F3} {1}", direct, unit);
+        if (hasC) note += string.Format(Inv, ", C ABI {0:F3} {1} ({2:+0.000;-0.000})", c, unit, value - c);
+        return line + "|" + note + ")";
+    }
+}
+
+/// <summary>The C ABI called raw, as bench/'s C figures do it: borrow the inputs, let Onyx
+/// allocate the output, free everything. No SafeHandles, no checks: the floor for the binding.</summary>
+internal sealed unsafe class RawC : IDisposable
+{
+    [DllImport("onyx")] private static extern IntPtr onyx_session_options_create(out IntPtr options);
+    [DllImport("onyx")] private static extern IntPtr onyx_session_options_set_intra_op_threads(IntPtr options, uint threads);
+    [DllImport("onyx")] private static extern void onyx_session_options_free(IntPtr options);
+    [DllImport("onyx")] private static extern IntPtr onyx_session_create_from_file(byte[] path, IntPtr options, out IntPtr session);
+    [DllImport("onyx")] private static extern void onyx_session_free(IntPtr session);
+    [DllImport("onyx")] private static extern IntPtr onyx_tensor_create_borrowed(uint type, long* shape, UIntPtr rank, void* data, UIntPtr bytes, out IntPtr tensor);
+    [DllImport("onyx")] private static extern void onyx_tensor_free(IntPtr tensor);
+    [DllImport("onyx")] private static extern IntPtr onyx_tensor_data(IntPtr tensor);
+    [DllImport("onyx")] private static extern IntPtr onyx_session_run(IntPtr session, IntPtr runOptions, IntPtr* names, IntPtr* inputs, UIntPtr count, IntPtr* outputNames, UIntPtr outputCount, IntPtr* outputs);
+
+    private readonly IntPtr session;
+    private readonly Dictionary<string, IntPtr> names = new Dictionary<string, IntPtr>();
+
+    public RawC(string model, int threads)
+    {
+        IntPtr options;
+        Ok(onyx_session_options_create(out options));
+        Ok(onyx_session_options_set_intra_op_threads(options, (uint)threads));
+        Ok(onyx_session_create_from_file(System.Text.Encoding.UTF8.GetBytes(model + "\0"), options, out session));
+        onyx_session_options_free(options);
+    }
+
+    public void Run(string[] inputNames, float[][] data, long[] shape)
+    {
+        int n = inputNames.Length;
+        IntPtr* namePtrs = stackalloc IntPtr[n];
+        IntPtr* tensors = stackalloc IntPtr[n];
+        for (int i = 0; i < n; i++)
+        {
+            IntPtr name;
+            if (!names.TryGetValue(inputNames[i], out name)) names[inputNames[i]] = name = Marshal.StringToHGlobalAnsi(inputNames[i]);
+            namePtrs[i] = name;
+            fixed (long* dims = shape)
+            fixed (float* p = data[i])
+                Ok(onyx_tensor_create_borrowed(1, dims, (UIntPtr)shape.Length, p, (UIntPtr)(data[i].Length * 4), out tensors[i]));
+        }
+        IntPtr output;
+        Ok(onyx_session_run(session, IntPtr.Zero, namePtrs, tensors, (UIntPtr)n, null, (UIntPtr)1, &output));
+        Marshal.ReadInt32(onyx_tensor_data(output));
+        onyx_tensor_free(output);
+        for (int i = 0; i < n; i++) onyx_tensor_free(tensors[i]);
+    }
+
+    public void Dispose()
+    {
+        onyx_session_free(session);
+        foreach (IntPtr p in names.Values) Marshal.FreeHGlobal(p);
+    }
+
+    private static void Ok(IntPtr status)
+    {
+        if (status != IntPtr.Zero) throw new InvalidOperationException("C ABI call failed");
     }
 }

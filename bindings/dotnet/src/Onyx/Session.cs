@@ -250,11 +250,8 @@ namespace Onyx
                 for (i = 0; i < outputCount; i++) outputHandles[i] = IntPtr.Zero;
                 Status.Check(Native.onyx_session_run(session, options, inputNames, inputHandles, (UIntPtr)inputCount,
                                                      wanted != null ? outputNamesPtr : null, (UIntPtr)outputCount, outputHandles));
-                // Wrap every new tensor before anything else can throw, so none leaks.
-                var handles = new TensorHandle[outputCount];
-                for (i = 0; i < outputCount; i++) handles[i] = new TensorHandle(outputHandles[i], default(GCHandle));
                 var tensors = new Tensor[outputCount];
-                for (i = 0; i < outputCount; i++) tensors[i] = Tensor.FromNew(handles[i]);
+                for (i = 0; i < outputCount; i++) tensors[i] = new Tensor(new TensorHandle(outputHandles[i], default(GCHandle)));
                 IReadOnlyList<string> names = wanted == null ? (IReadOnlyList<string>)outputNames : new ReadOnlyCollection<string>(new List<string>(wanted));
                 return new RunOutputs(names, tensors);
             }

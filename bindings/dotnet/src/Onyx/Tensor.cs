@@ -17,37 +17,46 @@ namespace Onyx
     public sealed class Tensor : IDisposable
     {
         private readonly TensorHandle handle;
-        private readonly ElementType elementType;
-        private readonly long[] shape;
-        private readonly IntPtr data;
-        private readonly long byteLength;
+        // What the tensor is and where its data lives. Known at once for tensors made here;
+        // for a run's output, asked of Onyx on first use (a run's outputs are often not all
+        // read). Races between readers are benign: they compute the same values.
+        private Layout layout;
+        private IntPtr data;
 
-        private Tensor(TensorHandle handle, ElementType elementType, long[] shape, long byteLength, IntPtr data)
+        /// <summary>Element type, shape and size, which never change for a tensor.</summary>
+        private sealed class Layout
+        {
+            internal readonly ElementType ElementType;
+            internal readonly long[] Shape;
+            internal readonly long ByteLength;
+
+            internal Layout(ElementType elementType, long[] shape, long byteLength)
+            {
+                ElementType = elementType;
+                Shape = shape;
+                ByteLength = byteLength;
+            }
+        }
+
+        /// <summary>Wraps a tensor Onyx made (a run's output); its layout is read when first needed.</summary>
+        internal Tensor(TensorHandle handle)
         {
             this.handle = handle;
-            this.elementType = elementType;
-            this.shape = shape;
-            this.byteLength = byteLength;
+        }
+
+        private Tensor(TensorHandle handle, Layout layout, IntPtr data)
+        {
+            this.handle = handle;
+            this.layout = layout;
             this.data = data;
         }
 
-        /// <summary>Wraps a tensor Onyx just made (a run's output), reading its description once.</summary>
-        internal static Tensor FromNew(TensorHandle handle)
-        {
-            IntPtr raw = handle.DangerousGetHandle();
-            int rank = checked((int)(ulong)Native.onyx_tensor_rank(raw));
-            var shape = new long[rank];
-            if (rank > 0) Marshal.Copy(Native.onyx_tensor_shape(raw), shape, 0, rank);
-            return new Tensor(handle, (ElementType)Native.onyx_tensor_element_type(raw), shape,
-                              checked((long)(ulong)Native.onyx_tensor_byte_length(raw)), Native.onyx_tensor_mutable_data(raw));
-        }
-
-        /// <summary>Wraps a tensor just created from our own arguments, so only its data pointer
-        /// needs asking (a borrowed tensor's is the caller's pointer, by the C ABI's contract).</summary>
+        /// <summary>Wraps a tensor just created from our own arguments, so only an owned tensor's
+        /// data pointer needs asking (a borrowed tensor's is the caller's, by the C ABI's contract).</summary>
         private static Tensor Created(TensorHandle handle, ElementType elementType, long[] shape, long byteLength, IntPtr borrowed)
         {
             IntPtr data = borrowed != IntPtr.Zero ? borrowed : Native.onyx_tensor_mutable_data(handle.DangerousGetHandle());
-            return new Tensor(handle, elementType, (long[])shape.Clone(), byteLength, data);
+            return new Tensor(handle, new Layout(elementType, Shapes.Copy(shape), byteLength), data);
         }
 
         /// <summary>
@@ -179,37 +188,31 @@ namespace Onyx
                 status = Native.onyx_tensor_create((uint)elementType, dims, (UIntPtr)shape.Length, out tensor);
             }
             Status.Check(status);
-            return FromNew(new TensorHandle(tensor, default(GCHandle)));
+            return new Tensor(new TensorHandle(tensor, default(GCHandle)));
         }
 
         /// <summary>The element type.</summary>
         public ElementType ElementType
         {
-            get { handle.ThrowIfClosed(nameof(Tensor)); return elementType; }
+            get { return GetLayout().ElementType; }
         }
 
         /// <summary>The dimensions (a new copy on each read).</summary>
         public long[] Shape
         {
-            get { handle.ThrowIfClosed(nameof(Tensor)); return (long[])shape.Clone(); }
+            get { return Shapes.Copy(GetLayout().Shape); }
         }
 
         /// <summary>Number of elements (the product of the dimensions).</summary>
         public long ElementCount
         {
-            get
-            {
-                handle.ThrowIfClosed(nameof(Tensor));
-                long count = 1;
-                foreach (long d in shape) count *= d;
-                return count;
-            }
+            get { return Shapes.ElementCount(GetLayout().Shape); }
         }
 
         /// <summary>Size of the data in bytes.</summary>
         public long ByteLength
         {
-            get { handle.ThrowIfClosed(nameof(Tensor)); return byteLength; }
+            get { return GetLayout().ByteLength; }
         }
 
         /// <summary>
@@ -218,7 +221,22 @@ namespace Onyx
         /// </summary>
         public IntPtr DataPointer
         {
-            get { handle.ThrowIfClosed(nameof(Tensor)); return data; }
+            get
+            {
+                handle.ThrowIfClosed(nameof(Tensor));
+                IntPtr known = data;
+                if (known != IntPtr.Zero) return known;
+                bool added = false;
+                try
+                {
+                    handle.DangerousAddRef(ref added);
+                    return data = Native.onyx_tensor_mutable_data(handle.DangerousGetHandle());
+                }
+                finally
+                {
+                    if (added) handle.DangerousRelease();
+                }
+            }
         }
 
         /// <summary>Copies the elements into a new array.</summary>
@@ -226,8 +244,8 @@ namespace Onyx
         /// <exception cref="InvalidCastException">When <typeparamref name="T"/> does not hold this tensor's element type.</exception>
         public T[] ToArray<T>() where T : struct
         {
-            CheckType<T>();
-            var result = new T[byteLength / ElementTypes.SizeOf(elementType)];
+            Layout known = CheckType<T>();
+            var result = new T[known.ByteLength / ElementTypes.SizeOf(known.ElementType)];
             CopyTo(result, 0);
             return result;
         }
@@ -239,9 +257,10 @@ namespace Onyx
         public unsafe void CopyTo<T>(T[] destination, int destinationIndex = 0) where T : struct
         {
             if (destination == null) throw new ArgumentNullException(nameof(destination));
-            CheckType<T>();
-            int size = ElementTypes.SizeOf(elementType);
-            long count = byteLength / size;
+            Layout known = CheckType<T>();
+            IntPtr source = DataPointer;
+            int size = ElementTypes.SizeOf(known.ElementType);
+            long count = known.ByteLength / size;
             if (destinationIndex < 0 || destination.Length - (long)destinationIndex < count)
                 throw new ArgumentException("the destination has no room for " + count + " elements from index " + destinationIndex, nameof(destination));
             GCHandle pin = GCHandle.Alloc(destination, GCHandleType.Pinned);
@@ -251,7 +270,7 @@ namespace Onyx
                 // Holding a reference keeps the native data alive if another thread disposes the tensor meanwhile.
                 handle.DangerousAddRef(ref added);
                 byte* target = (byte*)pin.AddrOfPinnedObject() + (long)destinationIndex * size;
-                Buffer.MemoryCopy((void*)data, target, (destination.Length - (long)destinationIndex) * size, byteLength);
+                Buffer.MemoryCopy((void*)source, target, (destination.Length - (long)destinationIndex) * size, known.ByteLength);
             }
             finally
             {
@@ -270,7 +289,9 @@ namespace Onyx
         /// <summary>Element type and shape, for people.</summary>
         public override string ToString()
         {
-            return "Tensor " + elementType + "[" + string.Join(",", shape) + "]" + (handle.IsClosed ? " (disposed)" : "");
+            if (handle.IsClosed) return "Tensor (disposed)";
+            Layout known = GetLayout();
+            return "Tensor " + known.ElementType + "[" + string.Join(",", known.Shape) + "]";
         }
 
         internal TensorHandle Handle
@@ -278,11 +299,36 @@ namespace Onyx
             get { handle.ThrowIfClosed(nameof(Tensor)); return handle; }
         }
 
-        private void CheckType<T>()
+        private Layout CheckType<T>()
+        {
+            Layout known = GetLayout();
+            if (known.ElementType != ElementTypeOf<T>.Value && !ElementTypes.Fits(typeof(T), known.ElementType))
+                throw new InvalidCastException("the tensor holds " + known.ElementType + " elements, which a " + typeof(T).Name + " array cannot hold");
+            return known;
+        }
+
+        private unsafe Layout GetLayout()
         {
             handle.ThrowIfClosed(nameof(Tensor));
-            if (elementType != ElementTypeOf<T>.Value && !ElementTypes.Fits(typeof(T), elementType))
-                throw new InvalidCastException("the tensor holds " + elementType + " elements, which a " + typeof(T).Name + " array cannot hold");
+            Layout known = layout;
+            if (known != null) return known;
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                IntPtr raw = handle.DangerousGetHandle();
+                var elementType = (ElementType)Native.onyx_tensor_element_type(raw);
+                int rank = checked((int)(ulong)Native.onyx_tensor_rank(raw));
+                long* dims = (long*)Native.onyx_tensor_shape(raw);
+                var shape = new long[rank];
+                for (int i = 0; i < rank; i++) shape[i] = dims[i];
+                known = new Layout(elementType, shape, checked((long)(ulong)Native.onyx_tensor_byte_length(raw)));
+            }
+            finally
+            {
+                if (added) handle.DangerousRelease();
+            }
+            return layout = known;
         }
 
         private static void CheckArray<T>(ElementType elementType, T[] data, long[] shape)

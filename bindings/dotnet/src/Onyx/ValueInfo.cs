@@ -27,7 +27,7 @@ namespace Onyx
         /// <summary>Its dimensions, -1 where the model leaves one free (a new copy on each read).</summary>
         public long[] Shape
         {
-            get { return (long[])shape.Clone(); }
+            get { return Shapes.Copy(shape); }
         }
 
         /// <summary>Number of dimensions.</summary>
