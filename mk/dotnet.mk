@@ -17,7 +17,8 @@ MCS_NETSTANDARD := -nostdlib -noconfig -lib:/usr/lib/mono/4.7.2-api -lib:/usr/li
   -r:mscorlib.dll -r:netstandard.dll -r:System.dll -r:System.Core.dll
 # Executables target Mono's own profile and see netstandard.dll through its facade.
 MCS_EXE := -langversion:7.2 -r:/usr/lib/mono/4.5/Facades/netstandard.dll -r:System.Core.dll
-NUNIT_FRAMEWORK := $(firstword $(wildcard /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll))
+# Looked up by the recipe's shell: on a fresh machine `toolchain` installs NUnit after make reads this file.
+NUNIT_FRAMEWORK = $$(ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll | head -n1)
 ONYX_NATIVES := $(ONYX_LIB) $(ORT_LIB)
 
 .PHONY: dotnet-lib package-dotnet test-dotnet test-dotnet-suite consumer-dotnet demo-dotnet bench-dotnet
