@@ -221,20 +221,25 @@ namespace Onyx
                 foreach (KeyValuePair<string, Tensor> input in inputs)
                 {
                     if (input.Value == null) throw new ArgumentException("input '" + input.Key + "' is null", nameof(inputs));
+                    // The buffers were sized by Count: never write past them, whatever the dictionary does.
+                    if (i == inputCount) throw new InvalidOperationException("the inputs changed during the call");
                     inputNames[i] = NativeName(input.Key, ref encoded);
                     inputHandles[i] = Hold(input.Value.Handle, held, ref heldCount);
                     i++;
                 }
+                if (i != inputCount) throw new InvalidOperationException("the inputs changed during the call");
                 if (into != null)
                 {
                     i = 0;
                     foreach (KeyValuePair<string, Tensor> output in into)
                     {
                         if (output.Value == null) throw new ArgumentException("output '" + output.Key + "' is null", "outputs");
+                        if (i == outputCount) throw new InvalidOperationException("the outputs changed during the call");
                         outputNamesPtr[i] = NativeName(output.Key, ref encoded);
                         outputHandles[i] = Hold(output.Value.Handle, held, ref heldCount);
                         i++;
                     }
+                    if (i != outputCount) throw new InvalidOperationException("the outputs changed during the call");
                     Status.Check(Native.onyx_session_run_into(session, options, inputNames, inputHandles, (UIntPtr)inputCount,
                                                               outputNamesPtr, outputHandles, (UIntPtr)outputCount));
                     return null;
