@@ -78,4 +78,4 @@ bench-dotnet: dotnet-lib lib ort fixtures
 	@mcs -target:exe -optimize+ -unsafe -nologo $(MCS_EXE) -r:$(DOTNET_BUILD)/bench/Onyx.dll \
 	  -out:$(DOTNET_BUILD)/bench/OnyxBench.exe $(DOTNET_SRC)/bench/Bench.cs
 	@echo "onyx: [csharp] ResNet18 batch 1 (intra 1, 2) and add16 per call through the C# API"
-	@cd $(DOTNET_BUILD)/bench && env -u ONYX_ORT_LIBRARY mono OnyxBench.exe $(ROOT)/tests/suite $(ROOT)/build/bench
+	@cd $(DOTNET_BUILD)/bench && env -u ONYX_ORT_LIBRARY mono OnyxBench.exe $(ROOT)/tests/suite $(BENCH_DIR)

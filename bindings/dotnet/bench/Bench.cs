@@ -2,7 +2,7 @@
 // batch 1 at intra-op 1 and 2 threads, and the per-call cost on the tiny add16 model,
 // warmed up, medians. Prints, and appends to <out>/results.txt,
 //   bench csharp <metric> <median> <unit> <ratio to ort direct>
-// using <out>/anchors.txt when present. Each figure is measured interleaved with the same
+// using <out>/anchors.txt when present. Each figure is measured alternating with the same
 // C ABI calls made raw from this process (RawC below), so the binding's own overhead can be
 // read off even on a noisy machine.
 //
@@ -31,6 +31,15 @@ public static class Bench
     {
         values.Sort();
         return values[values.Count / 2];
+    }
+
+    /// <summary><paramref name="iterations"/> timings (ms) of <paramref name="body"/> after warm-up.</summary>
+    private static List<double> Times(int warmup, int iterations, Action body)
+    {
+        for (int i = 0; i < warmup; i++) body();
+        var times = new List<double>();
+        for (int i = 0; i < iterations; i++) times.Add(TimeMs(body));
+        return times;
     }
 
     /// <summary>Medians of <paramref name="iterations"/> timings (ms) of each body, alternating, after warm-up.</summary>
@@ -72,19 +81,27 @@ public static class Bench
 
         foreach (int threads in new[] { 1, 2 })
         {
-            using (var options = new SessionOptions { IntraOpThreads = threads })
-            using (var session = new Session(resnet, options))
-            using (var raw = new RawC(resnet, threads))
+            // One session alive at a time: two idle ONNX Runtime thread pools would spin against
+            // each other on a small machine. So alternate in blocks of 10 runs, 3 rounds each.
+            var cs = new List<double>();
+            var c = new List<double>();
+            for (int round = 0; round < 3; round++)
             {
-                // What a caller does per image: wrap the pixels (zero copy), run, read the logits.
-                double[] ms = Interleaved(3, 30, () =>
+                using (var options = new SessionOptions { IntraOpThreads = threads })
+                using (var session = new Session(resnet, options))
                 {
-                    using (Tensor input = Tensor.FromArray(pixels, 1, 3, 224, 224))
-                    using (RunOutputs outputs = session.Run(new Dictionary<string, Tensor> { { "input", input } }))
-                        Marshal.ReadInt32(outputs[0].DataPointer);
-                }, () => raw.Run(new[] { "input" }, new[] { pixels }, new long[] { 1, 3, 224, 224 }));
-                results.Add(Line("resnet18_b1_intra" + threads + "_ms", ms[0], ms[1], "ms", anchors));
+                    // What a caller does per image: wrap the pixels (zero copy), run, read the logits.
+                    cs.AddRange(Times(3, 10, () =>
+                    {
+                        using (Tensor input = Tensor.FromArray(pixels, 1, 3, 224, 224))
+                        using (RunOutputs outputs = session.Run(new Dictionary<string, Tensor> { { "input", input } }))
+                            Marshal.ReadInt32(outputs[0].DataPointer);
+                    }));
+                }
+                using (var raw = new RawC(resnet, threads))
+                    c.AddRange(Times(3, 10, () => raw.Run(new[] { "input" }, new[] { pixels }, new long[] { 1, 3, 224, 224 })));
             }
+            results.Add(Line("resnet18_b1_intra" + threads + "_ms", Median(cs), Median(c), "ms", anchors));
         }
 
         using (var options = new SessionOptions { IntraOpThreads = 1 })
