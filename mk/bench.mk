@@ -1,6 +1,6 @@
 # `make bench` (not part of `make test`): the anchors first, then each language.
-# bench-anchors measures `ort` called directly and the C ABI, alternating processes,
-# and writes build/bench/anchors.txt for the other languages' ratios.
+# bench-anchors measures `ort` called directly and the C ABI in one process, in
+# alternating blocks, and writes build/bench/anchors.txt for the other languages.
 BENCH_DIR := $(ROOT)/build/bench
 
 .PHONY: bench-anchors
@@ -8,5 +8,17 @@ bench-anchors: ort fixtures
 	@echo "onyx: building the benchmark (cargo, release)"
 	@cargo build --quiet --release -p onyx-bench
 	@rm -f $(BENCH_DIR)/results.txt
-	@echo "onyx: [bench] ort direct vs the C ABI, 5 alternating rounds"
-	@$(CARGO_TARGET)/onyx-bench all $(ROOT)/tests/suite $(ORT_LIB) $(BENCH_DIR) 5
+	@$(CARGO_TARGET)/onyx-bench $(ROOT)/tests/suite $(ORT_LIB) $(BENCH_DIR)
+
+# Instructions per add16 call, ort direct against the C ABI, counted by callgrind
+# inside the per-call functions only (set-up and ONNX Runtime's idle threads excluded).
+.PHONY: bench-instructions
+BENCH_TARGETS += bench-instructions
+bench-instructions: ort fixtures
+	@cargo build --quiet --release -p onyx-bench
+	@mkdir -p $(BENCH_DIR)
+	@echo "onyx: [bench] instructions per add16 call (valgrind --tool=callgrind, 500 calls per path)"
+	@for path in ort c; do \
+	  valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect='*one_call_*' \
+	    $(CARGO_TARGET)/onyx-bench count $$path $(ROOT)/tests/suite $(ORT_LIB) 500 2>&1 | awk -v p=$$path '/Collected :/ {print p, $$4}'; \
+	done | python3 -c 'import sys; r={p:int(i)/500 for p,i in (l.split() for l in sys.stdin)}; o,c=r["ort"],r["c"]; print(f"onyx: ort direct {o:.0f}, C ABI {c:.0f} instructions per call (C / direct {c/o:.3f})"); open("$(BENCH_DIR)/results.txt","a").write(f"bench c add16_call_instructions {c:.0f} instructions {c/o:.4f}\n")'

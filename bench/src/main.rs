@@ -1,13 +1,14 @@
-//! `make bench`: ResNet18 and a tiny model through the C ABI, against `ort` called
-//! directly. Each side runs in its own process (ONNX Runtime allows one environment
-//! per process); `onyx-bench all` alternates the two for several rounds, so machine
-//! noise hits both alike, and reports the median of each figure over the rounds.
+//! `make bench`: ResNet18 and a tiny model through the C ABI against `ort` called
+//! directly, in one process on one ONNX Runtime environment. The two paths run in
+//! alternating blocks, so machine noise (this is a shared 2-core VM) hits both
+//! alike; each figure is the median over all blocks.
 //!
-//! `onyx-bench all <tests/suite> <ort library> <out folder> [rounds]` writes
-//! `<out>/anchors.txt` (`<key> <median>` lines, read by the other languages' benches)
-//! and `<out>/results.txt`; `onyx-bench ort|c <tests/suite> <ort library>` is one side.
+//! Usage: `onyx-bench <tests/suite folder> <libonnxruntime path> <out folder>`.
+//! Writes `<out>/anchors.txt` (`<key> <median>` lines, read by the other languages'
+//! benches for their ratios) and appends `bench c ...` lines to `<out>/results.txt`.
 
 use std::{
+    collections::BTreeMap,
     ffi::{c_char, CStr, CString},
     path::Path,
     ptr,
@@ -15,127 +16,197 @@ use std::{
 };
 
 use onyx::*;
+use ort::{session::Session as OrtSession, value::TensorRef};
 
-
-/// Median of `iterations` timings of `f`, in milliseconds, after `warmup` calls.
-fn median_ms(warmup: usize, iterations: usize, mut f: impl FnMut()) -> f64 {
-    for _ in 0..warmup {
+/// Alternates blocks of `a` and `b` (`per_block` timed calls each, after a first
+/// untimed call so the other path's idle threads have settled) and returns the
+/// median milliseconds of each.
+fn interleaved(blocks: usize, per_block: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (f64, f64) {
+    let (mut times_a, mut times_b) = (vec![], vec![]);
+    let block = |f: &mut dyn FnMut(), into: &mut Vec<f64>| {
         f();
-    }
-    let mut times: Vec<f64> = (0..iterations)
-        .map(|_| {
+        for _ in 0..per_block {
             let start = Instant::now();
             f();
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
-}
-
-/// Median per-call time in microseconds over batches of `calls` calls.
-fn per_call_us(calls: usize, mut f: impl FnMut()) -> f64 {
-    median_ms(3, 15, || (0..calls).for_each(|_| f())) * 1e3 / calls as f64
-}
-
-fn image(suite: &Path) -> Vec<f32> {
-    let bytes = std::fs::read(suite.join("fixtures/input_0.f32")).expect("fixture input_0.f32");
-    bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
-}
-
-fn report(key: &str, value: f64) {
-    println!("{key} {value:.4}");
-}
-
-// ---- ort, called directly -----------------------------------------------------------
-
-fn bench_ort(suite: &Path, ort_library: &str) {
-    use ort::{session::Session, value::TensorRef};
-    let env = ort::init_from(ort_library).expect("load ONNX Runtime").with_telemetry(false).build().expect("environment");
-    let model = suite.join("fixtures/resnet18.onnx");
-    let pixels = image(suite);
-    for (threads, batch, key) in [(1, 1, "ort_resnet18_b1_intra1_ms"), (2, 1, "ort_resnet18_b1_intra2_ms"), (2, 8, "ort_resnet18_b8_intra2_ms")] {
-        let mut session = Session::builder(&env).unwrap().with_intra_threads(threads).unwrap().commit_from_file(&model).unwrap();
-        let input = pixels.repeat(batch);
-        let iterations = if batch == 1 { 30 } else { 8 };
-        report(key, median_ms(3, iterations, || {
-            let tensor = TensorRef::from_array_view(([batch, 3, 224, 224], &input[..])).unwrap();
-            let outputs = session.run(ort::inputs!["input" => tensor]).unwrap();
-            std::hint::black_box(outputs["logits"].try_extract_tensor::<f32>().unwrap().1[0]);
-        }));
+            into.push(start.elapsed().as_secs_f64() * 1e3);
+        }
+    };
+    for i in 0..blocks {
+        if i % 2 == 0 {
+            block(&mut a, &mut times_a);
+            block(&mut b, &mut times_b);
+        } else {
+            block(&mut b, &mut times_b);
+            block(&mut a, &mut times_a);
+        }
     }
-    let mut tiny = Session::builder(&env).unwrap().with_intra_threads(1).unwrap().commit_from_file(suite.join("fixtures/add16.onnx")).unwrap();
-    let (a, b) = ([1f32; 16], [2f32; 16]);
-    report("ort_add16_call_us", per_call_us(2000, || {
-        let outputs = tiny
-            .run(ort::inputs!["a" => TensorRef::from_array_view(([16], &a[..])).unwrap(), "b" => TensorRef::from_array_view(([16], &b[..])).unwrap()])
-            .unwrap();
-        std::hint::black_box(outputs["sum"].try_extract_tensor::<f32>().unwrap().1[0]);
-    }));
+    (median(times_a), median(times_b))
 }
 
-// ---- the C ABI ----------------------------------------------------------------------
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
 
 fn ok(status: *mut onyx_status) {
     if !status.is_null() {
-        let message = unsafe { std::ffi::CStr::from_ptr(onyx_status_message(status)) }.to_string_lossy().into_owned();
+        let message = unsafe { CStr::from_ptr(onyx_status_message(status)) }.to_string_lossy().into_owned();
         panic!("onyx call failed: {message}");
     }
 }
 
 struct CSession(*mut onyx_session);
+// The C ABI documents sessions as shareable between threads.
 unsafe impl Sync for CSession {}
 
-fn c_session(model: &Path, intra_threads: u32) -> CSession {
-    let path = CString::new(model.to_str().unwrap()).unwrap();
-    let mut options = ptr::null_mut();
-    let mut session = ptr::null_mut();
-    ok(onyx_session_options_create(&mut options));
-    ok(onyx_session_options_set_intra_op_threads(options, intra_threads));
-    ok(onyx_session_create_from_file(path.as_ptr(), options, &mut session));
-    onyx_session_options_free(options);
-    CSession(session)
-}
-
-/// One run the way a C caller does it: borrow the inputs, let Onyx allocate the output.
-fn c_run(session: &CSession, names: &[&CStr], data: &[&[f32]], shapes: &[&[i64]]) {
-    let inputs: Vec<*mut onyx_tensor> = data
-        .iter()
-        .zip(shapes)
-        .map(|(d, s)| {
-            let mut t = ptr::null_mut();
-            ok(onyx_tensor_create_borrowed(ONYX_ELEMENT_FLOAT32, s.as_ptr(), s.len(), d.as_ptr() as *mut _, d.len() * 4, &mut t));
-            t
-        })
-        .collect();
-    let names: Vec<*const c_char> = names.iter().map(|n| n.as_ptr()).collect();
-    let mut output = ptr::null_mut();
-    let input_ptrs: Vec<*const onyx_tensor> = inputs.iter().map(|t| t.cast_const()).collect();
-    ok(onyx_session_run(session.0, ptr::null(), names.as_ptr(), input_ptrs.as_ptr(), inputs.len(), ptr::null(), 1, &mut output));
-    std::hint::black_box(unsafe { *(onyx_tensor_data(output) as *const f32) });
-    onyx_tensor_free(output);
-    inputs.into_iter().for_each(|t| onyx_tensor_free(t));
-}
-
-fn bench_c(suite: &Path, ort_library: &str) {
-    let library = CString::new(ort_library).unwrap();
-    ok(onyx_runtime_init(library.as_ptr()));
-    let model = suite.join("fixtures/resnet18.onnx");
-    let pixels = image(suite);
-    let input_name = [c"input"];
-    for (threads, batch, key) in [(1, 1, "c_resnet18_b1_intra1_ms"), (2, 1, "c_resnet18_b1_intra2_ms"), (2, 8, "c_resnet18_b8_intra2_ms")] {
-        let session = c_session(&model, threads);
-        let input = pixels.repeat(batch);
-        let iterations = if batch == 1 { 30 } else { 8 };
-        report(key, median_ms(3, iterations, || c_run(&session, &input_name, &[&input], &[&[batch as i64, 3, 224, 224]])));
-        onyx_session_free(session.0);
+impl CSession {
+    fn open(model: &Path, intra_threads: u32) -> CSession {
+        let path = CString::new(model.to_str().unwrap()).unwrap();
+        let (mut options, mut session) = (ptr::null_mut(), ptr::null_mut());
+        ok(onyx_session_options_create(&mut options));
+        ok(onyx_session_options_set_intra_op_threads(options, intra_threads));
+        ok(onyx_session_create_from_file(path.as_ptr(), options, &mut session));
+        onyx_session_options_free(options);
+        CSession(session)
     }
 
-    // Throughput of one session shared by two threads (intra 1 each) against one thread.
-    let session = c_session(&model, 1);
-    let runs = 12;
-    let run = || c_run(&session, &input_name, &[&pixels], &[&[1, 3, 224, 224]]);
+    /// One run the way a C caller writes it: borrow the inputs, let Onyx allocate the output.
+    fn run(&self, names: &[&CStr], data: &[&[f32]], shapes: &[&[i64]]) {
+        let inputs: Vec<*const onyx_tensor> = data
+            .iter()
+            .zip(shapes)
+            .map(|(d, s)| {
+                let mut t = ptr::null_mut();
+                ok(onyx_tensor_create_borrowed(ONYX_ELEMENT_FLOAT32, s.as_ptr(), s.len(), d.as_ptr() as *mut _, d.len() * 4, &mut t));
+                t.cast_const()
+            })
+            .collect();
+        let names: Vec<*const c_char> = names.iter().map(|n| n.as_ptr()).collect();
+        let mut output = ptr::null_mut();
+        ok(onyx_session_run(self.0, ptr::null(), names.as_ptr(), inputs.as_ptr(), inputs.len(), ptr::null(), 1, &mut output));
+        std::hint::black_box(unsafe { *(onyx_tensor_data(output) as *const f32) });
+        onyx_tensor_free(output);
+        inputs.into_iter().for_each(|t| onyx_tensor_free(t.cast_mut()));
+    }
+}
+
+impl Drop for CSession {
+    fn drop(&mut self) {
+        onyx_session_free(self.0);
+    }
+}
+
+fn ort_session(env: &ort::environment::Environment, model: &Path, intra_threads: usize) -> OrtSession {
+    OrtSession::builder(env).unwrap().with_intra_threads(intra_threads).unwrap().commit_from_file(model).unwrap()
+}
+
+/// `onyx-bench count ort|c <suite> <ort library> <calls>`: makes `calls` add16 calls
+/// on one path, each inside `one_call_*`, for `valgrind --tool=callgrind
+/// --toggle-collect='*one_call_*'` to count the instructions of the calls alone
+/// (repeatable where wall time on this machine is not).
+fn count_calls(path: &str, suite: &Path, ort_library: &CStr, calls: usize) {
+    ok(onyx_runtime_init(ort_library.as_ptr()));
+    let env = onyx_core::Runtime::get().unwrap().ort_environment();
+    let model = suite.join("fixtures/add16.onnx");
+    let (a, b) = ([1f32; 16], [2f32; 16]);
+    if path == "ort" {
+        let mut session = ort_session(env, &model, 1);
+        (0..calls).for_each(|_| one_call_ort(&mut session, &a, &b));
+    } else {
+        let session = CSession::open(&model, 1);
+        (0..calls).for_each(|_| one_call_c(&session, &a, &b));
+    }
+}
+
+#[inline(never)]
+fn one_call_ort(session: &mut OrtSession, a: &[f32], b: &[f32]) {
+    let inputs = ort::inputs![
+        "a" => TensorRef::from_array_view(([16], a)).unwrap(),
+        "b" => TensorRef::from_array_view(([16], b)).unwrap()
+    ];
+    let outputs = session.run(inputs).unwrap();
+    std::hint::black_box(outputs["sum"].try_extract_tensor::<f32>().unwrap().1[0]);
+}
+
+#[inline(never)]
+fn one_call_c(session: &CSession, a: &[f32], b: &[f32]) {
+    session.run(&[c"a", c"b"], &[a, b], &[&[16], &[16]]);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, mode, path, suite, ort_library, calls] = &args[..] {
+        if mode == "count" {
+            let library = CString::new(ort_library.as_str()).unwrap();
+            return count_calls(path, Path::new(suite), &library, calls.parse().expect("calls"));
+        }
+    }
+    let [_, suite, ort_library, out] = &args[..] else {
+        eprintln!("usage: onyx-bench <tests/suite folder> <libonnxruntime path> <out folder>");
+        eprintln!("       onyx-bench count ort|c <tests/suite folder> <libonnxruntime path> <calls>");
+        std::process::exit(2);
+    };
+    let (suite, out) = (Path::new(suite), Path::new(out));
+    let library = CString::new(ort_library.as_str()).unwrap();
+    ok(onyx_runtime_init(library.as_ptr()));
+    let env = onyx_core::Runtime::get().unwrap().ort_environment();
+    let model = suite.join("fixtures/resnet18.onnx");
+    let bytes = std::fs::read(suite.join("fixtures/input_0.f32")).expect("fixture input_0.f32");
+    let pixels: Vec<f32> = bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+
+    let mut figures: BTreeMap<String, f64> = BTreeMap::new();
+    let mut rows = vec![];
+    for (intra, batch, blocks, metric) in [(1, 1, 10, "resnet18_b1_intra1_ms"), (2, 1, 10, "resnet18_b1_intra2_ms"), (2, 8, 6, "resnet18_b8_intra2_ms")] {
+        eprintln!("onyx: [bench] {metric}: ort direct and the C ABI in alternating blocks");
+        let mut direct = ort_session(env, &model, intra);
+        let onyx = CSession::open(&model, intra as u32);
+        let input = pixels.repeat(batch);
+        let shape = [batch as i64, 3, 224, 224];
+        let (d, c) = interleaved(
+            blocks,
+            if batch == 1 { 5 } else { 2 },
+            || {
+                let tensor = TensorRef::from_array_view((shape, &input[..])).unwrap();
+                let outputs = direct.run(ort::inputs!["input" => tensor]).unwrap();
+                std::hint::black_box(outputs["logits"].try_extract_tensor::<f32>().unwrap().1[0]);
+            },
+            || onyx.run(&[c"input"], &[&input], &[&shape]),
+        );
+        figures.insert(format!("ort_{metric}"), d);
+        figures.insert(format!("c_{metric}"), c);
+        rows.push((metric, "ms", d, c));
+    }
+
+    eprintln!("onyx: [bench] add16 per call: ort direct and the C ABI in alternating blocks");
+    let mut tiny_direct = ort_session(env, &suite.join("fixtures/add16.onnx"), 1);
+    let tiny = CSession::open(&suite.join("fixtures/add16.onnx"), 1);
+    let (a, b) = ([1f32; 16], [2f32; 16]);
+    const CALLS: usize = 1000;
+    let (d, c) = interleaved(
+        10,
+        3,
+        || {
+            for _ in 0..CALLS {
+                let inputs = ort::inputs![
+                    "a" => TensorRef::from_array_view(([16], &a[..])).unwrap(),
+                    "b" => TensorRef::from_array_view(([16], &b[..])).unwrap()
+                ];
+                let outputs = tiny_direct.run(inputs).unwrap();
+                std::hint::black_box(outputs["sum"].try_extract_tensor::<f32>().unwrap().1[0]);
+            }
+        },
+        || (0..CALLS).for_each(|_| tiny.run(&[c"a", c"b"], &[&a, &b], &[&[16], &[16]])),
+    );
+    let (d, c) = (d * 1e3 / CALLS as f64, c * 1e3 / CALLS as f64);
+    figures.insert("ort_add16_call_us".into(), d);
+    figures.insert("c_add16_call_us".into(), c);
+    rows.push(("add16_call_us", "us", d, c));
+
+    eprintln!("onyx: [bench] one session shared by two threads (intra 1 each) against one thread");
+    let shared = CSession::open(&model, 1);
+    let run = || shared.run(&[c"input"], &[&pixels], &[&[1, 3, 224, 224]]);
     run();
+    let runs = 16;
     let start = Instant::now();
     (0..runs).for_each(|_| run());
     let one = runs as f64 / start.elapsed().as_secs_f64();
@@ -145,74 +216,20 @@ fn bench_c(suite: &Path, ort_library: &str) {
             s.spawn(|| (0..runs).for_each(|_| run()));
         }
     });
-    let two = (2 * runs) as f64 / start.elapsed().as_secs_f64();
-    report("c_resnet18_shared_2threads_speedup", two / one);
-    onyx_session_free(session.0);
+    let speedup = (2 * runs) as f64 / start.elapsed().as_secs_f64() / one;
+    figures.insert("c_resnet18_shared_2threads_speedup".into(), speedup);
 
-    let tiny = c_session(&suite.join("fixtures/add16.onnx"), 1);
-    let (a, b) = ([1f32; 16], [2f32; 16]);
-    let names = [c"a", c"b"];
-    report("c_add16_call_us", per_call_us(2000, || c_run(&tiny, &names, &[&a, &b], &[&[16], &[16]])));
-    onyx_session_free(tiny.0);
-}
-
-// ---- the driver ---------------------------------------------------------------------
-
-fn run_side(mode: &str, suite: &str, ort_library: &str) -> Vec<(String, f64)> {
-    let out = std::process::Command::new(std::env::current_exe().unwrap()).args([mode, suite, ort_library]).output().expect("run bench side");
-    assert!(out.status.success(), "bench {mode} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| l.split_once(' ').map(|(k, v)| (k.to_string(), v.parse().unwrap())))
-        .collect()
-}
-
-fn drive(suite: &str, ort_library: &str, out_dir: &Path, rounds: usize) {
-    let mut samples: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
-    for round in 0..rounds {
-        let order = if round % 2 == 0 { ["ort", "c"] } else { ["c", "ort"] };
-        for mode in order {
-            eprintln!("onyx: bench round {}/{rounds}: {mode}", round + 1);
-            for (key, value) in run_side(mode, suite, ort_library) {
-                samples.entry(key).or_default().push(value);
-            }
-        }
-    }
-    let median = |v: &Vec<f64>| {
-        let mut v = v.clone();
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let medians: std::collections::BTreeMap<String, f64> = samples.iter().map(|(k, v)| (k.clone(), median(v))).collect();
-    std::fs::create_dir_all(out_dir).unwrap();
-    let anchors: String = medians.iter().map(|(k, v)| format!("{k} {v:.4}\n")).collect();
-    std::fs::write(out_dir.join("anchors.txt"), anchors).unwrap();
-
+    std::fs::create_dir_all(out).unwrap();
+    let anchors: String = figures.iter().map(|(k, v)| format!("{k} {v:.4}\n")).collect();
+    std::fs::write(out.join("anchors.txt"), anchors).unwrap();
     let mut results = String::new();
     println!("| metric | ort direct | Onyx C ABI | C / direct |\n| --- | --- | --- | --- |");
-    for (metric, unit) in [("resnet18_b1_intra1_ms", "ms"), ("resnet18_b1_intra2_ms", "ms"), ("resnet18_b8_intra2_ms", "ms"), ("add16_call_us", "us")] {
-        let (direct, c) = (medians[&format!("ort_{metric}")], medians[&format!("c_{metric}")]);
-        println!("| {metric} | {direct:.3} {unit} | {c:.3} {unit} | {:.3} (diff {:+.3} {unit}) |", c / direct, c - direct);
-        results += &format!("bench c {metric} {c:.4} {unit} {:.4}\n", c / direct);
+    for (metric, unit, d, c) in rows {
+        println!("| {metric} | {d:.3} {unit} | {c:.3} {unit} | {:.3} ({:+.3} {unit}) |", c / d, c - d);
+        results += &format!("bench c {metric} {c:.4} {unit} {:.4}\n", c / d);
     }
-    let speedup = medians["c_resnet18_shared_2threads_speedup"];
-    println!("| one session, 2 threads vs 1 (intra 1 each) | | {speedup:.2}x throughput | |");
+    println!("| ResNet18 throughput, one session, 2 threads vs 1 (intra 1 each) | | {speedup:.2}x | |");
     results += &format!("bench c resnet18_shared_2threads_speedup {speedup:.4} x 1\n");
-    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(out_dir.join("results.txt")).unwrap();
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(out.join("results.txt")).unwrap();
     std::io::Write::write_all(&mut file, results.as_bytes()).unwrap();
-}
-
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    match &args[1..] {
-        [mode, suite, ort_library] if mode == "ort" => bench_ort(Path::new(suite), ort_library),
-        [mode, suite, ort_library] if mode == "c" => bench_c(Path::new(suite), ort_library),
-        [mode, suite, ort_library, out, rest @ ..] if mode == "all" => {
-            drive(suite, ort_library, Path::new(out), rest.first().map_or(3, |r| r.parse().expect("rounds")))
-        }
-        _ => {
-            eprintln!("usage: onyx-bench all <tests/suite> <libonnxruntime> <out folder> [rounds] | ort|c <tests/suite> <libonnxruntime>");
-            std::process::exit(2);
-        }
-    }
 }

@@ -125,7 +125,9 @@ impl Runtime {
         *LOG_LEVEL.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(crate) fn environment(&self) -> &ort::environment::Environment {
+    /// The `ort` environment Onyx created, for Rust code that mixes Onyx with `ort`
+    /// in one process (ONNX Runtime allows a single environment per process).
+    pub fn ort_environment(&self) -> &ort::environment::Environment {
         &self.environment
     }
 

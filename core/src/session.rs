@@ -281,7 +281,7 @@ fn builder(options: &SessionOptions) -> Result<ort::session::builder::SessionBui
         let what = what.to_string();
         move |e: ort::Error<ort::session::builder::SessionBuilder>| ort_call::from_ort(ErrorCode::InvalidArgument, &what, e)
     };
-    let mut builder = ort::session::Session::builder(runtime.environment())
+    let mut builder = ort::session::Session::builder(runtime.ort_environment())
         .map_err(|e| ort_call::from_ort(ErrorCode::RuntimeError, "creating session options", e))?
         .with_optimization_level(options.optimization_level.to_ort())
         .map_err(fail("setting the optimization level"))?

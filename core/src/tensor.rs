@@ -64,7 +64,7 @@ impl Tensor {
         if data.is_null() && byte_len > 0 {
             return Err(Error::new(ErrorCode::NullPointer, "tensor data is NULL but the shape needs data"));
         }
-        if (data as usize) % element_type.size() != 0 {
+        if !(data as usize).is_multiple_of(element_type.size()) {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
                 format!("tensor data at {data:p} is not aligned to {} bytes for {} elements", element_type.size(), element_type.name()),
@@ -236,7 +236,7 @@ fn check_len(element_type: ElementType, shape: &[i64], given: usize) -> Result<(
     let needed = byte_len(element_type, shape)?;
     if needed != given {
         let size = element_type.size();
-        let whole = if given % size == 0 { format!("{} {} elements", given / size, element_type.name()) } else { "a partial element".into() };
+        let whole = if given.is_multiple_of(size) { format!("{} {} elements", given / size, element_type.name()) } else { "a partial element".into() };
         return Err(Error::new(
             ErrorCode::BufferSizeMismatch,
             format!(

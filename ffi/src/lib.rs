@@ -5,6 +5,10 @@
 //! an `onyx_status`. Everything else lives in `onyx-core`.
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
+// These functions are the C ABI: C callers have no `unsafe`, and every pointer is
+// checked for NULL (and strings for UTF-8) before use; what cannot be checked
+// (lifetimes, lengths) is the contract written in the header.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 // Declared in the order the header presents them.
 mod constants;

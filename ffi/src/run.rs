@@ -69,15 +69,15 @@ fn named_inputs<'a>(
         .zip(tensors)
         .enumerate()
         .map(|(i, (&name, &tensor))| {
-            let name = utf8(name, &format!("input_names[{i}]"))?;
-            let tensor = non_null(tensor, &format!("inputs[{i}] ('{name}')"))?;
+            let name = utf8(name, format_args!("input_names[{i}]"))?;
+            let tensor = non_null(tensor, format_args!("inputs[{i}] ('{name}')"))?;
             Ok((name, &tensor.inner))
         })
         .collect()
 }
 
 fn output_names<'a>(names: *const *const c_char, count: usize) -> onyx_core::Result<Vec<&'a str>> {
-    array(names, count, "output_names")?.iter().enumerate().map(|(i, &n)| utf8(n, &format!("output_names[{i}]"))).collect()
+    array(names, count, "output_names")?.iter().enumerate().map(|(i, &n)| utf8(n, format_args!("output_names[{i}]"))).collect()
 }
 
 /// Runs the model. Inputs are given by name (`input_count` names and tensors;
@@ -161,7 +161,7 @@ pub extern "C" fn onyx_session_run_into(
         }
         let mut targets = Vec::with_capacity(output_count);
         for (i, (&name, &tensor)) in names.iter().zip(tensors).enumerate() {
-            targets.push((name, &mut non_null_mut(tensor, &format!("outputs[{i}] ('{name}')"))?.inner));
+            targets.push((name, &mut non_null_mut(tensor, format_args!("outputs[{i}] ('{name}')"))?.inner));
         }
         let options = unsafe { run_options.as_ref() }.map(|o| &o.inner);
         session.inner.run_into(&inputs, &mut targets, options)

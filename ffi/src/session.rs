@@ -77,7 +77,7 @@ fn finish(session: onyx_core::Result<Session>, out: *mut *mut onyx_session) -> o
     Ok(())
 }
 
-fn options_or_default<'a>(options: *const onyx_session_options, default: &'a SessionOptions) -> &'a SessionOptions {
+fn options_or_default(options: *const onyx_session_options, default: &SessionOptions) -> &SessionOptions {
     unsafe { options.as_ref() }.map_or(default, |o| &o.inner)
 }
 

@@ -3,6 +3,7 @@
 use std::{
     ffi::{c_char, CStr, CString},
     panic::{catch_unwind, AssertUnwindSafe},
+    fmt::Display,
     sync::OnceLock,
 };
 
@@ -47,17 +48,20 @@ fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
+// Argument names are `impl Display` so callers can pass `format_args!` and pay for
+// formatting only when the call fails (runs are on the hot path).
+
 /// A required pointer argument, or a NULL_POINTER error naming it.
-pub(crate) fn non_null<'a, T>(ptr: *const T, what: &str) -> Result<&'a T> {
+pub(crate) fn non_null<'a, T>(ptr: *const T, what: impl Display) -> Result<&'a T> {
     unsafe { ptr.as_ref() }.ok_or_else(|| Error::new(ErrorCode::NullPointer, format!("{what} is NULL")))
 }
 
-pub(crate) fn non_null_mut<'a, T>(ptr: *mut T, what: &str) -> Result<&'a mut T> {
+pub(crate) fn non_null_mut<'a, T>(ptr: *mut T, what: impl Display) -> Result<&'a mut T> {
     unsafe { ptr.as_mut() }.ok_or_else(|| Error::new(ErrorCode::NullPointer, format!("{what} is NULL")))
 }
 
 /// A required NUL-terminated UTF-8 string argument.
-pub(crate) fn utf8<'a>(ptr: *const c_char, what: &str) -> Result<&'a str> {
+pub(crate) fn utf8<'a>(ptr: *const c_char, what: impl Display) -> Result<&'a str> {
     if ptr.is_null() {
         return Err(Error::new(ErrorCode::NullPointer, format!("{what} is NULL")));
     }
@@ -68,7 +72,7 @@ pub(crate) fn utf8<'a>(ptr: *const c_char, what: &str) -> Result<&'a str> {
 }
 
 /// A `(pointer, count)` array argument; NULL is fine when `count` is 0.
-pub(crate) fn array<'a, T>(ptr: *const T, count: usize, what: &str) -> Result<&'a [T]> {
+pub(crate) fn array<'a, T>(ptr: *const T, count: usize, what: impl Display) -> Result<&'a [T]> {
     if count == 0 {
         return Ok(&[]);
     }
@@ -84,7 +88,7 @@ pub(crate) fn write_out<T>(out: *mut T, value: T) {
     unsafe { out.write(value) };
 }
 
-pub(crate) fn check_out<T>(out: *mut T, what: &str) -> Result<()> {
+pub(crate) fn check_out<T>(out: *mut T, what: impl Display) -> Result<()> {
     if out.is_null() {
         return Err(Error::new(ErrorCode::NullPointer, format!("{what} is NULL")));
     }
