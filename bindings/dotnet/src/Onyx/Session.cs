@@ -27,15 +27,22 @@ namespace Onyx
         /// <param name="options">Session options, or null for the defaults.</param>
         /// <exception cref="OnyxException"><see cref="ErrorCode.ModelNotFound"/>, <see cref="ErrorCode.InvalidModel"/>,
         /// <see cref="ErrorCode.RuntimeLoadFailed"/>, <see cref="ErrorCode.ExecutionProviderUnavailable"/>.</exception>
-        public Session(string modelPath, SessionOptions options = null)
+        public Session(string modelPath, SessionOptions options = null) : this(CreateFromFile(modelPath, options))
         {
-            if (modelPath == null) throw new ArgumentNullException(nameof(modelPath));
-            Library.EnsureCompatible();
-            IntPtr session;
-            using (SessionOptions defaults = options == null ? new SessionOptions() : null)
-            {
-                Status.Check(Native.onyx_session_create_from_file(modelPath, (options ?? defaults).Handle, out session));
-            }
+        }
+
+        /// <summary>Loads a model from its bytes, which are only read during the call.</summary>
+        /// <param name="model">The .onnx file's contents.</param>
+        /// <param name="options">Session options, or null for the defaults.</param>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidModel"/>, <see cref="ErrorCode.RuntimeLoadFailed"/>, ...</exception>
+        public Session(byte[] model, SessionOptions options = null) : this(CreateFromBytes(model, options))
+        {
+        }
+
+        // Both public constructors end here once the native session exists, so a failure
+        // while describing it frees it.
+        private Session(IntPtr session)
+        {
             handle = new SessionHandle(session);
             try
             {
@@ -49,11 +56,19 @@ namespace Onyx
             outputNames = NamesOf(outputs);
         }
 
-        /// <summary>Loads a model from its bytes, which are only read during the call.</summary>
-        /// <param name="model">The .onnx file's contents.</param>
-        /// <param name="options">Session options, or null for the defaults.</param>
-        /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidModel"/>, <see cref="ErrorCode.RuntimeLoadFailed"/>, ...</exception>
-        public unsafe Session(byte[] model, SessionOptions options = null)
+        private static IntPtr CreateFromFile(string modelPath, SessionOptions options)
+        {
+            if (modelPath == null) throw new ArgumentNullException(nameof(modelPath));
+            Library.EnsureCompatible();
+            IntPtr session;
+            using (SessionOptions defaults = options == null ? new SessionOptions() : null)
+            {
+                Status.Check(Native.onyx_session_create_from_file(modelPath, (options ?? defaults).Handle, out session));
+            }
+            return session;
+        }
+
+        private static unsafe IntPtr CreateFromBytes(byte[] model, SessionOptions options)
         {
             if (model == null) throw new ArgumentNullException(nameof(model));
             Library.EnsureCompatible();
@@ -65,17 +80,7 @@ namespace Onyx
                     Status.Check(Native.onyx_session_create_from_bytes(bytes, (UIntPtr)model.Length, (options ?? defaults).Handle, out session));
                 }
             }
-            handle = new SessionHandle(session);
-            try
-            {
-                ReadDescription(out inputs, out outputs, out metadata);
-            }
-            catch
-            {
-                handle.Dispose();
-                throw;
-            }
-            outputNames = NamesOf(outputs);
+            return session;
         }
 
         /// <summary>The model's inputs, in model order.</summary>
