@@ -15,7 +15,7 @@ test-cpp: cmake-build | $(LOGS)
 	echo "onyx: [cpp] installing Onyx into a fresh prefix and building examples/cpp against it (find_package(Onyx))"; \
 	example=$$(bash examples/cpp/build-against-package.sh $(CMAKE_BUILD) $$work); \
 	echo "onyx: [cpp] running the example with no environment variable; checking its top-5 against spec.txt"; \
-	env -u ONYX_ORT_LIBRARY -u LD_LIBRARY_PATH $$example $(ROOT)/tests/suite | python3 examples/cpp/check_top5.py $(SPEC)
+	env -u ONYX_ORT_LIBRARY -u LD_LIBRARY_PATH $$example $(ROOT)/tests/suite | python3 tests/suite/check_top5.py $(SPEC) cpp
 
 demo-cpp: cmake-build
 	@echo; echo "=== C++ (examples/cpp, built against the installed package) ==="

@@ -65,7 +65,8 @@ consumer-dotnet: package-dotnet fixtures
 	  mcs -target:exe -nologo $(MCS_EXE) -r:$$pkg/lib/netstandard2.0/Onyx.dll -out:$(DOTNET_CONSUMER)/app/OnyxExample.exe $(ROOT)/examples/dotnet/Program.cs && \
 	  cp $$pkg/lib/netstandard2.0/Onyx.dll $$pkg/runtimes/linux-x64/native/* $(DOTNET_CONSUMER)/app/
 	@echo "onyx: [csharp] running examples/dotnet from the installed package (no LD_LIBRARY_PATH, no ONYX_ORT_LIBRARY)"
-	@cd $(DOTNET_CONSUMER)/app && env -u LD_LIBRARY_PATH -u ONYX_ORT_LIBRARY mono OnyxExample.exe $(ROOT)/tests/suite
+	@cd $(DOTNET_CONSUMER)/app && env -u LD_LIBRARY_PATH -u ONYX_ORT_LIBRARY mono OnyxExample.exe $(ROOT)/tests/suite \
+	  | tee /dev/stderr | python3 $(ROOT)/tests/suite/check_top5.py $(SPEC) csharp
 
 demo-dotnet:
 	@echo; echo "=== C# (examples/dotnet, from the Onyx NuGet package) ==="

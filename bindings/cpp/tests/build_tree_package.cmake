@@ -18,7 +18,7 @@ message("${output}")
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "classify failed (${result})")
 endif()
-execute_process(COMMAND "${PYTHON}" "${EXAMPLE}/check_top5.py" "${SUITE}/spec.txt" INPUT_FILE "${WORK}/output.txt"
+execute_process(COMMAND "${PYTHON}" "${SUITE}/check_top5.py" "${SUITE}/spec.txt" cpp INPUT_FILE "${WORK}/output.txt"
   RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "top-5 differs from spec.txt")

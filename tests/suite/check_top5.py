@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Checks the example's output against spec.txt: for every `classify` case, the
+"""Checks an example's output against spec.txt: for every `classify` case, the
 example's line for that case's input (`input_0: top5 554 733 ...`) must list the
-case's top5. Expected classes come only from spec.txt.
+case's top5. Expected classes come only from spec.txt. Every language's example
+prints those lines, and every consumer check (`make test`) pipes them through here.
 
-    classify <suite> | python3 examples/cpp/check_top5.py tests/suite/spec.txt
+    classify <suite> | python3 tests/suite/check_top5.py tests/suite/spec.txt <language>
 """
 import re
 import sys
@@ -26,7 +27,7 @@ def classify_cases(spec_path):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
     output = sys.stdin.read()
@@ -44,7 +45,7 @@ def main():
             bad += 1
     if bad:
         return 1
-    print(f"onyx: [cpp] example top-5 matches spec.txt for {len(cases)} images")
+    print(f"onyx: [{sys.argv[2]}] example top-5 matches spec.txt for {len(cases)} images")
     return 0
 
 
