@@ -21,7 +21,7 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
     echo "onyx: installing Debian packages: ${missing_debs[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing_debs[@]}" >/dev/null
+    apt-get install -y -qq "${missing_debs[@]}" >/dev/null
   else
     echo "onyx: missing Debian packages (run as root to install): ${missing_debs[*]}" >&2
     exit 1
