@@ -3,9 +3,15 @@ TEST_TARGETS += test-rust
 DEMO_TARGETS += demo-rust
 
 .PHONY: test-rust demo-rust
-test-rust: ort fixtures | $(LOGS)
+# ONNX Runtime 1.20.1, older than Onyx accepts, for the test that it is refused.
+OLD_ORT_LIB := $(ROOT)/.cache/onnxruntime/1.20.1/libonnxruntime.so.1.20.1
+.PHONY: ort-old
+ort-old:
+	@bash scripts/fetch-onnxruntime.sh 1.20.1
+
+test-rust: ort ort-old fixtures | $(LOGS)
 	@echo "onyx: [rust] unit tests and the shared suite (cargo test)"
-	@cargo test --quiet --release -p onyx-ffi
+	@ONYX_TEST_OLD_ORT_LIBRARY=$(OLD_ORT_LIB) cargo test --quiet --release -p onyx-ffi
 	@ONYX_ORT_LIBRARY=$(ORT_LIB) cargo test --quiet --release -p onyx-core --test suite 2>&1 | tee $(LOGS)/rust.log
 
 demo-rust: ort fixtures

@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# Places Microsoft's ONNX Runtime build (pinned) in .cache/onnxruntime/<version>/.
-# The only reachable source is the `onnxruntime` wheel on PyPI, which carries the
-# shared library; we take the library and its licence texts out of it and check the
-# library's SHA-256. Idempotent: quiet when the checked file is already there.
+# Places Microsoft's ONNX Runtime build in .cache/onnxruntime/<version>/: the pinned
+# 1.31.1 by default; `fetch-onnxruntime.sh 1.20.1` fetches the too-old release the
+# tests use to prove Onyx refuses it. The only reachable source is the `onnxruntime`
+# wheel on PyPI, which carries the shared library; we take the library and its
+# licence texts out of it and check the library's SHA-256. Idempotent: quiet when the
+# checked file is already there.
 set -euo pipefail
 
-VERSION=1.31.1
+VERSION=${1:-1.31.1}
+case $VERSION in
+  1.31.1) SHA256=fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3 ;;
+  1.20.1) SHA256=be3dd32e78f6906fd4fa6208dbd296031fa1c3ffb42b40f706cf68d3de269f2b ;;
+  *) echo "onyx: no pinned SHA-256 for ONNX Runtime $VERSION" >&2; exit 2 ;;
+esac
 LIB=libonnxruntime.so.$VERSION
-SHA256=fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dest=${ONYX_ORT_CACHE:-$root/.cache/onnxruntime/$VERSION}
+dest=$root/.cache/onnxruntime/$VERSION
 
 if [ -f "$dest/$LIB" ] && echo "$SHA256  $dest/$LIB" | sha256sum --check --status; then
   exit 0
@@ -22,7 +28,7 @@ trap 'rm -rf "$work"' EXIT
 python3 -m pip download --quiet --no-deps --only-binary=:all: \
   --platform manylinux_2_28_x86_64 --python-version 311 --implementation cp \
   "onnxruntime==$VERSION" -d "$work"
-wheel=$(ls "$work"/onnxruntime-$VERSION-*.whl)
+wheel=$(ls "$work"/onnxruntime-"$VERSION"-*.whl)
 mkdir -p "$dest"
 python3 - "$wheel" "$dest" "$LIB" <<'PY'
 import sys, zipfile

@@ -201,7 +201,13 @@ fn load(path: PathBuf, source: &str) -> Result<Runtime> {
 /// Reads the version before `ort` takes the library, so a wrong file is reported
 /// by Onyx with the path, rather than by a panic deeper down.
 fn read_version(path: &Path) -> std::result::Result<String, String> {
-    let library = unsafe { libloading::Library::new(path) }.map_err(|e| e.to_string())?;
+    let library = unsafe { libloading::Library::new(path) }.map_err(|e| {
+        // libloading keeps dlerror()'s text (the useful part) in the source.
+        match std::error::Error::source(&e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        }
+    })?;
     let get_base: libloading::Symbol<unsafe extern "C" fn() -> *const ort_sys::OrtApiBase> =
         unsafe { library.get(b"OrtGetApiBase") }.map_err(|_| "the file does not export OrtGetApiBase: not ONNX Runtime".to_string())?;
     let base = unsafe { get_base() };
