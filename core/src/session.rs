@@ -74,13 +74,13 @@ impl Session {
     /// Runs the model. `outputs` selects outputs by name (None: all, in model
     /// order); the result holds them in the order asked, allocated by ONNX Runtime.
     pub fn run(&self, inputs: &[(&str, &Tensor)], outputs: Option<&[&str]>, options: Option<&crate::RunOptions>) -> Result<Vec<Tensor>> {
-        self.check_inputs(inputs)?;
+        let checked = self.check_inputs(inputs)?;
         let output_indices: Vec<usize> = match outputs {
             None => (0..self.outputs.len()).collect(),
             Some(names) => names.iter().map(|n| self.output_index(n)).collect::<Result<_>>()?,
         };
         let mut values = vec![std::ptr::null_mut(); output_indices.len()];
-        self.raw_run(inputs, &output_indices, &mut values, options)?;
+        self.raw_run(&checked, &output_indices, &mut values, options)?;
         let mut tensors = Vec::with_capacity(values.len());
         // Wrap every value, even after a failure, so none leaks.
         let mut failure = None;
@@ -100,7 +100,7 @@ impl Session {
     /// Runs the model writing each named output into the caller's tensor, with no
     /// allocation and no copy. Each tensor must have the output's type and shape.
     pub fn run_into(&self, inputs: &[(&str, &Tensor)], outputs: &mut [(&str, &mut Tensor)], options: Option<&crate::RunOptions>) -> Result<()> {
-        let symbols = self.check_inputs(inputs)?;
+        let checked = self.check_inputs(inputs)?;
         let mut indices = Vec::with_capacity(outputs.len());
         let mut values = Vec::with_capacity(outputs.len());
         for (name, tensor) in outputs.iter() {
@@ -108,12 +108,12 @@ impl Session {
             if indices.contains(&index) {
                 return Err(Error::new(ErrorCode::InvalidArgument, format!("output '{name}' is given twice")));
             }
-            check_tensor("output", &self.outputs[index], tensor, &symbols)?;
+            check_tensor("output", &self.outputs[index], tensor, &checked.symbols)?;
             indices.push(index);
             values.push(tensor.ort_value());
         }
         let expected = values.clone();
-        self.raw_run(inputs, &indices, &mut values, options)?;
+        self.raw_run(&checked, &indices, &mut values, options)?;
         if values != expected {
             // ONNX Runtime is documented to write into pre-allocated outputs; if it
             // ever replaces one, release the replacement rather than leak it.
@@ -129,17 +129,12 @@ impl Session {
 
     fn raw_run(
         &self,
-        inputs: &[(&str, &Tensor)],
+        inputs: &CheckedInputs,
         output_indices: &[usize],
         output_values: &mut [*mut ort_sys::OrtValue],
         options: Option<&crate::RunOptions>,
     ) -> Result<()> {
-        let mut input_names = Vec::with_capacity(inputs.len());
-        let mut input_values = Vec::with_capacity(inputs.len());
-        for (name, tensor) in inputs {
-            input_names.push(self.input_names[self.input_index(name)?].as_ptr());
-            input_values.push(tensor.ort_value().cast_const());
-        }
+        let (input_names, input_values) = (&inputs.names, &inputs.values);
         let output_names: Vec<_> = output_indices.iter().map(|&i| self.output_names[i].as_ptr()).collect();
         // Run through the C API on `&self`: ONNX Runtime documents `Run` as safe to
         // call concurrently on one session, which `ort`'s `&mut self` API hides.
@@ -175,22 +170,30 @@ impl Session {
 
     /// Checks names, presence, types, ranks and dims before ONNX Runtime sees them
     /// (it does not check missing inputs up front, and its codes vary by version).
-    /// Returns the value each named dimension took, to check outputs against.
-    fn check_inputs(&self, inputs: &[(&str, &Tensor)]) -> Result<HashMap<String, (i64, String)>> {
+    /// Returns what the run passes to ONNX Runtime, and the value each named
+    /// dimension took, to check outputs against.
+    fn check_inputs<'a>(&'a self, inputs: &[(&'a str, &Tensor)]) -> Result<CheckedInputs<'a>> {
         let mut given = vec![false; self.inputs.len()];
-        let mut symbols = HashMap::new();
+        let mut checked = CheckedInputs {
+            names: Vec::with_capacity(inputs.len()),
+            values: Vec::with_capacity(inputs.len()),
+            symbols: HashMap::new(),
+        };
         for (name, tensor) in inputs {
             let index = self.input_index(name)?;
             if given[index] {
                 return Err(Error::new(ErrorCode::InvalidArgument, format!("input '{name}' is given twice")));
             }
             given[index] = true;
-            check_tensor("input", &self.inputs[index], tensor, &symbols)?;
-            for (dim, symbol) in self.inputs[index].dim_names.iter().enumerate() {
-                if !symbol.is_empty() && self.inputs[index].shape[dim] < 0 {
-                    symbols.entry(symbol.clone()).or_insert((tensor.shape()[dim], name.to_string()));
+            let info = &self.inputs[index];
+            check_tensor("input", info, tensor, &checked.symbols)?;
+            for (dim, symbol) in info.dim_names.iter().enumerate() {
+                if !symbol.is_empty() && info.shape[dim] < 0 {
+                    checked.symbols.entry(symbol.as_str()).or_insert((tensor.shape()[dim], name));
                 }
             }
+            checked.names.push(self.input_names[index].as_ptr());
+            checked.values.push(tensor.ort_value().cast_const());
         }
         if let Some(missing) = self.inputs.iter().zip(&given).find(|(_, g)| !**g) {
             let info = missing.0;
@@ -199,8 +202,16 @@ impl Session {
                 format!("input '{}' ({} {}) was not given", info.name, type_name(info.onnx_type), info.describe_shape()),
             ));
         }
-        Ok(symbols)
+        Ok(checked)
     }
+}
+
+/// Inputs that passed `check_inputs`, in the form ONNX Runtime's `Run` takes them.
+struct CheckedInputs<'a> {
+    names: Vec<*const std::ffi::c_char>,
+    values: Vec<*const ort_sys::OrtValue>,
+    /// Named dimension -> (its value, the input that set it).
+    symbols: HashMap<&'a str, (i64, &'a str)>,
 }
 
 /// Checks one tensor against what the model declares for it. `symbols` holds the
@@ -209,7 +220,7 @@ fn check_tensor(
     role: &str,
     info: &ValueInfo,
     tensor: &Tensor,
-    symbols: &HashMap<String, (i64, String)>,
+    symbols: &HashMap<&str, (i64, &str)>,
 ) -> Result<()> {
     let name = &info.name;
     if tensor.element_type() as u32 != info.onnx_type {
@@ -243,7 +254,7 @@ fn check_tensor(
                 ),
             ));
         }
-        if let Some((value, from)) = symbol.and_then(|s| symbols.get(s)) {
+        if let Some((value, from)) = symbol.and_then(|s| symbols.get(s.as_str())) {
             if want < 0 && *value != got {
                 return Err(Error::new(
                     ErrorCode::ShapeMismatch,

@@ -230,3 +230,23 @@ fn log_level_is_checked() {
     assert_eq!(code(onyx_set_log_level(42)), ONYX_ERROR_INVALID_ARGUMENT);
     assert_eq!(code(onyx_set_log_level(ONYX_LOG_WARNING)), 0);
 }
+
+#[test]
+fn output_named_dimension_must_agree_with_the_inputs() {
+    init();
+    let model = CString::new(root().join("tests/suite/fixtures/resnet18.onnx").to_str().unwrap()).unwrap();
+    let mut session = ptr::null_mut();
+    assert_eq!(code(onyx_session_create_from_file(model.as_ptr(), ptr::null(), &mut session)), 0);
+    let (mut input, mut output) = (ptr::null_mut(), ptr::null_mut());
+    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, [1i64, 3, 224, 224].as_ptr(), 4, &mut input)), 0);
+    // `logits` is [batch, 1000]; the input set batch = 1, the caller's buffer says 2.
+    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, [2i64, 1000].as_ptr(), 2, &mut output)), 0);
+    let (names, out_names) = ([c"input".as_ptr()], [c"logits".as_ptr()]);
+    let status = onyx_session_run_into(session, ptr::null(), names.as_ptr(), [input.cast_const()].as_ptr(), 1, out_names.as_ptr(), [output].as_ptr(), 1);
+    assert_eq!(onyx_status_code(status), ONYX_ERROR_SHAPE_MISMATCH);
+    let text = message(status);
+    assert!(text.contains("logits") && text.contains("'batch'") && text.contains("expected 1") && text.contains("got 2"), "{text}");
+    onyx_tensor_free(output);
+    onyx_tensor_free(input);
+    onyx_session_free(session);
+}
