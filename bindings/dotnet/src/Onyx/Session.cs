@@ -20,11 +20,7 @@ namespace Onyx
         private readonly ModelMetadata metadata;
         // Model input and output names -> the session's own NUL-terminated UTF-8 copies of them
         // (borrowed from the native session, valid while it lives), so a run encodes no names.
-        // Kept as two arrays scanned in order for the usual few names, as a dictionary for many.
-        private string[] nativeNameKeys;
-        private IntPtr[] nativeNamePointers;
-        private Dictionary<string, IntPtr> nativeNames;
-        private const int ScannedNames = 8;
+        private readonly Dictionary<string, IntPtr> nativeNames = new Dictionary<string, IntPtr>();
 
         /// <summary>Loads the model in the file at <paramref name="modelPath"/>.</summary>
         /// <param name="modelPath">Path of the .onnx file.</param>
@@ -218,84 +214,70 @@ namespace Onyx
             IntPtr* outputNamesPtr = stackalloc IntPtr[outputCount + 1];
             IntPtr* outputHandles = stackalloc IntPtr[outputCount + 1];
             // Every handle a native call uses holds a reference for the call, so a concurrent
-            // Dispose cannot free it (or unpin its array) under the run. (The tensors' array is
-            // of the sealed TensorHandle: storing into it needs no covariance check.)
-            var heldTensors = new TensorHandle[inputCount + outputCount];
+            // Dispose cannot free it (or unpin its array) under the run.
+            var held = new SafeHandle[inputCount + outputCount + 2];
             int heldCount = 0;
-            bool sessionHeld = false, optionsHeld = false;
-            RunOptionsHandle optionsHandle = runOptions == null ? null : runOptions.Handle;
             List<IntPtr> encoded = null;
             try
             {
-                handle.DangerousAddRef(ref sessionHeld); // throws ObjectDisposedException once disposed
-                if (optionsHandle != null) optionsHandle.DangerousAddRef(ref optionsHeld);
-                // Dictionary's own struct enumerator where possible: the interface's is a boxed
-                // allocation and an interface call per step, a measurable part of a small run.
-                int count = 0;
-                var dictionary = inputs as Dictionary<string, Tensor>;
-                if (dictionary != null)
+                IntPtr session = Hold(handle, held, ref heldCount);
+                IntPtr options = runOptions == null ? IntPtr.Zero : Hold(runOptions.Handle, held, ref heldCount);
+                int i = 0;
+                foreach (KeyValuePair<string, Tensor> input in inputs)
                 {
-                    foreach (KeyValuePair<string, Tensor> input in dictionary)
-                        AddTensor(input, "inputs", inputCount, inputNames, inputHandles, ref count, heldTensors, ref heldCount, ref encoded);
+                    if (input.Value == null) throw new ArgumentException("input '" + input.Key + "' is null", nameof(inputs));
+                    // The buffers were sized by Count: never write past them, whatever the dictionary does.
+                    if (i == inputCount) throw new InvalidOperationException("the inputs changed during the call");
+                    inputNames[i] = NativeName(input.Key, ref encoded);
+                    inputHandles[i] = Hold(input.Value.Handle, held, ref heldCount);
+                    i++;
                 }
-                else
-                {
-                    foreach (KeyValuePair<string, Tensor> input in inputs)
-                        AddTensor(input, "inputs", inputCount, inputNames, inputHandles, ref count, heldTensors, ref heldCount, ref encoded);
-                }
-                if (count != inputCount) throw new InvalidOperationException("the inputs changed during the call");
-                IntPtr session = handle.DangerousGetHandle();
-                IntPtr options = optionsHandle == null ? IntPtr.Zero : optionsHandle.DangerousGetHandle();
+                if (i != inputCount) throw new InvalidOperationException("the inputs changed during the call");
                 if (into != null)
                 {
-                    count = 0;
+                    i = 0;
                     foreach (KeyValuePair<string, Tensor> output in into)
-                        AddTensor(output, "outputs", outputCount, outputNamesPtr, outputHandles, ref count, heldTensors, ref heldCount, ref encoded);
-                    if (count != outputCount) throw new InvalidOperationException("the outputs changed during the call");
-                    Status.Check(Native.onyx_session_run_into(session, options, inputNames, inputHandles, (UIntPtr)(uint)inputCount,
-                                                              outputNamesPtr, outputHandles, (UIntPtr)(uint)outputCount));
+                    {
+                        if (output.Value == null) throw new ArgumentException("output '" + output.Key + "' is null", "outputs");
+                        if (i == outputCount) throw new InvalidOperationException("the outputs changed during the call");
+                        outputNamesPtr[i] = NativeName(output.Key, ref encoded);
+                        outputHandles[i] = Hold(output.Value.Handle, held, ref heldCount);
+                        i++;
+                    }
+                    if (i != outputCount) throw new InvalidOperationException("the outputs changed during the call");
+                    Status.Check(Native.onyx_session_run_into(session, options, inputNames, inputHandles, (UIntPtr)inputCount,
+                                                              outputNamesPtr, outputHandles, (UIntPtr)outputCount));
                     return null;
                 }
                 if (wanted != null)
                 {
-                    for (int i = 0; i < outputCount; i++)
+                    for (i = 0; i < outputCount; i++)
                     {
                         if (wanted[i] == null) throw new ArgumentException("an output name is null", "outputNames");
                         outputNamesPtr[i] = NativeName(wanted[i], ref encoded);
                     }
                 }
-                for (int i = 0; i < outputCount; i++) outputHandles[i] = IntPtr.Zero;
-                Status.Check(Native.onyx_session_run(session, options, inputNames, inputHandles, (UIntPtr)(uint)inputCount,
-                                                     wanted != null ? outputNamesPtr : null, (UIntPtr)(uint)outputCount, outputHandles));
+                for (i = 0; i < outputCount; i++) outputHandles[i] = IntPtr.Zero;
+                Status.Check(Native.onyx_session_run(session, options, inputNames, inputHandles, (UIntPtr)inputCount,
+                                                     wanted != null ? outputNamesPtr : null, (UIntPtr)outputCount, outputHandles));
                 var tensors = new Tensor[outputCount];
-                for (int i = 0; i < outputCount; i++) tensors[i] = new Tensor(new TensorHandle(outputHandles[i], default(GCHandle)));
+                for (i = 0; i < outputCount; i++) tensors[i] = new Tensor(new TensorHandle(outputHandles[i], default(GCHandle)));
                 IReadOnlyList<string> names = wanted == null ? (IReadOnlyList<string>)outputNames : new ReadOnlyCollection<string>(new List<string>(wanted));
                 return new RunOutputs(names, tensors);
             }
             finally
             {
-                for (int j = 0; j < heldCount; j++) heldTensors[j].DangerousRelease();
-                if (optionsHeld) optionsHandle.DangerousRelease();
-                if (sessionHeld) handle.DangerousRelease();
+                for (int j = 0; j < heldCount; j++) held[j].DangerousRelease();
                 if (encoded != null) foreach (IntPtr p in encoded) Marshal.FreeHGlobal(p);
             }
         }
 
-        /// <summary>Puts one named tensor of a run into the native argument arrays, holding a reference on its handle.</summary>
-        private unsafe void AddTensor(KeyValuePair<string, Tensor> entry, string what, int capacity, IntPtr* names, IntPtr* handles,
-                                      ref int count, TensorHandle[] held, ref int heldCount, ref List<IntPtr> encoded)
+        private static IntPtr Hold(SafeHandle safeHandle, SafeHandle[] held, ref int heldCount)
         {
-            Tensor tensor = entry.Value;
-            if (tensor == null) throw new ArgumentException(what.Substring(0, what.Length - 1) + " '" + entry.Key + "' is null", what);
-            // The buffers were sized by Count: never write past them, whatever the dictionary does.
-            if (count == capacity) throw new InvalidOperationException("the " + what + " changed during the call");
-            names[count] = NativeName(entry.Key, ref encoded);
-            TensorHandle tensorHandle = tensor.Handle;
             bool added = false;
-            tensorHandle.DangerousAddRef(ref added); // throws ObjectDisposedException once disposed
-            if (added) held[heldCount++] = tensorHandle;
-            handles[count] = tensorHandle.DangerousGetHandle();
-            count++;
+            safeHandle.DangerousAddRef(ref added); // throws ObjectDisposedException once disposed
+            if (added) held[heldCount++] = safeHandle;
+            return safeHandle.DangerousGetHandle();
         }
 
         /// <summary>The name as native UTF-8: the session's own copy for a model name; otherwise
@@ -304,13 +286,7 @@ namespace Onyx
         {
             if (name == null) throw new ArgumentException("a tensor name is null");
             IntPtr pointer;
-            if (nativeNames == null)
-            {
-                // Few names: a scan beats hashing the string (which Mono does with Marvin, per lookup).
-                for (int i = 0; i < nativeNameKeys.Length; i++)
-                    if (string.Equals(nativeNameKeys[i], name)) return nativeNamePointers[i];
-            }
-            else if (nativeNames.TryGetValue(name, out pointer)) return pointer;
+            if (nativeNames.TryGetValue(name, out pointer)) return pointer;
             int length = Utf8.NativeLength(name);
             pointer = Marshal.AllocHGlobal(length);
             if (encoded == null) encoded = new List<IntPtr>();
@@ -324,14 +300,13 @@ namespace Onyx
             UIntPtr inputCount, outputCount;
             Status.Check(Native.onyx_session_input_count(handle, out inputCount));
             Status.Check(Native.onyx_session_output_count(handle, out outputCount));
-            var names = new List<KeyValuePair<string, IntPtr>>();
             var ins = new List<ValueInfo>();
             for (ulong i = 0; i < (ulong)inputCount; i++)
             {
                 IntPtr info;
                 Status.Check(Native.onyx_session_input_info(handle, (UIntPtr)i, out info));
                 ins.Add(ValueInfo.Read(info));
-                names.Add(new KeyValuePair<string, IntPtr>(ins[ins.Count - 1].Name, Native.onyx_value_info_name(info)));
+                nativeNames[ins[ins.Count - 1].Name] = Native.onyx_value_info_name(info);
             }
             var outs = new List<ValueInfo>();
             for (ulong i = 0; i < (ulong)outputCount; i++)
@@ -339,22 +314,10 @@ namespace Onyx
                 IntPtr info;
                 Status.Check(Native.onyx_session_output_info(handle, (UIntPtr)i, out info));
                 outs.Add(ValueInfo.Read(info));
-                names.Add(new KeyValuePair<string, IntPtr>(outs[outs.Count - 1].Name, Native.onyx_value_info_name(info)));
+                nativeNames[outs[outs.Count - 1].Name] = Native.onyx_value_info_name(info);
             }
             IntPtr metaPointer;
             Status.Check(Native.onyx_session_metadata(handle, out metaPointer));
-            nativeNameKeys = new string[names.Count];
-            nativeNamePointers = new IntPtr[names.Count];
-            for (int i = 0; i < names.Count; i++)
-            {
-                nativeNameKeys[i] = names[i].Key;
-                nativeNamePointers[i] = names[i].Value;
-            }
-            if (names.Count > ScannedNames)
-            {
-                nativeNames = new Dictionary<string, IntPtr>();
-                foreach (KeyValuePair<string, IntPtr> name in names) nativeNames[name.Key] = name.Value;
-            }
             inputInfos = ins.AsReadOnly();
             outputInfos = outs.AsReadOnly();
             meta = ModelMetadata.Read(metaPointer);
