@@ -60,7 +60,7 @@ struct CSession(*mut onyx_session);
 unsafe impl Sync for CSession {}
 
 impl CSession {
-    fn open(model: &Path, intra_threads: u32) -> CSession {
+    fn open(model: &Path, intra_threads: i32) -> CSession {
         let path = CString::new(model.to_str().unwrap()).unwrap();
         let (mut options, mut session) = (ptr::null_mut(), ptr::null_mut());
         ok(onyx_session_options_create(&mut options));
@@ -159,7 +159,7 @@ fn main() {
     for (intra, batch, blocks, metric) in [(1, 1, 10, "resnet18_b1_intra1_ms"), (2, 1, 10, "resnet18_b1_intra2_ms"), (2, 8, 6, "resnet18_b8_intra2_ms")] {
         eprintln!("onyx: [bench] {metric}: ort direct and the C ABI in alternating blocks");
         let mut direct = ort_session(env, &model, intra);
-        let onyx = CSession::open(&model, intra as u32);
+        let onyx = CSession::open(&model, intra as i32);
         let input = pixels.repeat(batch);
         let shape = [batch as i64, 3, 224, 224];
         let (d, c) = interleaved(

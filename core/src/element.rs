@@ -104,16 +104,59 @@ impl ElementType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct F16(pub u16);
 
+impl F16 {
+    /// Rounds to nearest even, as ONNX Runtime does; NaN stays NaN, overflow is infinity.
+    pub fn from_f32(value: f32) -> Self {
+        let x = value.to_bits();
+        let sign = ((x >> 16) & 0x8000) as u16;
+        let magnitude = x & 0x7FFF_FFFF;
+        if magnitude >= 0x7F80_0000 {
+            // Infinity, or NaN with its top payload bits kept and the quiet bit set.
+            let nan = if magnitude > 0x7F80_0000 { 0x0200 | ((magnitude >> 13) & 0x03FF) as u16 } else { 0 };
+            return F16(sign | 0x7C00 | nan);
+        }
+        if magnitude >= 0x4780_0000 {
+            return F16(sign | 0x7C00); // at or past 65520 rounds to infinity
+        }
+        if magnitude < 0x3880_0000 {
+            // Subnormal or zero in half precision: scale so the integer rounding is exact.
+            let rounded = (f32::from_bits(magnitude) * f32::from_bits(0x4B80_0000)).round_ties_even();
+            return F16(sign | rounded as u16);
+        }
+        let mantissa_odd = (magnitude >> 13) & 1;
+        let rounded = magnitude.wrapping_add(0xC800_0FFF).wrapping_add(mantissa_odd);
+        F16(sign | (rounded >> 13) as u16)
+    }
+
+    pub fn to_f32(self) -> f32 {
+        let sign = ((self.0 & 0x8000) as u32) << 16;
+        let exponent = ((self.0 >> 10) & 0x1F) as u32;
+        let mantissa = (self.0 & 0x03FF) as u32;
+        match exponent {
+            // Subnormal: mantissa units of 2^-24, exact in f32.
+            0 => f32::from_bits(sign | (mantissa as f32 * f32::from_bits(0x3380_0000)).to_bits()),
+            0x1F => f32::from_bits(sign | 0x7F80_0000 | (mantissa << 13)),
+            _ => f32::from_bits(sign | ((exponent + 112) << 23) | (mantissa << 13)),
+        }
+    }
+}
+
 /// bfloat16 (the top half of an f32), stored as its bits.
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Bf16(pub u16);
 
 impl Bf16 {
-    /// Truncating conversion, as ONNX's own reference does for bfloat16.
+    /// Rounds to nearest even, as ONNX Runtime does; NaN stays NaN.
     pub fn from_f32(value: f32) -> Self {
-        Bf16((value.to_bits() >> 16) as u16)
+        let x = value.to_bits();
+        if value.is_nan() {
+            return Bf16(((x >> 16) | 0x0040) as u16); // quiet NaN, sign and top payload kept
+        }
+        let rounded = x.wrapping_add(0x7FFF + ((x >> 16) & 1));
+        Bf16((rounded >> 16) as u16)
     }
+
     pub fn to_f32(self) -> f32 {
         f32::from_bits((self.0 as u32) << 16)
     }

@@ -42,11 +42,13 @@ pub enum ErrorCode {
     RuntimeError = 17,
     /// A bug: Onyx panicked. The panic was caught at the boundary.
     Panic = 18,
+    /// A wrapper found an Onyx native library of another ABI major (or version).
+    AbiMismatch = 19,
 }
 
 impl ErrorCode {
     /// Every code, in numeric order.
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         Self::InvalidArgument,
         Self::NullPointer,
         Self::InvalidUtf8,
@@ -65,6 +67,7 @@ impl ErrorCode {
         Self::IndexOutOfRange,
         Self::RuntimeError,
         Self::Panic,
+        Self::AbiMismatch,
     ];
 
     /// The SCREAMING_CASE name every language uses for this code.
@@ -88,6 +91,7 @@ impl ErrorCode {
             Self::IndexOutOfRange => "INDEX_OUT_OF_RANGE",
             Self::RuntimeError => "RUNTIME_ERROR",
             Self::Panic => "PANIC",
+            Self::AbiMismatch => "ABI_MISMATCH",
         }
     }
 

@@ -10,7 +10,7 @@
 //! Runtime::init(None)?; // or let the first session find ONNX Runtime itself
 //! let session = Session::from_file("resnet18.onnx", &SessionOptions::default())?;
 //! let pixels = vec![0f32; 3 * 224 * 224];
-//! let input = Tensor::from_slice(&[1, 3, 224, 224], &pixels)?;
+//! let input = Tensor::copy(&[1, 3, 224, 224], &pixels)?;
 //! let outputs = session.run(&[("input", &input)], None, None)?;
 //! let logits: &[f32] = outputs[0].as_slice()?;
 //! # Ok(()) }
@@ -30,7 +30,7 @@ pub use element::{Bf16, Element, ElementType, F16};
 pub use error::{Error, ErrorCode, Result};
 pub use run_options::RunOptions;
 pub use runtime::{LogLevel, Runtime, ORT_LIBRARY_ENV, PINNED_ORT_FILE_NAME, PINNED_ORT_VERSION};
-pub use session::Session;
+pub use session::{RunOutputs, Session};
 pub use session_options::{OptimizationLevel, SessionOptions};
 pub use tensor::Tensor;
-pub use value_info::{ModelMetadata, ValueInfo};
+pub use value_info::{ModelMetadata, ValueInfo, ValueKind};

@@ -10,7 +10,8 @@ use crate::{ort_call, Error, ErrorCode, Result, Runtime};
 /// another thread may flip while runs that use these options are in progress.
 pub struct RunOptions {
     ptr: NonNull<ort_sys::OrtRunOptions>,
-    tag: String,
+    /// Kept as C text (ONNX Runtime's form, checked UTF-8) so every boundary can lend it.
+    tag: CString,
     terminated: AtomicBool,
 }
 
@@ -24,18 +25,22 @@ impl RunOptions {
         let mut ptr = std::ptr::null_mut();
         ort_call::check(unsafe { (ort_call::api().CreateRunOptions)(&mut ptr) }, ErrorCode::RuntimeError, "creating run options")?;
         let ptr = NonNull::new(ptr).ok_or_else(|| Error::new(ErrorCode::RuntimeError, "ONNX Runtime returned no run options"))?;
-        Ok(RunOptions { ptr, tag: String::new(), terminated: AtomicBool::new(false) })
+        Ok(RunOptions { ptr, tag: CString::default(), terminated: AtomicBool::new(false) })
     }
 
     /// Tags the runs' log lines.
     pub fn set_tag(&mut self, tag: &str) -> Result<()> {
         let c_tag = CString::new(tag).map_err(|_| Error::new(ErrorCode::InvalidArgument, "run tag contains a NUL byte"))?;
         ort_call::check(unsafe { (ort_call::api().RunOptionsSetRunTag)(self.ptr.as_ptr(), c_tag.as_ptr()) }, ErrorCode::RuntimeError, "setting the run tag")?;
-        self.tag = tag.to_string();
+        self.tag = c_tag;
         Ok(())
     }
 
     pub fn tag(&self) -> &str {
+        self.tag.to_str().unwrap_or_default() // set from a &str
+    }
+
+    pub fn tag_c_str(&self) -> &std::ffi::CStr {
         &self.tag
     }
 

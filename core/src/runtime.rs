@@ -234,8 +234,21 @@ fn log_line(level: ort::logging::LogLevel, category: &str, _id: &str, location: 
         L::Fatal => (LogLevel::Fatal, "FATAL"),
     };
     if rank >= Runtime::log_level() {
-        eprintln!("onyx: onnxruntime {tag} [{category}] {location}: {message}");
+        write_log_line(&format!("onnxruntime {tag} [{category}] {location}: {message}"));
     }
+}
+
+/// Onyx's own warnings, through the same level and line format as ONNX Runtime's.
+pub(crate) fn log_warning(message: &str) {
+    if LogLevel::Warning >= Runtime::log_level() {
+        write_log_line(&format!("onyx WARNING: {message}"));
+    }
+}
+
+/// The one place Onyx writes a log line (stderr, one line, "onyx: " first).
+fn write_log_line(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "onyx: {line}");
 }
 
 fn absolute(path: &Path) -> Result<PathBuf> {

@@ -67,20 +67,47 @@ impl Session {
         &self.outputs
     }
 
+    /// Input number `index`; `INDEX_OUT_OF_RANGE` past the end.
+    pub fn input(&self, index: usize) -> Result<&ValueInfo> {
+        info_at(&self.inputs, index, "input")
+    }
+
+    /// Output number `index`; `INDEX_OUT_OF_RANGE` past the end.
+    pub fn output(&self, index: usize) -> Result<&ValueInfo> {
+        info_at(&self.outputs, index, "output")
+    }
+
     pub fn metadata(&self) -> &ModelMetadata {
         &self.metadata
     }
 
     /// Runs the model. `outputs` selects outputs by name (None: all, in model
     /// order); the result holds them in the order asked, allocated by ONNX Runtime.
-    pub fn run(&self, inputs: &[(&str, &Tensor)], outputs: Option<&[&str]>, options: Option<&crate::RunOptions>) -> Result<Vec<Tensor>> {
+    pub fn run(&self, inputs: &[(&str, &Tensor)], outputs: Option<&[&str]>, options: Option<&crate::RunOptions>) -> Result<RunOutputs> {
+        let inputs = self.input_indices(inputs)?;
+        let outputs = outputs.map(|names| names.iter().map(|n| self.output_index(n)).collect::<Result<Vec<_>>>()).transpose()?;
+        self.run_indexed(&inputs, outputs.as_deref(), options)
+    }
+
+    /// [`Session::run`] with inputs and outputs given by their index in the model
+    /// (for bindings that resolved names once).
+    pub fn run_indexed(&self, inputs: &[(usize, &Tensor)], outputs: Option<&[usize]>, options: Option<&crate::RunOptions>) -> Result<RunOutputs> {
         let checked = self.check_inputs(inputs)?;
-        let output_indices: Vec<usize> = match outputs {
-            None => (0..self.outputs.len()).collect(),
-            Some(names) => names.iter().map(|n| self.output_index(n)).collect::<Result<_>>()?,
+        let all: Vec<usize>;
+        let output_indices = match outputs {
+            None => {
+                all = (0..self.outputs.len()).collect();
+                &all[..]
+            }
+            Some(indices) => {
+                for &i in indices {
+                    info_at(&self.outputs, i, "output")?;
+                }
+                indices
+            }
         };
         let mut values = vec![std::ptr::null_mut(); output_indices.len()];
-        self.raw_run(&checked, &output_indices, &mut values, options)?;
+        self.raw_run(&checked, output_indices, &mut values, options)?;
         let mut tensors = Vec::with_capacity(values.len());
         // Wrap every value, even after a failure, so none leaks.
         let mut failure = None;
@@ -93,23 +120,33 @@ impl Session {
         }
         match failure {
             Some(e) => Err(e),
-            None => Ok(tensors),
+            None => Ok(RunOutputs { names: output_indices.iter().map(|&i| self.outputs[i].name.clone()).collect(), tensors }),
         }
     }
 
     /// Runs the model writing each named output into the caller's tensor, with no
     /// allocation and no copy. Each tensor must have the output's type and shape.
     pub fn run_into(&self, inputs: &[(&str, &Tensor)], outputs: &mut [(&str, &mut Tensor)], options: Option<&crate::RunOptions>) -> Result<()> {
+        let inputs = self.input_indices(inputs)?;
+        let mut targets = Vec::with_capacity(outputs.len());
+        for (name, tensor) in outputs.iter_mut() {
+            targets.push((self.output_index(name)?, &mut **tensor));
+        }
+        self.run_into_indexed(&inputs, &mut targets, options)
+    }
+
+    /// [`Session::run_into`] with inputs and outputs given by their index in the model.
+    pub fn run_into_indexed(&self, inputs: &[(usize, &Tensor)], outputs: &mut [(usize, &mut Tensor)], options: Option<&crate::RunOptions>) -> Result<()> {
         let checked = self.check_inputs(inputs)?;
         let mut indices = Vec::with_capacity(outputs.len());
         let mut values = Vec::with_capacity(outputs.len());
-        for (name, tensor) in outputs.iter() {
-            let index = self.output_index(name)?;
-            if indices.contains(&index) {
-                return Err(Error::new(ErrorCode::InvalidArgument, format!("output '{name}' is given twice")));
+        for (index, tensor) in outputs.iter() {
+            let info = info_at(&self.outputs, *index, "output")?;
+            if indices.contains(index) {
+                return Err(Error::new(ErrorCode::InvalidArgument, format!("output '{}' is given twice", info.name)));
             }
-            check_tensor("output", &self.outputs[index], tensor, &checked.symbols)?;
-            indices.push(index);
+            check_tensor("output", info, tensor, &checked.symbols)?;
+            indices.push(*index);
             values.push(tensor.ort_value());
         }
         let expected = values.clone();
@@ -125,6 +162,10 @@ impl Session {
             return Err(Error::new(ErrorCode::RuntimeError, "ONNX Runtime did not write into the caller's output tensor"));
         }
         Ok(())
+    }
+
+    fn input_indices<'t>(&self, inputs: &[(&str, &'t Tensor)]) -> Result<Vec<(usize, &'t Tensor)>> {
+        inputs.iter().map(|(name, tensor)| Ok((self.input_index(name)?, *tensor))).collect()
     }
 
     fn raw_run(
@@ -172,20 +213,20 @@ impl Session {
     /// (it does not check missing inputs up front, and its codes vary by version).
     /// Returns what the run passes to ONNX Runtime, and the value each named
     /// dimension took, to check outputs against.
-    fn check_inputs<'a>(&'a self, inputs: &[(&'a str, &Tensor)]) -> Result<CheckedInputs<'a>> {
+    fn check_inputs<'a>(&'a self, inputs: &[(usize, &Tensor)]) -> Result<CheckedInputs<'a>> {
         let mut given = vec![false; self.inputs.len()];
         let mut checked = CheckedInputs {
             names: Vec::with_capacity(inputs.len()),
             values: Vec::with_capacity(inputs.len()),
             symbols: HashMap::new(),
         };
-        for (name, tensor) in inputs {
-            let index = self.input_index(name)?;
+        for &(index, tensor) in inputs {
+            let info = info_at(&self.inputs, index, "input")?;
+            let name = info.name.as_str();
             if given[index] {
                 return Err(Error::new(ErrorCode::InvalidArgument, format!("input '{name}' is given twice")));
             }
             given[index] = true;
-            let info = &self.inputs[index];
             check_tensor("input", info, tensor, &checked.symbols)?;
             for (dim, symbol) in info.dim_names.iter().enumerate() {
                 if !symbol.is_empty() && info.shape[dim] < 0 {
@@ -199,10 +240,57 @@ impl Session {
             let info = missing.0;
             return Err(Error::new(
                 ErrorCode::MissingInput,
-                format!("input '{}' ({} {}) was not given", info.name, type_name(info.onnx_type), info.describe_shape()),
+                format!("input '{}' ({} {}) was not given", info.name, info.describe_type(), info.describe_shape()),
             ));
         }
         Ok(checked)
+    }
+}
+
+/// Entry `index` of a model's inputs or outputs, or the one index error.
+fn info_at<'a>(list: &'a [ValueInfo], index: usize, role: &str) -> Result<&'a ValueInfo> {
+    list.get(index).ok_or_else(|| {
+        let plural = if list.len() == 1 { "" } else { "s" };
+        Error::new(ErrorCode::IndexOutOfRange, format!("{role} index {index} is out of range: the model has {} {role}{plural}", list.len()))
+    })
+}
+
+/// A run's outputs, in the order they were asked for, with their names.
+#[derive(Debug)]
+pub struct RunOutputs {
+    names: Vec<String>,
+    tensors: Vec<Tensor>,
+}
+
+impl RunOutputs {
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The output called `name`; `UNKNOWN_OUTPUT` when the run did not produce it.
+    pub fn get(&self, name: &str) -> Result<&Tensor> {
+        self.names.iter().position(|n| n == name).map(|i| &self.tensors[i]).ok_or_else(|| {
+            Error::new(ErrorCode::UnknownOutput, format!("the run has no output named '{name}'; it produced: {}", self.names.join(", ")))
+        })
+    }
+
+    pub fn into_vec(self) -> Vec<Tensor> {
+        self.tensors
+    }
+}
+
+impl std::ops::Deref for RunOutputs {
+    type Target = [Tensor];
+    fn deref(&self) -> &[Tensor] {
+        &self.tensors
+    }
+}
+
+impl IntoIterator for RunOutputs {
+    type Item = Tensor;
+    type IntoIter = std::vec::IntoIter<Tensor>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.tensors.into_iter()
     }
 }
 
@@ -223,10 +311,10 @@ fn check_tensor(
     symbols: &HashMap<&str, (i64, &str)>,
 ) -> Result<()> {
     let name = &info.name;
-    if tensor.element_type() as u32 != info.onnx_type {
+    if info.element_type != Some(tensor.element_type()) {
         return Err(Error::new(
             ErrorCode::TypeMismatch,
-            format!("{role} '{name}' expects {} elements, got {}", type_name(info.onnx_type), tensor.element_type().name()),
+            format!("{role} '{name}' expects {} elements, got {}", info.describe_type(), tensor.element_type().name()),
         ));
     }
     let shape = tensor.shape();
@@ -269,10 +357,6 @@ fn check_tensor(
     Ok(())
 }
 
-fn type_name(onnx_type: u32) -> String {
-    crate::ElementType::from_onnx(onnx_type).map(|t| t.name().to_string()).unwrap_or_else(|_| format!("ONNX type {onnx_type}"))
-}
-
 fn names(infos: &[ValueInfo]) -> String {
     infos.iter().map(|i| format!("'{}'", i.name)).collect::<Vec<_>>().join(", ")
 }
@@ -298,11 +382,11 @@ fn builder(options: &SessionOptions) -> Result<ort::session::builder::SessionBui
         .map_err(fail("setting the optimization level"))?
         .with_deterministic_compute(options.deterministic_compute)
         .map_err(fail("setting deterministic compute"))?;
-    if options.intra_op_threads > 0 {
-        builder = builder.with_intra_threads(options.intra_op_threads).map_err(fail("setting intra-op threads"))?;
+    if options.intra_op_threads() > 0 {
+        builder = builder.with_intra_threads(options.intra_op_threads()).map_err(fail("setting intra-op threads"))?;
     }
-    if options.inter_op_threads > 0 {
-        builder = builder.with_inter_threads(options.inter_op_threads).map_err(fail("setting inter-op threads"))?;
+    if options.inter_op_threads() > 0 {
+        builder = builder.with_inter_threads(options.inter_op_threads()).map_err(fail("setting inter-op threads"))?;
     }
     for (key, value) in &options.config_entries {
         builder = builder.with_config_entry(key, value).map_err(fail(&format!("setting config entry '{key}'")))?;
@@ -312,7 +396,7 @@ fn builder(options: &SessionOptions) -> Result<ort::session::builder::SessionBui
             if !options.allow_provider_fallback {
                 return Err(e);
             }
-            eprintln!("onyx: warning: {}; going on without it", e.message());
+            crate::runtime::log_warning(&format!("{}; going on without it", e.message()));
         }
     }
     Ok(builder)

@@ -34,10 +34,8 @@ impl OptimizationLevel {
 /// session is created, and not used by the session afterwards.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SessionOptions {
-    /// Threads inside one operator; 0 lets ONNX Runtime choose (one per core).
-    pub intra_op_threads: usize,
-    /// Threads across operators; 0 lets ONNX Runtime choose.
-    pub inter_op_threads: usize,
+    intra_op_threads: usize,
+    inter_op_threads: usize,
     pub optimization_level: OptimizationLevel,
     /// Execution providers to try, in order of preference ("XNNPACK", "CUDA", ...).
     /// The CPU provider is always last and needs no entry.
@@ -55,4 +53,36 @@ impl SessionOptions {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// Threads inside one operator; 0 lets ONNX Runtime choose (one per core).
+    /// Negative counts are `INVALID_ARGUMENT`.
+    pub fn set_intra_op_threads(&mut self, threads: i64) -> Result<()> {
+        self.intra_op_threads = thread_count("intra_op_threads", threads)?;
+        Ok(())
+    }
+
+    /// Threads across operators; 0 lets ONNX Runtime choose.
+    pub fn set_inter_op_threads(&mut self, threads: i64) -> Result<()> {
+        self.inter_op_threads = thread_count("inter_op_threads", threads)?;
+        Ok(())
+    }
+
+    pub fn intra_op_threads(&self) -> usize {
+        self.intra_op_threads
+    }
+
+    pub fn inter_op_threads(&self) -> usize {
+        self.inter_op_threads
+    }
+}
+
+fn thread_count(what: &str, threads: i64) -> Result<usize> {
+    // ONNX Runtime takes an int; larger counts would wrap there.
+    if !(0..=i32::MAX as i64).contains(&threads) {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            format!("{what} is {threads}; use 0 (ONNX Runtime chooses) or a positive count up to {}", i32::MAX),
+        ));
+    }
+    Ok(threads as usize)
 }

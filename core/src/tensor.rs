@@ -41,7 +41,7 @@ impl Tensor {
     }
 
     /// A tensor owning a copy of `bytes` (native-endian elements).
-    pub fn from_bytes(element_type: ElementType, shape: &[i64], bytes: &[u8]) -> Result<Tensor> {
+    pub fn copy_bytes(element_type: ElementType, shape: &[i64], bytes: &[u8]) -> Result<Tensor> {
         check_len(element_type, shape, bytes.len())?;
         let mut tensor = Self::zeros(element_type, shape)?;
         tensor.as_bytes_mut().copy_from_slice(bytes);
@@ -49,19 +49,20 @@ impl Tensor {
     }
 
     /// A tensor owning a copy of `values`.
-    pub fn from_slice<T: Element>(shape: &[i64], values: &[T]) -> Result<Tensor> {
+    pub fn copy<T: Element>(shape: &[i64], values: &[T]) -> Result<Tensor> {
         let bytes = unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<u8>(), std::mem::size_of_val(values)) };
-        Self::from_bytes(T::TYPE, shape, bytes)
+        Self::copy_bytes(T::TYPE, shape, bytes)
     }
 
-    /// A tensor over caller memory, without a copy.
+    /// A tensor over caller memory, without a copy (it reads, and as a `run_into`
+    /// output writes, `data` in place).
     ///
     /// # Safety
-    /// `data` must point to `byte_len` bytes, aligned for `element_type`, that stay
+    /// `data` must point to `byte_length` bytes, aligned for `element_type`, that stay
     /// valid (and are not written by others during runs) until the tensor is dropped.
-    pub unsafe fn from_raw_parts(element_type: ElementType, shape: &[i64], data: *mut u8, byte_len: usize) -> Result<Tensor> {
-        check_len(element_type, shape, byte_len)?;
-        if data.is_null() && byte_len > 0 {
+    pub unsafe fn borrow(element_type: ElementType, shape: &[i64], data: *mut u8, byte_length: usize) -> Result<Tensor> {
+        check_len(element_type, shape, byte_length)?;
+        if data.is_null() && byte_length > 0 {
             return Err(Error::new(ErrorCode::NullPointer, "tensor data is NULL but the shape needs data"));
         }
         if !(data as usize).is_multiple_of(element_type.size()) {
@@ -71,7 +72,7 @@ impl Tensor {
             ));
         }
         let data = if data.is_null() { NonNull::<u64>::dangling().as_ptr().cast() } else { data };
-        unsafe { Self::create(element_type, shape, data, byte_len, Storage::Borrowed) }
+        unsafe { Self::create(element_type, shape, data, byte_length, Storage::Borrowed) }
     }
 
     unsafe fn create(element_type: ElementType, shape: &[i64], data: *mut u8, byte_len: usize, storage: Storage) -> Result<Tensor> {
@@ -139,7 +140,7 @@ impl Tensor {
         self.byte_len / self.element_type.size()
     }
 
-    pub fn byte_len(&self) -> usize {
+    pub fn byte_length(&self) -> usize {
         self.byte_len
     }
 
@@ -172,10 +173,16 @@ impl Tensor {
     }
 
     fn expect_type<T: Element>(&self) -> Result<()> {
-        if T::TYPE != self.element_type {
+        self.expect_element_type(T::TYPE)
+    }
+
+    /// `TYPE_MISMATCH` unless the tensor holds `wanted` elements: the one rule every
+    /// binding's typed read goes through.
+    pub fn expect_element_type(&self, wanted: ElementType) -> Result<()> {
+        if wanted != self.element_type {
             return Err(Error::new(
                 ErrorCode::TypeMismatch,
-                format!("tensor holds {} elements, not {}", self.element_type.name(), T::TYPE.name()),
+                format!("tensor holds {} elements, not {}", self.element_type.name(), wanted.name()),
             ));
         }
         Ok(())

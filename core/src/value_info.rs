@@ -2,12 +2,26 @@ use std::collections::BTreeMap;
 
 use crate::ElementType;
 
+/// What kind of ONNX value an input or output is.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueKind {
+    Tensor = 1,
+    Sequence = 2,
+    Map = 3,
+    Optional = 4,
+}
+
 /// What a model says about one of its inputs or outputs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueInfo {
     pub name: String,
-    /// ONNX element type number; 0 when the value is not a tensor.
-    pub onnx_type: u32,
+    pub kind: ValueKind,
+    /// The element type, for a tensor of a type Onyx supports.
+    pub element_type: Option<ElementType>,
+    /// ONNX's `TensorProto.DataType` number of a tensor's elements, also when Onyx
+    /// does not support the type (8 = string); 0 for a value that is not a tensor.
+    pub onnx_element_type: u32,
     /// Dimensions, -1 where the model leaves a dimension free.
     pub shape: Vec<i64>,
     /// Names of the dimensions ("" where unnamed), one per dimension.
@@ -16,23 +30,37 @@ pub struct ValueInfo {
 
 impl ValueInfo {
     pub(crate) fn from_outlet(outlet: &ort::value::Outlet) -> ValueInfo {
+        use ort::value::ValueType as V;
+        let name = outlet.name().to_string();
+        let other = |kind| ValueInfo { name: name.clone(), kind, element_type: None, onnx_element_type: 0, shape: Vec::new(), dim_names: Vec::new() };
         match outlet.dtype() {
-            ort::value::ValueType::Tensor { ty, shape, dimension_symbols } => {
-                let onnx_type: ort_sys::ONNXTensorElementDataType = (*ty).into();
+            V::Tensor { ty, shape, dimension_symbols } => {
+                let raw: ort_sys::ONNXTensorElementDataType = (*ty).into();
+                let element_type = ElementType::from_sys(raw).ok();
                 ValueInfo {
-                    name: outlet.name().to_string(),
-                    onnx_type: onnx_type as u32,
+                    name,
+                    kind: ValueKind::Tensor,
+                    element_type,
+                    onnx_element_type: element_type.map_or(raw as u32, |t| t as u32),
                     shape: shape.to_vec(),
                     dim_names: dimension_symbols.iter().cloned().collect(),
                 }
             }
-            _ => ValueInfo { name: outlet.name().to_string(), onnx_type: 0, shape: Vec::new(), dim_names: Vec::new() },
+            V::Sequence(_) => other(ValueKind::Sequence),
+            V::Map { .. } => other(ValueKind::Map),
+            V::Optional(_) => other(ValueKind::Optional),
         }
     }
 
-    /// The element type, when it is a numeric type Onyx supports.
-    pub fn element_type(&self) -> Option<ElementType> {
-        ElementType::from_onnx(self.onnx_type).ok()
+    /// ONNX's name for what the value holds, for messages ("float", "sequence", ...).
+    pub(crate) fn describe_type(&self) -> String {
+        match (self.kind, self.element_type) {
+            (ValueKind::Tensor, Some(t)) => t.name().to_string(),
+            (ValueKind::Tensor, None) => format!("ONNX element type {}", self.onnx_element_type),
+            (ValueKind::Sequence, _) => "sequence".into(),
+            (ValueKind::Map, _) => "map".into(),
+            (ValueKind::Optional, _) => "optional".into(),
+        }
     }
 
     /// "input [batch,3,224,224]" style description for messages.

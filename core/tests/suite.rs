@@ -125,7 +125,7 @@ impl Suite {
     }
 
     fn logits(&self, session: &Session, input: &[f32], shape: &[i64]) -> Result<Vec<f32>, String> {
-        let tensor = Tensor::from_slice(shape, input).map_err(|e| e.to_string())?;
+        let tensor = Tensor::copy(shape, input).map_err(|e| e.to_string())?;
         let outputs = session.run(&[("input", &tensor)], None, None).map_err(|e| e.to_string())?;
         Ok(outputs[0].as_slice::<f32>().map_err(|e| e.to_string())?.to_vec())
     }
@@ -187,7 +187,7 @@ impl Suite {
             "zero_copy_input" => {
                 let mut input = read_f32(&self.path(case.get("input")?))?;
                 let tensor = unsafe {
-                    Tensor::from_raw_parts(ElementType::Float32, &[1, 3, 224, 224], input.as_mut_ptr().cast(), input.len() * 4)
+                    Tensor::borrow(ElementType::Float32, &[1, 3, 224, 224], input.as_mut_ptr().cast(), input.len() * 4)
                 }
                 .map_err(|e| e.to_string())?;
                 if tensor.data_ptr() != input.as_ptr().cast() {
@@ -197,11 +197,11 @@ impl Suite {
                 within(outputs[0].as_slice::<f32>().unwrap(), &read_f32(&self.path(case.get("expected")?))?, case.num("atol")?, case.num("rtol")?)
             }
             "output_into_caller" => {
-                let input = Tensor::from_slice(&[1, 3, 224, 224], &read_f32(&self.path(case.get("input")?))?).map_err(|e| e.to_string())?;
+                let input = Tensor::copy(&[1, 3, 224, 224], &read_f32(&self.path(case.get("input")?))?).map_err(|e| e.to_string())?;
                 let out_shape = shape(case.get("output_shape")?)?;
                 let mut buffer = vec![f32::NAN; out_shape.iter().product::<i64>() as usize];
                 let mut output = unsafe {
-                    Tensor::from_raw_parts(ElementType::Float32, &out_shape, buffer.as_mut_ptr().cast(), buffer.len() * 4)
+                    Tensor::borrow(ElementType::Float32, &out_shape, buffer.as_mut_ptr().cast(), buffer.len() * 4)
                 }
                 .map_err(|e| e.to_string())?;
                 self.session.run_into(&[("input", &input)], &mut [("logits", &mut output)], None).map_err(|e| e.to_string())?;
@@ -232,8 +232,8 @@ impl Suite {
             }
             "options" => {
                 let mut options = SessionOptions::default();
-                if let Ok(threads) = case.num::<usize>("intra_threads") {
-                    options.intra_op_threads = threads;
+                if let Ok(threads) = case.num::<i64>("intra_threads") {
+                    options.set_intra_op_threads(threads).map_err(|e| e.to_string())?;
                 }
                 match case.get("optimization") {
                     Ok("disabled") => options.optimization_level = OptimizationLevel::Disabled,
@@ -244,10 +244,14 @@ impl Suite {
                 let session = Session::from_file(self.model_path(), &options).map_err(|e| e.to_string())?;
                 self.check_expected(&session, case)
             }
+            "float_vectors" => {
+                self.check_vectors(case, "bfloat16", |f| onyx_core::Bf16::from_f32(f).0)?;
+                self.check_vectors(case, "float16", |f| onyx_core::F16::from_f32(f).0)
+            }
             "terminate" => {
                 let batch: usize = case.num("batch")?;
                 let input = read_f32(&self.path(case.get("input")?))?.repeat(batch);
-                let tensor = Tensor::from_slice(&[batch as i64, 3, 224, 224], &input).map_err(|e| e.to_string())?;
+                let tensor = Tensor::copy(&[batch as i64, 3, 224, 224], &input).map_err(|e| e.to_string())?;
                 let options = RunOptions::new().map_err(|e| e.to_string())?;
                 let result = std::thread::scope(|scope| {
                     scope.spawn(|| {
@@ -271,7 +275,7 @@ impl Suite {
     fn model_info(&self, case: &Case) -> Check {
         let describe = |info: &onyx_core::ValueInfo| {
             let shape: Vec<String> = info.shape.iter().map(i64::to_string).collect();
-            format!("{} {} {} {}", info.name, info.onnx_type, shape.join(","), info.dim_names.join(","))
+            format!("{} {} {} {}", info.name, info.onnx_element_type, shape.join(","), info.dim_names.join(","))
         };
         let got_inputs: Vec<String> = self.session.inputs().iter().map(describe).collect();
         let got_outputs: Vec<String> = self.session.outputs().iter().map(describe).collect();
@@ -309,9 +313,29 @@ impl Suite {
         Ok(())
     }
 
+    /// Each line of the vector file: f32 bits, then the 16-bit result, in hex.
+    fn check_vectors(&self, case: &Case, key: &str, convert: impl Fn(f32) -> u16) -> Check {
+        let path = self.path(case.get(key)?);
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut checked = 0;
+        for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            let parsed = line.split_once(' ').and_then(|(a, b)| Some((u32::from_str_radix(a, 16).ok()?, u16::from_str_radix(b, 16).ok()?)));
+            let (bits, want) = parsed.ok_or(format!("{key}: bad line '{line}'"))?;
+            let got = convert(f32::from_bits(bits));
+            if got != want {
+                return Err(format!("{key} of f32 bits {bits:08x}: got {got:04x}, expected {want:04x}"));
+            }
+            checked += 1;
+        }
+        if checked == 0 {
+            return Err(format!("{key}: no vectors in {}", path.display()));
+        }
+        Ok(())
+    }
+
     fn provoke(&self, case: &Case) -> Check {
         let input = read_f32(&self.path(self.case("classify_0").get("input")?))?;
-        let good = Tensor::from_slice(&[1, 3, 224, 224], &input).map_err(|e| e.to_string())?;
+        let good = Tensor::copy(&[1, 3, 224, 224], &input).map_err(|e| e.to_string())?;
         let defaults = SessionOptions::default();
         match case.get("trigger")? {
             "missing_model_file" => expect_code(Session::from_file(self.path(case.get("path")?), &defaults), case),
@@ -324,12 +348,12 @@ impl Suite {
             "input_shape" => {
                 let shape = shape(case.get("shape")?)?;
                 let zeros = vec![0f32; shape.iter().product::<i64>() as usize];
-                let tensor = Tensor::from_slice(&shape, &zeros).map_err(|e| e.to_string())?;
+                let tensor = Tensor::copy(&shape, &zeros).map_err(|e| e.to_string())?;
                 expect_code(self.session.run(&[("input", &tensor)], None, None), case)
             }
             "buffer_length" => {
                 let buffer = vec![0f32; case.num("elements")?];
-                expect_code(Tensor::from_slice(&shape(case.get("shape")?)?, &buffer), case)
+                expect_code(Tensor::copy(&shape(case.get("shape")?)?, &buffer), case)
             }
             "element_type" => {
                 let element_type = ElementType::from_onnx(case.num("elem_type")?).map_err(|e| e.to_string())?;
@@ -343,6 +367,21 @@ impl Suite {
                 let mut output = Tensor::zeros(ElementType::Float32, &shape(case.get("output_shape")?)?).map_err(|e| e.to_string())?;
                 expect_code(self.session.run_into(&[("input", &good)], &mut [("logits", &mut output)], None), case)
             }
+            "read_as" => {
+                let outputs = self.session.run(&[("input", &good)], None, None).map_err(|e| e.to_string())?;
+                let logits = outputs.get("logits").map_err(|e| e.to_string())?;
+                let wanted = ElementType::from_onnx(case.num("elem_type")?).map_err(|e| e.to_string())?;
+                expect_code(logits.expect_element_type(wanted), case)
+            }
+            "intra_threads" => {
+                let mut options = SessionOptions::default();
+                let result = options.set_intra_op_threads(case.num("threads")?);
+                match result {
+                    Err(e) => expect_code(Err::<(), _>(e), case),
+                    Ok(()) => expect_code(Session::from_file(self.model_path(), &options), case),
+                }
+            }
+            "input_index" => expect_code(self.session.input(case.num("index")?), case),
             "runtime_path_missing" => {
                 // A process loads ONNX Runtime once, so this needs a fresh process.
                 let out = Command::new(std::env::current_exe().unwrap())

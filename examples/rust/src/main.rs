@@ -17,13 +17,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .zip(&info.dim_names)
             .map(|(d, name)| if name.is_empty() { d.to_string() } else { name.clone() })
             .collect();
-        println!("  {role} {}: element type {}, shape [{}]", info.name, info.onnx_type, dims.join(","));
+        println!("  {role} {}: element type {}, shape [{}]", info.name, info.onnx_element_type, dims.join(","));
     }
 
     for image in 0..3 {
         let bytes = std::fs::read(suite.join(format!("fixtures/input_{image}.f32")))?;
         let pixels: Vec<f32> = bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
-        let input = Tensor::from_slice(&[1, 3, 224, 224], &pixels)?;
+        let input = Tensor::copy(&[1, 3, 224, 224], &pixels)?;
         let start = Instant::now();
         let outputs = session.run(&[("input", &input)], None, None)?;
         let elapsed = start.elapsed();

@@ -1,0 +1,11 @@
+//! What every native boundary of Onyx does the same way: the C ABI (`ffi/`), the
+//! JNI crate and every later native binding. Rules about models and values live in
+//! onyx-core; this crate holds only what is about crossing a boundary.
+
+mod aliasing;
+mod handle;
+mod panic;
+
+pub use aliasing::check_no_aliasing;
+pub use handle::{borrow, borrow_mut, free, into_raw};
+pub use panic::{catch, panic_error};
