@@ -5,6 +5,9 @@
  * - A fallible function returns onyx_status*: NULL on success; otherwise a status
  *   the caller frees with onyx_status_free, carrying a stable ONYX_ERROR_* code and
  *   a UTF-8 message. There is no thread-local "last error".
+ * - Accessors: one that cannot fail on a valid handle returns its value directly
+ *   (0, NULL or "" for a NULL handle); one that can fail (an index, a type check)
+ *   returns onyx_status* and writes an out-parameter.
  * - Out-parameters come last and are written only on success.
  * - Every handle the caller owns has one _free function, which accepts NULL.
  *   A function taking `const onyx_x*` only borrows it for the call.
@@ -132,6 +135,11 @@
  */
 #define ONYX_ERROR_PANIC 18
 
+/**
+ * A wrapper found an Onyx library of another ABI major (C++, .NET) or version (Java).
+ */
+#define ONYX_ERROR_ABI_MISMATCH 19
+
 #define ONYX_ELEMENT_FLOAT32 1
 
 #define ONYX_ELEMENT_UINT8 2
@@ -157,6 +165,14 @@
 #define ONYX_ELEMENT_UINT64 13
 
 #define ONYX_ELEMENT_BFLOAT16 16
+
+#define ONYX_VALUE_KIND_TENSOR 1
+
+#define ONYX_VALUE_KIND_SEQUENCE 2
+
+#define ONYX_VALUE_KIND_MAP 3
+
+#define ONYX_VALUE_KIND_OPTIONAL 4
 
 #define ONYX_OPTIMIZATION_DISABLED 0
 
@@ -225,6 +241,40 @@ extern "C" {
  * The ABI version of the loaded library: `(major << 16) | minor`.
  */
 uint32_t onyx_abi_version(void);
+
+/**
+ * Size in bytes of one element of ONNX type `element_type` (ONYX_ELEMENT_*);
+ * 0 for a number Onyx does not support.
+ */
+size_t onyx_element_type_size(uint32_t element_type);
+
+/**
+ * ONNX's name of element type `element_type` ("float", "int64", ...), or
+ * "unknown". Static storage: never free it.
+ */
+const char *onyx_element_type_name(uint32_t element_type);
+
+/**
+ * The bfloat16 nearest to `value` (ties to even, as ONNX Runtime rounds), as bits.
+ * NaN stays NaN.
+ */
+uint16_t onyx_bfloat16_from_float32(float value);
+
+/**
+ * The float that bfloat16 `bits` stand for (exact).
+ */
+float onyx_bfloat16_to_float32(uint16_t bits);
+
+/**
+ * The IEEE half-precision value nearest to `value` (ties to even), as bits.
+ * NaN stays NaN; magnitudes from 65520 up become infinity.
+ */
+uint16_t onyx_float16_from_float32(float value);
+
+/**
+ * The float that float16 `bits` stand for (exact).
+ */
+float onyx_float16_to_float32(uint16_t bits);
 
 /**
  * The status's error code (one of ONYX_ERROR_*); 0 for a NULL status (success).
@@ -296,15 +346,16 @@ void onyx_session_options_free(struct onyx_session_options *options);
 
 /**
  * Threads used inside one operator; 0 lets ONNX Runtime choose (one per core).
+ * A negative count fails with ONYX_ERROR_INVALID_ARGUMENT.
  */
 struct onyx_status *onyx_session_options_set_intra_op_threads(struct onyx_session_options *options,
-                                                              uint32_t threads);
+                                                              int32_t threads);
 
 /**
  * Threads used across operators; 0 lets ONNX Runtime choose.
  */
 struct onyx_status *onyx_session_options_set_inter_op_threads(struct onyx_session_options *options,
-                                                              uint32_t threads);
+                                                              int32_t threads);
 
 /**
  * One of ONYX_OPTIMIZATION_*; other values fail with ONYX_ERROR_INVALID_ARGUMENT.
@@ -366,17 +417,18 @@ struct onyx_status *onyx_session_create_from_bytes(const uint8_t *data,
 void onyx_session_free(struct onyx_session *session);
 
 /**
- * Number of model inputs.
+ * Number of model inputs; 0 if `session` is NULL.
  */
-struct onyx_status *onyx_session_input_count(const struct onyx_session *session, size_t *out);
+size_t onyx_session_input_count(const struct onyx_session *session);
 
 /**
- * Number of model outputs.
+ * Number of model outputs; 0 if `session` is NULL.
  */
-struct onyx_status *onyx_session_output_count(const struct onyx_session *session, size_t *out);
+size_t onyx_session_output_count(const struct onyx_session *session);
 
 /**
  * Describes input `index`. `*out` is borrowed: valid until the session is freed.
+ * An index past the end fails with ONYX_ERROR_INDEX_OUT_OF_RANGE.
  */
 struct onyx_status *onyx_session_input_info(const struct onyx_session *session,
                                             size_t index,
@@ -384,16 +436,17 @@ struct onyx_status *onyx_session_input_info(const struct onyx_session *session,
 
 /**
  * Describes output `index`. `*out` is borrowed: valid until the session is freed.
+ * An index past the end fails with ONYX_ERROR_INDEX_OUT_OF_RANGE.
  */
 struct onyx_status *onyx_session_output_info(const struct onyx_session *session,
                                              size_t index,
                                              const struct onyx_value_info **out);
 
 /**
- * The model's metadata. `*out` is borrowed: valid until the session is freed.
+ * The model's metadata, borrowed: valid until the session is freed. NULL if
+ * `session` is NULL.
  */
-struct onyx_status *onyx_session_metadata(const struct onyx_session *session,
-                                          const struct onyx_model_metadata **out);
+const struct onyx_model_metadata *onyx_session_metadata(const struct onyx_session *session);
 
 /**
  * The value's name. NULL if `info` is NULL. Borrowed from the session.
@@ -401,8 +454,14 @@ struct onyx_status *onyx_session_metadata(const struct onyx_session *session,
 const char *onyx_value_info_name(const struct onyx_value_info *info);
 
 /**
+ * What the value is: ONYX_VALUE_KIND_TENSOR, _SEQUENCE, _MAP or _OPTIONAL; 0 if
+ * `info` is NULL.
+ */
+uint32_t onyx_value_info_kind(const struct onyx_value_info *info);
+
+/**
  * The element type (ONYX_ELEMENT_*, ONNX numbering); 0 when the value is not a
- * tensor or `info` is NULL.
+ * tensor of a type Onyx supports, or `info` is NULL.
  */
 uint32_t onyx_value_info_element_type(const struct onyx_value_info *info);
 
@@ -474,10 +533,10 @@ const char *onyx_model_metadata_custom_value(const struct onyx_model_metadata *m
  * Creates a zero-filled tensor that owns its data (for example to receive a
  * run's output). `shape` has `rank` entries, each >= 0; rank 0 is a scalar.
  */
-struct onyx_status *onyx_tensor_create(uint32_t element_type,
-                                       const int64_t *shape_ptr,
-                                       size_t rank,
-                                       struct onyx_tensor **out);
+struct onyx_status *onyx_tensor_create_zeros(uint32_t element_type,
+                                             const int64_t *shape,
+                                             size_t rank,
+                                             struct onyx_tensor **out);
 
 /**
  * Creates a tensor holding a copy of `data` (`byte_length` bytes, native-endian
@@ -485,7 +544,7 @@ struct onyx_status *onyx_tensor_create(uint32_t element_type,
  * Errors: ONYX_ERROR_BUFFER_SIZE_MISMATCH when `byte_length` is not the shape's size.
  */
 struct onyx_status *onyx_tensor_create_copy(uint32_t element_type,
-                                            const int64_t *shape_ptr,
+                                            const int64_t *shape,
                                             size_t rank,
                                             const void *data,
                                             size_t byte_length,
@@ -498,7 +557,7 @@ struct onyx_status *onyx_tensor_create_copy(uint32_t element_type,
  * element type. Runs may also write into it when the tensor is a run_into output.
  */
 struct onyx_status *onyx_tensor_create_borrowed(uint32_t element_type,
-                                                const int64_t *shape_ptr,
+                                                const int64_t *shape,
                                                 size_t rank,
                                                 void *data,
                                                 size_t byte_length,
@@ -546,6 +605,15 @@ const void *onyx_tensor_data(const struct onyx_tensor *tensor);
 void *onyx_tensor_mutable_data(struct onyx_tensor *tensor);
 
 /**
+ * The data, for reading as `element_type` elements: fails with
+ * ONYX_ERROR_TYPE_MISMATCH when the tensor holds another type, so a typed read in
+ * any language checks the same rule. `*out` is valid until the tensor is freed.
+ */
+struct onyx_status *onyx_tensor_data_as(const struct onyx_tensor *tensor,
+                                        uint32_t element_type,
+                                        const void **out);
+
+/**
  * Creates run options. Free with onyx_run_options_free.
  */
 struct onyx_status *onyx_run_options_create(struct onyx_run_options **out);
@@ -559,6 +627,12 @@ void onyx_run_options_free(struct onyx_run_options *options);
  * Tags log lines of runs that use these options. The string is copied.
  */
 struct onyx_status *onyx_run_options_set_tag(struct onyx_run_options *options, const char *tag);
+
+/**
+ * The tag set by onyx_run_options_set_tag ("" if none or `options` is NULL).
+ * Borrowed: valid until the tag is set again or the options are freed.
+ */
+const char *onyx_run_options_tag(const struct onyx_run_options *options);
 
 /**
  * Stops runs in progress that use these options (they fail with
@@ -593,26 +667,28 @@ struct onyx_status *onyx_session_run(const struct onyx_session *session,
                                      const char *const *input_names,
                                      const struct onyx_tensor *const *inputs,
                                      size_t input_count,
-                                     const char *const *output_names_ptr,
+                                     const char *const *output_names,
                                      size_t output_count,
                                      struct onyx_tensor **outputs);
 
 /**
  * Runs the model writing outputs into the caller's tensors, with no allocation
- * and no copy: `outputs[i]` receives output `output_names[i]`, and must have that
+ * and no copy. Arguments in the order of onyx_session_run: `outputs[i]`
+ * (`output_count` of them) receives output `output_names[i]`, and must have that
  * output's element type and shape (ONYX_ERROR_TYPE_MISMATCH, _RANK_MISMATCH,
  * _SHAPE_MISMATCH otherwise). Use a borrowed tensor to write into your own buffer.
  * Inputs and run options as in onyx_session_run. An output tensor must not be
- * used by another thread during the run.
+ * used by another thread during the run, nor be one of this run's inputs or
+ * another of its outputs (ONYX_ERROR_INVALID_ARGUMENT).
  */
 struct onyx_status *onyx_session_run_into(const struct onyx_session *session,
                                           const struct onyx_run_options *run_options,
                                           const char *const *input_names,
                                           const struct onyx_tensor *const *inputs,
                                           size_t input_count,
-                                          const char *const *output_names_ptr,
-                                          struct onyx_tensor *const *outputs,
-                                          size_t output_count);
+                                          const char *const *output_names,
+                                          size_t output_count,
+                                          struct onyx_tensor *const *outputs);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -71,7 +71,7 @@ int main(int argc, char **argv) {
         const onyx_tensor *inputs[1] = {input};
         onyx_tensor *outputs[1] = {output};
         double start = now_ms();
-        check(onyx_session_run_into(session, NULL, &input_name, inputs, 1, &output_name, outputs, 1), "run");
+        check(onyx_session_run_into(session, NULL, &input_name, inputs, 1, &output_name, 1, outputs), "run");
         double elapsed = now_ms() - start;
         onyx_tensor_free(input);
         onyx_tensor_free(output);

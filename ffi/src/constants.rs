@@ -49,6 +49,8 @@ pub const ONYX_ERROR_INDEX_OUT_OF_RANGE: u32 = 16;
 pub const ONYX_ERROR_RUNTIME_ERROR: u32 = 17;
 /// A bug inside Onyx, caught at the boundary.
 pub const ONYX_ERROR_PANIC: u32 = 18;
+/// A wrapper found an Onyx library of another ABI major (C++, .NET) or version (Java).
+pub const ONYX_ERROR_ABI_MISMATCH: u32 = 19;
 
 // Element types: ONNX's own TensorProto.DataType numbers.
 pub const ONYX_ELEMENT_FLOAT32: u32 = 1;
@@ -65,6 +67,12 @@ pub const ONYX_ELEMENT_UINT32: u32 = 12;
 pub const ONYX_ELEMENT_UINT64: u32 = 13;
 pub const ONYX_ELEMENT_BFLOAT16: u32 = 16;
 
+// Kinds of model inputs and outputs (onyx_value_info_kind); 0 is unknown.
+pub const ONYX_VALUE_KIND_TENSOR: u32 = 1;
+pub const ONYX_VALUE_KIND_SEQUENCE: u32 = 2;
+pub const ONYX_VALUE_KIND_MAP: u32 = 3;
+pub const ONYX_VALUE_KIND_OPTIONAL: u32 = 4;
+
 // Graph optimization levels (onyx_session_options_set_optimization_level).
 pub const ONYX_OPTIMIZATION_DISABLED: u32 = 0;
 pub const ONYX_OPTIMIZATION_BASIC: u32 = 1;
@@ -80,7 +88,7 @@ pub const ONYX_LOG_FATAL: u32 = 4;
 
 #[cfg(test)]
 mod tests {
-    use onyx_core::{ElementType, ErrorCode, LogLevel, OptimizationLevel};
+    use onyx_core::{ElementType, ErrorCode, LogLevel, OptimizationLevel, ValueKind};
 
     use super::*;
 
@@ -91,7 +99,7 @@ mod tests {
             ONYX_ERROR_MODEL_NOT_FOUND, ONYX_ERROR_INVALID_MODEL, ONYX_ERROR_UNKNOWN_INPUT, ONYX_ERROR_MISSING_INPUT,
             ONYX_ERROR_UNKNOWN_OUTPUT, ONYX_ERROR_TYPE_MISMATCH, ONYX_ERROR_RANK_MISMATCH, ONYX_ERROR_SHAPE_MISMATCH,
             ONYX_ERROR_BUFFER_SIZE_MISMATCH, ONYX_ERROR_CANCELLED, ONYX_ERROR_EXECUTION_PROVIDER_UNAVAILABLE,
-            ONYX_ERROR_INDEX_OUT_OF_RANGE, ONYX_ERROR_RUNTIME_ERROR, ONYX_ERROR_PANIC,
+            ONYX_ERROR_INDEX_OUT_OF_RANGE, ONYX_ERROR_RUNTIME_ERROR, ONYX_ERROR_PANIC, ONYX_ERROR_ABI_MISMATCH,
         ];
         let core: Vec<u32> = ErrorCode::ALL.iter().map(|c| *c as u32).collect();
         assert_eq!(abi.to_vec(), core);
@@ -106,6 +114,18 @@ mod tests {
         ];
         let core: Vec<u32> = ElementType::ALL.iter().map(|t| *t as u32).collect();
         assert_eq!(abi.to_vec(), core);
+    }
+
+    #[test]
+    fn value_kinds_match_core() {
+        for (abi, core) in [
+            (ONYX_VALUE_KIND_TENSOR, ValueKind::Tensor),
+            (ONYX_VALUE_KIND_SEQUENCE, ValueKind::Sequence),
+            (ONYX_VALUE_KIND_MAP, ValueKind::Map),
+            (ONYX_VALUE_KIND_OPTIONAL, ValueKind::Optional),
+        ] {
+            assert_eq!(abi, core as u32);
+        }
     }
 
     #[test]

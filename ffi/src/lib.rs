@@ -12,6 +12,7 @@
 
 // Declared in the order the header presents them.
 mod constants;
+mod element;
 mod status;
 mod runtime;
 mod session_options;
@@ -20,6 +21,7 @@ mod tensor;
 mod run;
 
 pub use constants::*;
+pub use element::*;
 pub use run::*;
 pub use runtime::*;
 pub use session::*;

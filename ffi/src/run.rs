@@ -21,7 +21,7 @@ pub extern "C" fn onyx_run_options_create(out: *mut *mut onyx_run_options) -> *m
     guard(|| {
         check_out(out, "out")?;
         let inner = RunOptions::new()?;
-        crate::status::write_out(out, Box::into_raw(Box::new(onyx_run_options { inner })));
+        crate::status::write_out(out, onyx_boundary::into_raw(onyx_run_options { inner }));
         Ok(())
     })
 }
@@ -29,9 +29,7 @@ pub extern "C" fn onyx_run_options_create(out: *mut *mut onyx_run_options) -> *m
 /// Frees run options. NULL is allowed. No run may be using them.
 #[no_mangle]
 pub extern "C" fn onyx_run_options_free(options: *mut onyx_run_options) {
-    if !options.is_null() {
-        drop(unsafe { Box::from_raw(options) });
-    }
+    crate::status::free_handle(options)
 }
 
 /// Tags log lines of runs that use these options. The string is copied.
@@ -41,6 +39,13 @@ pub extern "C" fn onyx_run_options_set_tag(options: *mut onyx_run_options, tag: 
         let options = non_null_mut(options, "options")?;
         options.inner.set_tag(utf8(tag, "tag")?)
     })
+}
+
+/// The tag set by onyx_run_options_set_tag ("" if none or `options` is NULL).
+/// Borrowed: valid until the tag is set again or the options are freed.
+#[no_mangle]
+pub extern "C" fn onyx_run_options_tag(options: *const onyx_run_options) -> *const c_char {
+    crate::status::guard_value(c"".as_ptr(), || unsafe { options.as_ref() }.map_or(c"".as_ptr(), |o| o.inner.tag_c_str().as_ptr()))
 }
 
 /// Stops runs in progress that use these options (they fail with
@@ -76,7 +81,7 @@ fn named_inputs<'a>(
         .collect()
 }
 
-fn output_names<'a>(names: *const *const c_char, count: usize) -> onyx_core::Result<Vec<&'a str>> {
+fn names_of_outputs<'a>(names: *const *const c_char, count: usize) -> onyx_core::Result<Vec<&'a str>> {
     array(names, count, "output_names")?.iter().enumerate().map(|(i, &n)| utf8(n, format_args!("output_names[{i}]"))).collect()
 }
 
@@ -101,14 +106,14 @@ pub extern "C" fn onyx_session_run(
     input_names: *const *const c_char,
     inputs: *const *const onyx_tensor,
     input_count: usize,
-    output_names_ptr: *const *const c_char,
+    output_names: *const *const c_char,
     output_count: usize,
     outputs: *mut *mut onyx_tensor,
 ) -> *mut onyx_status {
     guard(|| {
         let session = non_null(session, "session")?;
         let inputs = named_inputs(input_names, inputs, input_count)?;
-        let names = if output_names_ptr.is_null() {
+        let names = if output_names.is_null() {
             let all = session.inner.outputs().len();
             if output_count != all {
                 return Err(Error::new(
@@ -118,7 +123,7 @@ pub extern "C" fn onyx_session_run(
             }
             None
         } else {
-            Some(output_names(output_names_ptr, output_count)?)
+            Some(names_of_outputs(output_names, output_count)?)
         };
         check_out(outputs, "outputs")?;
         let options = unsafe { run_options.as_ref() }.map(|o| &o.inner);
@@ -131,11 +136,13 @@ pub extern "C" fn onyx_session_run(
 }
 
 /// Runs the model writing outputs into the caller's tensors, with no allocation
-/// and no copy: `outputs[i]` receives output `output_names[i]`, and must have that
+/// and no copy. Arguments in the order of onyx_session_run: `outputs[i]`
+/// (`output_count` of them) receives output `output_names[i]`, and must have that
 /// output's element type and shape (ONYX_ERROR_TYPE_MISMATCH, _RANK_MISMATCH,
 /// _SHAPE_MISMATCH otherwise). Use a borrowed tensor to write into your own buffer.
 /// Inputs and run options as in onyx_session_run. An output tensor must not be
-/// used by another thread during the run.
+/// used by another thread during the run, nor be one of this run's inputs or
+/// another of its outputs (ONYX_ERROR_INVALID_ARGUMENT).
 #[no_mangle]
 pub extern "C" fn onyx_session_run_into(
     session: *const onyx_session,
@@ -143,22 +150,19 @@ pub extern "C" fn onyx_session_run_into(
     input_names: *const *const c_char,
     inputs: *const *const onyx_tensor,
     input_count: usize,
-    output_names_ptr: *const *const c_char,
-    outputs: *const *mut onyx_tensor,
+    output_names: *const *const c_char,
     output_count: usize,
+    outputs: *const *mut onyx_tensor,
 ) -> *mut onyx_status {
     guard(|| {
         let session = non_null(session, "session")?;
         let inputs = named_inputs(input_names, inputs, input_count)?;
-        let names = output_names(output_names_ptr, output_count)?;
+        let names = names_of_outputs(output_names, output_count)?;
         let tensors = array(outputs, output_count, "outputs")?;
-        // Each output is written through `&mut`: it may not alias another output or an input.
-        for (i, &tensor) in tensors.iter().enumerate() {
-            let aliased = tensors[..i].contains(&tensor) || inputs.iter().any(|(_, t)| std::ptr::eq(*t, unsafe { &(*tensor).inner }));
-            if !tensor.is_null() && aliased {
-                return Err(Error::new(ErrorCode::InvalidArgument, format!("outputs[{i}] is also used as another input or output of this run")));
-            }
-        }
+        let input_ptrs: Vec<*const Tensor> = inputs.iter().map(|(_, t)| *t as *const Tensor).collect();
+        let output_ptrs: Vec<*const Tensor> =
+            tensors.iter().map(|&t| if t.is_null() { std::ptr::null() } else { unsafe { &(*t).inner as *const Tensor } }).collect();
+        onyx_boundary::check_no_aliasing(&input_ptrs, &output_ptrs, |i| names[i].to_string())?;
         let mut targets = Vec::with_capacity(output_count);
         for (i, (&name, &tensor)) in names.iter().zip(tensors).enumerate() {
             targets.push((name, &mut non_null_mut(tensor, format_args!("outputs[{i}] ('{name}')"))?.inner));

@@ -1,6 +1,6 @@
 use std::ffi::{c_char, CStr, CString};
 
-use onyx_core::{Error, ErrorCode, ModelMetadata, Session, SessionOptions, ValueInfo};
+use onyx_core::{ModelMetadata, Session, SessionOptions, ValueInfo};
 
 use crate::{
     session_options::onyx_session_options,
@@ -20,6 +20,7 @@ pub struct onyx_session {
 /// Description of one model input or output. Borrowed from its session.
 pub struct onyx_value_info {
     name: CString,
+    kind: u32,
     element_type: u32,
     shape: Vec<i64>,
     dim_names: Vec<CString>,
@@ -44,7 +45,8 @@ impl onyx_value_info {
     fn new(info: &ValueInfo) -> Self {
         onyx_value_info {
             name: c_string(&info.name),
-            element_type: info.onnx_type,
+            kind: info.kind as u32,
+            element_type: info.element_type.map_or(0, |t| t as u32),
             shape: info.shape.clone(),
             dim_names: info.dim_names.iter().map(|n| c_string(n)).collect(),
         }
@@ -73,7 +75,7 @@ fn finish(session: onyx_core::Result<Session>, out: *mut *mut onyx_session) -> o
         metadata: onyx_model_metadata::new(inner.metadata()),
         inner,
     };
-    write_out(out, Box::into_raw(Box::new(handle)));
+    write_out(out, onyx_boundary::into_raw(handle));
     Ok(())
 }
 
@@ -118,63 +120,52 @@ pub extern "C" fn onyx_session_create_from_bytes(
 /// Frees a session and everything borrowed from it. NULL is allowed.
 #[no_mangle]
 pub extern "C" fn onyx_session_free(session: *mut onyx_session) {
-    if !session.is_null() {
-        drop(unsafe { Box::from_raw(session) });
-    }
+    crate::status::free_handle(session)
 }
 
-/// Number of model inputs.
+/// Number of model inputs; 0 if `session` is NULL.
 #[no_mangle]
-pub extern "C" fn onyx_session_input_count(session: *const onyx_session, out: *mut usize) -> *mut onyx_status {
-    guard(|| {
-        let session = non_null(session, "session")?;
-        check_out(out, "out")?;
-        write_out(out, session.inputs.len());
-        Ok(())
-    })
+pub extern "C" fn onyx_session_input_count(session: *const onyx_session) -> usize {
+    unsafe { session.as_ref() }.map_or(0, |s| s.inputs.len())
 }
 
-/// Number of model outputs.
+/// Number of model outputs; 0 if `session` is NULL.
 #[no_mangle]
-pub extern "C" fn onyx_session_output_count(session: *const onyx_session, out: *mut usize) -> *mut onyx_status {
-    guard(|| {
-        let session = non_null(session, "session")?;
-        check_out(out, "out")?;
-        write_out(out, session.outputs.len());
-        Ok(())
-    })
-}
-
-fn info_at(list: &[onyx_value_info], index: usize, what: &str, out: *mut *const onyx_value_info) -> onyx_core::Result<()> {
-    check_out(out, "out")?;
-    let info = list.get(index).ok_or_else(|| {
-        Error::new(ErrorCode::IndexOutOfRange, format!("{what} index {index} is out of range: the model has {} {what}s", list.len()))
-    })?;
-    write_out(out, info as *const onyx_value_info);
-    Ok(())
+pub extern "C" fn onyx_session_output_count(session: *const onyx_session) -> usize {
+    unsafe { session.as_ref() }.map_or(0, |s| s.outputs.len())
 }
 
 /// Describes input `index`. `*out` is borrowed: valid until the session is freed.
+/// An index past the end fails with ONYX_ERROR_INDEX_OUT_OF_RANGE.
 #[no_mangle]
 pub extern "C" fn onyx_session_input_info(session: *const onyx_session, index: usize, out: *mut *const onyx_value_info) -> *mut onyx_status {
-    guard(|| info_at(&non_null(session, "session")?.inputs, index, "input", out))
-}
-
-/// Describes output `index`. `*out` is borrowed: valid until the session is freed.
-#[no_mangle]
-pub extern "C" fn onyx_session_output_info(session: *const onyx_session, index: usize, out: *mut *const onyx_value_info) -> *mut onyx_status {
-    guard(|| info_at(&non_null(session, "session")?.outputs, index, "output", out))
-}
-
-/// The model's metadata. `*out` is borrowed: valid until the session is freed.
-#[no_mangle]
-pub extern "C" fn onyx_session_metadata(session: *const onyx_session, out: *mut *const onyx_model_metadata) -> *mut onyx_status {
     guard(|| {
         let session = non_null(session, "session")?;
         check_out(out, "out")?;
-        write_out(out, &session.metadata as *const onyx_model_metadata);
+        session.inner.input(index)?; // core's index rule and message
+        write_out(out, &session.inputs[index] as *const onyx_value_info);
         Ok(())
     })
+}
+
+/// Describes output `index`. `*out` is borrowed: valid until the session is freed.
+/// An index past the end fails with ONYX_ERROR_INDEX_OUT_OF_RANGE.
+#[no_mangle]
+pub extern "C" fn onyx_session_output_info(session: *const onyx_session, index: usize, out: *mut *const onyx_value_info) -> *mut onyx_status {
+    guard(|| {
+        let session = non_null(session, "session")?;
+        check_out(out, "out")?;
+        session.inner.output(index)?;
+        write_out(out, &session.outputs[index] as *const onyx_value_info);
+        Ok(())
+    })
+}
+
+/// The model's metadata, borrowed: valid until the session is freed. NULL if
+/// `session` is NULL.
+#[no_mangle]
+pub extern "C" fn onyx_session_metadata(session: *const onyx_session) -> *const onyx_model_metadata {
+    unsafe { session.as_ref() }.map_or(std::ptr::null(), |s| &s.metadata as *const onyx_model_metadata)
 }
 
 fn borrowed_str<T>(handle: *const T, field: impl FnOnce(&T) -> &CStr) -> *const c_char {
@@ -187,8 +178,15 @@ pub extern "C" fn onyx_value_info_name(info: *const onyx_value_info) -> *const c
     borrowed_str(info, |i| &i.name)
 }
 
+/// What the value is: ONYX_VALUE_KIND_TENSOR, _SEQUENCE, _MAP or _OPTIONAL; 0 if
+/// `info` is NULL.
+#[no_mangle]
+pub extern "C" fn onyx_value_info_kind(info: *const onyx_value_info) -> u32 {
+    unsafe { info.as_ref() }.map_or(0, |i| i.kind)
+}
+
 /// The element type (ONYX_ELEMENT_*, ONNX numbering); 0 when the value is not a
-/// tensor or `info` is NULL.
+/// tensor of a type Onyx supports, or `info` is NULL.
 #[no_mangle]
 pub extern "C" fn onyx_value_info_element_type(info: *const onyx_value_info) -> u32 {
     unsafe { info.as_ref() }.map_or(0, |i| i.element_type)

@@ -16,7 +16,7 @@ pub struct onyx_session_options {
 pub extern "C" fn onyx_session_options_create(out: *mut *mut onyx_session_options) -> *mut onyx_status {
     guard(|| {
         check_out(out, "out")?;
-        write_out(out, Box::into_raw(Box::new(onyx_session_options { inner: SessionOptions::default() })));
+        write_out(out, onyx_boundary::into_raw(onyx_session_options { inner: SessionOptions::default() }));
         Ok(())
     })
 }
@@ -24,9 +24,7 @@ pub extern "C" fn onyx_session_options_create(out: *mut *mut onyx_session_option
 /// Frees options. NULL is allowed.
 #[no_mangle]
 pub extern "C" fn onyx_session_options_free(options: *mut onyx_session_options) {
-    if !options.is_null() {
-        drop(unsafe { Box::from_raw(options) });
-    }
+    crate::status::free_handle(options)
 }
 
 fn with_options(options: *mut onyx_session_options, f: impl FnOnce(&mut SessionOptions) -> onyx_core::Result<()>) -> *mut onyx_status {
@@ -34,21 +32,16 @@ fn with_options(options: *mut onyx_session_options, f: impl FnOnce(&mut SessionO
 }
 
 /// Threads used inside one operator; 0 lets ONNX Runtime choose (one per core).
+/// A negative count fails with ONYX_ERROR_INVALID_ARGUMENT.
 #[no_mangle]
-pub extern "C" fn onyx_session_options_set_intra_op_threads(options: *mut onyx_session_options, threads: u32) -> *mut onyx_status {
-    with_options(options, |o| {
-        o.intra_op_threads = threads as usize;
-        Ok(())
-    })
+pub extern "C" fn onyx_session_options_set_intra_op_threads(options: *mut onyx_session_options, threads: i32) -> *mut onyx_status {
+    with_options(options, |o| o.set_intra_op_threads(threads.into()))
 }
 
 /// Threads used across operators; 0 lets ONNX Runtime choose.
 #[no_mangle]
-pub extern "C" fn onyx_session_options_set_inter_op_threads(options: *mut onyx_session_options, threads: u32) -> *mut onyx_status {
-    with_options(options, |o| {
-        o.inter_op_threads = threads as usize;
-        Ok(())
-    })
+pub extern "C" fn onyx_session_options_set_inter_op_threads(options: *mut onyx_session_options, threads: i32) -> *mut onyx_status {
+    with_options(options, |o| o.set_inter_op_threads(threads.into()))
 }
 
 /// One of ONYX_OPTIMIZATION_*; other values fail with ONYX_ERROR_INVALID_ARGUMENT.

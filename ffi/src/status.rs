@@ -2,8 +2,8 @@
 
 use std::{
     ffi::{c_char, CStr, CString},
-    panic::{catch_unwind, AssertUnwindSafe},
     fmt::Display,
+    panic::{catch_unwind, AssertUnwindSafe},
     sync::OnceLock,
 };
 
@@ -19,17 +19,16 @@ impl onyx_status {
     fn boxed(error: Error) -> *mut onyx_status {
         // Messages are built by Onyx from UTF-8 text; a NUL inside would only cut it short.
         let message = CString::new(error.message().replace('\0', " ")).unwrap_or_default();
-        Box::into_raw(Box::new(onyx_status { code: error.code() as u32, message }))
+        onyx_boundary::into_raw(onyx_status { code: error.code() as u32, message })
     }
 }
 
 /// Runs `f`, turning its error or panic into a status. Every fallible export goes
 /// through here, so no panic crosses the C boundary.
 pub(crate) fn guard(f: impl FnOnce() -> Result<()>) -> *mut onyx_status {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(())) => std::ptr::null_mut(),
-        Ok(Err(error)) => onyx_status::boxed(error),
-        Err(panic) => onyx_status::boxed(Error::new(ErrorCode::Panic, format!("Onyx panicked (a bug; please report it): {}", panic_text(&panic)))),
+    match onyx_boundary::catch(f) {
+        Ok(()) => std::ptr::null_mut(),
+        Err(error) => onyx_status::boxed(error),
     }
 }
 
@@ -38,26 +37,23 @@ pub(crate) fn guard_value<T>(fallback: T, f: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
 }
 
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "no message".into()
-    }
-}
-
 // Argument names are `impl Display` so callers can pass `format_args!` and pay for
 // formatting only when the call fails (runs are on the hot path).
 
 /// A required pointer argument, or a NULL_POINTER error naming it.
 pub(crate) fn non_null<'a, T>(ptr: *const T, what: impl Display) -> Result<&'a T> {
+    // Formatting only on failure: `what` is often `format_args!` on the run path.
     unsafe { ptr.as_ref() }.ok_or_else(|| Error::new(ErrorCode::NullPointer, format!("{what} is NULL")))
 }
 
 pub(crate) fn non_null_mut<'a, T>(ptr: *mut T, what: impl Display) -> Result<&'a mut T> {
     unsafe { ptr.as_mut() }.ok_or_else(|| Error::new(ErrorCode::NullPointer, format!("{what} is NULL")))
+}
+
+/// Frees a handle made with `onyx_boundary::into_raw`; NULL does nothing. Every
+/// `onyx_*_free` is this one call, and none may panic across the boundary.
+pub(crate) fn free_handle<T>(handle: *mut T) {
+    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { onyx_boundary::free(handle) }));
 }
 
 /// A required NUL-terminated UTF-8 string argument.
@@ -113,9 +109,7 @@ pub extern "C" fn onyx_status_message(status: *const onyx_status) -> *const c_ch
 /// Frees a status. NULL is allowed and does nothing.
 #[no_mangle]
 pub extern "C" fn onyx_status_free(status: *mut onyx_status) {
-    if !status.is_null() {
-        drop(unsafe { Box::from_raw(status) });
-    }
+    free_handle(status)
 }
 
 /// The stable name of an error code ("SHAPE_MISMATCH", ...), or "UNKNOWN" for a

@@ -2,7 +2,7 @@ use std::ffi::c_void;
 
 use onyx_core::{ElementType, Tensor};
 
-use crate::status::{array, check_out, guard, write_out, onyx_status};
+use crate::status::{array, check_out, guard, non_null, write_out, onyx_status};
 
 /// A dense CPU tensor. Not synchronised: one thread writes at a time; several
 /// threads may read it (including as a run input) at once.
@@ -11,20 +11,20 @@ pub struct onyx_tensor {
 }
 
 pub(crate) fn boxed(tensor: Tensor) -> *mut onyx_tensor {
-    Box::into_raw(Box::new(onyx_tensor { inner: tensor }))
+    onyx_boundary::into_raw(onyx_tensor { inner: tensor })
 }
 
-fn shape<'a>(shape: *const i64, rank: usize) -> onyx_core::Result<&'a [i64]> {
+fn dims<'a>(shape: *const i64, rank: usize) -> onyx_core::Result<&'a [i64]> {
     array(shape, rank, "shape")
 }
 
 /// Creates a zero-filled tensor that owns its data (for example to receive a
 /// run's output). `shape` has `rank` entries, each >= 0; rank 0 is a scalar.
 #[no_mangle]
-pub extern "C" fn onyx_tensor_create(element_type: u32, shape_ptr: *const i64, rank: usize, out: *mut *mut onyx_tensor) -> *mut onyx_status {
+pub extern "C" fn onyx_tensor_create_zeros(element_type: u32, shape: *const i64, rank: usize, out: *mut *mut onyx_tensor) -> *mut onyx_status {
     guard(|| {
         let element_type = ElementType::from_onnx(element_type)?;
-        let shape = shape(shape_ptr, rank)?;
+        let shape = dims(shape, rank)?;
         check_out(out, "out")?;
         write_out(out, boxed(Tensor::zeros(element_type, shape)?));
         Ok(())
@@ -37,7 +37,7 @@ pub extern "C" fn onyx_tensor_create(element_type: u32, shape_ptr: *const i64, r
 #[no_mangle]
 pub extern "C" fn onyx_tensor_create_copy(
     element_type: u32,
-    shape_ptr: *const i64,
+    shape: *const i64,
     rank: usize,
     data: *const c_void,
     byte_length: usize,
@@ -45,10 +45,10 @@ pub extern "C" fn onyx_tensor_create_copy(
 ) -> *mut onyx_status {
     guard(|| {
         let element_type = ElementType::from_onnx(element_type)?;
-        let shape = shape(shape_ptr, rank)?;
+        let shape = dims(shape, rank)?;
         let bytes = array(data.cast::<u8>(), byte_length, "data")?;
         check_out(out, "out")?;
-        write_out(out, boxed(Tensor::from_bytes(element_type, shape, bytes)?));
+        write_out(out, boxed(Tensor::copy_bytes(element_type, shape, bytes)?));
         Ok(())
     })
 }
@@ -60,7 +60,7 @@ pub extern "C" fn onyx_tensor_create_copy(
 #[no_mangle]
 pub extern "C" fn onyx_tensor_create_borrowed(
     element_type: u32,
-    shape_ptr: *const i64,
+    shape: *const i64,
     rank: usize,
     data: *mut c_void,
     byte_length: usize,
@@ -68,9 +68,9 @@ pub extern "C" fn onyx_tensor_create_borrowed(
 ) -> *mut onyx_status {
     guard(|| {
         let element_type = ElementType::from_onnx(element_type)?;
-        let shape = shape(shape_ptr, rank)?;
+        let shape = dims(shape, rank)?;
         check_out(out, "out")?;
-        let tensor = unsafe { Tensor::from_raw_parts(element_type, shape, data.cast(), byte_length)? };
+        let tensor = unsafe { Tensor::borrow(element_type, shape, data.cast(), byte_length)? };
         write_out(out, boxed(tensor));
         Ok(())
     })
@@ -79,9 +79,7 @@ pub extern "C" fn onyx_tensor_create_borrowed(
 /// Frees a tensor (never the caller memory a borrowed tensor points to). NULL is allowed.
 #[no_mangle]
 pub extern "C" fn onyx_tensor_free(tensor: *mut onyx_tensor) {
-    if !tensor.is_null() {
-        drop(unsafe { Box::from_raw(tensor) });
-    }
+    crate::status::free_handle(tensor)
 }
 
 /// Element type (ONYX_ELEMENT_*); 0 if `tensor` is NULL.
@@ -111,7 +109,7 @@ pub extern "C" fn onyx_tensor_element_count(tensor: *const onyx_tensor) -> usize
 /// Size of the data in bytes; 0 if `tensor` is NULL.
 #[no_mangle]
 pub extern "C" fn onyx_tensor_byte_length(tensor: *const onyx_tensor) -> usize {
-    unsafe { tensor.as_ref() }.map_or(0, |t| t.inner.byte_len())
+    unsafe { tensor.as_ref() }.map_or(0, |t| t.inner.byte_length())
 }
 
 /// The data, for reading. For a borrowed tensor this is the caller's pointer.
@@ -125,4 +123,19 @@ pub extern "C" fn onyx_tensor_data(tensor: *const onyx_tensor) -> *const c_void 
 #[no_mangle]
 pub extern "C" fn onyx_tensor_mutable_data(tensor: *mut onyx_tensor) -> *mut c_void {
     unsafe { tensor.as_mut() }.map_or(std::ptr::null_mut(), |t| t.inner.data_ptr_mut().cast())
+}
+
+/// The data, for reading as `element_type` elements: fails with
+/// ONYX_ERROR_TYPE_MISMATCH when the tensor holds another type, so a typed read in
+/// any language checks the same rule. `*out` is valid until the tensor is freed.
+#[no_mangle]
+pub extern "C" fn onyx_tensor_data_as(tensor: *const onyx_tensor, element_type: u32, out: *mut *const c_void) -> *mut onyx_status {
+    guard(|| {
+        let tensor = &non_null(tensor, "tensor")?.inner;
+        let wanted = ElementType::from_onnx(element_type)?;
+        check_out(out, "out")?;
+        tensor.expect_element_type(wanted)?;
+        write_out(out, tensor.data_ptr().cast());
+        Ok(())
+    })
 }

@@ -42,18 +42,16 @@ fn tiny_model() -> CString {
 fn null_arguments_are_errors_not_crashes() {
     let mut session = ptr::null_mut();
     let mut tensor = ptr::null_mut();
-    let mut count = 0usize;
+    let mut info = ptr::null();
     let shape = [1i64];
     assert_eq!(code(onyx_session_create_from_file(ptr::null(), ptr::null(), &mut session)), ONYX_ERROR_NULL_POINTER);
     assert_eq!(code(onyx_session_create_from_file(c"x.onnx".as_ptr(), ptr::null(), ptr::null_mut())), ONYX_ERROR_NULL_POINTER);
     assert_eq!(code(onyx_session_create_from_bytes(ptr::null(), 10, ptr::null(), &mut session)), ONYX_ERROR_NULL_POINTER);
-    assert_eq!(code(onyx_session_input_count(ptr::null(), &mut count)), ONYX_ERROR_NULL_POINTER);
-    assert_eq!(code(onyx_session_output_count(ptr::null(), &mut count)), ONYX_ERROR_NULL_POINTER);
-    assert_eq!(code(onyx_session_metadata(ptr::null(), ptr::null_mut())), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_input_info(ptr::null(), 0, &mut info)), ONYX_ERROR_NULL_POINTER);
     assert_eq!(code(onyx_session_run(ptr::null(), ptr::null(), ptr::null(), ptr::null(), 0, ptr::null(), 0, ptr::null_mut())), ONYX_ERROR_NULL_POINTER);
-    assert_eq!(code(onyx_session_run_into(ptr::null(), ptr::null(), ptr::null(), ptr::null(), 0, ptr::null(), ptr::null(), 0)), ONYX_ERROR_NULL_POINTER);
-    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, ptr::null(), 1, &mut tensor)), ONYX_ERROR_NULL_POINTER);
-    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, shape.as_ptr(), 1, ptr::null_mut())), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_run_into(ptr::null(), ptr::null(), ptr::null(), ptr::null(), 0, ptr::null(), 0, ptr::null())), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, ptr::null(), 1, &mut tensor)), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, shape.as_ptr(), 1, ptr::null_mut())), ONYX_ERROR_NULL_POINTER);
     assert_eq!(code(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, shape.as_ptr(), 1, ptr::null(), 4, &mut tensor)), ONYX_ERROR_NULL_POINTER);
     assert_eq!(code(onyx_session_options_set_intra_op_threads(ptr::null_mut(), 1)), ONYX_ERROR_NULL_POINTER);
     assert_eq!(code(onyx_session_options_append_execution_provider(ptr::null_mut(), c"CPU".as_ptr())), ONYX_ERROR_NULL_POINTER);
@@ -64,6 +62,11 @@ fn null_arguments_are_errors_not_crashes() {
     // Infallible accessors answer NULL / 0 for NULL handles.
     assert!(onyx_tensor_data(ptr::null()).is_null());
     assert_eq!(onyx_tensor_rank(ptr::null()), 0);
+    assert_eq!(onyx_session_input_count(ptr::null()), 0);
+    assert_eq!(onyx_session_output_count(ptr::null()), 0);
+    assert!(onyx_session_metadata(ptr::null()).is_null());
+    assert_eq!(onyx_value_info_kind(ptr::null()), 0);
+    assert_eq!(unsafe { CStr::from_ptr(onyx_run_options_tag(ptr::null())) }.to_bytes(), b"");
     assert!(onyx_value_info_name(ptr::null()).is_null());
     assert_eq!(onyx_model_metadata_custom_count(ptr::null()), 0);
     assert_eq!(onyx_status_code(ptr::null()), 0);
@@ -113,16 +116,16 @@ fn every_element_type_round_trips() {
         onyx_tensor_free(borrowed);
         // Zeros.
         let mut zeros = ptr::null_mut();
-        assert_eq!(code(onyx_tensor_create(element_type, shape.as_ptr(), 2, &mut zeros)), 0);
+        assert_eq!(code(onyx_tensor_create_zeros(element_type, shape.as_ptr(), 2, &mut zeros)), 0);
         assert!(unsafe { std::slice::from_raw_parts(onyx_tensor_data(zeros).cast::<u8>(), 6 * size) }.iter().all(|b| *b == 0));
         onyx_tensor_free(zeros);
     }
     let mut tensor = ptr::null_mut();
-    assert_eq!(code(onyx_tensor_create(8, shape.as_ptr(), 2, &mut tensor)), ONYX_ERROR_INVALID_ARGUMENT, "string tensors are not numeric");
+    assert_eq!(code(onyx_tensor_create_zeros(8, shape.as_ptr(), 2, &mut tensor)), ONYX_ERROR_INVALID_ARGUMENT, "string tensors are not numeric");
     let negative = [-1i64];
-    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, negative.as_ptr(), 1, &mut tensor)), ONYX_ERROR_INVALID_ARGUMENT);
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, negative.as_ptr(), 1, &mut tensor)), ONYX_ERROR_INVALID_ARGUMENT);
     let mut scalar = ptr::null_mut();
-    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, ptr::null(), 0, &mut scalar)), 0, "rank 0 is a scalar");
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, ptr::null(), 0, &mut scalar)), 0, "rank 0 is a scalar");
     assert_eq!(onyx_tensor_element_count(scalar), 1);
     onyx_tensor_free(scalar);
     let mut misaligned = [0u64; 4];
@@ -203,12 +206,12 @@ fn outputs_may_not_alias_inputs() {
     let mut session = ptr::null_mut();
     assert_eq!(code(onyx_session_create_from_file(tiny_model().as_ptr(), ptr::null(), &mut session)), 0);
     let mut t = ptr::null_mut();
-    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, [16i64].as_ptr(), 1, &mut t)), 0);
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, [16i64].as_ptr(), 1, &mut t)), 0);
     let names = [c"a".as_ptr(), c"b".as_ptr()];
     let inputs = [t.cast_const(), t.cast_const()];
     let out_names = [c"sum".as_ptr()];
     let outputs = [t];
-    let status = onyx_session_run_into(session, ptr::null(), names.as_ptr(), inputs.as_ptr(), 2, out_names.as_ptr(), outputs.as_ptr(), 1);
+    let status = onyx_session_run_into(session, ptr::null(), names.as_ptr(), inputs.as_ptr(), 2, out_names.as_ptr(), 1, outputs.as_ptr());
     assert_eq!(code(status), ONYX_ERROR_INVALID_ARGUMENT);
     onyx_tensor_free(t);
     onyx_session_free(session);
@@ -238,15 +241,48 @@ fn output_named_dimension_must_agree_with_the_inputs() {
     let mut session = ptr::null_mut();
     assert_eq!(code(onyx_session_create_from_file(model.as_ptr(), ptr::null(), &mut session)), 0);
     let (mut input, mut output) = (ptr::null_mut(), ptr::null_mut());
-    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, [1i64, 3, 224, 224].as_ptr(), 4, &mut input)), 0);
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, [1i64, 3, 224, 224].as_ptr(), 4, &mut input)), 0);
     // `logits` is [batch, 1000]; the input set batch = 1, the caller's buffer says 2.
-    assert_eq!(code(onyx_tensor_create(ONYX_ELEMENT_FLOAT32, [2i64, 1000].as_ptr(), 2, &mut output)), 0);
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, [2i64, 1000].as_ptr(), 2, &mut output)), 0);
     let (names, out_names) = ([c"input".as_ptr()], [c"logits".as_ptr()]);
-    let status = onyx_session_run_into(session, ptr::null(), names.as_ptr(), [input.cast_const()].as_ptr(), 1, out_names.as_ptr(), [output].as_ptr(), 1);
+    let status = onyx_session_run_into(session, ptr::null(), names.as_ptr(), [input.cast_const()].as_ptr(), 1, out_names.as_ptr(), 1, [output].as_ptr());
     assert_eq!(onyx_status_code(status), ONYX_ERROR_SHAPE_MISMATCH);
     let text = message(status);
     assert!(text.contains("logits") && text.contains("'batch'") && text.contains("expected 1") && text.contains("got 2"), "{text}");
     onyx_tensor_free(output);
     onyx_tensor_free(input);
     onyx_session_free(session);
+}
+
+#[test]
+fn element_facts_come_from_core() {
+    for t in onyx_core::ElementType::ALL {
+        assert_eq!(onyx_element_type_size(t as u32), t.size());
+        assert_eq!(unsafe { CStr::from_ptr(onyx_element_type_name(t as u32)) }.to_str().unwrap(), t.name());
+    }
+    assert_eq!(onyx_element_type_size(8), 0, "strings have no fixed size");
+    assert_eq!(unsafe { CStr::from_ptr(onyx_element_type_name(999)) }.to_bytes(), b"unknown");
+}
+
+#[test]
+fn run_options_lend_their_tag() {
+    init();
+    let mut options = ptr::null_mut();
+    assert_eq!(code(onyx_run_options_create(&mut options)), 0);
+    assert_eq!(unsafe { CStr::from_ptr(onyx_run_options_tag(options)) }.to_bytes(), b"");
+    assert_eq!(code(onyx_run_options_set_tag(options, c"batch-7".as_ptr())), 0);
+    assert_eq!(unsafe { CStr::from_ptr(onyx_run_options_tag(options)) }.to_bytes(), b"batch-7");
+    onyx_run_options_free(options);
+}
+
+#[test]
+fn thread_counts_are_checked_by_core() {
+    let mut options = ptr::null_mut();
+    assert_eq!(code(onyx_session_options_create(&mut options)), 0);
+    assert_eq!(code(onyx_session_options_set_intra_op_threads(options, 0)), 0);
+    assert_eq!(code(onyx_session_options_set_inter_op_threads(options, 3)), 0);
+    let text = message(onyx_session_options_set_inter_op_threads(options, -2));
+    assert!(text.contains("inter_op_threads") && text.contains("-2"), "{text}");
+    assert_eq!(code(onyx_session_options_set_intra_op_threads(options, i32::MIN)), ONYX_ERROR_INVALID_ARGUMENT);
+    onyx_session_options_free(options);
 }

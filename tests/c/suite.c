@@ -37,14 +37,23 @@ static int failed(onyx_status *status, const char *what) {
     return 1;
 }
 
+/* A fixture the spec names must exist: a missing one stops the runner (so every
+ * later case is missing from the table, which fails `make test`). */
 static float *load_f32(const char *relative, size_t *count) {
     char path[8192];
-    spec_path(&suite, relative, path, sizeof path);
-    return spec_read_f32(path, count);
+    spec_path(&suite, relative ? relative : "(no file named)", path, sizeof path);
+    float *values = spec_read_f32(path, count);
+    if (!values || *count == 0) {
+        fprintf(stderr, "onyx_c_suite: cannot read fixture %s\n", path);
+        exit(1);
+    }
+    return values;
 }
 
-static int within(const float *got, const float *expected, size_t n, float atol, float rtol) {
-    for (size_t i = 0; i < n; i++) {
+/* `n_got` values against `n_expected`: a length mismatch fails before any read. */
+static int within(const float *got, size_t n_got, const float *expected, size_t n_expected, float atol, float rtol) {
+    if (n_got != n_expected) FAIL("the output has %zu values, the expected output %zu", n_got, n_expected);
+    for (size_t i = 0; i < n_expected; i++) {
         if (!(fabsf(got[i] - expected[i]) <= atol + rtol * fabsf(expected[i])))
             FAIL("value %zu: got %g, expected %g (atol %g, rtol %g)", i, got[i], expected[i], atol, rtol);
     }
@@ -60,8 +69,12 @@ static int run_logits(const onyx_session *session, const float *images, int64_t 
     const char *name = "input";
     const onyx_tensor *inputs[1] = {input};
     int bad = failed(onyx_session_run(session, NULL, &name, inputs, 1, NULL, 1, &output), "run");
+    size_t n = onyx_tensor_element_count(output), want = (size_t)batch * LOGITS;
+    if (!bad && n != want) {
+        snprintf(why, sizeof why, "the output has %zu values, expected %zu", n, want);
+        bad = 1;
+    }
     if (!bad) {
-        size_t n = onyx_tensor_element_count(output);
         *logits = malloc(n * sizeof(float));
         memcpy(*logits, onyx_tensor_data(output), n * sizeof(float));
     }
@@ -80,7 +93,7 @@ static int check_expected(const onyx_session *session, const spec_case *c) {
     int bad = !input || !expected;
     if (bad) snprintf(why, sizeof why, "cannot read the case's fixtures");
     if (!bad) bad = run_logits(session, input, 1, &got);
-    if (!bad) bad = within(got, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+    if (!bad) bad = within(got, LOGITS, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
     free(got);
     free(input);
     free(expected);
@@ -150,9 +163,8 @@ static void describe(const onyx_value_info *info, char *out, size_t size) {
 }
 
 static int compare_values(const char *kind, const spec_case *c) {
-    size_t count = 0;
     int is_input = strcmp(kind, "input") == 0;
-    if (failed(is_input ? onyx_session_input_count(shared_session, &count) : onyx_session_output_count(shared_session, &count), "count")) return 1;
+    size_t count = is_input ? onyx_session_input_count(shared_session) : onyx_session_output_count(shared_session);
     size_t expected_count = 0;
     while (spec_get_nth(c, kind, expected_count)) expected_count++;
     if (count != expected_count) FAIL("%zu %ss, expected %zu", count, kind, expected_count);
@@ -168,8 +180,7 @@ static int compare_values(const char *kind, const spec_case *c) {
 
 static int case_model_info(const spec_case *c) {
     if (compare_values("input", c) || compare_values("output", c)) return 1;
-    const onyx_model_metadata *meta = NULL;
-    if (failed(onyx_session_metadata(shared_session, &meta), "metadata")) return 1;
+    const onyx_model_metadata *meta = onyx_session_metadata(shared_session);
     const char *line;
     for (size_t i = 0; (line = spec_get_nth(c, "meta", i)); i++) {
         const char *space = strchr(line, ' ');
@@ -203,7 +214,7 @@ static int case_model_info(const spec_case *c) {
 static int case_classify(const spec_case *c) {
     size_t n_in, n_exp;
     float *input = load_f32(spec_get(c, "input"), &n_in), *expected = load_f32(spec_get(c, "expected"), &n_exp), *got = NULL;
-    int bad = run_logits(shared_session, input, 1, &got) || within(got, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+    int bad = run_logits(shared_session, input, 1, &got) || within(got, LOGITS, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
     if (!bad) {
         int best[5], want[5];
         top5(got, n_exp, best);
@@ -242,7 +253,7 @@ static int case_batch(const spec_case *c) {
     for (char *file = strtok_r(expected, " ", &save); file && !bad; file = strtok_r(NULL, " ", &save), row++) {
         size_t n;
         float *want = load_f32(file, &n);
-        if (within(got + (size_t)row * LOGITS, want, n, field_float(c, "atol"), field_float(c, "rtol"))) {
+        if (within(got + (size_t)row * LOGITS, LOGITS, want, n, field_float(c, "atol"), field_float(c, "rtol"))) {
             char inner[sizeof why];
             memcpy(inner, why, sizeof why);
             snprintf(why, sizeof why, "row %d: %.3000s", row, inner);
@@ -290,7 +301,7 @@ static int case_zero_copy_input(const spec_case *c) {
     const char *name = "input";
     const onyx_tensor *inputs[1] = {tensor};
     if (!bad) bad = failed(onyx_session_run(shared_session, NULL, &name, inputs, 1, NULL, 1, &output), "run");
-    if (!bad) bad = within(onyx_tensor_data(output), expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+    if (!bad) bad = within(onyx_tensor_data(output), onyx_tensor_element_count(output), expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
     onyx_tensor_free(output);
     onyx_tensor_free(tensor);
     free(input);
@@ -313,13 +324,13 @@ static int case_output_into_caller(const spec_case *c) {
     const char *in_name = "input", *out_name = "logits";
     const onyx_tensor *inputs[1] = {in};
     onyx_tensor *outputs[1] = {out};
-    if (!bad) bad = failed(onyx_session_run_into(shared_session, NULL, &in_name, inputs, 1, &out_name, outputs, 1), "run_into");
+    if (!bad) bad = failed(onyx_session_run_into(shared_session, NULL, &in_name, inputs, 1, &out_name, 1, outputs), "run_into");
     if (!bad && onyx_tensor_data(out) != (const void *)buffer) {
         snprintf(why, sizeof why, "output tensor moved away from the caller's buffer");
         bad = 1;
     }
     onyx_tensor_free(out);
-    if (!bad) bad = within(buffer, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+    if (!bad) bad = within(buffer, out_count, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
     onyx_tensor_free(in);
     free(buffer);
     free(input);
@@ -380,7 +391,7 @@ static int case_options(const spec_case *c) {
     if (failed(onyx_session_options_create(&options), "options")) return 1;
     const char *threads = spec_get(c, "intra_threads"), *level = spec_get(c, "optimization");
     int bad = 0;
-    if (threads) bad = failed(onyx_session_options_set_intra_op_threads(options, (uint32_t)atoi(threads)), "threads");
+    if (threads) bad = failed(onyx_session_options_set_intra_op_threads(options, (int32_t)atoi(threads)), "threads");
     if (level && !bad) {
         uint32_t value = strcmp(level, "disabled") == 0 ? ONYX_OPTIMIZATION_DISABLED : ONYX_OPTIMIZATION_ALL;
         if (strcmp(level, "disabled") != 0 && strcmp(level, "all") != 0) FAIL("unknown optimization '%s'", level);
@@ -483,7 +494,7 @@ static int case_error(const spec_case *c) {
         int64_t shape[8];
         size_t rank = spec_shape(spec_get(c, "shape"), shape, 8);
         onyx_tensor *tensor = NULL;
-        status = onyx_tensor_create(ONYX_ELEMENT_FLOAT32, shape, rank, &tensor);
+        status = onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, shape, rank, &tensor);
         const onyx_tensor *inputs[1] = {tensor};
         if (!status) status = onyx_session_run(shared_session, NULL, &input_name, inputs, 1, NULL, 1, &output);
         onyx_tensor_free(tensor);
@@ -498,7 +509,7 @@ static int case_error(const spec_case *c) {
         free(buffer);
     } else if (!strcmp(trigger, "element_type")) {
         onyx_tensor *tensor = NULL;
-        status = onyx_tensor_create((uint32_t)atoi(spec_get(c, "elem_type")), image_shape, 4, &tensor);
+        status = onyx_tensor_create_zeros((uint32_t)atoi(spec_get(c, "elem_type")), image_shape, 4, &tensor);
         const onyx_tensor *inputs[1] = {tensor};
         if (!status) status = onyx_session_run(shared_session, NULL, &input_name, inputs, 1, NULL, 1, &output);
         onyx_tensor_free(tensor);
@@ -515,11 +526,36 @@ static int case_error(const spec_case *c) {
         int64_t shape[8];
         size_t rank = spec_shape(spec_get(c, "output_shape"), shape, 8);
         onyx_tensor *target = NULL;
-        status = onyx_tensor_create(ONYX_ELEMENT_FLOAT32, shape, rank, &target);
+        status = onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, shape, rank, &target);
         const char *out_name = "logits";
         onyx_tensor *outputs[1] = {target};
-        if (!status) status = onyx_session_run_into(shared_session, NULL, &input_name, one_input, 1, &out_name, outputs, 1);
+        if (!status) status = onyx_session_run_into(shared_session, NULL, &input_name, one_input, 1, &out_name, 1, outputs);
         onyx_tensor_free(target);
+    } else if (!strcmp(trigger, "read_as")) {
+        const void *data = NULL;
+        status = onyx_session_run(shared_session, NULL, &input_name, one_input, 1, NULL, 1, &output);
+        if (!status) status = onyx_tensor_data_as(output, (uint32_t)atoi(spec_get(c, "elem_type")), &data);
+        if (status) {
+            onyx_tensor_free(output); /* the run itself succeeded: only the read fails */
+            output = NULL;
+        }
+    } else if (!strcmp(trigger, "output_aliases_input")) {
+        const char *out_name = "logits";
+        onyx_tensor *outputs[1] = {good};
+        status = onyx_session_run_into(shared_session, NULL, &input_name, one_input, 1, &out_name, 1, outputs);
+    } else if (!strcmp(trigger, "intra_threads")) {
+        onyx_session_options *options = NULL;
+        status = onyx_session_options_create(&options);
+        if (!status) status = onyx_session_options_set_intra_op_threads(options, (int32_t)atoi(spec_get(c, "threads")));
+        if (!status) status = onyx_session_create_from_file(model_path, options, &session);
+        onyx_session_options_free(options);
+    } else if (!strcmp(trigger, "input_index")) {
+        const onyx_value_info *info = NULL;
+        status = onyx_session_input_info(shared_session, (size_t)atoll(spec_get(c, "index")), &info);
+        if (info) {
+            onyx_status_free(status);
+            FAIL("input_info succeeded");
+        }
     } else if (!strcmp(trigger, "null_handle")) {
         status = onyx_session_run(NULL, NULL, &input_name, one_input, 1, NULL, 1, &output);
     } else if (!strcmp(trigger, "invalid_utf8_path")) {
@@ -547,6 +583,42 @@ static int case_error(const spec_case *c) {
     return expect_code(status, c) || still_usable();
 }
 
+/* Each line of a vector file: f32 bits, then the 16-bit result, in hex. */
+static int check_vectors(const spec_case *c, const char *key, uint16_t (*convert)(float)) {
+    char path[8192];
+    spec_path(&suite, spec_get(c, key), path, sizeof path);
+    FILE *file = fopen(path, "r");
+    if (!file) FAIL("cannot open %s", path);
+    char line[128];
+    size_t checked = 0;
+    int bad = 0;
+    while (!bad && fgets(line, sizeof line, file)) {
+        unsigned int in = 0, want = 0;
+        if (line[0] == '#' || line[0] == '\n') continue;
+        if (sscanf(line, "%x %x", &in, &want) != 2) {
+            snprintf(why, sizeof why, "%s: bad line '%s'", key, line);
+            bad = 1;
+            break;
+        }
+        float value;
+        uint32_t bits = in;
+        memcpy(&value, &bits, sizeof value);
+        uint16_t got = convert(value);
+        if (got != want) {
+            snprintf(why, sizeof why, "%s of f32 bits %08x: got %04x, expected %04x", key, in, got, want);
+            bad = 1;
+        }
+        checked++;
+    }
+    fclose(file);
+    if (!bad && checked == 0) FAIL("%s: no vectors in %s", key, path);
+    return bad;
+}
+
+static int case_float_vectors(const spec_case *c) {
+    return check_vectors(c, "bfloat16", onyx_bfloat16_from_float32) || check_vectors(c, "float16", onyx_float16_from_float32);
+}
+
 static int run_case(const spec_case *c) {
     const char *kind = spec_get(c, "kind");
     if (!kind) FAIL("no kind");
@@ -561,6 +633,7 @@ static int run_case(const spec_case *c) {
     if (!strcmp(kind, "options")) return case_options(c);
     if (!strcmp(kind, "terminate")) return case_terminate(c);
     if (!strcmp(kind, "error")) return case_error(c);
+    if (!strcmp(kind, "float_vectors")) return case_float_vectors(c);
     FAIL("unknown case kind '%s'", kind);
 }
 
