@@ -6,7 +6,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 ROOT := $(CURDIR)
 
-ORT_VERSION := 1.31.1
+# Every pinned version (ORT_VERSION, ONYX_VERSION, SHA-256s) comes from versions.env.
+include $(ROOT)/versions.env
 ORT_DIR := $(ROOT)/.cache/onnxruntime/$(ORT_VERSION)
 ORT_LIB := $(ORT_DIR)/libonnxruntime.so.$(ORT_VERSION)
 VENV_PY := $(ROOT)/.cache/venv/bin/python
@@ -68,7 +69,13 @@ DEMO_TARGETS :=
 BENCH_TARGETS :=
 include $(sort $(wildcard mk/*.mk))
 
-test: setup header-check
+# Every copy of a version pin agrees with versions.env; docs/api-map.md names exist.
+.PHONY: consistency-check
+consistency-check:
+	@python3 scripts/check-versions.py
+	@python3 scripts/check-api-map.py
+
+test: setup header-check consistency-check
 	@rm -f $(LOGS)/*.log
 	@status=0; for t in $(TEST_TARGETS); do $(MAKE) --no-print-directory $$t || status=1; done; \
 	echo; echo "onyx: the shared suite, case x language:"; \

@@ -4,7 +4,7 @@
 # staged library find ONNX Runtime through libonyx's same-folder lookup, with no
 # environment variable. Defines the target Onyx::onyx (C and C++ usage).
 
-set(ONYX_ORT_VERSION 1.31.1)
+set(ONYX_ORT_VERSION ${ONYX_PIN_ORT_VERSION})
 set(ONYX_ORT_FILE "libonnxruntime.so.${ONYX_ORT_VERSION}")
 set(ONYX_ORT_DIR "${PROJECT_SOURCE_DIR}/.cache/onnxruntime/${ONYX_ORT_VERSION}")
 set(ONYX_SONAME "libonyx.so.${PROJECT_VERSION_MAJOR}")

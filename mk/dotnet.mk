@@ -6,7 +6,7 @@ TEST_TARGETS += test-dotnet
 DEMO_TARGETS += demo-dotnet
 BENCH_TARGETS += bench-dotnet
 
-DOTNET_VERSION := 0.1.0
+DOTNET_VERSION := $(ONYX_VERSION)
 DOTNET_SRC := $(ROOT)/bindings/dotnet
 DOTNET_BUILD := $(ROOT)/build/dotnet
 DOTNET_LIB := $(DOTNET_BUILD)/lib

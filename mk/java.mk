@@ -7,7 +7,7 @@ BENCH_TARGETS += bench-java
 
 JAVA_DIR := $(ROOT)/bindings/java
 JAVA_STAGE := $(JAVA_DIR)/target/native-staging/dev/onyx/native/linux-x86_64
-JAVA_JAR := $(JAVA_DIR)/target/onyx-0.1.0.jar
+JAVA_JAR := $(JAVA_DIR)/target/onyx-$(ONYX_VERSION).jar
 JAVA_BUILD := $(ROOT)/build/java
 # Batch mode, quiet: only test output and errors reach the log. Maven 3.8 still writes
 # colour resets in batch mode; NO_ANSI strips them so log lines start with the text.

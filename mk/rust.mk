@@ -3,11 +3,11 @@ TEST_TARGETS += test-rust
 DEMO_TARGETS += demo-rust
 
 .PHONY: test-rust demo-rust
-# ONNX Runtime 1.20.1, older than Onyx accepts, for the test that it is refused.
-OLD_ORT_LIB := $(ROOT)/.cache/onnxruntime/1.20.1/libonnxruntime.so.1.20.1
+# ONNX Runtime $(ORT_TOO_OLD_VERSION) (versions.env), older than Onyx accepts, for the test that it is refused.
+OLD_ORT_LIB := $(ROOT)/.cache/onnxruntime/$(ORT_TOO_OLD_VERSION)/libonnxruntime.so.$(ORT_TOO_OLD_VERSION)
 .PHONY: ort-old
 ort-old:
-	@bash scripts/fetch-onnxruntime.sh 1.20.1
+	@bash scripts/fetch-onnxruntime.sh $(ORT_TOO_OLD_VERSION)
 
 test-rust: ort ort-old fixtures | $(LOGS)
 	@echo "onyx: [rust] unit tests and the shared suite (cargo test)"

@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # Places Microsoft's ONNX Runtime build in .cache/onnxruntime/<version>/: the pinned
-# 1.31.1 by default; `fetch-onnxruntime.sh 1.20.1` fetches the too-old release the
+# ORT_VERSION of versions.env by default; `fetch-onnxruntime.sh <ORT_TOO_OLD_VERSION>` fetches the too-old release the
 # tests use to prove Onyx refuses it. The only reachable source is the `onnxruntime`
 # wheel on PyPI, which carries the shared library; we take the library and its
 # licence texts out of it and check the library's SHA-256. Idempotent: quiet when the
 # checked file is already there.
 set -euo pipefail
 
-VERSION=${1:-1.31.1}
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../versions.env
+source "$root/versions.env"
+VERSION=${1:-$ORT_VERSION}
 case $VERSION in
-  1.31.1) SHA256=fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3 ;;
-  1.20.1) SHA256=be3dd32e78f6906fd4fa6208dbd296031fa1c3ffb42b40f706cf68d3de269f2b ;;
-  *) echo "onyx: no pinned SHA-256 for ONNX Runtime $VERSION" >&2; exit 2 ;;
+  "$ORT_VERSION") SHA256=$ORT_LINUX_X64_SHA256 ;;
+  "$ORT_TOO_OLD_VERSION") SHA256=$ORT_TOO_OLD_LINUX_X64_SHA256 ;;
+  *) echo "onyx: no pinned SHA-256 for ONNX Runtime $VERSION (versions.env)" >&2; exit 2 ;;
 esac
 LIB=libonnxruntime.so.$VERSION
 
-root=$(cd "$(dirname "$0")/.." && pwd)
 dest=$root/.cache/onnxruntime/$VERSION
 
 if [ -f "$dest/$LIB" ] && echo "$SHA256  $dest/$LIB" | sha256sum --check --status; then

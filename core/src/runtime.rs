@@ -6,10 +6,10 @@ use std::{
 
 use crate::{ort_call, Error, ErrorCode, Result};
 
-/// The ONNX Runtime release Onyx is built and tested against.
-pub const PINNED_ORT_VERSION: &str = "1.31.1";
+/// The ONNX Runtime release Onyx is built and tested against (versions.env).
+pub const PINNED_ORT_VERSION: &str = env!("ONYX_PINNED_ORT_VERSION");
 /// The file name of the pinned runtime, as shipped beside the Onyx library.
-pub const PINNED_ORT_FILE_NAME: &str = "libonnxruntime.so.1.31.1";
+pub const PINNED_ORT_FILE_NAME: &str = concat!("libonnxruntime.so.", env!("ONYX_PINNED_ORT_VERSION"));
 /// Environment variable naming the ONNX Runtime library to load.
 pub const ORT_LIBRARY_ENV: &str = "ONYX_ORT_LIBRARY";
 

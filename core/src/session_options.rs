@@ -67,6 +67,17 @@ impl SessionOptions {
         Ok(())
     }
 
+    /// Adds an execution provider to try, after those added before ("XNNPACK", ...).
+    pub fn append_execution_provider(&mut self, name: &str) {
+        self.execution_providers.push(name.to_string());
+    }
+
+    /// Adds a raw ONNX Runtime session config entry; ONNX Runtime checks it when the
+    /// session is created.
+    pub fn add_config_entry(&mut self, key: &str, value: &str) {
+        self.config_entries.push((key.to_string(), value.to_string()));
+    }
+
     pub fn intra_op_threads(&self) -> usize {
         self.intra_op_threads
     }

@@ -411,7 +411,7 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
     if std::env::var_os(onyx_core::ORT_LIBRARY_ENV).is_none() {
         // `cargo test` straight from a checkout: use the runtime `make` fetched.
-        std::env::set_var(onyx_core::ORT_LIBRARY_ENV, root.join(".cache/onnxruntime/1.31.1").join(onyx_core::PINNED_ORT_FILE_NAME));
+        std::env::set_var(onyx_core::ORT_LIBRARY_ENV, root.join(".cache/onnxruntime").join(onyx_core::PINNED_ORT_VERSION).join(onyx_core::PINNED_ORT_FILE_NAME));
     }
     let spec = parse_spec(&root.join("tests/suite/spec.txt"));
     let model = spec.dir.join(spec.header.get("model").unwrap());

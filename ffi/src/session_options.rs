@@ -60,7 +60,7 @@ pub extern "C" fn onyx_session_options_set_optimization_level(options: *mut onyx
 #[no_mangle]
 pub extern "C" fn onyx_session_options_append_execution_provider(options: *mut onyx_session_options, name: *const c_char) -> *mut onyx_status {
     with_options(options, |o| {
-        o.execution_providers.push(utf8(name, "name")?.to_string());
+        o.append_execution_provider(utf8(name, "name")?);
         Ok(())
     })
 }
@@ -93,7 +93,7 @@ pub extern "C" fn onyx_session_options_add_config_entry(
     value: *const c_char,
 ) -> *mut onyx_status {
     with_options(options, |o| {
-        o.config_entries.push((utf8(key, "key")?.to_string(), utf8(value, "value")?.to_string()));
+        o.add_config_entry(utf8(key, "key")?, utf8(value, "value")?);
         Ok(())
     })
 }

@@ -16,7 +16,7 @@ fn root() -> PathBuf {
 fn init() {
     let path = std::env::var(onyx_core::ORT_LIBRARY_ENV)
         .map(PathBuf::from)
-        .unwrap_or_else(|_| root().join(".cache/onnxruntime/1.31.1").join(onyx_core::PINNED_ORT_FILE_NAME));
+        .unwrap_or_else(|_| root().join(".cache/onnxruntime").join(onyx_core::PINNED_ORT_VERSION).join(onyx_core::PINNED_ORT_FILE_NAME));
     let path = CString::new(path.to_str().unwrap()).unwrap();
     assert!(onyx_runtime_init(path.as_ptr()).is_null());
 }

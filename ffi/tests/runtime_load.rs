@@ -24,7 +24,7 @@ fn init(path: &str) -> (u32, String) {
 
 #[test]
 fn failures_name_the_file_and_the_reason_then_the_right_file_loads() {
-    let missing = "/nonexistent/libonnxruntime.so.1.31.1";
+    let missing = "/nonexistent/libonnxruntime.so.1.31.1"; // any absent path
     let (code, message) = init(missing);
     assert_eq!(code, ONYX_ERROR_RUNTIME_LOAD_FAILED);
     assert!(message.contains(missing) && message.contains("no such file"), "{message}");
@@ -47,17 +47,17 @@ fn failures_name_the_file_and_the_reason_then_the_right_file_loads() {
     assert_eq!(code, ONYX_ERROR_RUNTIME_LOAD_FAILED);
     assert!(message.contains(absolute.to_str().unwrap()), "a relative path is made absolute: {message}");
 
-    // A release older than Onyx accepts (1.23): `make test` fetches 1.20.1 and names it here.
-    match std::env::var("ONYX_TEST_OLD_ORT_LIBRARY") {
-        Ok(old) => {
-            let (code, message) = init(&old);
-            assert_eq!(code, ONYX_ERROR_RUNTIME_LOAD_FAILED);
-            assert!(message.contains(&old) && message.contains("found ONNX Runtime 1.20.1") && message.contains("1.23"), "{message}");
-        }
-        Err(_) => eprintln!("note: ONYX_TEST_OLD_ORT_LIBRARY is not set (make test sets it): the too-old runtime check did not run"),
-    }
+    // A release older than Onyx accepts (1.23): `make test-rust` fetches it. Absent, the
+    // test fails ("no such file"), never passes without checking.
+    let too_old = pin("ORT_TOO_OLD_VERSION");
+    let old = std::env::var("ONYX_TEST_OLD_ORT_LIBRARY").unwrap_or_else(|_| {
+        root().join(format!(".cache/onnxruntime/{too_old}/libonnxruntime.so.{too_old}")).to_string_lossy().into_owned()
+    });
+    let (code, message) = init(&old);
+    assert_eq!(code, ONYX_ERROR_RUNTIME_LOAD_FAILED);
+    assert!(message.contains(&old) && message.contains(&format!("found ONNX Runtime {too_old}")) && message.contains("1.23"), "{message}");
 
-    let right = root().join(".cache/onnxruntime/1.31.1/libonnxruntime.so.1.31.1");
+    let right = root().join(".cache/onnxruntime").join(onyx_core::PINNED_ORT_VERSION).join(onyx_core::PINNED_ORT_FILE_NAME);
     assert_eq!(init(right.to_str().unwrap()), (0, String::new()));
     assert_eq!(init(right.to_str().unwrap()).0, 0, "the same path again is fine");
     assert_eq!(onyx_status_code(onyx_runtime_init(std::ptr::null())), 0, "NULL means: whatever is loaded");
@@ -69,5 +69,12 @@ fn failures_name_the_file_and_the_reason_then_the_right_file_loads() {
 
     let mut version = std::ptr::null();
     assert_eq!(onyx_status_code(onyx_runtime_version(&mut version)), 0);
-    assert_eq!(unsafe { CStr::from_ptr(version) }.to_str().unwrap(), "1.31.1");
+    assert_eq!(unsafe { CStr::from_ptr(version) }.to_str().unwrap(), pin("ORT_VERSION"));
+}
+
+/// A pin from versions.env.
+fn pin(key: &str) -> String {
+    let text = std::fs::read_to_string(root().join("versions.env")).unwrap();
+    let prefix = format!("{key}=");
+    text.lines().find_map(|l| l.strip_prefix(&prefix)).unwrap_or_else(|| panic!("versions.env has no {key}")).trim().to_string()
 }

@@ -37,7 +37,8 @@ MODEL = FIXTURES / "resnet18.onnx"
 TINY_MODEL = FIXTURES / "add16.onnx"
 
 SEED = 18  # for ResNet-18; recorded in the model's metadata too
-ORT_VERSION = "1.31.1"
+ORT_VERSION = dict(line.split("=", 1) for line in (SUITE.parent.parent / "versions.env").read_text().splitlines()
+                   if line and not line.startswith("#"))["ORT_VERSION"].strip()
 OPSET = 17
 IR_VERSION = 8  # the IR version that goes with opset 17; every ORT since 1.13 reads it
 BN_EPSILON = 1e-5

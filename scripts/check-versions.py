@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Checks every copy of a version pin against versions.env, the one source.
+
+Make, CMake, the fetch script, core's build script and the suite generator read
+versions.env themselves. The files below cannot (a Cargo.toml, a pom, a csproj, a
+C# attribute, a README), so each copy is listed here with the pattern that finds it:
+a copy that differs, or a listed copy that is no longer found, fails `make test`.
+Beyond the list, every tracked file is scanned for the forms an ONNX Runtime pin
+takes (`libonnxruntime.so.X.Y.Z`, `.cache/onnxruntime/X.Y.Z`, `onnxruntime==X.Y.Z`).
+
+    python3 scripts/check-versions.py          # check (what `make test` runs)
+    python3 scripts/check-versions.py --list   # print every copy and where it is
+"""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+V = r"(\d+\.\d+\.\d+)"
+
+# (file, regex whose group 1 is the copy, key in versions.env)
+COPIES = [
+    ("Cargo.toml", r'\[workspace\.package\]\s*version = "' + V + '"', "ONYX_VERSION"),
+    ("bindings/java/pom.xml", r"<artifactId>onyx</artifactId>\s*<version>" + V + "</version>", "ONYX_VERSION"),
+    ("bindings/java/bench/pom.xml", r"<artifactId>onyx-bench</artifactId>\s*<version>" + V + "</version>", "ONYX_VERSION"),
+    ("bindings/java/bench/pom.xml", r"<artifactId>onyx</artifactId>\s*<version>" + V + "</version>", "ONYX_VERSION"),
+    ("bindings/java/bench/pom.xml", r"target/onyx-" + V + r"\.jar", "ONYX_VERSION"),
+    ("examples/java/pom.xml", r"<artifactId>onyx</artifactId>\s*<version>" + V + "</version>", "ONYX_VERSION"),
+    ("bindings/java/README.md", r"<artifactId>onyx</artifactId>\s*<version>" + V + "</version>", "ONYX_VERSION"),
+    ("bindings/java/scripts/consumer.sh", r"dev/onyx/onyx/" + V + "/", "ONYX_VERSION"),
+    ("bindings/dotnet/src/Onyx/Onyx.csproj", r"<Version>" + V + "</Version>", "ONYX_VERSION"),
+    ("bindings/dotnet/src/Onyx/AssemblyInfo.cs", r'AssemblyInformationalVersion\("' + V + '"', "ONYX_VERSION"),
+    ("bindings/dotnet/src/Onyx/AssemblyInfo.cs", r'AssemblyVersion\("' + V + r'\.0"', "ONYX_VERSION"),
+    ("bindings/dotnet/src/Onyx/AssemblyInfo.cs", r'AssemblyFileVersion\("' + V + r'\.0"', "ONYX_VERSION"),
+    ("bindings/dotnet/packaging/Onyx.nuspec", r"<version>" + V + "</version>", "ONYX_VERSION"),
+    ("bindings/dotnet/README.md", r'Include="Onyx" Version="' + V + '"', "ONYX_VERSION"),
+    ("examples/dotnet/OnyxExample.csproj", r'Include="Onyx" Version="' + V + '"', "ONYX_VERSION"),
+    ("tests/suite/requirements.txt", r"onnxruntime==" + V, "ORT_VERSION"),
+    ("tests/suite/spec.txt", r"ort_version " + V, "ORT_VERSION"),
+    ("bindings/dotnet/packaging/Onyx.nuspec", r"ONNX Runtime " + V, "ORT_VERSION"),
+    ("bindings/dotnet/src/Onyx/Onyx.csproj", r"ONNX Runtime " + V, "ORT_VERSION"),
+    ("bindings/java/pom.xml", r"ONNX Runtime " + V, "ORT_VERSION"),
+]
+
+# Forms an ONNX Runtime pin takes anywhere in the tree; each must be a pinned version.
+ORT_FORMS = [r"libonnxruntime\.so\." + V, r"\.cache/onnxruntime/" + V, r"onnxruntime==" + V]
+# Any Onyx version named in a file name anywhere (jar, nupkg).
+ONYX_FORMS = [r"\bonyx-" + V + r"\.jar", r"\bOnyx\." + V + r"\.nupkg", r"dev\.onyx:onyx:" + V, r'String VERSION = "' + V + '"']
+
+
+def pins():
+    values = {}
+    for line in (ROOT / "versions.env").read_text().splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def tracked_text_files():
+    names = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    for name in names:
+        path = ROOT / name
+        if path.suffix in {".f32", ".onnx", ".png", ".jar", ".so"} or not path.is_file():
+            continue
+        try:
+            yield name, path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+
+
+def main():
+    listing = "--list" in sys.argv
+    values = pins()
+    problems, found = [], []
+    for name, pattern, key in COPIES:
+        path = ROOT / name
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        matches = list(re.finditer(pattern, text))
+        if not matches:
+            problems.append(f"{name}: no copy of {key} found (pattern {pattern!r}); update scripts/check-versions.py if it moved")
+        for m in matches:
+            line = text.count("\n", 0, m.start(1)) + 1
+            found.append(f"{name}:{line}: {key} {m.group(1)}")
+            if m.group(1) != values[key]:
+                problems.append(f"{name}:{line}: {key} is {m.group(1)} here but {values[key]} in versions.env")
+    ort_allowed = {values["ORT_VERSION"], values["ORT_TOO_OLD_VERSION"]}
+    for name, text in tracked_text_files():
+        if name == "scripts/check-versions.py":
+            continue
+        for forms, allowed, key in [(ORT_FORMS, ort_allowed, "ORT_VERSION"), (ONYX_FORMS, {values["ONYX_VERSION"]}, "ONYX_VERSION")]:
+            for pattern in forms:
+                for m in re.finditer(pattern, text):
+                    line = text.count("\n", 0, m.start(1)) + 1
+                    found.append(f"{name}:{line}: {m.group(0)}")
+                    if m.group(1) not in allowed:
+                        problems.append(f"{name}:{line}: '{m.group(0)}' names {m.group(1)}, but versions.env pins {key}={values[key]}")
+    if listing:
+        print("\n".join(found))
+    if problems:
+        print("onyx: version pins differ from versions.env:", file=sys.stderr)
+        for p in problems:
+            print("  " + p, file=sys.stderr)
+        return 1
+    print(f"onyx: {len(found)} copies of the version pins agree with versions.env")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
