@@ -11,7 +11,8 @@ ort-old:
 
 test-rust: ort ort-old fixtures | $(LOGS)
 	@echo "onyx: [rust] unit tests and the shared suite (cargo test)"
-	@ONYX_TEST_OLD_ORT_LIBRARY=$(OLD_ORT_LIB) cargo test --quiet --release -p onyx-ffi
+	@ONYX_TEST_OLD_ORT_LIBRARY=$(OLD_ORT_LIB) cargo test --quiet --release -p onyx-ffi -p onyx-boundary
+	@cargo test --quiet --release -p onyx-core --lib --test float_vectors
 	@ONYX_ORT_LIBRARY=$(ORT_LIB) cargo test --quiet --release -p onyx-core --test suite 2>&1 | tee $(LOGS)/rust.log
 
 demo-rust: ort fixtures

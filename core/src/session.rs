@@ -304,20 +304,25 @@ struct CheckedInputs<'a> {
 
 /// Checks one tensor against what the model declares for it. `symbols` holds the
 /// value each named dimension already took (from inputs checked before).
-fn check_tensor(
+fn check_tensor(role: &str, info: &ValueInfo, tensor: &Tensor, symbols: &HashMap<&str, (i64, &str)>) -> Result<()> {
+    check_value(role, info, tensor.element_type(), tensor.shape(), symbols)
+}
+
+/// [`check_tensor`] on a tensor's element type and shape.
+fn check_value(
     role: &str,
     info: &ValueInfo,
-    tensor: &Tensor,
+    element_type: crate::ElementType,
+    shape: &[i64],
     symbols: &HashMap<&str, (i64, &str)>,
 ) -> Result<()> {
     let name = &info.name;
-    if info.element_type != Some(tensor.element_type()) {
+    if info.element_type != Some(element_type) {
         return Err(Error::new(
             ErrorCode::TypeMismatch,
-            format!("{role} '{name}' expects {} elements, got {}", info.describe_type(), tensor.element_type().name()),
+            format!("{role} '{name}' expects {} elements, got {}", info.describe_type(), element_type.name()),
         ));
     }
-    let shape = tensor.shape();
     if shape.len() != info.shape.len() {
         return Err(Error::new(
             ErrorCode::RankMismatch,
@@ -438,4 +443,75 @@ pub(crate) fn available_providers() -> Result<Vec<String>> {
         .collect();
     ort_call::check(unsafe { (api.ReleaseAvailableProviders)(list, count) }, ErrorCode::RuntimeError, "releasing the provider list")?;
     Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ElementType, ValueKind};
+
+    fn image_input() -> ValueInfo {
+        ValueInfo {
+            name: "input".into(),
+            kind: ValueKind::Tensor,
+            element_type: Some(ElementType::Float32),
+            onnx_element_type: 1,
+            shape: vec![-1, 3, 224, 224],
+            dim_names: vec!["batch".into(), String::new(), String::new(), String::new()],
+        }
+    }
+
+    fn check(element_type: ElementType, shape: &[i64], symbols: &HashMap<&str, (i64, &str)>) -> Result<()> {
+        check_value("input", &image_input(), element_type, shape, symbols)
+    }
+
+    fn message_of(result: Result<()>, code: ErrorCode) -> String {
+        let error = result.unwrap_err();
+        assert_eq!(error.code(), code, "{}", error.message());
+        error.message().to_string()
+    }
+
+    #[test]
+    fn a_matching_tensor_passes_with_any_free_dimension() {
+        assert!(check(ElementType::Float32, &[1, 3, 224, 224], &HashMap::new()).is_ok());
+        assert!(check(ElementType::Float32, &[7, 3, 224, 224], &HashMap::new()).is_ok());
+    }
+
+    #[test]
+    fn each_mismatch_has_its_code_and_names_what_was_expected() {
+        let text = message_of(check(ElementType::Float64, &[1, 3, 224, 224], &HashMap::new()), ErrorCode::TypeMismatch);
+        assert_eq!(text, "input 'input' expects float elements, got double");
+        let text = message_of(check(ElementType::Float32, &[3, 224, 224], &HashMap::new()), ErrorCode::RankMismatch);
+        assert_eq!(text, "input 'input' expects rank 4 [batch,3,224,224], got 3 dimensions [3,224,224]");
+        let text = message_of(check(ElementType::Float32, &[1, 4, 224, 224], &HashMap::new()), ErrorCode::ShapeMismatch);
+        assert!(text.starts_with("input 'input' dimension 1 expected 3, got 4"), "{text}");
+    }
+
+    #[test]
+    fn a_named_dimension_must_agree_with_the_input_that_set_it() {
+        let symbols = HashMap::from([("batch", (2, "other"))]);
+        assert!(check(ElementType::Float32, &[2, 3, 224, 224], &symbols).is_ok());
+        let text = message_of(check(ElementType::Float32, &[5, 3, 224, 224], &symbols), ErrorCode::ShapeMismatch);
+        assert_eq!(text, "input 'input' dimension 0 ('batch') expected 2 as set by input 'other', got 5");
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_supported_tensor_is_named_by_its_kind() {
+        let mut info = image_input();
+        info.kind = ValueKind::Sequence;
+        info.element_type = None;
+        let text = message_of(check_value("input", &info, ElementType::Float32, &[1], &HashMap::new()), ErrorCode::TypeMismatch);
+        assert_eq!(text, "input 'input' expects sequence elements, got float");
+    }
+
+    #[test]
+    fn an_index_past_the_end_names_the_count() {
+        let infos = vec![image_input()];
+        assert_eq!(info_at(&infos, 0, "input").unwrap().name, "input");
+        let error = info_at(&infos, 1, "input").unwrap_err();
+        assert_eq!(error.code(), ErrorCode::IndexOutOfRange);
+        assert_eq!(error.message(), "input index 1 is out of range: the model has 1 input");
+        assert!(info_at(&infos, 3, "output").unwrap_err().message().ends_with("1 output"));
+        assert!(info_at(&[], 0, "output").unwrap_err().message().ends_with("0 outputs"));
+    }
 }

@@ -97,3 +97,28 @@ fn thread_count(what: &str, threads: i64) -> Result<usize> {
     }
     Ok(threads as usize)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_counts_from_zero_to_i32_max() {
+        let mut options = SessionOptions::new();
+        options.set_intra_op_threads(0).unwrap();
+        options.set_inter_op_threads(i32::MAX as i64).unwrap();
+        assert_eq!(options.inter_op_threads(), i32::MAX as usize);
+        for bad in [-1, i64::MIN, i32::MAX as i64 + 1] {
+            let error = options.set_intra_op_threads(bad).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidArgument);
+            assert!(error.message().starts_with(&format!("intra_op_threads is {bad};")), "{}", error.message());
+        }
+        assert_eq!(options.intra_op_threads(), 0, "a refused count leaves the option as it was");
+    }
+
+    #[test]
+    fn levels_by_number() {
+        assert_eq!(OptimizationLevel::from_u32(99).unwrap(), OptimizationLevel::All);
+        assert_eq!(OptimizationLevel::from_u32(3).unwrap_err().code(), ErrorCode::InvalidArgument);
+    }
+}

@@ -256,3 +256,41 @@ fn check_len(element_type: ElementType, shape: &[i64], given: usize) -> Result<(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn element_count_multiplies_and_refuses_negative_dims() {
+        assert_eq!(element_count(&[]).unwrap(), 1, "a scalar holds one element");
+        assert_eq!(element_count(&[2, 3, 4]).unwrap(), 24);
+        assert_eq!(element_count(&[5, 0, 7]).unwrap(), 0);
+        let error = element_count(&[2, -1, 3]).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::InvalidArgument);
+        assert!(error.message().contains("dimension 1 = -1"), "{}", error.message());
+    }
+
+    #[test]
+    fn element_count_and_byte_length_overflow_is_an_error() {
+        let huge = [i64::MAX, i64::MAX];
+        assert_eq!(element_count(&huge).unwrap_err().code(), ErrorCode::InvalidArgument);
+        // Fits as a count, overflows once multiplied by the element size.
+        let count = i64::MAX;
+        assert!(element_count(&[count]).is_ok());
+        let error = byte_len(ElementType::Float32, &[count]).unwrap_err();
+        assert!(error.message().contains("too large"), "{}", error.message());
+    }
+
+    #[test]
+    fn buffer_length_mismatch_names_both_sizes() {
+        let error = check_len(ElementType::Float32, &[1, 3, 224, 224], 4000).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::BufferSizeMismatch);
+        for text in ["4000 bytes", "1000 float elements", "150528 float elements", "602112 bytes"] {
+            assert!(error.message().contains(text), "{} lacks {text}", error.message());
+        }
+        let error = check_len(ElementType::Float32, &[2], 7).unwrap_err();
+        assert!(error.message().contains("a partial element"), "{}", error.message());
+        assert!(check_len(ElementType::Int64, &[2], 16).is_ok());
+    }
+}

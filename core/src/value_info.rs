@@ -118,3 +118,16 @@ impl ModelMetadata {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dims_show_names_for_free_dims_and_numbers_otherwise() {
+        let names = ["batch".to_string(), String::new(), "ignored".to_string()];
+        assert_eq!(describe_dims(&[-1, -1, 224], &names), "[batch,?,224]");
+        assert_eq!(describe_dims(&[1, 3], &[]), "[1,3]");
+        assert_eq!(describe_dims(&[], &[]), "[]");
+    }
+}
