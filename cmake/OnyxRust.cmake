@@ -20,16 +20,13 @@ find_program(CARGO cargo HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
 # list only tells ninja when to ask it, so an unchanged tree is "no work to do".
 file(GLOB_RECURSE ONYX_RUST_INPUTS CONFIGURE_DEPENDS
   "${PROJECT_SOURCE_DIR}/core/src/*.rs"
+  "${PROJECT_SOURCE_DIR}/boundary/src/*.rs"
   "${PROJECT_SOURCE_DIR}/ffi/src/*.rs")
 list(APPEND ONYX_RUST_INPUTS
-  "${PROJECT_SOURCE_DIR}/Cargo.toml" "${PROJECT_SOURCE_DIR}/Cargo.lock"
-  "${PROJECT_SOURCE_DIR}/core/Cargo.toml" "${PROJECT_SOURCE_DIR}/ffi/Cargo.toml"
-  "${PROJECT_SOURCE_DIR}/ffi/build.rs")
-foreach(optional IN ITEMS core/build.rs)
-  if(EXISTS "${PROJECT_SOURCE_DIR}/${optional}")
-    list(APPEND ONYX_RUST_INPUTS "${PROJECT_SOURCE_DIR}/${optional}")
-  endif()
-endforeach()
+  "${PROJECT_SOURCE_DIR}/Cargo.toml" "${PROJECT_SOURCE_DIR}/Cargo.lock" "${PROJECT_SOURCE_DIR}/versions.env"
+  "${PROJECT_SOURCE_DIR}/core/Cargo.toml" "${PROJECT_SOURCE_DIR}/core/build.rs"
+  "${PROJECT_SOURCE_DIR}/boundary/Cargo.toml"
+  "${PROJECT_SOURCE_DIR}/ffi/Cargo.toml" "${PROJECT_SOURCE_DIR}/ffi/build.rs")
 
 # The same command as `make lib`, so cargo's cache is shared and neither rebuilds the
 # other's work. The stamp is always touched; the staged library is only replaced
