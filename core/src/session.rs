@@ -1,4 +1,4 @@
-use std::{collections::HashMap, ffi::CString, path::Path, ptr::NonNull};
+use std::{collections::HashMap, ffi::CString, path::Path, ptr::NonNull, sync::Arc};
 
 use ort::AsPointer;
 
@@ -17,6 +17,7 @@ pub struct Session {
     outputs: Vec<ValueInfo>,
     input_names: Vec<CString>,
     output_names: Vec<CString>,
+    output_name_list: Arc<[String]>,
     metadata: ModelMetadata,
 }
 
@@ -56,7 +57,15 @@ impl Session {
             infos.iter().map(|i| CString::new(i.name.as_str()).unwrap_or_default()).collect()
         };
         let metadata = ModelMetadata::read(&inner)?;
-        Ok(Session { input_names: c_names(&inputs), output_names: c_names(&outputs), inputs, outputs, metadata, inner })
+        Ok(Session {
+            input_names: c_names(&inputs),
+            output_names: c_names(&outputs),
+            output_name_list: outputs.iter().map(|o| o.name.clone()).collect(),
+            inputs,
+            outputs,
+            metadata,
+            inner,
+        })
     }
 
     pub fn inputs(&self) -> &[ValueInfo] {
@@ -84,30 +93,29 @@ impl Session {
     /// Runs the model. `outputs` selects outputs by name (None: all, in model
     /// order); the result holds them in the order asked, allocated by ONNX Runtime.
     pub fn run(&self, inputs: &[(&str, &Tensor)], outputs: Option<&[&str]>, options: Option<&crate::RunOptions>) -> Result<RunOutputs> {
-        let inputs = self.input_indices(inputs)?;
-        let outputs = outputs.map(|names| names.iter().map(|n| self.output_index(n)).collect::<Result<Vec<_>>>()).transpose()?;
-        self.run_indexed(&inputs, outputs.as_deref(), options)
+        let checked = self.check_inputs(inputs.iter().map(|(name, tensor)| Ok((self.input_index(name)?, *tensor))))?;
+        let outputs = match outputs {
+            None => (0..self.outputs.len()).collect(),
+            Some(names) => names.iter().map(|n| self.output_index(n)).collect::<Result<Vec<_>>>()?,
+        };
+        self.run_checked(checked, outputs, options)
     }
 
     /// [`Session::run`] with inputs and outputs given by their index in the model
     /// (for bindings that resolved names once).
     pub fn run_indexed(&self, inputs: &[(usize, &Tensor)], outputs: Option<&[usize]>, options: Option<&crate::RunOptions>) -> Result<RunOutputs> {
-        let checked = self.check_inputs(inputs)?;
-        let all: Vec<usize>;
-        let output_indices = match outputs {
-            None => {
-                all = (0..self.outputs.len()).collect();
-                &all[..]
-            }
-            Some(indices) => {
-                for &i in indices {
-                    info_at(&self.outputs, i, "output")?;
-                }
-                indices
-            }
+        let checked = self.check_inputs(inputs.iter().map(|&input| Ok(input)))?;
+        let outputs = match outputs {
+            None => (0..self.outputs.len()).collect(),
+            Some(indices) => indices.iter().map(|&i| info_at(&self.outputs, i, "output").map(|_| i)).collect::<Result<Vec<_>>>()?,
         };
+        self.run_checked(checked, outputs, options)
+    }
+
+    /// Runs checked inputs; `output_indices` are valid indexes (the result keeps them).
+    fn run_checked(&self, checked: CheckedInputs, output_indices: Vec<usize>, options: Option<&crate::RunOptions>) -> Result<RunOutputs> {
         let mut values = vec![std::ptr::null_mut(); output_indices.len()];
-        self.raw_run(&checked, output_indices, &mut values, options)?;
+        self.raw_run(&checked, &output_indices, &mut values, options)?;
         let mut tensors = Vec::with_capacity(values.len());
         // Wrap every value, even after a failure, so none leaks.
         let mut failure = None;
@@ -120,24 +128,28 @@ impl Session {
         }
         match failure {
             Some(e) => Err(e),
-            None => Ok(RunOutputs { names: output_indices.iter().map(|&i| self.outputs[i].name.clone()).collect(), tensors }),
+            None => Ok(RunOutputs { names: self.output_name_list.clone(), indices: output_indices, tensors }),
         }
     }
 
     /// Runs the model writing each named output into the caller's tensor, with no
     /// allocation and no copy. Each tensor must have the output's type and shape.
     pub fn run_into(&self, inputs: &[(&str, &Tensor)], outputs: &mut [(&str, &mut Tensor)], options: Option<&crate::RunOptions>) -> Result<()> {
-        let inputs = self.input_indices(inputs)?;
+        let checked = self.check_inputs(inputs.iter().map(|(name, tensor)| Ok((self.input_index(name)?, *tensor))))?;
         let mut targets = Vec::with_capacity(outputs.len());
         for (name, tensor) in outputs.iter_mut() {
             targets.push((self.output_index(name)?, &mut **tensor));
         }
-        self.run_into_indexed(&inputs, &mut targets, options)
+        self.run_into_checked(checked, &mut targets, options)
     }
 
     /// [`Session::run_into`] with inputs and outputs given by their index in the model.
     pub fn run_into_indexed(&self, inputs: &[(usize, &Tensor)], outputs: &mut [(usize, &mut Tensor)], options: Option<&crate::RunOptions>) -> Result<()> {
-        let checked = self.check_inputs(inputs)?;
+        let checked = self.check_inputs(inputs.iter().map(|&input| Ok(input)))?;
+        self.run_into_checked(checked, outputs, options)
+    }
+
+    fn run_into_checked(&self, checked: CheckedInputs, outputs: &mut [(usize, &mut Tensor)], options: Option<&crate::RunOptions>) -> Result<()> {
         let mut indices = Vec::with_capacity(outputs.len());
         let mut values = Vec::with_capacity(outputs.len());
         for (index, tensor) in outputs.iter() {
@@ -162,10 +174,6 @@ impl Session {
             return Err(Error::new(ErrorCode::RuntimeError, "ONNX Runtime did not write into the caller's output tensor"));
         }
         Ok(())
-    }
-
-    fn input_indices<'t>(&self, inputs: &[(&str, &'t Tensor)]) -> Result<Vec<(usize, &'t Tensor)>> {
-        inputs.iter().map(|(name, tensor)| Ok((self.input_index(name)?, *tensor))).collect()
     }
 
     fn raw_run(
@@ -213,14 +221,15 @@ impl Session {
     /// (it does not check missing inputs up front, and its codes vary by version).
     /// Returns what the run passes to ONNX Runtime, and the value each named
     /// dimension took, to check outputs against.
-    fn check_inputs<'a>(&'a self, inputs: &[(usize, &Tensor)]) -> Result<CheckedInputs<'a>> {
+    fn check_inputs<'a, 't>(&'a self, inputs: impl ExactSizeIterator<Item = Result<(usize, &'t Tensor)>>) -> Result<CheckedInputs<'a>> {
         let mut given = vec![false; self.inputs.len()];
         let mut checked = CheckedInputs {
             names: Vec::with_capacity(inputs.len()),
             values: Vec::with_capacity(inputs.len()),
             symbols: HashMap::new(),
         };
-        for &(index, tensor) in inputs {
+        for input in inputs {
+            let (index, tensor) = input?;
             let info = info_at(&self.inputs, index, "input")?;
             let name = info.name.as_str();
             if given[index] {
@@ -258,19 +267,28 @@ fn info_at<'a>(list: &'a [ValueInfo], index: usize, role: &str) -> Result<&'a Va
 /// A run's outputs, in the order they were asked for, with their names.
 #[derive(Debug)]
 pub struct RunOutputs {
-    names: Vec<String>,
+    /// Every output name of the session (shared, so a run allocates no strings).
+    names: Arc<[String]>,
+    /// Model index of each tensor's output.
+    indices: Vec<usize>,
     tensors: Vec<Tensor>,
 }
 
 impl RunOutputs {
-    pub fn names(&self) -> &[String] {
-        &self.names
+    /// The name of output `i` of this run.
+    pub fn name(&self, i: usize) -> Option<&str> {
+        self.indices.get(i).map(|&index| self.names[index].as_str())
+    }
+
+    /// The names, in the order of the tensors.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.indices.iter().map(|&index| self.names[index].as_str())
     }
 
     /// The output called `name`; `UNKNOWN_OUTPUT` when the run did not produce it.
     pub fn get(&self, name: &str) -> Result<&Tensor> {
-        self.names.iter().position(|n| n == name).map(|i| &self.tensors[i]).ok_or_else(|| {
-            Error::new(ErrorCode::UnknownOutput, format!("the run has no output named '{name}'; it produced: {}", self.names.join(", ")))
+        self.names().position(|n| n == name).map(|i| &self.tensors[i]).ok_or_else(|| {
+            Error::new(ErrorCode::UnknownOutput, format!("the run has no output named '{name}'; it produced: {}", self.names().collect::<Vec<_>>().join(", ")))
         })
     }
 
