@@ -19,7 +19,7 @@ public static class Program
             return 2;
         }
         string model = Path.Combine(args[0], "fixtures", "resnet18.onnx");
-        using (var session = new Session(model))
+        using (var session = Session.FromFile(model))
         {
             Console.WriteLine("Onyx C#, ONNX Runtime " + OnyxRuntime.Version + ", model " + model);
             Describe("input", session.Inputs[0]);
@@ -29,7 +29,7 @@ public static class Program
                 float[] pixels = ReadFloats(Path.Combine(args[0], "fixtures", "input_" + image + ".f32"));
                 var watch = Stopwatch.StartNew();
                 // Zero copy: the tensor reads the pinned array in place.
-                using (Tensor input = Tensor.FromArray(pixels, 1, 3, 224, 224))
+                using (Tensor input = Tensor.Borrow(pixels, 1, 3, 224, 224))
                 using (RunOutputs outputs = session.Run(new Dictionary<string, Tensor> { { "input", input } }))
                 {
                     float[] logits = outputs["logits"].ToArray<float>();

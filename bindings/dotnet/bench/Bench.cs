@@ -88,12 +88,12 @@ public static class Bench
             for (int round = 0; round < 3; round++)
             {
                 using (var options = new SessionOptions { IntraOpThreads = threads })
-                using (var session = new Session(resnet, options))
+                using (var session = Session.FromFile(resnet, options))
                 {
                     // What a caller does per image: wrap the pixels (zero copy), run, read the logits.
                     cs.AddRange(Times(3, 10, () =>
                     {
-                        using (Tensor input = Tensor.FromArray(pixels, 1, 3, 224, 224))
+                        using (Tensor input = Tensor.Borrow(pixels, 1, 3, 224, 224))
                         using (RunOutputs outputs = session.Run(new Dictionary<string, Tensor> { { "input", input } }))
                             Marshal.ReadInt32(outputs[0].DataPointer);
                     }));
@@ -105,7 +105,7 @@ public static class Bench
         }
 
         using (var options = new SessionOptions { IntraOpThreads = 1 })
-        using (var tiny = new Session(add16, options))
+        using (var tiny = Session.FromFile(add16, options))
         using (var raw = new RawC(add16, 1))
         {
             const int calls = 2000;
@@ -117,8 +117,8 @@ public static class Bench
             double[] ms = Interleaved(3, 15, () =>
             {
                 for (int i = 0; i < calls; i++)
-                    using (Tensor ta = Tensor.FromArray(a, 16))
-                    using (Tensor tb = Tensor.FromArray(b, 16))
+                    using (Tensor ta = Tensor.Borrow(a, 16))
+                    using (Tensor tb = Tensor.Borrow(b, 16))
                     using (RunOutputs outputs = tiny.Run(new Dictionary<string, Tensor> { { "a", ta }, { "b", tb } }))
                         Marshal.ReadInt32(outputs[0].DataPointer);
             }, () =>
@@ -128,9 +128,9 @@ public static class Bench
             results.Add(Line("add16_call_us", ms[0] * 1000 / calls, ms[1] * 1000 / calls, "us", anchors));
 
             // The fast path: tensors made once, outputs written into a pinned caller array.
-            using (Tensor ta = Tensor.FromArray(a, 16))
-            using (Tensor tb = Tensor.FromArray(b, 16))
-            using (Tensor tsum = Tensor.FromArray(sum, 16))
+            using (Tensor ta = Tensor.Borrow(a, 16))
+            using (Tensor tb = Tensor.Borrow(b, 16))
+            using (Tensor tsum = Tensor.Borrow(sum, 16))
             {
                 var inputs = new Dictionary<string, Tensor> { { "a", ta }, { "b", tb } };
                 var outputs = new Dictionary<string, Tensor> { { "sum", tsum } };
@@ -171,7 +171,7 @@ public static class Bench
 internal sealed unsafe class RawC : IDisposable
 {
     [DllImport("onyx")] private static extern IntPtr onyx_session_options_create(out IntPtr options);
-    [DllImport("onyx")] private static extern IntPtr onyx_session_options_set_intra_op_threads(IntPtr options, uint threads);
+    [DllImport("onyx")] private static extern IntPtr onyx_session_options_set_intra_op_threads(IntPtr options, int threads);
     [DllImport("onyx")] private static extern void onyx_session_options_free(IntPtr options);
     [DllImport("onyx")] private static extern IntPtr onyx_session_create_from_file(byte[] path, IntPtr options, out IntPtr session);
     [DllImport("onyx")] private static extern void onyx_session_free(IntPtr session);
@@ -187,7 +187,7 @@ internal sealed unsafe class RawC : IDisposable
     {
         IntPtr options;
         Ok(onyx_session_options_create(out options));
-        Ok(onyx_session_options_set_intra_op_threads(options, (uint)threads));
+        Ok(onyx_session_options_set_intra_op_threads(options, threads));
         Ok(onyx_session_create_from_file(System.Text.Encoding.UTF8.GetBytes(model + "\0"), options, out session));
         onyx_session_options_free(options);
     }

@@ -1,10 +1,12 @@
 using System;
+using System.Runtime.InteropServices;
 
 namespace Onyx
 {
     /// <summary>
     /// The type of a tensor's elements, numbered as ONNX numbers them
-    /// (<c>TensorProto.DataType</c>, the C ABI's <c>ONYX_ELEMENT_*</c>).
+    /// (<c>TensorProto.DataType</c>, the C ABI's <c>ONYX_ELEMENT_*</c>). A test checks every member
+    /// against include/onyx.h and the native library.
     /// </summary>
     public enum ElementType
     {
@@ -26,7 +28,7 @@ namespace Onyx
         Int64 = 7,
         /// <summary>Boolean, one byte per element (<see cref="bool"/>).</summary>
         Bool = 9,
-        /// <summary>IEEE half float; use <see cref="ushort"/> arrays holding the bits.</summary>
+        /// <summary>IEEE half float (<see cref="Onyx.Float16"/>, or <see cref="ushort"/> arrays holding the bits).</summary>
         Float16 = 10,
         /// <summary>64-bit float (<see cref="double"/>).</summary>
         Float64 = 11,
@@ -34,54 +36,44 @@ namespace Onyx
         UInt32 = 12,
         /// <summary>64-bit unsigned integer (<see cref="ulong"/>).</summary>
         UInt64 = 13,
-        /// <summary>bfloat16; use <see cref="ushort"/> arrays holding the bits.</summary>
+        /// <summary>bfloat16 (<see cref="Onyx.BFloat16"/>, or <see cref="ushort"/> arrays holding the bits).</summary>
         BFloat16 = 16,
     }
 
-    /// <summary>Sizes of element types and the mapping from .NET types.</summary>
+    /// <summary>
+    /// Which .NET type holds which element type. Sizes, names and every other fact about an
+    /// element type are core's (<c>onyx_element_type_size</c>, <c>onyx_element_type_name</c>);
+    /// a test checks that each .NET type here is as large as core's element.
+    /// </summary>
     internal static class ElementTypes
     {
-        /// <summary>Bytes per element, or 0 for an unknown type.</summary>
-        internal static int SizeOf(ElementType type)
+        /// <summary>The .NET type of an element, or null for <see cref="ElementType.Undefined"/>.</summary>
+        internal static Type ClrType(ElementType type)
         {
             switch (type)
             {
-                case ElementType.UInt8:
-                case ElementType.Int8:
-                case ElementType.Bool:
-                    return 1;
-                case ElementType.UInt16:
-                case ElementType.Int16:
-                case ElementType.Float16:
-                case ElementType.BFloat16:
-                    return 2;
-                case ElementType.Float32:
-                case ElementType.Int32:
-                case ElementType.UInt32:
-                    return 4;
-                case ElementType.Int64:
-                case ElementType.Float64:
-                case ElementType.UInt64:
-                    return 8;
-                default:
-                    return 0;
+                case ElementType.Float32: return typeof(float);
+                case ElementType.UInt8: return typeof(byte);
+                case ElementType.Int8: return typeof(sbyte);
+                case ElementType.UInt16: return typeof(ushort);
+                case ElementType.Int16: return typeof(short);
+                case ElementType.Int32: return typeof(int);
+                case ElementType.Int64: return typeof(long);
+                case ElementType.Bool: return typeof(bool);
+                case ElementType.Float16: return typeof(Float16);
+                case ElementType.Float64: return typeof(double);
+                case ElementType.UInt32: return typeof(uint);
+                case ElementType.UInt64: return typeof(ulong);
+                case ElementType.BFloat16: return typeof(BFloat16);
+                default: return null;
             }
         }
 
         /// <summary>The element type an array of <paramref name="t"/> holds, or Undefined.</summary>
         internal static ElementType Of(Type t)
         {
-            if (t == typeof(float)) return ElementType.Float32;
-            if (t == typeof(byte)) return ElementType.UInt8;
-            if (t == typeof(sbyte)) return ElementType.Int8;
-            if (t == typeof(ushort)) return ElementType.UInt16;
-            if (t == typeof(short)) return ElementType.Int16;
-            if (t == typeof(int)) return ElementType.Int32;
-            if (t == typeof(long)) return ElementType.Int64;
-            if (t == typeof(bool)) return ElementType.Bool;
-            if (t == typeof(double)) return ElementType.Float64;
-            if (t == typeof(uint)) return ElementType.UInt32;
-            if (t == typeof(ulong)) return ElementType.UInt64;
+            foreach (ElementType type in Enum.GetValues(typeof(ElementType)))
+                if (type != ElementType.Undefined && ClrType(type) == t) return type;
             return ElementType.Undefined;
         }
 
@@ -93,11 +85,37 @@ namespace Onyx
             if (own == type) return true;
             return own == ElementType.UInt16 && (type == ElementType.Float16 || type == ElementType.BFloat16);
         }
+
+        /// <summary>Bytes one element of <paramref name="t"/> takes in a managed array (the distance
+        /// between two pinned elements: what native code reads, unlike Marshal.SizeOf); 0 for a type
+        /// that cannot be pinned.</summary>
+        internal static int ManagedSize(Type t)
+        {
+            Array pair = Array.CreateInstance(t, 2);
+            GCHandle pin;
+            try
+            {
+                pin = GCHandle.Alloc(pair, GCHandleType.Pinned);
+            }
+            catch (ArgumentException)
+            {
+                return 0; // not blittable: no element type's .NET type
+            }
+            try
+            {
+                return checked((int)((long)Marshal.UnsafeAddrOfPinnedArrayElement(pair, 1) - (long)Marshal.UnsafeAddrOfPinnedArrayElement(pair, 0)));
+            }
+            finally
+            {
+                pin.Free();
+            }
+        }
     }
 
-    /// <summary>The element type of <typeparamref name="T"/>, computed once per type.</summary>
+    /// <summary>The element type of <typeparamref name="T"/> and its size in an array, computed once per type.</summary>
     internal static class ElementTypeOf<T>
     {
         internal static readonly ElementType Value = ElementTypes.Of(typeof(T));
+        internal static readonly int Size = ElementTypes.ManagedSize(typeof(T));
     }
 }

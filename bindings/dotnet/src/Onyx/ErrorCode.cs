@@ -3,6 +3,7 @@ namespace Onyx
     /// <summary>
     /// Why an Onyx call failed. The numbers are the C ABI's <c>ONYX_ERROR_*</c> codes
     /// (the same in every language Onyx supports); they are stable and only ever added.
+    /// A test checks every member against include/onyx.h and the native library.
     /// </summary>
     public enum ErrorCode
     {
@@ -24,7 +25,7 @@ namespace Onyx
         MissingInput = 8,
         /// <summary>An output name the model does not have.</summary>
         UnknownOutput = 9,
-        /// <summary>A tensor's element type is not the one the model expects.</summary>
+        /// <summary>A tensor's element type is not the one the model (or a typed read) expects.</summary>
         TypeMismatch = 10,
         /// <summary>A tensor's rank is not the one the model expects.</summary>
         RankMismatch = 11,
@@ -42,5 +43,7 @@ namespace Onyx
         RuntimeError = 17,
         /// <summary>A bug inside Onyx, caught at the boundary.</summary>
         Panic = 18,
+        /// <summary>The native libonyx found has another C ABI major version than this assembly needs.</summary>
+        AbiMismatch = 19,
     }
 }

@@ -13,7 +13,8 @@ namespace Onyx
 
         private static volatile bool checkedOk;
 
-        /// <summary>Throws a clear exception when libonyx is missing or of another ABI major.</summary>
+        /// <summary>Throws a clear exception when libonyx is missing (<see cref="DllNotFoundException"/>)
+        /// or of another ABI major (<see cref="OnyxException"/> with <see cref="ErrorCode.AbiMismatch"/>).</summary>
         internal static void EnsureCompatible()
         {
             if (checkedOk) return;
@@ -29,13 +30,22 @@ namespace Onyx
                     "runtimes/linux-x64/native/; put it (with libonnxruntime.so.1.31.1) beside your application " +
                     "or on LD_LIBRARY_PATH. (" + e.Message + ")", e);
             }
-            if (version >> 16 != AbiMajor)
-            {
-                throw new NotSupportedException(string.Format(
-                    "Onyx: the native libonyx has C ABI version {0}.{1}, but this Onyx assembly needs major version {2}. " +
-                    "Use the libonyx.so from the same Onyx package as Onyx.dll.", version >> 16, version & 0xFFFF, AbiMajor));
-            }
+            CheckAbiVersion(version);
             checkedOk = true;
+        }
+
+        /// <summary>
+        /// The check itself, on a version as <c>onyx_abi_version()</c> returns it
+        /// (<c>(major &lt;&lt; 16) | minor</c>); the tests call it with a fake loaded version.
+        /// </summary>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.AbiMismatch"/> for another major.</exception>
+        internal static void CheckAbiVersion(uint loaded)
+        {
+            uint major = loaded >> 16;
+            if (major == AbiMajor) return;
+            throw new OnyxException(ErrorCode.AbiMismatch, string.Format(
+                "libonyx has ABI major {0} (C ABI version {0}.{1}); this binding needs {2}. " +
+                "Use the libonyx.so from the same Onyx package as Onyx.dll.", major, loaded & 0xFFFF, AbiMajor));
         }
     }
 }

@@ -18,6 +18,12 @@ namespace Onyx
 
         // --- library, status, runtime ---
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_abi_version();
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_element_type_size(uint elementType);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_element_type_name(uint elementType);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern ushort onyx_bfloat16_from_float32(float value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern float onyx_bfloat16_to_float32(ushort bits);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern ushort onyx_float16_from_float32(float value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern float onyx_float16_to_float32(ushort bits);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_status_code(IntPtr status);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_status_message(IntPtr status);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_status_free(IntPtr status);
@@ -30,8 +36,8 @@ namespace Onyx
         // --- session options ---
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_create(out IntPtr options);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_session_options_free(IntPtr options);
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_intra_op_threads(SessionOptionsHandle options, uint threads);
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_inter_op_threads(SessionOptionsHandle options, uint threads);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_intra_op_threads(SessionOptionsHandle options, int threads);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_inter_op_threads(SessionOptionsHandle options, int threads);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_optimization_level(SessionOptionsHandle options, uint level);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_append_execution_provider(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_allow_provider_fallback(SessionOptionsHandle options, [MarshalAs(UnmanagedType.U1)] bool allow);
@@ -42,15 +48,16 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_create_from_file([MarshalAs(UnmanagedType.LPUTF8Str)] string path, SessionOptionsHandle options, out IntPtr session);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_session_create_from_bytes(byte* data, UIntPtr length, SessionOptionsHandle options, out IntPtr session);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_session_free(IntPtr session);
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_input_count(SessionHandle session, out UIntPtr count);
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_output_count(SessionHandle session, out UIntPtr count);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_session_input_count(SessionHandle session);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_session_output_count(SessionHandle session);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_input_info(SessionHandle session, UIntPtr index, out IntPtr info);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_output_info(SessionHandle session, UIntPtr index, out IntPtr info);
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_metadata(SessionHandle session, out IntPtr metadata);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_metadata(SessionHandle session);
 
         // Value info and metadata are borrowed from their session: callers hold a
         // reference on the session handle while they read them.
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_info_name(IntPtr info);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_value_info_kind(IntPtr info);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_value_info_element_type(IntPtr info);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_value_info_rank(IntPtr info);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_info_shape(IntPtr info);
@@ -66,22 +73,25 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_model_metadata_custom_value(IntPtr meta, IntPtr key);
 
         // --- tensors ---
-        // The queries take the raw pointer: Tensor calls them only on a tensor it just
-        // created, which no other thread can dispose yet.
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_tensor_create(uint elementType, long* shape, UIntPtr rank, out IntPtr tensor);
+        // The queries take the raw pointer: Tensor holds a reference on its handle around
+        // them (DangerousAddRef), so a concurrent Dispose cannot free the tensor meanwhile.
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_tensor_create_zeros(uint elementType, long* shape, UIntPtr rank, out IntPtr tensor);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_tensor_create_copy(uint elementType, long* shape, UIntPtr rank, void* data, UIntPtr byteLength, out IntPtr tensor);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_tensor_create_borrowed(uint elementType, long* shape, UIntPtr rank, void* data, UIntPtr byteLength, out IntPtr tensor);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_tensor_free(IntPtr tensor);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_tensor_element_type(IntPtr tensor);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_tensor_rank(IntPtr tensor);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_tensor_shape(IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_tensor_element_count(IntPtr tensor);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_tensor_byte_length(IntPtr tensor);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_tensor_mutable_data(IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_tensor_data_as(TensorHandle tensor, uint elementType, out IntPtr data);
 
         // --- run options and runs ---
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_create(out IntPtr options);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_run_options_free(IntPtr options);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_set_tag(RunOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string tag);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_tag(RunOptionsHandle options);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_terminate(RunOptionsHandle options);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_reset_terminate(RunOptionsHandle options);
         [DllImport(Lib, CallingConvention = Cdecl)]
@@ -89,6 +99,6 @@ namespace Onyx
                                                               IntPtr* outputNames, UIntPtr outputCount, IntPtr* outputs);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern unsafe IntPtr onyx_session_run_into(IntPtr session, IntPtr runOptions, IntPtr* inputNames, IntPtr* inputs, UIntPtr inputCount,
-                                                                   IntPtr* outputNames, IntPtr* outputs, UIntPtr outputCount);
+                                                                   IntPtr* outputNames, UIntPtr outputCount, IntPtr* outputs);
     }
 }

@@ -53,7 +53,7 @@ namespace Onyx
 
         /// <summary>Absolute path of the ONNX Runtime library loaded; loads it by the default lookup if needed.</summary>
         /// <exception cref="OnyxException"><see cref="ErrorCode.RuntimeLoadFailed"/> when it cannot be loaded.</exception>
-        public static string LibraryPath
+        public static string Path
         {
             get
             {

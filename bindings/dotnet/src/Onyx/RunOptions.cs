@@ -13,7 +13,6 @@ namespace Onyx
     public sealed class RunOptions : IDisposable
     {
         private readonly RunOptionsHandle handle;
-        private string tag;
 
         /// <summary>Creates run options (no tag, not terminated).</summary>
         public RunOptions()
@@ -24,15 +23,14 @@ namespace Onyx
             handle = new RunOptionsHandle(pointer);
         }
 
-        /// <summary>Tags ONNX Runtime's log lines of runs that use these options.</summary>
+        /// <summary>Tags ONNX Runtime's log lines of runs that use these options ("" until set; read from Onyx).</summary>
         public string Tag
         {
-            get { return tag; }
+            get { return Utf8.FromNative(Native.onyx_run_options_tag(Handle)) ?? ""; }
             set
             {
                 if (value == null) throw new ArgumentNullException(nameof(value));
                 Status.Check(Native.onyx_run_options_set_tag(Handle, value));
-                tag = value;
             }
         }
 

@@ -27,20 +27,22 @@ namespace Onyx
         /// <param name="options">Session options, or null for the defaults.</param>
         /// <exception cref="OnyxException"><see cref="ErrorCode.ModelNotFound"/>, <see cref="ErrorCode.InvalidModel"/>,
         /// <see cref="ErrorCode.RuntimeLoadFailed"/>, <see cref="ErrorCode.ExecutionProviderUnavailable"/>.</exception>
-        public Session(string modelPath, SessionOptions options = null) : this(CreateFromFile(modelPath, options))
+        public static Session FromFile(string modelPath, SessionOptions options = null)
         {
+            return new Session(CreateFromFile(modelPath, options));
         }
 
         /// <summary>Loads a model from its bytes, which are only read during the call.</summary>
         /// <param name="model">The .onnx file's contents.</param>
         /// <param name="options">Session options, or null for the defaults.</param>
         /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidModel"/>, <see cref="ErrorCode.RuntimeLoadFailed"/>, ...</exception>
-        public Session(byte[] model, SessionOptions options = null) : this(CreateFromBytes(model, options))
+        public static Session FromBytes(byte[] model, SessionOptions options = null)
         {
+            return new Session(CreateFromBytes(model, options));
         }
 
-        // Both public constructors end here once the native session exists, so a failure
-        // while describing it frees it.
+        // Both factories end here once the native session exists, so a failure while
+        // describing it frees it.
         private Session(IntPtr session)
         {
             handle = new SessionHandle(session);
@@ -95,6 +97,34 @@ namespace Onyx
             get { handle.ThrowIfClosed(nameof(Session)); return outputs; }
         }
 
+        /// <summary>Input number <paramref name="index"/> (model order).</summary>
+        /// <param name="index">0 up to the number of inputs.</param>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.IndexOutOfRange"/> past the end (Onyx's check, as in every language).</exception>
+        public ValueInfo Input(int index)
+        {
+            return Described(inputs, index, true);
+        }
+
+        /// <summary>Output number <paramref name="index"/> (model order).</summary>
+        /// <param name="index">0 up to the number of outputs.</param>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.IndexOutOfRange"/> past the end (Onyx's check, as in every language).</exception>
+        public ValueInfo Output(int index)
+        {
+            return Described(outputs, index, false);
+        }
+
+        /// <summary>Asks Onyx for value <paramref name="index"/>, which checks the index, and answers
+        /// with the description read when the session was created.</summary>
+        private ValueInfo Described(ReadOnlyCollection<ValueInfo> infos, int index, bool input)
+        {
+            handle.ThrowIfClosed(nameof(Session));
+            // A negative index reaches Onyx as a huge one, which it refuses the same way.
+            var native = (UIntPtr)unchecked((ulong)(long)index);
+            IntPtr info;
+            Status.Check(input ? Native.onyx_session_input_info(handle, native, out info) : Native.onyx_session_output_info(handle, native, out info));
+            return infos[index];
+        }
+
         /// <summary>The model's metadata.</summary>
         public ModelMetadata Metadata
         {
@@ -133,14 +163,15 @@ namespace Onyx
 
         /// <summary>
         /// Runs the model writing each output into the caller's tensor of that name, with no
-        /// allocation and no copy (use <see cref="Tensor.FromArray{T}(T[], long[])"/> to write straight
+        /// allocation and no copy (use <see cref="Tensor.Borrow{T}(T[], long[])"/> to write straight
         /// into your own array). Each output tensor must have that output's element type and shape.
         /// </summary>
         /// <param name="inputs">Input name to tensor.</param>
         /// <param name="outputs">Output name to the tensor that receives it.</param>
         /// <param name="runOptions">Run options, or null.</param>
         /// <exception cref="OnyxException">As for Run, and <see cref="ErrorCode.TypeMismatch"/>,
-        /// <see cref="ErrorCode.RankMismatch"/>, <see cref="ErrorCode.ShapeMismatch"/> for an output tensor.</exception>
+        /// <see cref="ErrorCode.RankMismatch"/>, <see cref="ErrorCode.ShapeMismatch"/> for an output tensor,
+        /// <see cref="ErrorCode.InvalidArgument"/> for an output tensor that is also an input or another output.</exception>
         public void RunInto(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> outputs, RunOptions runOptions = null)
         {
             if (outputs == null) throw new ArgumentNullException(nameof(outputs));
@@ -246,7 +277,7 @@ namespace Onyx
                     }
                     if (i != outputCount) throw new InvalidOperationException("the outputs changed during the call");
                     Status.Check(Native.onyx_session_run_into(session, options, inputNames, inputHandles, (UIntPtr)inputCount,
-                                                              outputNamesPtr, outputHandles, (UIntPtr)outputCount));
+                                                              outputNamesPtr, (UIntPtr)outputCount, outputHandles));
                     return null;
                 }
                 if (wanted != null)
@@ -297,9 +328,8 @@ namespace Onyx
 
         private void ReadDescription(out ReadOnlyCollection<ValueInfo> inputInfos, out ReadOnlyCollection<ValueInfo> outputInfos, out ModelMetadata meta)
         {
-            UIntPtr inputCount, outputCount;
-            Status.Check(Native.onyx_session_input_count(handle, out inputCount));
-            Status.Check(Native.onyx_session_output_count(handle, out outputCount));
+            UIntPtr inputCount = Native.onyx_session_input_count(handle);
+            UIntPtr outputCount = Native.onyx_session_output_count(handle);
             var ins = new List<ValueInfo>();
             for (ulong i = 0; i < (ulong)inputCount; i++)
             {
@@ -316,8 +346,7 @@ namespace Onyx
                 outs.Add(ValueInfo.Read(info));
                 nativeNames[outs[outs.Count - 1].Name] = Native.onyx_value_info_name(info);
             }
-            IntPtr metaPointer;
-            Status.Check(Native.onyx_session_metadata(handle, out metaPointer));
+            IntPtr metaPointer = Native.onyx_session_metadata(handle);
             inputInfos = ins.AsReadOnly();
             outputInfos = outs.AsReadOnly();
             meta = ModelMetadata.Read(metaPointer);

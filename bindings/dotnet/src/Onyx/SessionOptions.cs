@@ -3,7 +3,7 @@ using System;
 namespace Onyx
 {
     /// <summary>How much ONNX Runtime rewrites the graph before running it.</summary>
-    public enum GraphOptimizationLevel
+    public enum OptimizationLevel
     {
         /// <summary>No rewriting.</summary>
         Disabled = 0,
@@ -25,7 +25,7 @@ namespace Onyx
         private readonly SessionOptionsHandle handle;
         private int intraOpThreads;
         private int interOpThreads;
-        private GraphOptimizationLevel optimizationLevel = GraphOptimizationLevel.All;
+        private OptimizationLevel optimizationLevel = OptimizationLevel.All;
         private bool allowProviderFallback;
         private bool deterministicCompute;
 
@@ -44,21 +44,23 @@ namespace Onyx
         }
 
         /// <summary>Threads used inside one operator; 0 (the default) lets ONNX Runtime choose.</summary>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidArgument"/> for a negative count (Onyx's check, as in every language).</exception>
         public int IntraOpThreads
         {
             get { return intraOpThreads; }
-            set { Status.Check(Native.onyx_session_options_set_intra_op_threads(Handle, Count(value))); intraOpThreads = value; }
+            set { Status.Check(Native.onyx_session_options_set_intra_op_threads(Handle, value)); intraOpThreads = value; }
         }
 
         /// <summary>Threads used across operators; 0 (the default) lets ONNX Runtime choose.</summary>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidArgument"/> for a negative count (Onyx's check, as in every language).</exception>
         public int InterOpThreads
         {
             get { return interOpThreads; }
-            set { Status.Check(Native.onyx_session_options_set_inter_op_threads(Handle, Count(value))); interOpThreads = value; }
+            set { Status.Check(Native.onyx_session_options_set_inter_op_threads(Handle, value)); interOpThreads = value; }
         }
 
-        /// <summary>Graph optimization level (default <see cref="GraphOptimizationLevel.All"/>).</summary>
-        public GraphOptimizationLevel OptimizationLevel
+        /// <summary>Graph optimization level (default <see cref="Onyx.OptimizationLevel.All"/>).</summary>
+        public OptimizationLevel OptimizationLevel
         {
             get { return optimizationLevel; }
             set { Status.Check(Native.onyx_session_options_set_optimization_level(Handle, (uint)value)); optimizationLevel = value; }
@@ -103,12 +105,6 @@ namespace Onyx
         public void Dispose()
         {
             handle.Dispose();
-        }
-
-        private static uint Count(int value)
-        {
-            if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, "a thread count is 0 (let ONNX Runtime choose) or more");
-            return (uint)value;
         }
     }
 }

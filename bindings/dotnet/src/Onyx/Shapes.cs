@@ -4,20 +4,12 @@ namespace Onyx
     internal static class Shapes
     {
         /// <summary>A copy of <paramref name="shape"/>. (Array.Clone is an order of magnitude slower
-        /// on Mono, and a tensor copies its shape on every creation.)</summary>
+        /// on Mono.)</summary>
         internal static long[] Copy(long[] shape)
         {
             var copy = new long[shape.Length];
             for (int i = 0; i < copy.Length; i++) copy[i] = shape[i];
             return copy;
-        }
-
-        /// <summary>The product of the dimensions.</summary>
-        internal static long ElementCount(long[] shape)
-        {
-            long count = 1;
-            foreach (long d in shape) count *= d;
-            return count;
         }
     }
 }

@@ -5,14 +5,30 @@ using System.Runtime.InteropServices;
 
 namespace Onyx
 {
+    /// <summary>What a model's input or output is (the C ABI's <c>ONYX_VALUE_KIND_*</c>).</summary>
+    public enum ValueKind
+    {
+        /// <summary>A kind this version of Onyx does not know.</summary>
+        Unknown = 0,
+        /// <summary>A tensor.</summary>
+        Tensor = 1,
+        /// <summary>A sequence of values.</summary>
+        Sequence = 2,
+        /// <summary>A map from keys to values.</summary>
+        Map = 3,
+        /// <summary>A value that may be absent.</summary>
+        Optional = 4,
+    }
+
     /// <summary>Describes one input or output of a model. Immutable; read once when the session is created.</summary>
     public sealed class ValueInfo
     {
         private readonly long[] shape;
 
-        private ValueInfo(string name, ElementType elementType, long[] shape, IReadOnlyList<string> dimensionNames)
+        private ValueInfo(string name, ValueKind kind, ElementType elementType, long[] shape, IReadOnlyList<string> dimensionNames)
         {
             Name = name;
+            Kind = kind;
             ElementType = elementType;
             this.shape = shape;
             DimensionNames = dimensionNames;
@@ -21,7 +37,11 @@ namespace Onyx
         /// <summary>The input's or output's name.</summary>
         public string Name { get; private set; }
 
-        /// <summary>Its element type; <see cref="Onyx.ElementType.Undefined"/> for a value that is not a tensor.</summary>
+        /// <summary>What the value is: a tensor, a sequence, a map or an optional (as Onyx reports it).</summary>
+        public ValueKind Kind { get; private set; }
+
+        /// <summary>Its element type; <see cref="Onyx.ElementType.Undefined"/> when it is not a tensor of
+        /// an element type Onyx supports (see <see cref="Kind"/>).</summary>
         public ElementType ElementType { get; private set; }
 
         /// <summary>Its dimensions, -1 where the model leaves one free (a new copy on each read).</summary>
@@ -55,6 +75,7 @@ namespace Onyx
             for (int i = 0; i < rank; i++) names[i] = Utf8.FromNative(Native.onyx_value_info_dim_name(info, (UIntPtr)i)) ?? "";
             return new ValueInfo(
                 Utf8.FromNative(Native.onyx_value_info_name(info)),
+                (ValueKind)Native.onyx_value_info_kind(info),
                 (ElementType)Native.onyx_value_info_element_type(info),
                 shape,
                 new ReadOnlyCollection<string>(names));

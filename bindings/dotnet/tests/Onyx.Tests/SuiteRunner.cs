@@ -26,7 +26,7 @@ namespace Onyx.Tests
         public SuiteRunner(Spec spec)
         {
             this.spec = spec;
-            session = new Session(spec.ModelPath);
+            session = Session.FromFile(spec.ModelPath);
         }
 
         public int Passed { get; private set; }
@@ -93,6 +93,7 @@ namespace Onyx.Tests
                 case "threads": return Threads(c);
                 case "options": return Options(c);
                 case "terminate": return Terminate(c);
+                case "float_vectors": return FloatVectors(c);
                 case "error": return Provoke(c) ?? StillUsable();
                 default: return "unknown case kind '" + c.Get("kind") + "'";
             }
@@ -102,7 +103,7 @@ namespace Onyx.Tests
         {
             if (OnyxRuntime.Version != c.Get("ort_version"))
                 return "version " + OnyxRuntime.Version + " != " + c.Get("ort_version");
-            string path = OnyxRuntime.LibraryPath;
+            string path = OnyxRuntime.Path;
             if (!Path.IsPathRooted(path) || !File.Exists(path)) return "path " + path + " is not an absolute existing file";
             return null;
         }
@@ -174,7 +175,7 @@ namespace Onyx.Tests
 
         private string FromBytes(SpecCase c)
         {
-            using (var fromBytes = new Session(File.ReadAllBytes(spec.ModelPath)))
+            using (var fromBytes = Session.FromBytes(File.ReadAllBytes(spec.ModelPath)))
             {
                 float[] input = spec.ReadF32(c.Get("input"));
                 float[] a = Logits(fromBytes, input, ImageShape);
@@ -187,9 +188,9 @@ namespace Onyx.Tests
         private string ZeroCopyInput(SpecCase c)
         {
             float[] input = spec.ReadF32(c.Get("input"));
-            using (Tensor tensor = Tensor.FromArray(input, ImageShape))
+            using (Tensor tensor = Tensor.Borrow(input, ImageShape))
             {
-                // FromArray pins the array, so its address is stable while the tensor lives.
+                // Borrow pins the array, so its address is stable while the tensor lives.
                 if (tensor.DataPointer != Marshal.UnsafeAddrOfPinnedArrayElement(input, 0))
                     return "borrowed tensor does not point at the caller's array";
                 using (RunOutputs outputs = session.Run(Inputs(tensor)))
@@ -203,8 +204,8 @@ namespace Onyx.Tests
         {
             long[] outShape = Spec.Shape(c.Get("output_shape"));
             float[] buffer = Enumerable.Repeat(float.NaN, (int)outShape.Aggregate(1L, (x, y) => x * y)).ToArray();
-            using (Tensor input = Tensor.CopyFrom(spec.ReadF32(c.Get("input")), ImageShape))
-            using (Tensor output = Tensor.FromArray(buffer, outShape))
+            using (Tensor input = Tensor.Copy(spec.ReadF32(c.Get("input")), ImageShape))
+            using (Tensor output = Tensor.Borrow(buffer, outShape))
             {
                 session.RunInto(Inputs(input), new Dictionary<string, Tensor> { { "logits", output } });
                 if (output.DataPointer != Marshal.UnsafeAddrOfPinnedArrayElement(buffer, 0))
@@ -247,10 +248,10 @@ namespace Onyx.Tests
             {
                 if (c.Find("intra_threads") != null) options.IntraOpThreads = c.Int("intra_threads");
                 string optimization = c.Find("optimization");
-                if (optimization == "disabled") options.OptimizationLevel = GraphOptimizationLevel.Disabled;
-                else if (optimization == "all") options.OptimizationLevel = GraphOptimizationLevel.All;
+                if (optimization == "disabled") options.OptimizationLevel = OptimizationLevel.Disabled;
+                else if (optimization == "all") options.OptimizationLevel = OptimizationLevel.All;
                 else if (optimization != null) return "unknown optimization '" + optimization + "'";
-                using (var withOptions = new Session(spec.ModelPath, options))
+                using (var withOptions = Session.FromFile(spec.ModelPath, options))
                 {
                     return CheckExpected(withOptions, c);
                 }
@@ -263,7 +264,7 @@ namespace Onyx.Tests
             float[] one = spec.ReadF32(c.Get("input"));
             var input = new float[one.Length * batch];
             for (int b = 0; b < batch; b++) Array.Copy(one, 0, input, b * one.Length, one.Length);
-            using (Tensor tensor = Tensor.FromArray(input, batch, 3, 224, 224))
+            using (Tensor tensor = Tensor.Borrow(input, batch, 3, 224, 224))
             using (var options = new RunOptions())
             {
                 var terminator = new Thread(() =>
@@ -283,28 +284,28 @@ namespace Onyx.Tests
         private string Provoke(SpecCase c)
         {
             float[] input = spec.ReadF32(spec.Case("classify_0").Get("input"));
-            using (Tensor good = Tensor.CopyFrom(input, ImageShape))
+            using (Tensor good = Tensor.Copy(input, ImageShape))
             {
                 switch (c.Get("trigger"))
                 {
                     case "missing_model_file":
-                        return ExpectCode(() => new Session(spec.PathOf(c.Get("path"))).Dispose(), c);
+                        return ExpectCode(() => Session.FromFile(spec.PathOf(c.Get("path"))).Dispose(), c);
                     case "corrupt_bytes":
                         {
                             byte[] corrupt = File.ReadAllBytes(spec.ModelPath).Take(1000).Select(b => (byte)(b ^ 0x5A)).ToArray();
-                            return ExpectCode(() => new Session(corrupt).Dispose(), c);
+                            return ExpectCode(() => Session.FromBytes(corrupt).Dispose(), c);
                         }
                     case "empty_bytes":
-                        return ExpectCode(() => new Session(new byte[0]).Dispose(), c);
+                        return ExpectCode(() => Session.FromBytes(new byte[0]).Dispose(), c);
                     case "input_shape":
                         {
                             long[] shape = Spec.Shape(c.Get("shape"));
                             var zeros = new float[shape.Aggregate(1L, (x, y) => x * y)];
-                            using (Tensor tensor = Tensor.CopyFrom(zeros, shape))
+                            using (Tensor tensor = Tensor.Copy(zeros, shape))
                                 return ExpectCode(() => session.Run(Inputs(tensor)).Dispose(), c);
                         }
                     case "buffer_length":
-                        return ExpectCode(() => Tensor.FromArray(new float[c.Int("elements")], Spec.Shape(c.Get("shape"))).Dispose(), c);
+                        return ExpectCode(() => Tensor.Borrow(new float[c.Int("elements")], Spec.Shape(c.Get("shape"))).Dispose(), c);
                     case "element_type":
                         using (Tensor tensor = Tensor.Zeros((ElementType)c.Int("elem_type"), ImageShape))
                             return ExpectCode(() => session.Run(Inputs(tensor)).Dispose(), c);
@@ -319,10 +320,75 @@ namespace Onyx.Tests
                             return ExpectCode(() => session.RunInto(Inputs(good), new Dictionary<string, Tensor> { { "logits", output } }), c);
                     case "runtime_path_missing":
                         return RuntimePathMissing(c);
+                    case "read_as":
+                        using (RunOutputs outputs = session.Run(Inputs(good)))
+                            return ExpectCode(() => ReadAs(outputs["logits"], (ElementType)c.Int("elem_type")), c);
+                    case "output_aliases_input":
+                        return ExpectCode(() => session.RunInto(Inputs(good), new Dictionary<string, Tensor> { { "logits", good } }), c);
+                    case "intra_threads":
+                        using (var options = new SessionOptions())
+                        {
+                            return ExpectCode(() =>
+                            {
+                                options.IntraOpThreads = c.Int("threads");
+                                Session.FromFile(spec.ModelPath, options).Dispose();
+                            }, c);
+                        }
+                    case "input_index":
+                        return ExpectCode(() => session.Input(c.Int("index")), c);
+                    case "abi_major":
+                        // The load-time check, fed a library version of that major (minor 0).
+                        return ExpectCode(() => Library.CheckAbiVersion((uint)c.Int("major") << 16), c);
                     default:
                         return "unknown trigger '" + c.Get("trigger") + "'";
                 }
             }
+        }
+
+        /// <summary>Reads <paramref name="tensor"/> with the typed read of <paramref name="type"/>'s .NET type.</summary>
+        private static void ReadAs(Tensor tensor, ElementType type)
+        {
+            switch (type)
+            {
+                case ElementType.Float32: tensor.ToArray<float>(); break;
+                case ElementType.UInt8: tensor.ToArray<byte>(); break;
+                case ElementType.Int8: tensor.ToArray<sbyte>(); break;
+                case ElementType.UInt16: tensor.ToArray<ushort>(); break;
+                case ElementType.Int16: tensor.ToArray<short>(); break;
+                case ElementType.Int32: tensor.ToArray<int>(); break;
+                case ElementType.Int64: tensor.ToArray<long>(); break;
+                case ElementType.Bool: tensor.ToArray<bool>(); break;
+                case ElementType.Float16: tensor.ToArray<Float16>(); break;
+                case ElementType.Float64: tensor.ToArray<double>(); break;
+                case ElementType.UInt32: tensor.ToArray<uint>(); break;
+                case ElementType.UInt64: tensor.ToArray<ulong>(); break;
+                case ElementType.BFloat16: tensor.ToArray<BFloat16>(); break;
+                default: throw new SpecException("no typed read for element type " + (int)type);
+            }
+        }
+
+        /// <summary>Every line of each vector file: float32 bits in, the 16-bit result through the
+        /// public conversion (new BFloat16(f).Bits, new Float16(f).Bits).</summary>
+        private string FloatVectors(SpecCase c)
+        {
+            int lines = 0;
+            foreach (string format in new[] { "bfloat16", "float16" })
+            {
+                string file = c.Get(format);
+                foreach (string line in File.ReadAllLines(spec.PathOf(file)))
+                {
+                    if (line.Length == 0 || line.StartsWith("#", StringComparison.Ordinal)) continue;
+                    string[] parts = line.Split(' ');
+                    if (parts.Length != 2 || parts[0].Length != 8 || parts[1].Length != 4) return file + ": bad line '" + line + "'";
+                    uint bits = uint.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                    ushort want = ushort.Parse(parts[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                    float value = BitConverter.ToSingle(BitConverter.GetBytes(bits), 0);
+                    ushort got = format == "bfloat16" ? new BFloat16(value).Bits : new Float16(value).Bits;
+                    if (got != want) return format + " of " + parts[0] + ": got " + got.ToString("x4") + ", expected " + parts[1];
+                    lines++;
+                }
+            }
+            return lines == 0 ? "no vectors in the fixtures" : null;
         }
 
         /// <summary>A process loads ONNX Runtime once, so this runs in a fresh process: this
@@ -395,7 +461,7 @@ namespace Onyx.Tests
 
         private static float[] Logits(Session s, float[] input, long[] shape)
         {
-            using (Tensor tensor = Tensor.CopyFrom(input, shape))
+            using (Tensor tensor = Tensor.Copy(input, shape))
             using (RunOutputs outputs = s.Run(Inputs(tensor)))
             {
                 return outputs[0].ToArray<float>();
