@@ -77,11 +77,10 @@ namespace Onyx
             return ElementType.Undefined;
         }
 
-        /// <summary>Whether an array of <paramref name="t"/> may hold elements of <paramref name="type"/>:
-        /// its own type, or 16-bit floats held as their <see cref="ushort"/> bits.</summary>
-        internal static bool Fits(Type t, ElementType type)
+        /// <summary>Whether an array whose own element type is <paramref name="own"/> may hold elements
+        /// of <paramref name="type"/>: its own type, or 16-bit floats held as their <see cref="ushort"/> bits.</summary>
+        internal static bool Fits(ElementType own, ElementType type)
         {
-            ElementType own = Of(t);
             if (own == type) return true;
             return own == ElementType.UInt16 && (type == ElementType.Float16 || type == ElementType.BFloat16);
         }
@@ -112,7 +111,8 @@ namespace Onyx
         }
     }
 
-    /// <summary>The element type of <typeparamref name="T"/> and its size in an array, computed once per type.</summary>
+    /// <summary>The element type of <typeparamref name="T"/> and its size in an array, computed once per
+    /// type (so the per-call path does no lookups).</summary>
     internal static class ElementTypeOf<T>
     {
         internal static readonly ElementType Value = ElementTypes.Of(typeof(T));

@@ -145,7 +145,7 @@ namespace Onyx
             if (shape == null) throw new ArgumentNullException(nameof(shape));
             // Which .NET type holds which element type is the binding's to say; everything
             // about the element type itself (its size, the shape's byte length) is core's.
-            if (elementType == ElementType.Undefined || !ElementTypes.Fits(typeof(T), elementType))
+            if (elementType == ElementType.Undefined || !ElementTypes.Fits(ElementTypeOf<T>.Value, elementType))
                 throw new ArgumentException("a " + typeof(T).Name + " array cannot hold " + elementType + " elements", nameof(data));
             Library.EnsureCompatible();
             // The array's own size, for Onyx to check against the shape.
@@ -307,7 +307,7 @@ namespace Onyx
         private static ElementType AskedType<T>(Layout known)
         {
             ElementType asked = ElementTypeOf<T>.Value;
-            if (asked == ElementType.UInt16 && ElementTypes.Fits(typeof(T), known.ElementType)) return known.ElementType;
+            if (ElementTypes.Fits(asked, known.ElementType)) return known.ElementType;
             return asked;
         }
 
