@@ -34,6 +34,14 @@ namespace Onyx
             checkedOk = true;
         }
 
+        /// <summary>Checks libonyx (<see cref="EnsureCompatible"/>) and returns <paramref name="value"/>,
+        /// for a native call made in an expression.</summary>
+        internal static T Checked<T>(T value)
+        {
+            EnsureCompatible();
+            return value;
+        }
+
         /// <summary>
         /// The check itself, on a version as <c>onyx_abi_version()</c> returns it
         /// (<c>(major &lt;&lt; 16) | minor</c>); the tests call it with a fake loaded version.

@@ -38,6 +38,18 @@ namespace Onyx
     /// <summary>Turns C statuses into exceptions.</summary>
     internal static class Status
     {
+        /// <summary>A C function whose one argument is its out-parameter (a create or a getter).</summary>
+        internal delegate IntPtr OutCall(out IntPtr value);
+
+        /// <summary>Checks libonyx, calls <paramref name="call"/>, throws on failure and returns what it wrote.</summary>
+        internal static IntPtr Out(OutCall call)
+        {
+            Library.EnsureCompatible();
+            IntPtr value;
+            Check(call(out value));
+            return value;
+        }
+
         /// <summary>Does nothing for success (null); otherwise reads the status, frees it and
         /// throws the matching <see cref="OnyxException"/>.</summary>
         internal static void Check(IntPtr status)

@@ -42,26 +42,14 @@ namespace Onyx
         /// <exception cref="OnyxException"><see cref="ErrorCode.RuntimeLoadFailed"/> when it cannot be loaded.</exception>
         public static string Version
         {
-            get
-            {
-                Library.EnsureCompatible();
-                IntPtr version;
-                Status.Check(Native.onyx_runtime_version(out version));
-                return Utf8.FromNative(version);
-            }
+            get { return Utf8.FromNative(Status.Out(Native.onyx_runtime_version)); }
         }
 
         /// <summary>Absolute path of the ONNX Runtime library loaded; loads it by the default lookup if needed.</summary>
         /// <exception cref="OnyxException"><see cref="ErrorCode.RuntimeLoadFailed"/> when it cannot be loaded.</exception>
         public static string Path
         {
-            get
-            {
-                Library.EnsureCompatible();
-                IntPtr path;
-                Status.Check(Native.onyx_runtime_path(out path));
-                return Utf8.FromNative(path);
-            }
+            get { return Utf8.FromNative(Status.Out(Native.onyx_runtime_path)); }
         }
 
         /// <summary>The C ABI version of the loaded libonyx (major, minor).</summary>

@@ -17,10 +17,7 @@ namespace Onyx
         /// <summary>Creates run options (no tag, not terminated).</summary>
         public RunOptions()
         {
-            Library.EnsureCompatible();
-            IntPtr pointer;
-            Status.Check(Native.onyx_run_options_create(out pointer));
-            handle = new RunOptionsHandle(pointer);
+            handle = new RunOptionsHandle(Status.Out(Native.onyx_run_options_create));
         }
 
         /// <summary>Tags ONNX Runtime's log lines of runs that use these options ("" until set; read from Onyx).</summary>

@@ -105,9 +105,8 @@ namespace Onyx
             return Described(inputs, index, true);
         }
 
-        /// <summary>Output number <paramref name="index"/> (model order).</summary>
+        /// <summary>Output number <paramref name="index"/> (model order); an index past the end is refused as by <see cref="Input"/>.</summary>
         /// <param name="index">0 up to the number of outputs.</param>
-        /// <exception cref="OnyxException"><see cref="ErrorCode.IndexOutOfRange"/> past the end (Onyx's check, as in every language).</exception>
         public ValueInfo Output(int index)
         {
             return Described(outputs, index, false);
@@ -119,9 +118,7 @@ namespace Onyx
         {
             handle.ThrowIfClosed(nameof(Session));
             // A negative index reaches Onyx as a huge one, which it refuses the same way.
-            var native = (UIntPtr)unchecked((ulong)(long)index);
-            IntPtr info;
-            Status.Check(input ? Native.onyx_session_input_info(handle, native, out info) : Native.onyx_session_output_info(handle, native, out info));
+            NativeInfo(input, (UIntPtr)unchecked((ulong)(long)index));
             return infos[index];
         }
 
@@ -328,28 +325,34 @@ namespace Onyx
 
         private void ReadDescription(out ReadOnlyCollection<ValueInfo> inputInfos, out ReadOnlyCollection<ValueInfo> outputInfos, out ModelMetadata meta)
         {
-            UIntPtr inputCount = Native.onyx_session_input_count(handle);
-            UIntPtr outputCount = Native.onyx_session_output_count(handle);
-            var ins = new List<ValueInfo>();
-            for (ulong i = 0; i < (ulong)inputCount; i++)
-            {
-                IntPtr info;
-                Status.Check(Native.onyx_session_input_info(handle, (UIntPtr)i, out info));
-                ins.Add(ValueInfo.Read(info));
-                nativeNames[ins[ins.Count - 1].Name] = Native.onyx_value_info_name(info);
-            }
-            var outs = new List<ValueInfo>();
-            for (ulong i = 0; i < (ulong)outputCount; i++)
-            {
-                IntPtr info;
-                Status.Check(Native.onyx_session_output_info(handle, (UIntPtr)i, out info));
-                outs.Add(ValueInfo.Read(info));
-                nativeNames[outs[outs.Count - 1].Name] = Native.onyx_value_info_name(info);
-            }
+            ReadOnlyCollection<ValueInfo> ins = ReadInfos(true);
+            ReadOnlyCollection<ValueInfo> outs = ReadInfos(false);
             IntPtr metaPointer = Native.onyx_session_metadata(handle);
-            inputInfos = ins.AsReadOnly();
-            outputInfos = outs.AsReadOnly();
+            inputInfos = ins;
+            outputInfos = outs;
             meta = ModelMetadata.Read(metaPointer);
+        }
+
+        /// <summary>Every input's (or output's) description, and its name's native copy.</summary>
+        private ReadOnlyCollection<ValueInfo> ReadInfos(bool input)
+        {
+            ulong count = (ulong)(input ? Native.onyx_session_input_count(handle) : Native.onyx_session_output_count(handle));
+            var infos = new List<ValueInfo>();
+            for (ulong i = 0; i < count; i++)
+            {
+                IntPtr info = NativeInfo(input, (UIntPtr)i);
+                infos.Add(ValueInfo.Read(info));
+                nativeNames[infos[infos.Count - 1].Name] = Native.onyx_value_info_name(info);
+            }
+            return infos.AsReadOnly();
+        }
+
+        /// <summary>Onyx's description of input (or output) <paramref name="index"/>; Onyx checks the index.</summary>
+        private IntPtr NativeInfo(bool input, UIntPtr index)
+        {
+            IntPtr info;
+            Status.Check(input ? Native.onyx_session_input_info(handle, index, out info) : Native.onyx_session_output_info(handle, index, out info));
+            return info;
         }
 
         private static ReadOnlyCollection<string> NamesOf(IReadOnlyList<ValueInfo> infos)

@@ -32,10 +32,7 @@ namespace Onyx
         /// <summary>Creates options with ONNX Runtime's defaults (all optimizations, threads chosen by ONNX Runtime, CPU).</summary>
         public SessionOptions()
         {
-            Library.EnsureCompatible();
-            IntPtr pointer;
-            Status.Check(Native.onyx_session_options_create(out pointer));
-            handle = new SessionOptionsHandle(pointer);
+            handle = new SessionOptionsHandle(Status.Out(Native.onyx_session_options_create));
         }
 
         internal SessionOptionsHandle Handle
@@ -51,8 +48,8 @@ namespace Onyx
             set { Status.Check(Native.onyx_session_options_set_intra_op_threads(Handle, value)); intraOpThreads = value; }
         }
 
-        /// <summary>Threads used across operators; 0 (the default) lets ONNX Runtime choose.</summary>
-        /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidArgument"/> for a negative count (Onyx's check, as in every language).</exception>
+        /// <summary>Threads used across operators; 0 (the default) lets ONNX Runtime choose. A negative
+        /// count is refused as for <see cref="IntraOpThreads"/>.</summary>
         public int InterOpThreads
         {
             get { return interOpThreads; }
