@@ -78,17 +78,21 @@ namespace Onyx.Tests
         {
             long before = Live();
             // On a thread of its own, so no stale stack slot (Mono scans stacks conservatively) keeps them reachable.
-            var maker = new Thread(MakeGarbage);
+            long made = 0;
+            var maker = new Thread(() => made = MakeGarbage());
             maker.Start();
             maker.Join();
+            Assert.That(made, Is.EqualTo(3), "live native objects while the garbage was reachable");
             Assert.That(Live(), Is.EqualTo(before));
         }
 
-        private static void MakeGarbage()
+        private static long MakeGarbage()
         {
+            long before = OnyxHandle.LiveCount;
             Tensor.Zeros(ElementType.Float32, 4, 4);
             new RunOptions();
             new SessionOptions();
+            return OnyxHandle.LiveCount - before;
         }
 
         [Test]
