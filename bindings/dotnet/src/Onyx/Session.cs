@@ -325,12 +325,9 @@ namespace Onyx
 
         private void ReadDescription(out ReadOnlyCollection<ValueInfo> inputInfos, out ReadOnlyCollection<ValueInfo> outputInfos, out ModelMetadata meta)
         {
-            ReadOnlyCollection<ValueInfo> ins = ReadInfos(true);
-            ReadOnlyCollection<ValueInfo> outs = ReadInfos(false);
-            IntPtr metaPointer = Native.onyx_session_metadata(handle);
-            inputInfos = ins;
-            outputInfos = outs;
-            meta = ModelMetadata.Read(metaPointer);
+            inputInfos = ReadInfos(true);
+            outputInfos = ReadInfos(false);
+            meta = ModelMetadata.Read(Native.onyx_session_metadata(handle));
         }
 
         /// <summary>Every input's (or output's) description, and its name's native copy.</summary>
