@@ -2,7 +2,7 @@
 """Writes Onyx.<version>.nupkg as a zip, the way `dotnet pack` lays it out.
 
 We do not use `nuget pack` (Mono's nuget 2.8) because it rejects <license> expressions
-and rewrites netstandard2.0 groups (see /work/shared/mono-facts.md); a .nupkg is only a
+and rewrites netstandard2.0 groups (seen with Debian's nuget 2.8); a .nupkg is only a
 zip with the nuspec, [Content_Types].xml and _rels/.rels at its root.
 
     pack.py --out build/dotnet/package/Onyx.0.1.0.nupkg --dll Onyx.dll --xml Onyx.xml \
