@@ -182,3 +182,26 @@ element!(f32 => Float32, f64 => Float64, u8 => Uint8, i8 => Int8, u16 => Uint16,
 unsafe impl Element for bool {
     const TYPE: ElementType = ElementType::Bool;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn size_of<T: Element>() -> (ElementType, usize) {
+        (T::TYPE, std::mem::size_of::<T>())
+    }
+
+    /// `Element`'s safety contract: the table's size is the Rust type's size.
+    #[test]
+    fn each_element_size_is_its_rust_type_size() {
+        let all = [
+            size_of::<f32>(), size_of::<f64>(), size_of::<u8>(), size_of::<i8>(), size_of::<u16>(), size_of::<i16>(),
+            size_of::<i32>(), size_of::<i64>(), size_of::<u32>(), size_of::<u64>(), size_of::<F16>(), size_of::<Bf16>(),
+            size_of::<bool>(),
+        ];
+        assert_eq!(all.len(), ElementType::ALL.len(), "every element type has a Rust type");
+        for (element_type, size) in all {
+            assert_eq!(element_type.size(), size, "{}", element_type.name());
+        }
+    }
+}
