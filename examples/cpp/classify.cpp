@@ -27,7 +27,8 @@ std::string describe(const onyx::ValueInfo& info) {
   for (size_t d = 0; d < info.shape.size(); ++d) {
     dims += (d ? "," : "") + (info.dim_names[d].empty() ? std::to_string(info.shape[d]) : info.dim_names[d]);
   }
-  return info.name + ": element type " + std::to_string(static_cast<uint32_t>(info.element_type)) + ", shape [" + dims + "]";
+  const std::string type = info.element_type ? onyx::element_type_name(*info.element_type) : "not a tensor";
+  return info.name + ": " + type + ", shape [" + dims + "]";
 }
 
 }  // namespace

@@ -138,13 +138,13 @@ int main(int argc, char** argv) {
   }
   const std::vector<int64_t> image_shape = {1, 3, 224, 224};
 
-  for (uint32_t threads : {1u, 2u}) {
+  for (int32_t threads : {1, 2}) {
     onyx::SessionOptions options;
     options.set_intra_op_threads(threads);
     const onyx::Session session = onyx::Session::from_file(suite + "/fixtures/resnet18.onnx", options);
     auto cpp = [&] {
       const onyx::Tensor input = onyx::Tensor::borrow(image_shape, pixels);
-      const std::vector<onyx::Tensor> outputs = session.run({{"input", input}});
+      const onyx::RunOutputs outputs = session.run({{"input", input}});
       black_box(outputs[0].data<float>()[0]);
     };
     auto c = [&] { c_run(session.get(), {"input"}, {pixels.data()}, {image_shape}, pixels.size()); };
@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
     constexpr int kCalls = 2000;
     auto cpp = repeat(kCalls, [&] {
       const onyx::Tensor ta = onyx::Tensor::borrow(shape, a), tb = onyx::Tensor::borrow(shape, b);
-      const std::vector<onyx::Tensor> outputs = tiny.run({{"a", ta}, {"b", tb}});
+      const onyx::RunOutputs outputs = tiny.run({{"a", ta}, {"b", tb}});
       black_box(outputs[0].data<float>()[0]);
     });
     auto c = repeat(kCalls, [&] { c_run(tiny.get(), {"a", "b"}, {a.data(), b.data()}, {shape, shape}, 16); });
@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
       const onyx_tensor* in[2] = {ta.get(), tb.get()};
       const char* out_names[1] = {"sum"};
       onyx_tensor* out[1] = {ts.get()};
-      ok(onyx_session_run_into(tiny.get(), nullptr, in_names, in, 2, out_names, out, 1));
+      ok(onyx_session_run_into(tiny.get(), nullptr, in_names, in, 2, out_names, 1, out));
     });
     const auto [into_ms, c_into_ms] = alternating_median_ms(3, 15, cpp_into, c_into);
     reporter.add("add16_run_into_call_us", into_ms * 1e3 / kCalls, "us", c_into_ms * 1e3 / kCalls, "add16_call_us");

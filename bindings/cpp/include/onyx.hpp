@@ -7,17 +7,26 @@
  * the stable onyx::ErrorCode) unless the program is built with
  * ONYX_NO_EXCEPTIONS, in which case they go to onyx::set_error_handler's handler
  * and then std::abort(). Nothing here adds state or logic to the C ABI: every call
- * is one C call plus the conversion of its status.
+ * is one C call plus the conversion of its status (RunOutputs keeps the output
+ * names beside the tensors, which the C ABI returns alone).
  *
  * @code
  * #include <onyx.hpp>
  *
  * onyx::Session session = onyx::Session::from_file("resnet18.onnx");
  * std::vector<float> image(1 * 3 * 224 * 224);
- * onyx::Tensor input = onyx::Tensor::borrow({1, 3, 224, 224}, image.data(), image.size());
- * std::vector<onyx::Tensor> outputs = session.run({{"input", input}});
- * onyx::Span<const float> logits = outputs[0].values<float>();
+ * onyx::Tensor input = onyx::Tensor::borrow({1, 3, 224, 224}, image);  // no copy
+ * onyx::RunOutputs outputs = session.run({{"input", input}});
+ * onyx::Span<const float> logits = outputs.at("logits").values<float>();
  * @endcode
+ *
+ * Tensors are made by three verbs, with the meaning they have in every Onyx
+ * language: Tensor::zeros (Onyx allocates zero-filled memory), Tensor::copy (Onyx
+ * copies the caller's data) and Tensor::borrow (no copy: the caller's memory, kept
+ * alive by the caller). Every rule about tensors and models is core's: a typed read
+ * (data<T>(), values<T>()) of another element type is core's TypeMismatch, a
+ * negative thread count core's InvalidArgument, an input index past the end core's
+ * IndexOutOfRange. Float16 and BFloat16 convert through core (round to nearest even).
  *
  * Thread safety follows onyx.h: a Session may be used (run, introspected) by any
  * number of threads at once; SessionOptions, Tensor and RunOptions are not
@@ -26,7 +35,7 @@
  *
  * Version check: the first call that creates an Onyx object checks that the loaded
  * libonyx has the ABI major this header was written for (ONYX_ABI_VERSION_MAJOR)
- * and fails with ErrorCode::RuntimeLoadFailed otherwise.
+ * and fails with ErrorCode::AbiMismatch otherwise (onyx::check_abi_version).
  *
  * Licence: MIT OR Apache-2.0.
  */
@@ -45,7 +54,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <initializer_list>
 #include <iterator>
 #include <map>
@@ -69,7 +77,7 @@ enum class ErrorCode : uint32_t {
   InvalidArgument = ONYX_ERROR_INVALID_ARGUMENT,            ///< An argument has a value that is not allowed.
   NullPointer = ONYX_ERROR_NULL_POINTER,                    ///< A required handle was null (e.g. a moved-from object).
   InvalidUtf8 = ONYX_ERROR_INVALID_UTF8,                    ///< A string was not valid UTF-8.
-  RuntimeLoadFailed = ONYX_ERROR_RUNTIME_LOAD_FAILED,       ///< ONNX Runtime (or libonyx) cannot be used.
+  RuntimeLoadFailed = ONYX_ERROR_RUNTIME_LOAD_FAILED,       ///< ONNX Runtime cannot be found, opened, or is too old.
   ModelNotFound = ONYX_ERROR_MODEL_NOT_FOUND,               ///< The model file does not exist.
   InvalidModel = ONYX_ERROR_INVALID_MODEL,                  ///< The bytes are not a valid ONNX model.
   UnknownInput = ONYX_ERROR_UNKNOWN_INPUT,                  ///< An input name the model does not have.
@@ -84,11 +92,12 @@ enum class ErrorCode : uint32_t {
   IndexOutOfRange = ONYX_ERROR_INDEX_OUT_OF_RANGE,          ///< An index past the end.
   RuntimeError = ONYX_ERROR_RUNTIME_ERROR,                  ///< ONNX Runtime failed with no finer code.
   Panic = ONYX_ERROR_PANIC,                                 ///< A bug inside Onyx, caught at the boundary.
+  AbiMismatch = ONYX_ERROR_ABI_MISMATCH,                    ///< libonyx has another C ABI major than this header.
 };
 
 /// Tensor element types, with ONNX's TensorProto.DataType numbers (ONYX_ELEMENT_*).
 enum class ElementType : uint32_t {
-  Undefined = 0,  ///< Not a tensor (ValueInfo of a non-tensor value).
+  Undefined = 0,  ///< No element type: what an empty (moved-from) Tensor reports.
   Float32 = ONYX_ELEMENT_FLOAT32,
   UInt8 = ONYX_ELEMENT_UINT8,
   Int8 = ONYX_ELEMENT_INT8,
@@ -127,32 +136,25 @@ inline const char* error_code_name(ErrorCode code) noexcept {
   return onyx_error_code_name(static_cast<uint32_t>(code));
 }
 
-/// Size in bytes of one element of `type`; 0 for ElementType::Undefined or a
-/// value this header does not know.
-constexpr size_t element_size(ElementType type) noexcept {
-  switch (type) {
-    case ElementType::UInt8:
-    case ElementType::Int8:
-    case ElementType::Bool:
-      return 1;
-    case ElementType::UInt16:
-    case ElementType::Int16:
-    case ElementType::Float16:
-    case ElementType::BFloat16:
-      return 2;
-    case ElementType::Float32:
-    case ElementType::Int32:
-    case ElementType::UInt32:
-      return 4;
-    case ElementType::Int64:
-    case ElementType::UInt64:
-    case ElementType::Float64:
-      return 8;
-    case ElementType::Undefined:
-      break;
-  }
-  return 0;
+/// Size in bytes of one element of `type` (core's table); 0 for
+/// ElementType::Undefined or a number libonyx does not support.
+inline size_t element_size(ElementType type) noexcept {
+  return onyx_element_type_size(static_cast<uint32_t>(type));
 }
+
+/// ONNX's name of `type` ("float", "int64", ...; "unknown"). Static storage.
+inline const char* element_type_name(ElementType type) noexcept {
+  return onyx_element_type_name(static_cast<uint32_t>(type));
+}
+
+/// What a model input or output is (ONYX_VALUE_KIND_*).
+enum class ValueKind : uint32_t {
+  Unknown = 0,  ///< A kind this libonyx does not describe.
+  Tensor = ONYX_VALUE_KIND_TENSOR,
+  Sequence = ONYX_VALUE_KIND_SEQUENCE,
+  Map = ONYX_VALUE_KIND_MAP,
+  Optional = ONYX_VALUE_KIND_OPTIONAL,
+};
 
 // ---------------------------------------------------------------------------------
 // Errors
@@ -229,15 +231,31 @@ inline void check(onyx_status* status) {
   }
 }
 
-/// Checks, once per process, that libonyx has this header's ABI major.
-inline void ensure_abi() {
-  static const uint32_t loaded = onyx_abi_version();
-  if ((loaded >> 16) != ONYX_ABI_VERSION_MAJOR) {
-    const std::string message = "libonyx has C ABI version " + std::to_string(loaded >> 16) + "." +
-                                std::to_string(loaded & 0xFFFFu) + " but onyx.hpp needs major " +
-                                std::to_string(ONYX_ABI_VERSION_MAJOR);
-    fail(ErrorCode::RuntimeLoadFailed, message.c_str());
+}  // namespace detail
+
+/**
+ * The version check made before the first Onyx object is created, on a version as
+ * onyx_abi_version() returns it ((major << 16) | minor): fails with
+ * ErrorCode::AbiMismatch unless its major is ONYX_ABI_VERSION_MAJOR, the one this
+ * header was written for. Public so a test can feed it a fake loaded version.
+ */
+inline void check_abi_version(uint32_t loaded) {
+  const uint32_t major = loaded >> 16;
+  if (major != ONYX_ABI_VERSION_MAJOR) {
+    const std::string message = "libonyx has ABI major " + std::to_string(major) + " (C ABI version " +
+                                std::to_string(major) + "." + std::to_string(loaded & 0xFFFFu) +
+                                "); this binding needs " + std::to_string(ONYX_ABI_VERSION_MAJOR) +
+                                ". Use the onyx.hpp and libonyx of one Onyx package.";
+    detail::fail(ErrorCode::AbiMismatch, message.c_str());
   }
+}
+
+namespace detail {
+
+/// check_abi_version on the loaded libonyx, once per process.
+inline void ensure_abi() {
+  static const bool checked = (check_abi_version(onyx_abi_version()), true);
+  (void)checked;
 }
 
 /// A borrowed C string, "" for NULL.
@@ -326,15 +344,17 @@ class Span {
 };
 
 /**
- * IEEE 754 half precision (ONNX float16), stored as its 16 bits. Converts to and
- * from float with round-to-nearest-even; == compares bits.
+ * IEEE 754 half precision (ONNX float16), stored as its 16 bits. The conversions
+ * are core's (onyx_float16_from_float32 / _to_float32): round to nearest even, NaN
+ * stays NaN, magnitudes from 65520 up become infinity, the same bits as every
+ * other Onyx language. == compares bits.
  */
 struct Float16 {
   uint16_t bits = 0;  ///< The raw IEEE binary16 bits.
 
   constexpr Float16() noexcept = default;
-  /// The nearest half to `value` (ties to even; overflow gives infinity).
-  explicit Float16(float value) noexcept : bits(from_float(value)) {}
+  /// The half nearest to `value` (ties to even).
+  explicit Float16(float value) noexcept : bits(onyx_float16_from_float32(value)) {}
   /// A half from its raw bits.
   static constexpr Float16 from_bits(uint16_t raw) noexcept {
     Float16 h;
@@ -342,64 +362,23 @@ struct Float16 {
     return h;
   }
   /// The exact float value.
-  float to_float() const noexcept {
-    const uint32_t sign = (bits & 0x8000u) << 16;
-    const uint32_t exponent = (bits >> 10) & 0x1Fu;
-    const uint32_t mantissa = bits & 0x3FFu;
-    uint32_t out;
-    if (exponent == 0x1F) {  // infinity or NaN
-      out = sign | 0x7F800000u | (mantissa << 13);
-    } else if (exponent == 0) {  // zero or subnormal: mantissa * 2^-24, exact in float
-      const float magnitude = static_cast<float>(mantissa) * (1.0f / 16777216.0f);
-      std::memcpy(&out, &magnitude, sizeof out);
-      out |= sign;
-    } else {
-      out = sign | ((exponent + 112u) << 23) | (mantissa << 13);
-    }
-    float result;
-    std::memcpy(&result, &out, sizeof result);
-    return result;
-  }
+  float to_float() const noexcept { return onyx_float16_to_float32(bits); }
   explicit operator float() const noexcept { return to_float(); }
   friend constexpr bool operator==(Float16 a, Float16 b) noexcept { return a.bits == b.bits; }
   friend constexpr bool operator!=(Float16 a, Float16 b) noexcept { return a.bits != b.bits; }
-
- private:
-  static uint16_t from_float(float value) noexcept {
-    uint32_t x;
-    std::memcpy(&x, &value, sizeof x);
-    const uint32_t sign = (x >> 16) & 0x8000u;
-    uint32_t magnitude = x & 0x7FFFFFFFu;
-    if (magnitude >= 0x7F800000u) {  // infinity stays infinity, NaN stays a (quiet) NaN
-      return static_cast<uint16_t>(sign | 0x7C00u | (magnitude > 0x7F800000u ? 0x200u | ((magnitude >> 13) & 0x3FFu) : 0u));
-    }
-    if (magnitude >= 0x477FF000u) {  // rounds to above the largest half (65504)
-      return static_cast<uint16_t>(sign | 0x7C00u);
-    }
-    if (magnitude < 0x38800000u) {  // below 2^-14: subnormal half; let the FPU round
-      float f;
-      std::memcpy(&f, &magnitude, sizeof f);
-      f += 0.5f;  // 0.5's ulp is 2^-24, the half subnormal step
-      uint32_t rounded;
-      std::memcpy(&rounded, &f, sizeof rounded);
-      return static_cast<uint16_t>(sign | (rounded - 0x3F000000u));
-    }
-    const uint32_t odd = (magnitude >> 13) & 1u;
-    magnitude += 0xC8000000u + 0xFFFu + odd;  // rebias 127 -> 15, round to nearest even
-    return static_cast<uint16_t>(sign | (magnitude >> 13));
-  }
 };
 
 /**
- * bfloat16 (ONNX bfloat16): the top 16 bits of a float. Converts from float with
- * round-to-nearest-even; == compares bits.
+ * bfloat16 (ONNX bfloat16): the top 16 bits of a float. The conversions are core's
+ * (onyx_bfloat16_from_float32 / _to_float32): round to nearest even, as ONNX
+ * Runtime rounds, NaN stays NaN. == compares bits.
  */
 struct BFloat16 {
   uint16_t bits = 0;  ///< The raw bits (a float's upper half).
 
   constexpr BFloat16() noexcept = default;
-  /// The nearest bfloat16 to `value` (ties to even; NaN stays NaN).
-  explicit BFloat16(float value) noexcept : bits(from_float(value)) {}
+  /// The bfloat16 nearest to `value` (ties to even).
+  explicit BFloat16(float value) noexcept : bits(onyx_bfloat16_from_float32(value)) {}
   /// A bfloat16 from its raw bits.
   static constexpr BFloat16 from_bits(uint16_t raw) noexcept {
     BFloat16 b;
@@ -407,25 +386,10 @@ struct BFloat16 {
     return b;
   }
   /// The exact float value.
-  float to_float() const noexcept {
-    const uint32_t x = static_cast<uint32_t>(bits) << 16;
-    float result;
-    std::memcpy(&result, &x, sizeof result);
-    return result;
-  }
+  float to_float() const noexcept { return onyx_bfloat16_to_float32(bits); }
   explicit operator float() const noexcept { return to_float(); }
   friend constexpr bool operator==(BFloat16 a, BFloat16 b) noexcept { return a.bits == b.bits; }
   friend constexpr bool operator!=(BFloat16 a, BFloat16 b) noexcept { return a.bits != b.bits; }
-
- private:
-  static uint16_t from_float(float value) noexcept {
-    uint32_t x;
-    std::memcpy(&x, &value, sizeof x);
-    if ((x & 0x7FFFFFFFu) > 0x7F800000u) {
-      return static_cast<uint16_t>((x >> 16) | 0x40u);  // keep NaN a NaN
-    }
-    return static_cast<uint16_t>((x + 0x7FFFu + ((x >> 16) & 1u)) >> 16);
-  }
 };
 
 static_assert(sizeof(Float16) == 2 && std::is_trivially_copyable_v<Float16>, "Float16 must be 16 raw bits");
@@ -474,8 +438,9 @@ inline constexpr ElementType element_type_of = ElementTypeOf<std::remove_cv_t<T>
 
 /// Description of one model input or output (copied out of the session).
 struct ValueInfo {
-  std::string name;                    ///< The value's name.
-  ElementType element_type{};          ///< Its element type (Undefined when not a tensor).
+  std::string name;                         ///< The value's name.
+  ValueKind kind{};                         ///< Tensor, sequence, map or optional.
+  std::optional<ElementType> element_type;  ///< A tensor's element type; empty for another kind or an unsupported type.
   std::vector<int64_t> shape;          ///< Dimensions, -1 where the model leaves one free.
   std::vector<std::string> dim_names;  ///< One per dimension, "" when unnamed.
 };
@@ -584,13 +549,15 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
   /// Takes ownership of a C handle.
   explicit SessionOptions(onyx_session_options* owned) noexcept : Handle(owned) {}
 
-  /// Threads inside one operator; 0 lets ONNX Runtime choose.
-  SessionOptions& set_intra_op_threads(uint32_t threads) {
+  /// Threads inside one operator; 0 lets ONNX Runtime choose. A negative count
+  /// fails with InvalidArgument (core's check).
+  SessionOptions& set_intra_op_threads(int32_t threads) {
     detail::check(onyx_session_options_set_intra_op_threads(get(), threads));
     return *this;
   }
-  /// Threads across operators; 0 lets ONNX Runtime choose.
-  SessionOptions& set_inter_op_threads(uint32_t threads) {
+  /// Threads across operators; 0 lets ONNX Runtime choose. A negative count fails
+  /// with InvalidArgument (core's check).
+  SessionOptions& set_inter_op_threads(int32_t threads) {
     detail::check(onyx_session_options_set_inter_op_threads(get(), threads));
     return *this;
   }
@@ -634,7 +601,7 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
  */
 class Tensor : public detail::Handle<onyx_tensor, onyx_tensor_free> {
  public:
-  /// An empty tensor (no C handle); see zeros, copy_of and borrow.
+  /// An empty tensor (no C handle); see zeros, copy and borrow.
   Tensor() noexcept = default;
   /// Takes ownership of a C handle.
   explicit Tensor(onyx_tensor* owned) noexcept : Handle(owned) {}
@@ -643,7 +610,7 @@ class Tensor : public detail::Handle<onyx_tensor, onyx_tensor_free> {
   static Tensor zeros(ElementType type, Span<const int64_t> shape) {
     detail::ensure_abi();
     onyx_tensor* out = nullptr;
-    detail::check(onyx_tensor_create(static_cast<uint32_t>(type), shape.data(), shape.size(), &out));
+    detail::check(onyx_tensor_create_zeros(static_cast<uint32_t>(type), shape.data(), shape.size(), &out));
     return Tensor(out);
   }
   /// A zero-filled tensor of element type T.
@@ -654,7 +621,7 @@ class Tensor : public detail::Handle<onyx_tensor, onyx_tensor_free> {
 
   /// A tensor holding a copy of `byte_length` bytes at `data` (native-endian
   /// elements). Fails with BufferSizeMismatch when the length is not the shape's.
-  static Tensor copy_of(ElementType type, Span<const int64_t> shape, const void* data, size_t byte_length) {
+  static Tensor copy(ElementType type, Span<const int64_t> shape, const void* data, size_t byte_length) {
     detail::ensure_abi();
     onyx_tensor* out = nullptr;
     detail::check(onyx_tensor_create_copy(static_cast<uint32_t>(type), shape.data(), shape.size(), data, byte_length, &out));
@@ -662,14 +629,14 @@ class Tensor : public detail::Handle<onyx_tensor, onyx_tensor_free> {
   }
   /// A tensor holding a copy of `count` values of T.
   template <typename T>
-  static Tensor copy_of(Span<const int64_t> shape, const T* values, size_t count) {
-    return copy_of(element_type_of<T>, shape, values, count * sizeof(T));
+  static Tensor copy(Span<const int64_t> shape, const T* values, size_t count) {
+    return copy(element_type_of<T>, shape, values, count * sizeof(T));
   }
   /// A tensor holding a copy of `values`.
   template <typename T>
-  static Tensor copy_of(Span<const int64_t> shape, const std::vector<T>& values) {
+  static Tensor copy(Span<const int64_t> shape, const std::vector<T>& values) {
     static_assert(!std::is_same_v<T, bool>, "std::vector<bool> is not contiguous: use a bool array");
-    return copy_of(element_type_of<T>, shape, values.data(), values.size() * sizeof(T));
+    return copy(element_type_of<T>, shape, values.data(), values.size() * sizeof(T));
   }
 
   /**
@@ -716,17 +683,20 @@ class Tensor : public detail::Handle<onyx_tensor, onyx_tensor_free> {
   /// The data, for writing.
   void* mutable_data() noexcept { return onyx_tensor_mutable_data(get()); }
 
-  /// The data as T; fails with TypeMismatch when the element type is not T's.
+  /// The data as T. Core checks the element type (onyx_tensor_data_as): another
+  /// type fails with TypeMismatch, an empty tensor with NullPointer.
   template <typename T>
   const T* data() const {
-    check_type<T>();
-    return static_cast<const T*>(data());
+    const void* out = nullptr;
+    detail::check(onyx_tensor_data_as(get(), static_cast<uint32_t>(element_type_of<T>), &out));
+    return static_cast<const T*>(out);
   }
-  /// The data as T, for writing; fails with TypeMismatch when the element type is not T's.
+  /// The data as T, for writing; the same check as data<T>().
   template <typename T>
   T* mutable_data() {
-    check_type<T>();
-    return static_cast<T*>(mutable_data());
+    // The pointer onyx_tensor_data_as gives is the tensor's own (mutable_data's):
+    // the check is core's, and this non-const tensor may be written through it.
+    return const_cast<T*>(std::as_const(*this).template data<T>());
   }
   /// The elements as T (valid until the tensor is destroyed); TypeMismatch otherwise.
   template <typename T>
@@ -743,18 +713,6 @@ class Tensor : public detail::Handle<onyx_tensor, onyx_tensor_free> {
   std::vector<T> to_vector() const {
     const Span<const T> v = values<T>();
     return std::vector<T>(v.begin(), v.end());
-  }
-
- private:
-  template <typename T>
-  void check_type() const {
-    if (element_type() != element_type_of<T>) {
-      const std::string message = "tensor has element type " + std::to_string(static_cast<uint32_t>(element_type())) +
-                                  ", accessed as element type " +
-                                  std::to_string(static_cast<uint32_t>(element_type_of<T>));
-      detail::fail(get() == nullptr ? ErrorCode::NullPointer : ErrorCode::TypeMismatch,
-                   get() == nullptr ? "tensor is empty (moved from or released)" : message.c_str());
-    }
   }
 };
 
@@ -773,6 +731,63 @@ struct Output {
   Output(Name output_name, Tensor& target) noexcept : name(output_name), tensor(&target) {}
   Name name;       ///< The model output's name.
   Tensor* tensor;  ///< Where it is written.
+};
+
+/**
+ * A run's outputs: the tensors, in the order asked for (model order when no output
+ * names were given), each with its output name. Owns the tensors; move one out
+ * with `std::move(outputs[i])` to keep it. Iterating gives the tensors.
+ */
+class RunOutputs {
+ public:
+  using iterator = std::vector<Tensor>::iterator;
+  using const_iterator = std::vector<Tensor>::const_iterator;
+
+  /// No outputs.
+  RunOutputs() = default;
+  /// `tensors[i]` is output `names[i]` (the same number of each).
+  RunOutputs(std::vector<Tensor> tensors, std::vector<std::string> names) noexcept
+      : tensors_(std::move(tensors)), names_(std::move(names)) {}
+
+  /// Number of outputs.
+  size_t size() const noexcept { return tensors_.size(); }
+  /// True when there are none.
+  bool empty() const noexcept { return tensors_.empty(); }
+  /// Output `index` (unchecked, as std::vector's []).
+  Tensor& operator[](size_t index) noexcept { return tensors_[index]; }
+  /// Output `index` (unchecked, as std::vector's []).
+  const Tensor& operator[](size_t index) const noexcept { return tensors_[index]; }
+  /// The output called `name`; UnknownOutput when this run did not produce it.
+  Tensor& at(std::string_view name) { return tensors_[index_of(name)]; }
+  /// The output called `name`; UnknownOutput when this run did not produce it.
+  const Tensor& at(std::string_view name) const { return tensors_[index_of(name)]; }
+  /// The name of output `index` (unchecked).
+  const std::string& name(size_t index) const noexcept { return names_[index]; }
+  /// The output names, in the order of the tensors.
+  const std::vector<std::string>& names() const noexcept { return names_; }
+
+  iterator begin() noexcept { return tensors_.begin(); }
+  iterator end() noexcept { return tensors_.end(); }
+  const_iterator begin() const noexcept { return tensors_.begin(); }
+  const_iterator end() const noexcept { return tensors_.end(); }
+
+ private:
+  size_t index_of(std::string_view name) const {
+    for (size_t i = 0; i < names_.size(); ++i) {
+      if (names_[i] == name) {
+        return i;
+      }
+    }
+    // Core's wording (RunOutputs::get): the C ABI hands back tensors only.
+    std::string message = "the run has no output named '" + std::string(name) + "'; it produced: ";
+    for (size_t i = 0; i < names_.size(); ++i) {
+      message += (i != 0 ? ", " : "") + names_[i];
+    }
+    detail::fail(ErrorCode::UnknownOutput, message.c_str());
+  }
+
+  std::vector<Tensor> tensors_;
+  std::vector<std::string> names_;
 };
 
 // ---------------------------------------------------------------------------------
@@ -803,6 +818,9 @@ class RunOptions : public detail::Handle<onyx_run_options, onyx_run_options_free
     detail::check(onyx_run_options_set_tag(get(), tag.c_str()));
     return *this;
   }
+  /// The tag set with set_tag ("" if none), read from core. Valid until the tag is
+  /// set again or the options are destroyed.
+  std::string_view tag() const noexcept { return onyx_run_options_tag(get()); }
   /// Stops runs in progress with these options (they fail with ErrorCode::Cancelled
   /// within milliseconds), and later ones until reset_terminate(). Any thread.
   void terminate() const { detail::check(onyx_run_options_terminate(get())); }
@@ -838,7 +856,10 @@ class SmallArray {
 inline ValueInfo value_info(const onyx_value_info* info) {
   ValueInfo out;
   out.name = str(onyx_value_info_name(info));
-  out.element_type = static_cast<ElementType>(onyx_value_info_element_type(info));
+  out.kind = static_cast<ValueKind>(onyx_value_info_kind(info));
+  if (const uint32_t type = onyx_value_info_element_type(info); type != 0) {
+    out.element_type = static_cast<ElementType>(type);
+  }
   const size_t rank = onyx_value_info_rank(info);
   const int64_t* shape = onyx_value_info_shape(info);
   if (shape != nullptr) {
@@ -888,25 +909,18 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
     return from_bytes(bytes.data(), bytes.size(), options);
   }
 
-  /// Number of model inputs.
-  size_t input_count() const {
-    size_t out = 0;
-    detail::check(onyx_session_input_count(get(), &out));
-    return out;
-  }
-  /// Number of model outputs.
-  size_t output_count() const {
-    size_t out = 0;
-    detail::check(onyx_session_output_count(get(), &out));
-    return out;
-  }
-  /// Input `index`; IndexOutOfRange past the end.
+  /// Number of model inputs (0 for an empty session).
+  size_t input_count() const noexcept { return onyx_session_input_count(get()); }
+  /// Number of model outputs (0 for an empty session).
+  size_t output_count() const noexcept { return onyx_session_output_count(get()); }
+  /// Input `index`; past the end, core's IndexOutOfRange ("input index 1 is out of
+  /// range: the model has 1 input"); NullPointer for an empty session.
   ValueInfo input(size_t index) const {
     const onyx_value_info* info = nullptr;
     detail::check(onyx_session_input_info(get(), index, &info));
     return detail::value_info(info);
   }
-  /// Output `index`; IndexOutOfRange past the end.
+  /// Output `index`; IndexOutOfRange past the end, as input(index).
   ValueInfo output(size_t index) const {
     const onyx_value_info* info = nullptr;
     detail::check(onyx_session_output_info(get(), index, &info));
@@ -930,8 +944,10 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
   }
   /// The model's metadata.
   ModelMetadata metadata() const {
-    const onyx_model_metadata* meta = nullptr;
-    detail::check(onyx_session_metadata(get(), &meta));
+    const onyx_model_metadata* meta = onyx_session_metadata(get());
+    if (meta == nullptr) {
+      detail::fail(ErrorCode::NullPointer, "session is empty (moved from or released)");
+    }
     ModelMetadata out;
     out.producer = detail::str(onyx_model_metadata_producer(meta));
     out.graph_name = detail::str(onyx_model_metadata_graph_name(meta));
@@ -959,12 +975,12 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
    * TypeMismatch, RankMismatch, ShapeMismatch or UnknownOutput. The session stays
    * usable after any error. Any number of threads may run one session at once.
    */
-  std::vector<Tensor> run(Span<const Input> inputs, Span<const Name> output_names = {}) const {
+  RunOutputs run(Span<const Input> inputs, Span<const Name> output_names = {}) const {
     return run_impl(nullptr, inputs, output_names);
   }
   /// As run(inputs, output_names), with run options: a terminated run fails with
   /// ErrorCode::Cancelled.
-  std::vector<Tensor> run(const RunOptions& options, Span<const Input> inputs, Span<const Name> output_names = {}) const {
+  RunOutputs run(const RunOptions& options, Span<const Input> inputs, Span<const Name> output_names = {}) const {
     return run_impl(run_options(options), inputs, output_names);
   }
 
@@ -973,7 +989,8 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
    * allocation and no copy: `outputs` names model outputs and the tensors, of that
    * output's element type and shape (TypeMismatch, RankMismatch, ShapeMismatch
    * otherwise), that receive them; a borrowed tensor writes into your own buffer.
-   * An output tensor must not be used by another thread during the run.
+   * An output tensor must not be used by another thread during the run, nor be
+   * one of the run's inputs or another of its outputs (core's InvalidArgument).
    */
   void run_into(Span<const Input> inputs, Span<const Output> outputs) const { run_into_impl(nullptr, inputs, outputs); }
   /// As run_into(inputs, outputs), with run options.
@@ -1018,24 +1035,35 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
     detail::SmallArray<const onyx_tensor*> tensors;
   };
 
-  std::vector<Tensor> run_impl(const onyx_run_options* options, Span<const Input> inputs, Span<const Name> output_names) const {
+  RunOutputs run_impl(const onyx_run_options* options, Span<const Input> inputs, Span<const Name> output_names) const {
     RawInputs raw(inputs);
     const size_t count = output_names.empty() ? output_count() : output_names.size();
-    detail::SmallArray<const char*> names(output_names.size());
-    for (size_t i = 0; i < output_names.size(); ++i) {
-      names[i] = output_names[i].c_str();
+    detail::SmallArray<const char*> names(count);
+    for (size_t i = 0; i < count; ++i) {
+      if (!output_names.empty()) {
+        names[i] = output_names[i].c_str();
+      } else {
+        const onyx_value_info* info = nullptr;
+        detail::check(onyx_session_output_info(get(), i, &info));
+        names[i] = onyx_value_info_name(info);
+      }
     }
-    // Everything that can throw happens before the C call, so the tensors it
-    // returns are owned by the result at once and never leak.
-    std::vector<Tensor> result;
-    result.reserve(count);
+    // Every allocation the tensors need happens before the C call, so the tensors
+    // it returns are owned at once and never leak.
+    std::vector<Tensor> tensors;
+    tensors.reserve(count);
+    std::vector<std::string> kept_names;
+    kept_names.reserve(count);
     detail::SmallArray<onyx_tensor*> outputs(count);
     detail::check(onyx_session_run(get(), options, raw.names.data(), raw.tensors.data(), inputs.size(),
                                    output_names.empty() ? nullptr : names.data(), count, outputs.data()));
     for (size_t i = 0; i < count; ++i) {
-      result.emplace_back(outputs[i]);
+      tensors.emplace_back(outputs[i]);
     }
-    return result;
+    for (size_t i = 0; i < count; ++i) {
+      kept_names.emplace_back(detail::str(names[i]));
+    }
+    return RunOutputs(std::move(tensors), std::move(kept_names));
   }
 
   void run_into_impl(const onyx_run_options* options, Span<const Input> inputs, Span<const Output> outputs) const {
@@ -1047,7 +1075,7 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
       tensors[i] = outputs[i].tensor->get();
     }
     detail::check(onyx_session_run_into(get(), options, raw.names.data(), raw.tensors.data(), inputs.size(), names.data(),
-                                        tensors.data(), outputs.size()));
+                                        outputs.size(), tensors.data()));
   }
 };
 

@@ -17,18 +17,17 @@ static_assert(onyx::element_type_of<float> == onyx::ElementType::Float32);
 static_assert(onyx::element_type_of<const double> == onyx::ElementType::Float64);
 static_assert(onyx::element_type_of<onyx::Float16> == onyx::ElementType::Float16);
 static_assert(onyx::element_type_of<onyx::BFloat16> == onyx::ElementType::BFloat16);
-static_assert(static_cast<uint32_t>(onyx::ErrorCode::Panic) == ONYX_ERROR_PANIC);
-static_assert(onyx::element_size(onyx::ElementType::Float16) == 2);
+static_assert(static_cast<uint32_t>(onyx::ErrorCode::AbiMismatch) == ONYX_ERROR_ABI_MISMATCH);
 
 template <typename T>
 void typed(onyx::Tensor& tensor) {
   onyx::Tensor zeros = onyx::Tensor::zeros<T>({2, 2});
   T values[4] = {};
-  onyx::Tensor copy = onyx::Tensor::copy_of({4}, values, 4);
+  onyx::Tensor copy = onyx::Tensor::copy({4}, values, 4);
   onyx::Tensor borrowed = onyx::Tensor::borrow({4}, values, 4);
   if constexpr (!std::is_same_v<T, bool>) {
     std::vector<T> vector(4);
-    onyx::Tensor copy2 = onyx::Tensor::copy_of<T>({2, 2}, vector);
+    onyx::Tensor copy2 = onyx::Tensor::copy<T>({2, 2}, vector);
     onyx::Tensor borrowed2 = onyx::Tensor::borrow({2, 2}, vector);
   }
   const onyx::Tensor& view = tensor;
@@ -69,9 +68,16 @@ void onyx_compile_check(const char* path) {
   onyx::Tensor input = onyx::Tensor::zeros(onyx::ElementType::Float32, {1, 3, 224, 224});
   onyx::RunOptions run_options;
   run_options.set_tag("compile");
-  std::vector<onyx::Tensor> outputs = other.run({{"input", input}});
+  (void)run_options.tag();
+  onyx::RunOutputs outputs = other.run({{"input", input}});
   outputs = other.run({{"input", input}}, {"logits"});
   outputs = other.run(run_options, {{"input", input}}, {std::string("logits")});
+  const onyx::RunOutputs& view = outputs;
+  for (const onyx::Tensor& tensor : view) (void)tensor.byte_length();
+  (void)view.at("logits");
+  (void)view.name(0);
+  (void)view.names();
+  onyx::Tensor kept = std::move(outputs[0]);
   onyx::Tensor logits = onyx::Tensor::zeros<float>({1, 1000});
   other.run_into({{"input", input}}, {{"logits", logits}});
   other.run_into(run_options, {{"input", input}}, {{"logits", logits}});
@@ -94,6 +100,10 @@ void onyx_compile_check(const char* path) {
   (void)onyx::Float16(1.5f).to_float();
   (void)static_cast<float>(onyx::BFloat16(1.5f));
   (void)onyx::error_code_name(onyx::ErrorCode::ShapeMismatch);
+  (void)onyx::element_size(onyx::ElementType::Float16);
+  (void)onyx::element_type_name(onyx::ElementType::Int64);
+  onyx::check_abi_version(onyx::Runtime::abi_version());
+  (void)other.input(0).kind;
 #ifdef ONYX_NO_EXCEPTIONS
   onyx::set_error_handler([](const onyx::Error&) {});
 #endif

@@ -1,12 +1,15 @@
-// Tests of what only the C++ layer adds: ownership (move semantics, no double
-// free), error codes carried by onyx::Error, typed access, 16-bit floats, and one
-// session shared by std::threads. These are not cases of the shared suite, so they
+// Tests of what only the C++ layer adds: ownership (move semantics), the tables
+// (every enum checked against onyx.h as text and libonyx), errors carried by
+// onyx::Error with core's codes, typed access, 16-bit floats through core,
+// RunOutputs, and one session shared by std::threads. These are not cases of the shared suite, so they
 // print no `[cpp] ...` line; gtest reports them.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <sstream>
 #include <thread>
 #include <type_traits>
 
@@ -65,7 +68,12 @@ TEST(Ownership, MovedFromObjectsFailWithNullPointerInsteadOfCrashing) {
   }
   onyx::SessionOptions options;
   onyx::SessionOptions taken = std::move(options);
-  EXPECT_THROW(options.set_intra_op_threads(1), onyx::Error);  // NOLINT(bugprone-use-after-move)
+  try {
+    options.set_intra_op_threads(1);  // NOLINT(bugprone-use-after-move)
+    FAIL() << "moved-from options were set";
+  } catch (const onyx::Error& e) {
+    EXPECT_EQ(e.code(), onyx::ErrorCode::NullPointer) << e.what();
+  }
   EXPECT_NO_THROW(taken.set_intra_op_threads(1));
 }
 
@@ -77,23 +85,124 @@ TEST(Ownership, ReleaseHandsTheHandleToTheCaller) {
   EXPECT_EQ(again.element_count(), 3u);
 }
 
-TEST(Ownership, OutputsOfManyRunsInAVectorAreEachFreedOnce) {
+TEST(Ownership, TensorsMovedOutOfRunOutputsKeepTheirDataAndLeaveAnEmptySlot) {
   const onyx::Session& session = suite::shared_session();
   std::vector<float> pixels = image();
   const onyx::Tensor input = onyx::Tensor::borrow(kImageShape, pixels);
   std::vector<onyx::Tensor> kept;
+  std::vector<std::vector<float>> copies;
   for (int i = 0; i < 3; ++i) {
-    std::vector<onyx::Tensor> outputs = session.run({{"input", input}});
-    kept.push_back(std::move(outputs.at(0)));  // vector growth moves tensors around
+    onyx::RunOutputs outputs = session.run({{"input", input}});
+    copies.push_back(outputs[0].to_vector<float>());
+    kept.push_back(std::move(outputs[0]));  // vector growth moves tensors around
+    EXPECT_FALSE(outputs[0]);               // NOLINT(bugprone-use-after-move): the slot is empty now
+    EXPECT_EQ(outputs.name(0), "logits");
   }
-  for (const onyx::Tensor& t : kept) {
-    EXPECT_EQ(std::memcmp(t.data(), kept[0].data(), t.byte_length()), 0);
+  for (size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_EQ(kept[i].to_vector<float>(), copies[i]) << "tensor " << i << " changed after its RunOutputs was destroyed";
+    for (size_t j = 0; j < i; ++j) EXPECT_NE(kept[i].get(), kept[j].get());
   }
 }
 
-// --- errors ----------------------------------------------------------------------
+// --- tables: every copy checked against onyx.h and libonyx ---------------------------
 
-TEST(Errors, EveryCodeHasTheCAbiNumberAndName) {
+/// `#define <prefix><NAME> <number>` lines of include/onyx.h, read as text, so a
+/// code added there and missing here fails (C++ cannot list an enum's members).
+std::map<std::string, uint32_t> header_macros(const std::string& prefix) {
+  const std::vector<uint8_t> bytes = suite::read_file(ONYX_H_PATH);
+  std::istringstream lines(std::string(bytes.begin(), bytes.end()));
+  std::map<std::string, uint32_t> out;
+  std::string line;
+  const std::string define = "#define " + prefix;
+  while (std::getline(lines, line)) {
+    if (line.rfind(define, 0) != 0) continue;
+    std::istringstream words(line.substr(define.size()));
+    std::string name;
+    uint32_t number = 0;
+    if (!(words >> name >> number)) ADD_FAILURE() << "unreadable line in onyx.h: " << line;
+    out.emplace(name, number);
+  }
+  return out;
+}
+
+#define ONYX_SAME(enumerator, macro) \
+  static_assert(static_cast<uint32_t>(enumerator) == (macro), #enumerator " is not " #macro)
+
+ONYX_SAME(onyx::ErrorCode::InvalidArgument, ONYX_ERROR_INVALID_ARGUMENT);
+ONYX_SAME(onyx::ErrorCode::NullPointer, ONYX_ERROR_NULL_POINTER);
+ONYX_SAME(onyx::ErrorCode::InvalidUtf8, ONYX_ERROR_INVALID_UTF8);
+ONYX_SAME(onyx::ErrorCode::RuntimeLoadFailed, ONYX_ERROR_RUNTIME_LOAD_FAILED);
+ONYX_SAME(onyx::ErrorCode::ModelNotFound, ONYX_ERROR_MODEL_NOT_FOUND);
+ONYX_SAME(onyx::ErrorCode::InvalidModel, ONYX_ERROR_INVALID_MODEL);
+ONYX_SAME(onyx::ErrorCode::UnknownInput, ONYX_ERROR_UNKNOWN_INPUT);
+ONYX_SAME(onyx::ErrorCode::MissingInput, ONYX_ERROR_MISSING_INPUT);
+ONYX_SAME(onyx::ErrorCode::UnknownOutput, ONYX_ERROR_UNKNOWN_OUTPUT);
+ONYX_SAME(onyx::ErrorCode::TypeMismatch, ONYX_ERROR_TYPE_MISMATCH);
+ONYX_SAME(onyx::ErrorCode::RankMismatch, ONYX_ERROR_RANK_MISMATCH);
+ONYX_SAME(onyx::ErrorCode::ShapeMismatch, ONYX_ERROR_SHAPE_MISMATCH);
+ONYX_SAME(onyx::ErrorCode::BufferSizeMismatch, ONYX_ERROR_BUFFER_SIZE_MISMATCH);
+ONYX_SAME(onyx::ErrorCode::Cancelled, ONYX_ERROR_CANCELLED);
+ONYX_SAME(onyx::ErrorCode::ExecutionProviderUnavailable, ONYX_ERROR_EXECUTION_PROVIDER_UNAVAILABLE);
+ONYX_SAME(onyx::ErrorCode::IndexOutOfRange, ONYX_ERROR_INDEX_OUT_OF_RANGE);
+ONYX_SAME(onyx::ErrorCode::RuntimeError, ONYX_ERROR_RUNTIME_ERROR);
+ONYX_SAME(onyx::ErrorCode::Panic, ONYX_ERROR_PANIC);
+ONYX_SAME(onyx::ErrorCode::AbiMismatch, ONYX_ERROR_ABI_MISMATCH);
+
+ONYX_SAME(onyx::ElementType::Float32, ONYX_ELEMENT_FLOAT32);
+ONYX_SAME(onyx::ElementType::UInt8, ONYX_ELEMENT_UINT8);
+ONYX_SAME(onyx::ElementType::Int8, ONYX_ELEMENT_INT8);
+ONYX_SAME(onyx::ElementType::UInt16, ONYX_ELEMENT_UINT16);
+ONYX_SAME(onyx::ElementType::Int16, ONYX_ELEMENT_INT16);
+ONYX_SAME(onyx::ElementType::Int32, ONYX_ELEMENT_INT32);
+ONYX_SAME(onyx::ElementType::Int64, ONYX_ELEMENT_INT64);
+ONYX_SAME(onyx::ElementType::Bool, ONYX_ELEMENT_BOOL);
+ONYX_SAME(onyx::ElementType::Float16, ONYX_ELEMENT_FLOAT16);
+ONYX_SAME(onyx::ElementType::Float64, ONYX_ELEMENT_FLOAT64);
+ONYX_SAME(onyx::ElementType::UInt32, ONYX_ELEMENT_UINT32);
+ONYX_SAME(onyx::ElementType::UInt64, ONYX_ELEMENT_UINT64);
+ONYX_SAME(onyx::ElementType::BFloat16, ONYX_ELEMENT_BFLOAT16);
+
+ONYX_SAME(onyx::ValueKind::Tensor, ONYX_VALUE_KIND_TENSOR);
+ONYX_SAME(onyx::ValueKind::Sequence, ONYX_VALUE_KIND_SEQUENCE);
+ONYX_SAME(onyx::ValueKind::Map, ONYX_VALUE_KIND_MAP);
+ONYX_SAME(onyx::ValueKind::Optional, ONYX_VALUE_KIND_OPTIONAL);
+
+ONYX_SAME(onyx::OptimizationLevel::Disabled, ONYX_OPTIMIZATION_DISABLED);
+ONYX_SAME(onyx::OptimizationLevel::Basic, ONYX_OPTIMIZATION_BASIC);
+ONYX_SAME(onyx::OptimizationLevel::Extended, ONYX_OPTIMIZATION_EXTENDED);
+ONYX_SAME(onyx::OptimizationLevel::All, ONYX_OPTIMIZATION_ALL);
+
+ONYX_SAME(onyx::LogLevel::Verbose, ONYX_LOG_VERBOSE);
+ONYX_SAME(onyx::LogLevel::Info, ONYX_LOG_INFO);
+ONYX_SAME(onyx::LogLevel::Warning, ONYX_LOG_WARNING);
+ONYX_SAME(onyx::LogLevel::Error, ONYX_LOG_ERROR);
+ONYX_SAME(onyx::LogLevel::Fatal, ONYX_LOG_FATAL);
+
+#undef ONYX_SAME
+
+/// Checks that `ours` (enumerator number by macro suffix) is exactly the set of
+/// `#define <prefix>*` lines of onyx.h.
+void expect_same_as_header(const std::string& prefix, const std::map<std::string, uint32_t>& ours) {
+  const std::map<std::string, uint32_t> header = header_macros(prefix);
+  EXPECT_FALSE(header.empty()) << "no " << prefix << "* line in " << ONYX_H_PATH;
+  for (const auto& [name, number] : header) {
+    const auto found = ours.find(name);
+    EXPECT_TRUE(found != ours.end()) << prefix << name << " (" << number << ") has no enumerator in onyx.hpp";
+    if (found != ours.end()) {
+      EXPECT_EQ(found->second, number) << prefix << name;
+    }
+  }
+  for (const auto& [name, number] : ours) {
+    EXPECT_EQ(header.count(name), 1u) << "onyx.hpp has " << name << " = " << number << ", onyx.h has no " << prefix << name;
+  }
+}
+
+template <typename E>
+uint32_t number(E e) {
+  return static_cast<uint32_t>(e);
+}
+
+TEST(Tables, ErrorCodeHasEveryCodeOfOnyxHWithItsNumberAndName) {
   const std::pair<onyx::ErrorCode, const char*> codes[] = {
       {onyx::ErrorCode::InvalidArgument, "INVALID_ARGUMENT"},
       {onyx::ErrorCode::NullPointer, "NULL_POINTER"},
@@ -113,16 +222,62 @@ TEST(Errors, EveryCodeHasTheCAbiNumberAndName) {
       {onyx::ErrorCode::IndexOutOfRange, "INDEX_OUT_OF_RANGE"},
       {onyx::ErrorCode::RuntimeError, "RUNTIME_ERROR"},
       {onyx::ErrorCode::Panic, "PANIC"},
+      {onyx::ErrorCode::AbiMismatch, "ABI_MISMATCH"},
   };
+  std::map<std::string, uint32_t> ours;
   for (const auto& [code, name] : codes) {
-    EXPECT_STREQ(onyx::error_code_name(code), name);
+    ours.emplace(name, number(code));
+    EXPECT_STREQ(onyx::error_code_name(code), name) << "libonyx names code " << number(code) << " otherwise";
   }
+  expect_same_as_header("ONYX_ERROR_", ours);
 }
 
-TEST(Errors, EachErrorCaseOfTheSpecThrowsOnyxErrorWithItsCode) {
-  // The suite's error cases compare e.code() with the spec already; here, that the
-  // exception is an onyx::Error and a std::runtime_error, caught by either type.
-  const onyx::Session& session = suite::shared_session();
+template <typename T>
+std::pair<onyx::ElementType, size_t> entry() {
+  return {onyx::element_type_of<T>, sizeof(T)};
+}
+
+TEST(Tables, ElementTypeHasEveryTypeOfOnyxHAndEachMappedTypeHasCoresSize) {
+  const std::pair<const char*, std::pair<onyx::ElementType, size_t>> types[] = {
+      {"FLOAT32", entry<float>()},   {"UINT8", entry<uint8_t>()},   {"INT8", entry<int8_t>()},
+      {"UINT16", entry<uint16_t>()}, {"INT16", entry<int16_t>()},   {"INT32", entry<int32_t>()},
+      {"INT64", entry<int64_t>()},   {"BOOL", entry<bool>()},       {"FLOAT16", entry<onyx::Float16>()},
+      {"FLOAT64", entry<double>()},  {"UINT32", entry<uint32_t>()}, {"UINT64", entry<uint64_t>()},
+      {"BFLOAT16", entry<onyx::BFloat16>()},
+  };
+  std::map<std::string, uint32_t> ours;
+  for (const auto& [name, typed] : types) {
+    const auto [type, size] = typed;
+    ours.emplace(name, number(type));
+    EXPECT_EQ(onyx_element_type_size(number(type)), size) << name << ": sizeof its C++ type differs from core's size";
+    EXPECT_EQ(onyx::element_size(type), size) << name;
+    EXPECT_STRNE(onyx::element_type_name(type), "unknown") << name;
+    EXPECT_EQ(onyx::Tensor::zeros(type, {3}).byte_length(), 3 * size) << name;
+  }
+  expect_same_as_header("ONYX_ELEMENT_", ours);
+  EXPECT_EQ(onyx::element_size(onyx::ElementType::Undefined), 0u);
+  EXPECT_STREQ(onyx::element_type_name(onyx::ElementType::Undefined), "unknown");
+}
+
+TEST(Tables, ValueKindOptimizationAndLogLevelsHaveEveryValueOfOnyxH) {
+  expect_same_as_header("ONYX_VALUE_KIND_", {{"TENSOR", number(onyx::ValueKind::Tensor)},
+                                             {"SEQUENCE", number(onyx::ValueKind::Sequence)},
+                                             {"MAP", number(onyx::ValueKind::Map)},
+                                             {"OPTIONAL", number(onyx::ValueKind::Optional)}});
+  expect_same_as_header("ONYX_OPTIMIZATION_", {{"DISABLED", number(onyx::OptimizationLevel::Disabled)},
+                                               {"BASIC", number(onyx::OptimizationLevel::Basic)},
+                                               {"EXTENDED", number(onyx::OptimizationLevel::Extended)},
+                                               {"ALL", number(onyx::OptimizationLevel::All)}});
+  expect_same_as_header("ONYX_LOG_", {{"VERBOSE", number(onyx::LogLevel::Verbose)},
+                                      {"INFO", number(onyx::LogLevel::Info)},
+                                      {"WARNING", number(onyx::LogLevel::Warning)},
+                                      {"ERROR", number(onyx::LogLevel::Error)},
+                                      {"FATAL", number(onyx::LogLevel::Fatal)}});
+}
+
+// --- errors ----------------------------------------------------------------------
+
+TEST(Errors, OnyxErrorIsCaughtAsStdRuntimeErrorWithItsCodeAndName) {
   try {
     onyx::Session::from_file(suite::spec().path("fixtures/does-not-exist.onnx"));
     FAIL() << "no exception";
@@ -132,33 +287,61 @@ TEST(Errors, EachErrorCaseOfTheSpecThrowsOnyxErrorWithItsCode) {
     EXPECT_EQ(error->code(), onyx::ErrorCode::ModelNotFound);
     EXPECT_STREQ(error->code_name(), "MODEL_NOT_FOUND");
   }
+}
+
+/// Runs `f`, which must throw onyx::Error with `code` and a message containing `text`.
+template <typename F>
+void expect_onyx_error(F&& f, onyx::ErrorCode code, const std::string& text) {
   try {
-    session.input(99);
-    FAIL() << "no exception";
+    f();
+    ADD_FAILURE() << "no exception, expected " << onyx::error_code_name(code);
   } catch (const onyx::Error& e) {
-    EXPECT_EQ(e.code(), onyx::ErrorCode::IndexOutOfRange) << e.what();
+    EXPECT_EQ(e.code(), code) << e.code_name() << ": " << e.what();
+    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << "'" << e.what() << "' lacks '" << text << "'";
   }
 }
 
-TEST(Errors, TypedAccessChecksTheElementType) {
+TEST(Errors, InputAndOutputIndexPastTheEndIsCoresIndexOutOfRange) {
+  const onyx::Session& session = suite::shared_session();
+  expect_onyx_error([&] { session.input(99); }, onyx::ErrorCode::IndexOutOfRange,
+                    "input index 99 is out of range: the model has 1 input");
+  expect_onyx_error([&] { session.output(1); }, onyx::ErrorCode::IndexOutOfRange, "output index 1");
+}
+
+TEST(Errors, TypedReadOfAnotherTypeIsCoresTypeMismatchAndOfAnEmptyTensorNullPointer) {
   onyx::Tensor tensor = onyx::Tensor::zeros<float>({2});
-  EXPECT_NO_THROW(tensor.values<float>());
-  try {
-    tensor.values<double>();
-    FAIL() << "no exception";
-  } catch (const onyx::Error& e) {
-    EXPECT_EQ(e.code(), onyx::ErrorCode::TypeMismatch);
-  }
+  EXPECT_EQ(tensor.values<float>().size(), 2u);
+  expect_onyx_error([&] { (void)tensor.values<double>(); }, onyx::ErrorCode::TypeMismatch, "float");
+  expect_onyx_error([&] { (void)tensor.mutable_values<int64_t>(); }, onyx::ErrorCode::TypeMismatch, "int64");
+  expect_onyx_error([&] { (void)tensor.to_vector<onyx::BFloat16>(); }, onyx::ErrorCode::TypeMismatch, "bfloat16");
+  const onyx::Tensor empty;
+  expect_onyx_error([&] { (void)empty.data<float>(); }, onyx::ErrorCode::NullPointer, "");
+}
+
+TEST(Errors, AnotherAbiMajorIsAbiMismatchAndTheLoadedOnePasses) {
+  expect_onyx_error([] { onyx::check_abi_version(2u << 16); }, onyx::ErrorCode::AbiMismatch,
+                    "libonyx has ABI major 2 (C ABI version 2.0); this binding needs 1");
+  expect_onyx_error([] { onyx::check_abi_version(0u << 16 | 7u); }, onyx::ErrorCode::AbiMismatch, "ABI major 0");
+  EXPECT_NO_THROW(onyx::check_abi_version(uint32_t{ONYX_ABI_VERSION_MAJOR} << 16 | 0xFFFFu));  // any minor
+  EXPECT_NO_THROW(onyx::check_abi_version(onyx::Runtime::abi_version()));
+}
+
+TEST(Errors, NegativeThreadCountsAreCoresInvalidArgumentNamingTheOption) {
+  onyx::SessionOptions options;
+  expect_onyx_error([&] { options.set_intra_op_threads(-1); }, onyx::ErrorCode::InvalidArgument, "intra_op_threads");
+  expect_onyx_error([&] { options.set_inter_op_threads(-3); }, onyx::ErrorCode::InvalidArgument, "inter_op_threads");
+  EXPECT_NO_THROW(options.set_intra_op_threads(0).set_inter_op_threads(1));
 }
 
 // --- typed data ------------------------------------------------------------------
 
-TEST(Tensors, TypedFactoriesUseTheCompileTimeElementType) {
+TEST(Tensors, TypedFactoriesUseTheCompileTimeElementTypeCopyCopiesAndBorrowShares) {
   std::vector<int64_t> ids = {1, 2, 3};
-  const onyx::Tensor copy = onyx::Tensor::copy_of({3}, ids);
+  const onyx::Tensor copy = onyx::Tensor::copy({3}, ids);
   EXPECT_EQ(copy.element_type(), onyx::ElementType::Int64);
-  EXPECT_EQ(copy.to_vector<int64_t>(), ids);
   EXPECT_NE(copy.data(), static_cast<const void*>(ids.data()));
+  ids[0] = 42;  // the copy does not see later changes
+  EXPECT_EQ(copy.to_vector<int64_t>(), (std::vector<int64_t>{1, 2, 3}));
 
   std::vector<onyx::Float16> halves(6, onyx::Float16(0.5f));
   onyx::Tensor borrowed = onyx::Tensor::borrow({2, 3}, halves);
@@ -171,25 +354,40 @@ TEST(Tensors, TypedFactoriesUseTheCompileTimeElementType) {
   const onyx::Tensor flags = onyx::Tensor::zeros<bool>({4});
   EXPECT_EQ(flags.element_type(), onyx::ElementType::Bool);
   EXPECT_EQ(flags.byte_length(), 4u);
+  EXPECT_EQ(flags.to_vector<bool>(), std::vector<bool>(4, false));
 }
 
-TEST(Tensors, Float16AndBFloat16ConvertWithRoundToNearestEven) {
-  EXPECT_EQ(onyx::Float16(1.0f).bits, 0x3C00);
-  EXPECT_EQ(onyx::Float16(-2.0f).bits, 0xC000);
-  EXPECT_EQ(onyx::Float16(65504.0f).bits, 0x7BFF);
-  EXPECT_EQ(onyx::Float16(1e6f).bits, 0x7C00);  // overflow: infinity
-  EXPECT_EQ(onyx::Float16(5.9604645e-8f).bits, 0x0001);  // smallest subnormal
-  EXPECT_EQ(onyx::Float16(1.0f + 1.0f / 2048).bits, 0x3C00);  // tie, to even
-  EXPECT_EQ(onyx::Float16(1.0f + 3.0f / 2048).bits, 0x3C02);  // tie, to even
-  EXPECT_TRUE(std::isnan(onyx::Float16(std::numeric_limits<float>::quiet_NaN()).to_float()));
-  for (uint32_t bits = 0; bits < 0x7C00; ++bits) {  // every finite half survives the round trip
-    const onyx::Float16 h = onyx::Float16::from_bits(static_cast<uint16_t>(bits));
-    ASSERT_EQ(onyx::Float16(h.to_float()).bits, bits);
+uint32_t bits_of(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  return bits;
+}
+
+TEST(Tensors, Float16AndBFloat16GiveCoresBitsBothWays) {
+  // A sweep of floats: every exponent, with mantissas around the rounding points.
+  for (uint32_t high = 0; high < 0x10000u; high += 7) {
+    for (uint32_t low : {0x0000u, 0x0FFFu, 0x1000u, 0x1001u, 0x7FFFu, 0x8000u, 0x8001u, 0xFFFFu}) {
+      const uint32_t bits = high << 16 | low;
+      float f;
+      std::memcpy(&f, &bits, sizeof f);
+      ASSERT_EQ(onyx::BFloat16(f).bits, onyx_bfloat16_from_float32(f)) << std::hex << bits;
+      ASSERT_EQ(onyx::Float16(f).bits, onyx_float16_from_float32(f)) << std::hex << bits;
+    }
   }
-  EXPECT_EQ(onyx::BFloat16(1.0f).bits, 0x3F80);
-  EXPECT_EQ(onyx::BFloat16(1.0f).to_float(), 1.0f);
-  EXPECT_EQ(onyx::BFloat16(1.00390625f).bits, 0x3F80);  // tie, to even
+  for (uint32_t bits = 0; bits < 0x10000u; ++bits) {
+    const auto raw = static_cast<uint16_t>(bits);
+    ASSERT_EQ(bits_of(onyx::BFloat16::from_bits(raw).to_float()), bits_of(onyx_bfloat16_to_float32(raw))) << bits;
+    ASSERT_EQ(bits_of(onyx::Float16::from_bits(raw).to_float()), bits_of(onyx_float16_to_float32(raw))) << bits;
+  }
+  // Spot values, so the sweep cannot pass with both sides wrong the same way.
+  EXPECT_EQ(onyx::Float16(1.0f).bits, 0x3C00);
+  EXPECT_EQ(onyx::Float16(65504.0f).bits, 0x7BFF);
+  EXPECT_EQ(onyx::Float16(1e6f).bits, 0x7C00);                // overflow: infinity
+  EXPECT_EQ(onyx::Float16(1.0f + 1.0f / 2048).bits, 0x3C00);  // tie, to even
+  EXPECT_EQ(onyx::BFloat16(1.00390625f).bits, 0x3F80);        // tie, to even
+  EXPECT_EQ(onyx::BFloat16(1.01171875f).bits, 0x3F82);        // tie, to even (up)
   EXPECT_TRUE(std::isnan(onyx::BFloat16(std::numeric_limits<float>::quiet_NaN()).to_float()));
+  EXPECT_TRUE(std::isnan(onyx::Float16(std::numeric_limits<float>::quiet_NaN()).to_float()));
 }
 
 // --- threads ---------------------------------------------------------------------
@@ -198,7 +396,7 @@ TEST(Threads, OneSessionSharedByStdThreadsRunsIntoEachThreadsOwnBuffer) {
   const onyx::Session& session = suite::shared_session();
   std::vector<float> pixels = image();
   const onyx::Tensor input = onyx::Tensor::borrow(kImageShape, pixels);  // read by every thread at once
-  const std::vector<float> alone = session.run({{"input", input}})[0].to_vector<float>();
+  const std::vector<float> alone = session.run({{"input", input}}).at("logits").to_vector<float>();
 
   constexpr int kThreads = 3, kRuns = 3;
   std::vector<std::vector<float>> buffers(kThreads, std::vector<float>(alone.size()));
@@ -223,25 +421,48 @@ TEST(Threads, OneSessionSharedByStdThreadsRunsIntoEachThreadsOwnBuffer) {
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(errors[t], "") << "thread " << t;
 }
 
-TEST(Runs, OutputsByNameAndInputNamesAsStdString) {
+TEST(Runs, OutputNamesAsStdStringSelectOutputsAndRunOutputsNamesThem) {
   const onyx::Session& session = suite::shared_session();
-  const onyx::Tensor input = onyx::Tensor::copy_of(kImageShape, image());
+  const onyx::Tensor input = onyx::Tensor::copy(kImageShape, image());
   const std::string input_name = session.input(0).name, output_name = session.output(0).name;
   std::vector<onyx::Input> inputs = {{input_name, input}};
   std::vector<onyx::Name> names = {output_name};
-  std::vector<onyx::Tensor> outputs = session.run(inputs, names);
+  const onyx::RunOutputs outputs = session.run(inputs, names);
   ASSERT_EQ(outputs.size(), 1u);
+  EXPECT_EQ(outputs.names(), (std::vector<std::string>{"logits"}));
+  EXPECT_EQ(&outputs.at("logits"), &outputs[0]);
   EXPECT_EQ(outputs[0].shape(), (std::vector<int64_t>{1, 1000}));
-  const onyx::RunOptions options;
+  size_t seen = 0;
+  for (const onyx::Tensor& tensor : outputs) seen += tensor.element_count();
+  EXPECT_EQ(seen, 1000u);
+  expect_onyx_error([&] { (void)outputs.at("nope"); }, onyx::ErrorCode::UnknownOutput,
+                    "the run has no output named 'nope'; it produced: logits");
+
+  const onyx::RunOutputs all = session.run(inputs);  // no names: every output, model order
+  ASSERT_EQ(all.size(), session.output_count());
+  EXPECT_EQ(all.name(0), output_name);
+}
+
+TEST(Runs, TerminatedRunOptionsCancelUntilResetAndTheTagIsCores) {
+  const onyx::Session& session = suite::shared_session();
+  const onyx::Tensor input = onyx::Tensor::copy(kImageShape, image());
+  onyx::RunOptions options;
+  EXPECT_EQ(options.tag(), "");
+  options.set_tag("batch-7");
+  EXPECT_EQ(options.tag(), "batch-7");
+  EXPECT_EQ(std::string(onyx_run_options_tag(options.get())), "batch-7");
   options.terminate();
-  try {
-    session.run(options, inputs);
-    FAIL() << "a terminated run options object ran";
-  } catch (const onyx::Error& e) {
-    EXPECT_EQ(e.code(), onyx::ErrorCode::Cancelled);
-  }
+  expect_onyx_error([&] { session.run(options, {{"input", input}}); }, onyx::ErrorCode::Cancelled, "");
   options.reset_terminate();
-  EXPECT_EQ(session.run(options, inputs).size(), 1u);
+  EXPECT_EQ(session.run(options, {{"input", input}}).size(), 1u);
+}
+
+TEST(Runs, RunIntoRefusesAnOutputThatIsAnotherOutput) {
+  const onyx::Session& session = suite::shared_session();
+  const onyx::Tensor input = onyx::Tensor::copy(kImageShape, image());
+  onyx::Tensor output = onyx::Tensor::zeros<float>({1, 1000});
+  expect_onyx_error([&] { session.run_into({{"input", input}}, {{"logits", output}, {"logits", output}}); },
+                    onyx::ErrorCode::InvalidArgument, "also used");
 }
 
 }  // namespace

@@ -87,8 +87,8 @@ bool bit_identical(const std::vector<float>& a, const std::vector<float>& b) {
 
 /// The logits of `images` (a batch of [3,224,224] images) through `session`.
 std::vector<float> logits(const onyx::Session& session, const std::vector<float>& images, std::vector<int64_t> dims) {
-  const onyx::Tensor input = onyx::Tensor::copy_of(dims, images);
-  return session.run({{"input", input}})[0].to_vector<float>();
+  const onyx::Tensor input = onyx::Tensor::copy(dims, images);
+  return session.run({{"input", input}}).at("logits").to_vector<float>();
 }
 
 void check_expected(const onyx::Session& session, const Case& c) {
@@ -140,7 +140,8 @@ void runtime_info(const Case& c) {
 std::string describe(const onyx::ValueInfo& info) {
   std::vector<std::string> dims;
   for (int64_t d : info.shape) dims.push_back(std::to_string(d));
-  return info.name + " " + std::to_string(static_cast<uint32_t>(info.element_type)) + " " + join(dims, ",") + " " +
+  if (info.kind != onyx::ValueKind::Tensor || !info.element_type) fail(info.name + " is not a tensor of a known type");
+  return info.name + " " + std::to_string(static_cast<uint32_t>(*info.element_type)) + " " + join(dims, ",") + " " +
          join(info.dim_names, ",");
 }
 
@@ -224,12 +225,12 @@ void zero_copy_input(const Case& c) {
   std::vector<float> input = read_f32(path(c.get("input")));
   const onyx::Tensor tensor = onyx::Tensor::borrow(kImageShape, input);
   if (tensor.data() != input.data()) fail("borrowed tensor does not point at the caller's memory");
-  const std::vector<onyx::Tensor> outputs = suite::shared_session().run({{"input", tensor}});
-  within(outputs[0].values<float>(), read_f32(path(c.get("expected"))), c);
+  const onyx::RunOutputs outputs = suite::shared_session().run({{"input", tensor}});
+  within(outputs.at("logits").values<float>(), read_f32(path(c.get("expected"))), c);
 }
 
 void output_into_caller(const Case& c) {
-  const onyx::Tensor input = onyx::Tensor::copy_of(kImageShape, read_f32(path(c.get("input"))));
+  const onyx::Tensor input = onyx::Tensor::copy(kImageShape, read_f32(path(c.get("input"))));
   const std::vector<int64_t> out_shape = shape(c.get("output_shape"));
   std::vector<float> buffer(static_cast<size_t>(std::accumulate(out_shape.begin(), out_shape.end(), int64_t{1},
                                                                 std::multiplies<>())),
@@ -272,7 +273,7 @@ void threads(const Case& c) {
 
 void options(const Case& c) {
   onyx::SessionOptions options;
-  if (c.has("intra_threads")) options.set_intra_op_threads(static_cast<uint32_t>(c.number("intra_threads")));
+  if (c.has("intra_threads")) options.set_intra_op_threads(static_cast<int32_t>(c.number("intra_threads")));
   if (c.has("optimization")) {
     const std::string& level = c.get("optimization");
     if (level == "disabled") options.set_optimization_level(onyx::OptimizationLevel::Disabled);
@@ -287,7 +288,7 @@ void terminate(const Case& c) {
   const std::vector<float> image = read_f32(path(c.get("input")));
   std::vector<float> images;
   for (size_t i = 0; i < batch; ++i) images.insert(images.end(), image.begin(), image.end());
-  const onyx::Tensor tensor = onyx::Tensor::copy_of({static_cast<int64_t>(batch), 3, 224, 224}, images);
+  const onyx::Tensor tensor = onyx::Tensor::copy({static_cast<int64_t>(batch), 3, 224, 224}, images);
   const onyx::RunOptions run_options;
   std::thread stopper([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -322,9 +323,31 @@ void runtime_path_missing(const Case& c) {
   expect_error(c, [&] { throw onyx::Error(code, message); });
 }
 
+/// Reads `tensor` through the public typed read of the C++ type whose ONNX element
+/// type is `number`.
+void read_as(const onyx::Tensor& tensor, uint32_t number) {
+  switch (static_cast<onyx::ElementType>(number)) {
+    case onyx::ElementType::Float32: (void)tensor.values<float>(); return;
+    case onyx::ElementType::UInt8: (void)tensor.values<uint8_t>(); return;
+    case onyx::ElementType::Int8: (void)tensor.values<int8_t>(); return;
+    case onyx::ElementType::UInt16: (void)tensor.values<uint16_t>(); return;
+    case onyx::ElementType::Int16: (void)tensor.values<int16_t>(); return;
+    case onyx::ElementType::Int32: (void)tensor.values<int32_t>(); return;
+    case onyx::ElementType::Int64: (void)tensor.values<int64_t>(); return;
+    case onyx::ElementType::Bool: (void)tensor.values<bool>(); return;
+    case onyx::ElementType::Float16: (void)tensor.values<onyx::Float16>(); return;
+    case onyx::ElementType::Float64: (void)tensor.values<double>(); return;
+    case onyx::ElementType::UInt32: (void)tensor.values<uint32_t>(); return;
+    case onyx::ElementType::UInt64: (void)tensor.values<uint64_t>(); return;
+    case onyx::ElementType::BFloat16: (void)tensor.values<onyx::BFloat16>(); return;
+    case onyx::ElementType::Undefined: break;
+  }
+  fail("no C++ type for element type " + std::to_string(number));
+}
+
 void provoke(const Case& c) {
   const onyx::Session& session = suite::shared_session();
-  const onyx::Tensor good = onyx::Tensor::copy_of(kImageShape, read_f32(path(spec().find("classify_0").get("input"))));
+  const onyx::Tensor good = onyx::Tensor::copy(kImageShape, read_f32(path(spec().find("classify_0").get("input"))));
   const std::string& trigger = c.get("trigger");
   if (trigger == "missing_model_file") {
     expect_error(c, [&] { onyx::Session::from_file(path(c.get("path"))); });
@@ -339,11 +362,11 @@ void provoke(const Case& c) {
     const std::vector<int64_t> dims = shape(c.get("shape"));
     const std::vector<float> zeros(static_cast<size_t>(
         std::accumulate(dims.begin(), dims.end(), int64_t{1}, std::multiplies<>())));
-    const onyx::Tensor tensor = onyx::Tensor::copy_of(dims, zeros);
+    const onyx::Tensor tensor = onyx::Tensor::copy(dims, zeros);
     expect_error(c, [&] { session.run({{"input", tensor}}); });
   } else if (trigger == "buffer_length") {
     const std::vector<float> buffer(static_cast<size_t>(c.number("elements")));
-    expect_error(c, [&] { onyx::Tensor::copy_of(shape(c.get("shape")), buffer); });
+    expect_error(c, [&] { onyx::Tensor::copy(shape(c.get("shape")), buffer); });
   } else if (trigger == "element_type") {
     const auto type = static_cast<onyx::ElementType>(static_cast<uint32_t>(c.number("elem_type")));
     const onyx::Tensor tensor = onyx::Tensor::zeros(type, kImageShape);
@@ -357,11 +380,62 @@ void provoke(const Case& c) {
   } else if (trigger == "output_shape") {
     onyx::Tensor output = onyx::Tensor::zeros<float>(shape(c.get("output_shape")));
     expect_error(c, [&] { session.run_into({{"input", good}}, {{"logits", output}}); });
+  } else if (trigger == "read_as") {
+    const onyx::RunOutputs outputs = session.run({{"input", good}});
+    const onyx::Tensor& logits = outputs.at("logits");
+    expect_error(c, [&] { read_as(logits, static_cast<uint32_t>(c.number("elem_type"))); });
+  } else if (trigger == "output_aliases_input") {
+    // The input tensor itself, mutable only so it can be passed as an output.
+    onyx::Tensor input = onyx::Tensor::copy(kImageShape, read_f32(path(spec().find("classify_0").get("input"))));
+    expect_error(c, [&] { session.run_into({{"input", input}}, {{"logits", input}}); });
+  } else if (trigger == "intra_threads") {
+    expect_error(c, [&] {
+      onyx::SessionOptions options;
+      options.set_intra_op_threads(static_cast<int32_t>(c.number("threads")));
+      onyx::Session::from_file(suite::model_path(), options);
+    });
+  } else if (trigger == "input_index") {
+    expect_error(c, [&] { session.input(static_cast<size_t>(c.number("index"))); });
+  } else if (trigger == "abi_major") {
+    const uint32_t major = static_cast<uint32_t>(c.number("major"));
+    expect_error(c, [&] { onyx::check_abi_version(major << 16); });
   } else if (trigger == "runtime_path_missing") {
     runtime_path_missing(c);
   } else {
     fail("unknown trigger '" + trigger + "'");
   }
+}
+
+/// Each line `<f32 bits> <16-bit result>` of `file`, through `convert`.
+template <typename Convert>
+void float_vector_file(const std::string& file, const char* what, Convert&& convert) {
+  const std::vector<uint8_t> bytes = suite::read_file(path(file));
+  std::istringstream lines(std::string(bytes.begin(), bytes.end()));
+  std::string line;
+  size_t checked = 0;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::vector<std::string> fields = suite::split(line, ' ');
+    if (fields.size() != 2 || fields[0].size() != 8 || fields[1].size() != 4) fail(file + ": bad line '" + line + "'");
+    const uint32_t bits = static_cast<uint32_t>(std::stoul(fields[0], nullptr, 16));
+    const uint16_t want = static_cast<uint16_t>(std::stoul(fields[1], nullptr, 16));
+    float value;
+    std::memcpy(&value, &bits, sizeof value);
+    const uint16_t got = convert(value);
+    if (got != want) {
+      char why[160];
+      std::snprintf(why, sizeof why, "%s(%08x) gave %04x, expected %04x (%s)", what, static_cast<unsigned>(bits),
+                    static_cast<unsigned>(got), static_cast<unsigned>(want), file.c_str());
+      fail(why);
+    }
+    ++checked;
+  }
+  if (checked == 0) fail(file + " has no vectors");
+}
+
+void float_vectors(const Case& c) {
+  float_vector_file(c.get("bfloat16"), "BFloat16", [](float f) { return onyx::BFloat16(f).bits; });
+  float_vector_file(c.get("float16"), "Float16", [](float f) { return onyx::Float16(f).bits; });
 }
 
 void run_case(const Case& c) {
@@ -376,6 +450,7 @@ void run_case(const Case& c) {
   else if (kind == "threads") threads(c);
   else if (kind == "options") options(c);
   else if (kind == "terminate") terminate(c);
+  else if (kind == "float_vectors") float_vectors(c);
   else if (kind == "error") {
     provoke(c);
     still_usable();
