@@ -104,14 +104,16 @@ pub(crate) fn with_primitive_array<R>(
     }
 }
 
-/// The address of `byte_len` bytes starting `byte_offset` bytes into a direct
-/// buffer of `component_size`-byte elements, checked against its capacity.
+/// The address of `byte_length` bytes starting `byte_offset` bytes into a direct
+/// buffer of `component_size`-byte elements, checked against its capacity. `what`
+/// names the call for the heap-buffer message.
 pub(crate) fn direct_buffer(
     env: &mut JNIEnv,
     buffer: &JObject,
     byte_offset: jlong,
-    byte_len: jlong,
+    byte_length: jlong,
     component_size: jint,
+    what: &str,
 ) -> JniResult<*mut u8> {
     if buffer.is_null() {
         return fail(ErrorCode::NullPointer, "the buffer was null");
@@ -119,13 +121,17 @@ pub(crate) fn direct_buffer(
     // GetDirectBufferAddress accepts any java.nio.Buffer; jni-rs only types it for ByteBuffer.
     let buffer = unsafe { JByteBuffer::from_raw(buffer.as_raw()) };
     let Ok(base) = env.get_direct_buffer_address(&buffer) else {
-        return fail(ErrorCode::InvalidArgument, "the buffer is not a direct buffer");
-    };
-    let capacity = env.get_direct_buffer_capacity(&buffer)? as i64 * component_size as i64;
-    if byte_offset < 0 || byte_len < 0 || byte_offset + byte_len > capacity {
         return fail(
             ErrorCode::InvalidArgument,
-            format!("bytes {byte_offset}..{} lie outside the buffer's {capacity} bytes", byte_offset + byte_len),
+            format!("{what} needs a direct buffer (ByteBuffer.allocateDirect); this one is a heap buffer, whose memory the JVM may move: copy it with Tensor.copy"),
+        );
+    };
+    let capacity = env.get_direct_buffer_capacity(&buffer)? as i64 * component_size as i64;
+    let end = byte_offset.checked_add(byte_length);
+    if byte_offset < 0 || byte_length < 0 || end.is_none_or(|end| end > capacity) {
+        return fail(
+            ErrorCode::InvalidArgument,
+            format!("bytes {byte_offset}..{} lie outside the buffer's {capacity} bytes", byte_offset.saturating_add(byte_length)),
         );
     }
     Ok(unsafe { base.add(byte_offset as usize) })
@@ -133,5 +139,5 @@ pub(crate) fn direct_buffer(
 
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_bufferAddress<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, buffer: JObject<'l>) -> jlong {
-    crate::entry(&mut env, |env| Ok(direct_buffer(env, &buffer, 0, 0, 1)? as jlong))
+    crate::entry(&mut env, |env| Ok(direct_buffer(env, &buffer, 0, 0, 1, "bufferAddress")? as jlong))
 }

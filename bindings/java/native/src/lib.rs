@@ -4,9 +4,10 @@
 //! It sits on onyx-core directly (not on the C ABI), like libsignal's bridge. It is
 //! deliberately thin: every `Java_dev_onyx_Native_*` function converts handles and
 //! arguments, calls onyx-core, and turns a failure into a Java exception, all inside
-//! [`entry`], which also catches panics. Lifetimes, locking and "use after close"
-//! are the Java side's job (see `NativeState.java`): a handle reaching this crate is
-//! either 0 or a live object.
+//! [`entry`], which also catches panics. What every native boundary does the same way
+//! (the panic text, handle boxing and freeing, the output-aliasing check) comes from
+//! onyx-boundary. Lifetimes, locking and "use after close" are the Java side's job
+//! (see `NativeState.java`): a handle reaching this crate is either 0 or a live object.
 
 use std::{
     panic::{catch_unwind, AssertUnwindSafe},
@@ -15,16 +16,17 @@ use std::{
 
 use jni::{
     objects::{JObject, JString, JThrowable, JValue},
-    sys::{jboolean, jint, jlong, jobject},
+    sys::{jboolean, jfloat, jint, jlong, jobject, jshort},
     JNIEnv,
 };
 use onyx_core::{Error, ErrorCode};
 
 mod arrays;
+mod elements;
+mod run_options;
 mod runtime;
 mod session;
 mod tensor;
-mod run_options;
 
 /// Why an entry point failed: an Onyx error to throw as `OnyxException`, or a JNI
 /// failure (usually a Java exception already pending, which is left to propagate).
@@ -55,46 +57,20 @@ pub(crate) fn fail<T>(code: ErrorCode, message: impl Into<String>) -> JniResult<
 pub(crate) trait Fallback {
     fn fallback() -> Self;
 }
-impl Fallback for () {
-    fn fallback() -> Self {}
+macro_rules! fallback {
+    ($($t:ty => $v:expr),* $(,)?) => { $(impl Fallback for $t { fn fallback() -> Self { $v } })* };
 }
-impl Fallback for jlong {
-    fn fallback() -> Self {
-        0
-    }
-}
-impl Fallback for jint {
-    fn fallback() -> Self {
-        0
-    }
-}
-impl Fallback for jboolean {
-    fn fallback() -> Self {
-        0
-    }
-}
-// jstring, jlongArray, jobjectArray, ... are all this one pointer type.
-impl Fallback for jobject {
-    fn fallback() -> Self {
-        std::ptr::null_mut()
-    }
-}
+// jstring, jlongArray, jobjectArray, ... are all the one pointer type `jobject`.
+fallback!(() => (), jlong => 0, jint => 0, jshort => 0, jfloat => 0.0, jboolean => 0, jobject => std::ptr::null_mut());
 
-/// Runs the body of a native method: a panic becomes `OnyxException(PANIC)`, an Onyx
-/// error becomes `OnyxException` with the same code as the C ABI. Nothing unwinds
-/// into the JVM.
+/// Runs the body of a native method: a panic becomes `OnyxException(PANIC)` with
+/// onyx-boundary's one panic text, an Onyx error becomes `OnyxException` with the
+/// same code as the C ABI. Nothing unwinds into the JVM.
 pub(crate) fn entry<'l, R: Fallback>(env: &mut JNIEnv<'l>, body: impl FnOnce(&mut JNIEnv<'l>) -> JniResult<R>) -> R {
     let failure = match catch_unwind(AssertUnwindSafe(|| body(env))) {
         Ok(Ok(value)) => return value,
         Ok(Err(failure)) => failure,
-        Err(panic) => {
-            let text = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Failure::Onyx(Error::new(ErrorCode::Panic, format!("Onyx panicked (a bug, please report it): {text}")))
-        }
+        Err(payload) => Failure::Onyx(onyx_boundary::panic_error(payload.as_ref())),
     };
     // Throwing must not panic either: a failure here leaves whatever is pending.
     let _ = catch_unwind(AssertUnwindSafe(|| throw(env, failure)));
@@ -127,7 +103,7 @@ fn throw(env: &mut JNIEnv, failure: Failure) {
     }
 }
 
-// --- handles: a Java `long` holding a `Box<T>` ------------------------------------
+// --- handles: a Java `long` holding a `Box<T>` (onyx-boundary's handles) --------------
 
 /// Native objects alive now (sessions, tensors, run options): lets the Java tests
 /// prove that closing frees everything.
@@ -135,33 +111,26 @@ static LIVE_OBJECTS: AtomicI64 = AtomicI64::new(0);
 
 pub(crate) fn into_handle<T>(value: T) -> jlong {
     LIVE_OBJECTS.fetch_add(1, Ordering::Relaxed);
-    Box::into_raw(Box::new(value)) as jlong
+    onyx_boundary::into_raw(value) as jlong
 }
 
 /// # Safety
 /// `handle` is 0 or came from [`into_handle::<T>`] and is not freed yet; the Java
 /// side guarantees this (it frees a handle exactly once, after its last call).
 pub(crate) unsafe fn borrow<'a, T>(handle: jlong) -> JniResult<&'a T> {
-    match (handle as *const T).as_ref() {
-        Some(value) => Ok(value),
-        None => fail(ErrorCode::NullPointer, "native handle is null"),
-    }
+    Ok(unsafe { onyx_boundary::borrow(handle as *const T, "native handle") }?)
 }
 
 /// # Safety
 /// As [`borrow`], and nobody else uses the object during the call.
 pub(crate) unsafe fn borrow_mut<'a, T>(handle: jlong) -> JniResult<&'a mut T> {
-    match (handle as *mut T).as_mut() {
-        Some(value) => Ok(value),
-        None => fail(ErrorCode::NullPointer, "native handle is null"),
-    }
+    Ok(unsafe { onyx_boundary::borrow_mut(handle as *mut T, "native handle") }?)
 }
 
 /// # Safety
 /// As [`borrow`]; the handle is not used again.
 pub(crate) unsafe fn free<T>(handle: jlong) {
-    if handle != 0 {
-        drop(Box::from_raw(handle as *mut T));
+    if unsafe { onyx_boundary::free(handle as *mut T) } {
         LIVE_OBJECTS.fetch_sub(1, Ordering::Relaxed);
     }
 }
@@ -193,7 +162,8 @@ pub(crate) fn new_string(env: &mut JNIEnv, value: &str) -> JniResult<jobject> {
     Ok(env.new_string(value)?.into_raw())
 }
 
-/// The crate's version: the Java side refuses a JNI library of another version.
+/// The crate's version: the Java side refuses a JNI library of another version
+/// (`ABI_MISMATCH`).
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_version<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>) -> jobject {
     entry(&mut env, |env| new_string(env, env!("CARGO_PKG_VERSION")))

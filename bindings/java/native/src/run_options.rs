@@ -2,12 +2,12 @@
 
 use jni::{
     objects::{JObject, JString},
-    sys::jlong,
+    sys::{jlong, jobject},
     JNIEnv,
 };
 use onyx_core::RunOptions;
 
-use crate::{borrow, borrow_mut, entry, free, into_handle, string};
+use crate::{borrow, borrow_mut, entry, free, into_handle, new_string, string};
 
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_runOptionsNew<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>) -> jlong {
@@ -19,6 +19,15 @@ pub extern "system" fn Java_dev_onyx_Native_runOptionsSetTag<'l>(mut env: JNIEnv
     entry(&mut env, |env| {
         let tag = string(env, &tag)?;
         Ok(unsafe { borrow_mut::<RunOptions>(handle) }?.set_tag(&tag)?)
+    })
+}
+
+/// The tag, read from onyx-core (Java keeps no copy).
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_runOptionsTag<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jobject {
+    entry(&mut env, |env| {
+        let tag = unsafe { borrow::<RunOptions>(handle) }?.tag().to_string();
+        new_string(env, &tag)
     })
 }
 

@@ -1,10 +1,10 @@
-//! `Onyx`: loading ONNX Runtime and asking what was loaded.
+//! `OnyxRuntime`: loading ONNX Runtime and asking what was loaded.
 
 use std::path::Path;
 
 use jni::{
     objects::{JObject, JString},
-    sys::{jboolean, jint, jobject},
+    sys::{jint, jobject},
     JNIEnv,
 };
 use onyx_core::{LogLevel, Runtime};
@@ -18,11 +18,6 @@ pub extern "system" fn Java_dev_onyx_Native_runtimeInit<'l>(mut env: JNIEnv<'l>,
         Runtime::init(path.as_deref().map(Path::new))?;
         Ok(())
     })
-}
-
-#[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_runtimeLoaded<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>) -> jboolean {
-    entry(&mut env, |_| Ok(Runtime::loaded().is_some() as jboolean))
 }
 
 #[no_mangle]

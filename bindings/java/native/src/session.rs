@@ -1,44 +1,55 @@
 //! `Session`: creating, describing and running a model.
 
-use std::borrow::Cow;
-
 use jni::{
-    objects::{JByteArray, JIntArray, JLongArray, JObject, JObjectArray, JString},
+    objects::{JByteArray, JIntArray, JLongArray, JObject, JObjectArray, JString, JValue},
     sys::{jboolean, jint, jlong, jobject},
     JNIEnv,
 };
-use onyx_core::{ErrorCode, OptimizationLevel, RunOptions, Session, SessionOptions, Tensor, ValueInfo};
+use onyx_core::{Error, ErrorCode, OptimizationLevel, RunOptions, Session, SessionOptions, Tensor, ValueInfo};
 
 use crate::{
-    arrays::{ints, longs, new_longs, new_strings, string_at, strings},
-    borrow, borrow_mut, entry, fail, free, into_handle, new_string, string, JniResult,
+    arrays::{ints, longs, new_longs, new_strings, strings},
+    borrow, borrow_mut, entry, free, into_handle, string, JniResult,
 };
 
 /// Session options arrive as plain values (Java's `SessionOptions` is plain data,
-/// as onyx-core's is); `config` is flattened key, value, key, value.
+/// as onyx-core's is); `config` is flattened key, value, key, value. Thread counts go
+/// through onyx-core's setters, which refuse negative counts.
 #[allow(clippy::too_many_arguments)]
 fn options(
     env: &mut JNIEnv,
-    intra: jint,
-    inter: jint,
+    intra: jlong,
+    inter: jlong,
     optimization: jint,
     deterministic: jboolean,
     providers: &JObjectArray,
     allow_fallback: jboolean,
     config: &JObjectArray,
 ) -> JniResult<SessionOptions> {
-    if intra < 0 || inter < 0 {
-        return fail(ErrorCode::InvalidArgument, format!("thread counts must be 0 or more, got intra {intra}, inter {inter}"));
+    let mut options = SessionOptions::new();
+    options.set_intra_op_threads(intra)?;
+    options.set_inter_op_threads(inter)?;
+    options.optimization_level = OptimizationLevel::from_u32(optimization as u32)?;
+    options.deterministic_compute = deterministic != 0;
+    for provider in strings(env, providers)? {
+        options.append_execution_provider(&provider);
     }
-    let config = strings(env, config)?;
-    Ok(SessionOptions {
-        intra_op_threads: intra as usize,
-        inter_op_threads: inter as usize,
-        optimization_level: OptimizationLevel::from_u32(optimization as u32)?,
-        deterministic_compute: deterministic != 0,
-        execution_providers: strings(env, providers)?,
-        allow_provider_fallback: allow_fallback != 0,
-        config_entries: config.chunks_exact(2).map(|kv| (kv[0].clone(), kv[1].clone())).collect(),
+    options.allow_provider_fallback = allow_fallback != 0;
+    for kv in strings(env, config)?.chunks_exact(2) {
+        options.add_config_entry(&kv[0], &kv[1]);
+    }
+    Ok(options)
+}
+
+/// onyx-core's check of a thread count, for Java's setters (so a negative count fails
+/// where it is set; session creation checks again).
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_checkThreadCounts<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, intra: jlong, inter: jlong) {
+    entry(&mut env, |_| {
+        let mut options = SessionOptions::new();
+        options.set_intra_op_threads(intra)?;
+        options.set_inter_op_threads(inter)?;
+        Ok(())
     })
 }
 
@@ -48,8 +59,8 @@ pub extern "system" fn Java_dev_onyx_Native_sessionFromFile<'l>(
     mut env: JNIEnv<'l>,
     _class: JObject<'l>,
     path: JString<'l>,
-    intra: jint,
-    inter: jint,
+    intra: jlong,
+    inter: jlong,
     optimization: jint,
     deterministic: jboolean,
     providers: JObjectArray<'l>,
@@ -69,8 +80,8 @@ pub extern "system" fn Java_dev_onyx_Native_sessionFromBytes<'l>(
     mut env: JNIEnv<'l>,
     _class: JObject<'l>,
     bytes: JByteArray<'l>,
-    intra: jint,
-    inter: jint,
+    intra: jlong,
+    inter: jlong,
     optimization: jint,
     deterministic: jboolean,
     providers: JObjectArray<'l>,
@@ -93,107 +104,90 @@ pub extern "system" fn Java_dev_onyx_Native_sessionFree<'l>(mut env: JNIEnv<'l>,
     })
 }
 
-fn values(session: &Session, outputs: jboolean) -> &[ValueInfo] {
-    if outputs != 0 {
-        session.outputs()
-    } else {
-        session.inputs()
-    }
-}
-
-fn value(session: &Session, outputs: jboolean, index: jint) -> JniResult<&ValueInfo> {
-    match values(session, outputs).get(index as usize) {
-        Some(info) if index >= 0 => Ok(info),
-        _ => fail(ErrorCode::IndexOutOfRange, format!("no value at index {index}")),
-    }
-}
-
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_sessionValueCount<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong, outputs: jboolean) -> jint {
-    entry(&mut env, |_| Ok(values(unsafe { borrow::<Session>(handle) }?, outputs).len() as jint))
+    entry(&mut env, |_| {
+        let session = unsafe { borrow::<Session>(handle) }?;
+        Ok(if outputs != 0 { session.outputs().len() } else { session.inputs().len() } as jint)
+    })
 }
 
+/// A Java index as onyx-core's: a negative one is past every end (`usize::MAX`), so
+/// core's one index error reports it.
+fn index(value: jint) -> usize {
+    usize::try_from(value).unwrap_or(usize::MAX)
+}
+
+/// Input or output number `index` as a `dev.onyx.ValueInfo`; onyx-core's
+/// `INDEX_OUT_OF_RANGE` past the end.
 #[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_sessionValueName<'l>(
+pub extern "system" fn Java_dev_onyx_Native_sessionValueInfo<'l>(
     mut env: JNIEnv<'l>,
     _class: JObject<'l>,
     handle: jlong,
     outputs: jboolean,
-    index: jint,
+    at: jint,
 ) -> jobject {
-    entry(&mut env, |env| new_string(env, &value(unsafe { borrow::<Session>(handle) }?, outputs, index)?.name))
+    entry(&mut env, |env| {
+        let session = unsafe { borrow::<Session>(handle) }?;
+        let info: &ValueInfo = if outputs != 0 { session.output(index(at))? } else { session.input(index(at))? };
+        let name = env.new_string(&info.name)?;
+        let shape = unsafe { JObject::from_raw(new_longs(env, &info.shape)?) };
+        let dims = unsafe { JObject::from_raw(new_strings(env, &info.dim_names)?) };
+        let object = env.new_object(
+            "dev/onyx/ValueInfo",
+            "(Ljava/lang/String;II[J[Ljava/lang/String;)V",
+            &[
+                JValue::Object(&name),
+                JValue::Int(info.kind as jint),
+                JValue::Int(info.onnx_element_type as jint),
+                JValue::Object(&shape),
+                JValue::Object(&dims),
+            ],
+        )?;
+        Ok(object.into_raw())
+    })
 }
 
-#[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_sessionValueType<'l>(
-    mut env: JNIEnv<'l>,
-    _class: JObject<'l>,
-    handle: jlong,
-    outputs: jboolean,
-    index: jint,
-) -> jint {
-    entry(&mut env, |_| Ok(value(unsafe { borrow::<Session>(handle) }?, outputs, index)?.onnx_type as jint))
-}
-
-#[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_sessionValueShape<'l>(
-    mut env: JNIEnv<'l>,
-    _class: JObject<'l>,
-    handle: jlong,
-    outputs: jboolean,
-    index: jint,
-) -> jobject {
-    entry(&mut env, |env| new_longs(env, &value(unsafe { borrow::<Session>(handle) }?, outputs, index)?.shape))
-}
-
-#[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_sessionValueDimNames<'l>(
-    mut env: JNIEnv<'l>,
-    _class: JObject<'l>,
-    handle: jlong,
-    outputs: jboolean,
-    index: jint,
-) -> jobject {
-    entry(&mut env, |env| new_strings(env, &value(unsafe { borrow::<Session>(handle) }?, outputs, index)?.dim_names))
-}
-
-/// producer, graph name, domain, description, graph description, version ("" when
-/// the model has none), then custom key, value, key, value (sorted by key).
+/// The model's metadata as a `dev.onyx.ModelMetadata`.
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_sessionMetadata<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jobject {
     entry(&mut env, |env| {
         let meta = unsafe { borrow::<Session>(handle) }?.metadata();
-        let version = meta.version.map(|v| v.to_string()).unwrap_or_default();
-        let mut fields: Vec<&str> =
-            vec![&meta.producer, &meta.graph_name, &meta.domain, &meta.description, &meta.graph_description, &version];
-        for (key, value) in &meta.custom {
-            fields.extend([key.as_str(), value.as_str()]);
+        let mut fields = Vec::new();
+        for text in [&meta.producer, &meta.graph_name, &meta.domain, &meta.description, &meta.graph_description] {
+            fields.push(JObject::from(env.new_string(text)?));
         }
-        new_strings(env, &fields)
+        let keys: Vec<&str> = meta.custom.keys().map(String::as_str).collect();
+        let values: Vec<&str> = meta.custom.values().map(String::as_str).collect();
+        let keys = unsafe { JObject::from_raw(new_strings(env, &keys)?) };
+        let values = unsafe { JObject::from_raw(new_strings(env, &values)?) };
+        let object = env.new_object(
+            "dev/onyx/ModelMetadata",
+            "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;ZJ[Ljava/lang/String;[Ljava/lang/String;)V",
+            &[
+                JValue::Object(&fields[0]),
+                JValue::Object(&fields[1]),
+                JValue::Object(&fields[2]),
+                JValue::Object(&fields[3]),
+                JValue::Object(&fields[4]),
+                JValue::Bool(meta.version.is_some() as jboolean),
+                JValue::Long(meta.version.unwrap_or(0)),
+                JValue::Object(&keys),
+                JValue::Object(&values),
+            ],
+        )?;
+        Ok(object.into_raw())
     })
 }
 
-/// The names of a run's values. Java resolves names it knows to indices (no string
-/// crosses JNI on the common path); index -1 means "read the name itself", so an
-/// unknown name reaches onyx-core and fails there with its own error.
-fn names<'a>(env: &mut JNIEnv, infos: &'a [ValueInfo], indices: &JIntArray, names: &JObjectArray) -> JniResult<Vec<Cow<'a, str>>> {
-    let indices = ints(env, indices)?;
-    let mut result = Vec::with_capacity(indices.len());
-    for (i, &index) in indices.iter().enumerate() {
-        match infos.get(index as usize) {
-            Some(info) if index >= 0 => result.push(Cow::Borrowed(info.name.as_str())),
-            _ => result.push(Cow::Owned(string_at(env, names, i as jint)?)),
-        }
-    }
-    Ok(result)
-}
-
-fn tensors<'a>(env: &mut JNIEnv, handles: &JLongArray, count: usize) -> JniResult<Vec<&'a Tensor>> {
+fn tensors<'a>(env: &mut JNIEnv, handles: &JLongArray, count: usize) -> JniResult<(Vec<jlong>, Vec<&'a Tensor>)> {
     let handles = longs(env, handles)?;
     if handles.len() != count {
-        return fail(ErrorCode::InvalidArgument, format!("{} names but {} tensors", count, handles.len()));
+        return Err(Error::new(ErrorCode::InvalidArgument, format!("{count} indices but {} tensors", handles.len())).into());
     }
-    handles.into_iter().map(|h| unsafe { borrow::<Tensor>(h) }).collect()
+    let tensors = handles.iter().map(|&h| unsafe { borrow::<Tensor>(h) }).collect::<JniResult<_>>()?;
+    Ok((handles, tensors))
 }
 
 fn run_options<'a>(handle: jlong) -> JniResult<Option<&'a RunOptions>> {
@@ -202,6 +196,47 @@ fn run_options<'a>(handle: jlong) -> JniResult<Option<&'a RunOptions>> {
     } else {
         unsafe { borrow::<RunOptions>(handle) }.map(Some)
     }
+}
+
+/// How a run names its values. Java resolves names it knows to model indexes once
+/// (`run_indexed`, no name crosses JNI). When Java meets a name the model lacks it
+/// passes that side's names instead, so onyx-core's named run reports the error
+/// (`UNKNOWN_INPUT`, `UNKNOWN_OUTPUT`) in its own words.
+struct Names {
+    inputs: Option<Vec<String>>,
+    outputs: Option<Vec<String>>,
+}
+
+impl Names {
+    fn read(env: &mut JNIEnv, inputs: &JObjectArray, outputs: &JObjectArray) -> JniResult<Names> {
+        let read = |env: &mut JNIEnv, array: &JObjectArray| -> JniResult<Option<Vec<String>>> {
+            if array.is_null() {
+                Ok(None)
+            } else {
+                strings(env, array).map(Some)
+            }
+        };
+        Ok(Names { inputs: read(env, inputs)?, outputs: read(env, outputs)? })
+    }
+
+    fn by_index(&self) -> bool {
+        self.inputs.is_none() && self.outputs.is_none()
+    }
+
+    /// The names of one side: those given, else the model's names at `indices`.
+    fn side<'a>(given: &'a Option<Vec<String>>, session: &'a Session, outputs: bool, indices: &[usize]) -> JniResult<Vec<&'a str>> {
+        match given {
+            Some(names) => Ok(names.iter().map(String::as_str).collect()),
+            None => indices
+                .iter()
+                .map(|&i| Ok(if outputs { session.output(i)? } else { session.input(i)? }.name.as_str()))
+                .collect(),
+        }
+    }
+}
+
+fn indices(env: &mut JNIEnv, array: &JIntArray) -> JniResult<Vec<usize>> {
+    Ok(ints(env, array)?.into_iter().map(index).collect())
 }
 
 /// Runs the model; returns handles of the output tensors, in the order asked
@@ -221,22 +256,31 @@ pub extern "system" fn Java_dev_onyx_Native_sessionRun<'l>(
 ) -> jobject {
     entry(&mut env, |env| {
         let session = unsafe { borrow::<Session>(handle) }?;
-        let in_names = names(env, session.inputs(), &input_indices, &input_names)?;
-        let in_tensors = tensors(env, &input_tensors, in_names.len())?;
-        let inputs: Vec<(&str, &Tensor)> = in_names.iter().map(|n| n.as_ref()).zip(in_tensors).collect();
-        let out_names = match output_indices.is_null() {
-            true => None,
-            false => Some(names(env, session.outputs(), &output_indices, &output_names)?),
+        let in_indices = indices(env, &input_indices)?;
+        let (_, in_tensors) = tensors(env, &input_tensors, in_indices.len())?;
+        let out_indices = if output_indices.is_null() { None } else { Some(indices(env, &output_indices)?) };
+        let names = Names::read(env, &input_names, &output_names)?;
+        let options = run_options(options)?;
+        let outputs = if names.by_index() {
+            let inputs: Vec<(usize, &Tensor)> = in_indices.into_iter().zip(in_tensors).collect();
+            session.run_indexed(&inputs, out_indices.as_deref(), options)?
+        } else {
+            let in_names = Names::side(&names.inputs, session, false, &in_indices)?;
+            let inputs: Vec<(&str, &Tensor)> = in_names.into_iter().zip(in_tensors).collect();
+            let out_names = match (&names.outputs, &out_indices) {
+                (None, None) => None,
+                (_, indices) => Some(Names::side(&names.outputs, session, true, indices.as_deref().unwrap_or(&[]))?),
+            };
+            session.run(&inputs, out_names.as_deref(), options)?
         };
-        let out_refs: Option<Vec<&str>> = out_names.as_ref().map(|n| n.iter().map(|s| s.as_ref()).collect());
-        let outputs = session.run(&inputs, out_refs.as_deref(), run_options(options)?)?;
         let handles: Vec<i64> = outputs.into_iter().map(into_handle).collect();
         new_longs(env, &handles)
     })
 }
 
-/// Runs the model writing into the caller's output tensors. Java has checked that no
-/// tensor appears twice among inputs and outputs, so the `&mut` borrows are unique.
+/// Runs the model writing into the caller's output tensors. onyx-boundary's aliasing
+/// check comes first: the `&mut` borrows of the outputs are unique only if no tensor
+/// is also an input or another output.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub extern "system" fn Java_dev_onyx_Native_sessionRunInto<'l>(
@@ -253,18 +297,35 @@ pub extern "system" fn Java_dev_onyx_Native_sessionRunInto<'l>(
 ) {
     entry(&mut env, |env| {
         let session = unsafe { borrow::<Session>(handle) }?;
-        let in_names = names(env, session.inputs(), &input_indices, &input_names)?;
-        let in_tensors = tensors(env, &input_tensors, in_names.len())?;
-        let inputs: Vec<(&str, &Tensor)> = in_names.iter().map(|n| n.as_ref()).zip(in_tensors).collect();
-        let out_names = names(env, session.outputs(), &output_indices, &output_names)?;
+        let in_indices = indices(env, &input_indices)?;
+        let in_handles = longs(env, &input_tensors)?;
+        let out_indices = indices(env, &output_indices)?;
         let out_handles = longs(env, &output_tensors)?;
-        if out_handles.len() != out_names.len() {
-            return fail(ErrorCode::InvalidArgument, format!("{} output names but {} tensors", out_names.len(), out_handles.len()));
+        let names = Names::read(env, &input_names, &output_names)?;
+        if in_handles.len() != in_indices.len() || out_handles.len() != out_indices.len() {
+            return Err(Error::new(ErrorCode::InvalidArgument, "as many indices as tensors are needed").into());
         }
-        let mut outputs = Vec::with_capacity(out_names.len());
-        for (name, handle) in out_names.iter().zip(out_handles) {
-            outputs.push((name.as_ref(), unsafe { borrow_mut::<Tensor>(handle) }?));
+        let as_ptrs = |handles: &[jlong]| handles.iter().map(|&h| h as *const Tensor).collect::<Vec<_>>();
+        onyx_boundary::check_no_aliasing(&as_ptrs(&in_handles), &as_ptrs(&out_handles), |i| match &names.outputs {
+            Some(names) => names[i].clone(),
+            None => session.output(out_indices[i]).map(|v| v.name.clone()).unwrap_or_default(),
+        })?;
+        let in_tensors = in_handles.iter().map(|&h| unsafe { borrow::<Tensor>(h) }).collect::<JniResult<Vec<_>>>()?;
+        let mut out_tensors = Vec::with_capacity(out_handles.len());
+        for &h in &out_handles {
+            out_tensors.push(unsafe { borrow_mut::<Tensor>(h) }?);
         }
-        Ok(session.run_into(&inputs, &mut outputs, run_options(options)?)?)
+        let options = run_options(options)?;
+        if names.by_index() {
+            let inputs: Vec<(usize, &Tensor)> = in_indices.into_iter().zip(in_tensors).collect();
+            let mut outputs: Vec<(usize, &mut Tensor)> = out_indices.into_iter().zip(out_tensors).collect();
+            Ok(session.run_into_indexed(&inputs, &mut outputs, options)?)
+        } else {
+            let in_names = Names::side(&names.inputs, session, false, &in_indices)?;
+            let out_names = Names::side(&names.outputs, session, true, &out_indices)?;
+            let inputs: Vec<(&str, &Tensor)> = in_names.into_iter().zip(in_tensors).collect();
+            let mut outputs: Vec<(&str, &mut Tensor)> = out_names.into_iter().zip(out_tensors).collect();
+            Ok(session.run_into(&inputs, &mut outputs, options)?)
+        }
     })
 }

@@ -1,5 +1,6 @@
-//! `Tensor`: made from Java arrays (a copy) or direct buffers (no copy), read back
-//! into arrays and buffers.
+//! `Tensor`: zeros, copies of Java arrays and buffers, borrows of direct buffers; read
+//! back into new Java arrays and buffers. Element counts, byte lengths and the
+//! element-type rule of a typed read are onyx-core's.
 
 use jni::{
     objects::{JLongArray, JObject},
@@ -10,18 +11,31 @@ use onyx_core::{ElementType, ErrorCode, Runtime, Tensor};
 
 use crate::{
     arrays::{direct_buffer, longs, new_longs, with_primitive_array},
-    borrow, entry, fail, free, into_handle, JniResult,
+    borrow, borrow_mut, entry, fail, free, into_handle, JniResult,
 };
 
 fn element_type(value: jint) -> JniResult<ElementType> {
     Ok(ElementType::from_onnx(value as u32)?)
 }
 
+/// The element type a typed read or write asks for; 0 means "the raw bytes, any type".
+fn expect(tensor: &Tensor, wanted: jint) -> JniResult<()> {
+    if wanted != 0 {
+        tensor.expect_element_type(element_type(wanted)?)?;
+    }
+    Ok(())
+}
+
 fn same_length(tensor: &Tensor, given: usize, what: &str) -> JniResult<()> {
-    if given != tensor.byte_len() {
+    if given != tensor.byte_length() {
         return fail(
             ErrorCode::BufferSizeMismatch,
-            format!("{what} of {given} bytes does not match the tensor's {} bytes ({} {} elements)", tensor.byte_len(), tensor.element_count(), tensor.element_type().name()),
+            format!(
+                "{what} of {given} bytes does not match the tensor's {} bytes ({} {} elements)",
+                tensor.byte_length(),
+                tensor.element_count(),
+                tensor.element_type().name()
+            ),
         );
     }
     Ok(())
@@ -37,7 +51,7 @@ pub extern "system" fn Java_dev_onyx_Native_tensorZeros<'l>(mut env: JNIEnv<'l>,
 
 /// A tensor owning a copy of a Java primitive array.
 #[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_tensorFromArray<'l>(
+pub extern "system" fn Java_dev_onyx_Native_tensorCopyArray<'l>(
     mut env: JNIEnv<'l>,
     _class: JObject<'l>,
     element: jint,
@@ -49,29 +63,51 @@ pub extern "system" fn Java_dev_onyx_Native_tensorFromArray<'l>(
         let shape = longs(env, &shape)?;
         let element = element_type(element)?;
         Runtime::get()?; // loads ONNX Runtime, if needed, before the array is pinned
-        let tensor = with_primitive_array(env, &array, component_size, false, |bytes| Tensor::from_bytes(element, &shape, bytes))??;
+        let tensor = with_primitive_array(env, &array, component_size, false, |bytes| Tensor::copy_bytes(element, &shape, bytes))??;
         Ok(into_handle(tensor))
     })
 }
 
-/// A tensor over a direct buffer's memory, without a copy. The Java tensor keeps a
-/// reference to the buffer so the memory lives until the native tensor is freed.
+/// A tensor owning a copy of `byte_length` bytes of a direct buffer.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub extern "system" fn Java_dev_onyx_Native_tensorFromBuffer<'l>(
+pub extern "system" fn Java_dev_onyx_Native_tensorCopyBuffer<'l>(
     mut env: JNIEnv<'l>,
     _class: JObject<'l>,
     element: jint,
     shape: JLongArray<'l>,
     buffer: JObject<'l>,
     byte_offset: jlong,
-    byte_len: jlong,
+    byte_length: jlong,
     component_size: jint,
 ) -> jlong {
     entry(&mut env, |env| {
         let shape = longs(env, &shape)?;
-        let data = direct_buffer(env, &buffer, byte_offset, byte_len, component_size)?;
-        let tensor = unsafe { Tensor::from_raw_parts(element_type(element)?, &shape, data, byte_len as usize) }?;
+        let data = direct_buffer(env, &buffer, byte_offset, byte_length, component_size, "Tensor.copy")?;
+        let bytes = unsafe { std::slice::from_raw_parts(data, byte_length as usize) };
+        Ok(into_handle(Tensor::copy_bytes(element_type(element)?, &shape, bytes)?))
+    })
+}
+
+/// A tensor over a direct buffer's memory, without a copy. The Java tensor keeps a
+/// reference to the buffer so the memory lives until the native tensor is freed. A
+/// heap buffer is `INVALID_ARGUMENT` (the JVM may move it): never a silent copy.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_dev_onyx_Native_tensorBorrow<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JObject<'l>,
+    element: jint,
+    shape: JLongArray<'l>,
+    buffer: JObject<'l>,
+    byte_offset: jlong,
+    byte_length: jlong,
+    component_size: jint,
+) -> jlong {
+    entry(&mut env, |env| {
+        let shape = longs(env, &shape)?;
+        let data = direct_buffer(env, &buffer, byte_offset, byte_length, component_size, "Tensor.borrow")?;
+        let tensor = unsafe { Tensor::borrow(element_type(element)?, &shape, data, byte_length as usize) }?;
         Ok(into_handle(tensor))
     })
 }
@@ -95,62 +131,95 @@ pub extern "system" fn Java_dev_onyx_Native_tensorShape<'l>(mut env: JNIEnv<'l>,
 }
 
 #[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_tensorElementCount<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jlong {
+    entry(&mut env, |_| Ok(unsafe { borrow::<Tensor>(handle) }?.element_count() as jlong))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_tensorByteLength<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jlong {
+    entry(&mut env, |_| Ok(unsafe { borrow::<Tensor>(handle) }?.byte_length() as jlong))
+}
+
+#[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_tensorDataAddress<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jlong {
     entry(&mut env, |_| Ok(unsafe { borrow::<Tensor>(handle) }?.data_ptr() as jlong))
 }
 
-/// Copies the tensor into a Java primitive array of exactly its size in bytes.
+/// The largest Java array (some JVMs reserve a few header words).
+const MAX_ARRAY: usize = i32::MAX as usize - 8;
+
+/// A new Java array holding a copy of the tensor, read as `wanted` (onyx-core's
+/// `TYPE_MISMATCH` when the tensor holds another type; 0: the raw bytes as `byte[]`).
+/// The array's Java type follows the element type: `float[]`, `double[]`, `long[]`
+/// (int64, uint64), `int[]` (int32, uint32), `short[]` (the two-byte types),
+/// `boolean[]` (bool), `byte[]` (uint8, int8).
 #[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_tensorCopyToArray<'l>(
-    mut env: JNIEnv<'l>,
-    _class: JObject<'l>,
-    handle: jlong,
-    array: JObject<'l>,
-    component_size: jint,
-) {
+pub extern "system" fn Java_dev_onyx_Native_tensorToArray<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong, wanted: jint) -> jobject {
     entry(&mut env, |env| {
         let tensor = unsafe { borrow::<Tensor>(handle) }?;
+        expect(tensor, wanted)?;
+        let (length, size) = match wanted {
+            0 => (tensor.byte_length(), 1),
+            _ => (tensor.element_count(), tensor.element_type().size()),
+        };
+        if length > MAX_ARRAY {
+            return fail(ErrorCode::InvalidArgument, format!("a tensor of {length} elements is too large for a Java array"));
+        }
+        let n = length as jint;
+        use ElementType as E;
+        let array: JObject = match (wanted != 0).then(|| tensor.element_type()) {
+            None | Some(E::Uint8 | E::Int8) => env.new_byte_array(n)?.into(),
+            Some(E::Bool) => env.new_boolean_array(n)?.into(),
+            Some(E::Int16 | E::Uint16 | E::Float16 | E::Bfloat16) => env.new_short_array(n)?.into(),
+            Some(E::Float32) => env.new_float_array(n)?.into(),
+            Some(E::Int32 | E::Uint32) => env.new_int_array(n)?.into(),
+            Some(E::Float64) => env.new_double_array(n)?.into(),
+            Some(E::Int64 | E::Uint64) => env.new_long_array(n)?.into(),
+        };
         let source = tensor.as_bytes();
-        with_primitive_array(env, &array, component_size, true, |bytes| {
-            same_length(tensor, bytes.len(), "array")?;
-            bytes.copy_from_slice(source);
-            Ok::<_, crate::Failure>(())
-        })?
+        with_primitive_array(env, &array, size as jint, true, |bytes| bytes.copy_from_slice(source))?;
+        Ok(array.into_raw())
     })
 }
 
-/// Copies the tensor into `byte_len` bytes of a direct buffer.
+/// Copies the tensor, read as `wanted` (0: any type), into `byte_length` bytes of a
+/// direct buffer, which must be exactly the tensor's byte length.
 #[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_tensorCopyToBuffer<'l>(
+#[allow(clippy::too_many_arguments)]
+pub extern "system" fn Java_dev_onyx_Native_tensorToBuffer<'l>(
     mut env: JNIEnv<'l>,
     _class: JObject<'l>,
     handle: jlong,
+    wanted: jint,
     buffer: JObject<'l>,
     byte_offset: jlong,
-    byte_len: jlong,
-    component_size: jint,
+    byte_length: jlong,
 ) {
     entry(&mut env, |env| {
         let tensor = unsafe { borrow::<Tensor>(handle) }?;
-        same_length(tensor, byte_len as usize, "buffer")?;
-        let data = direct_buffer(env, &buffer, byte_offset, byte_len, component_size)?;
-        // The buffer may be the tensor's own memory (a zero-copy tensor read back).
-        unsafe { std::ptr::copy(tensor.data_ptr(), data, tensor.byte_len()) };
+        expect(tensor, wanted)?;
+        same_length(tensor, byte_length as usize, "buffer")?;
+        let data = direct_buffer(env, &buffer, byte_offset, byte_length, 1, "a tensor read")?;
+        // The buffer may be the tensor's own memory (a borrowed tensor read back).
+        unsafe { std::ptr::copy(tensor.data_ptr(), data, tensor.byte_length()) };
         Ok(())
     })
 }
 
-/// Copies a Java primitive array of exactly the tensor's size into the tensor.
+/// Overwrites the tensor's elements, read as `wanted`, from a Java primitive array of
+/// exactly the tensor's byte length.
 #[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_tensorCopyFromArray<'l>(
+pub extern "system" fn Java_dev_onyx_Native_tensorWriteArray<'l>(
     mut env: JNIEnv<'l>,
     _class: JObject<'l>,
     handle: jlong,
+    wanted: jint,
     array: JObject<'l>,
     component_size: jint,
 ) {
     entry(&mut env, |env| {
-        let tensor = unsafe { crate::borrow_mut::<Tensor>(handle) }?;
+        let tensor = unsafe { borrow_mut::<Tensor>(handle) }?;
+        expect(tensor, wanted)?;
         with_primitive_array(env, &array, component_size, false, |bytes| {
             same_length(tensor, bytes.len(), "array")?;
             tensor.as_bytes_mut().copy_from_slice(bytes);
@@ -158,4 +227,3 @@ pub extern "system" fn Java_dev_onyx_Native_tensorCopyFromArray<'l>(
         })?
     })
 }
-

@@ -1,7 +1,7 @@
 package example;
 
-import dev.onyx.Onyx;
-import dev.onyx.Result;
+import dev.onyx.OnyxRuntime;
+import dev.onyx.RunOutputs;
 import dev.onyx.Session;
 import dev.onyx.Tensor;
 import dev.onyx.ValueInfo;
@@ -25,15 +25,15 @@ public final class Classify {
         Path suite = Paths.get(args[0]);
         Path model = suite.resolve("fixtures/resnet18.onnx");
         try (Session session = Session.fromFile(model)) {
-            System.out.println("Onyx Java, ONNX Runtime " + Onyx.ortVersion() + ", model " + model);
-            describe("input", session.inputs().get(0));
-            describe("output", session.outputs().get(0));
+            System.out.println("Onyx Java, ONNX Runtime " + OnyxRuntime.version() + ", model " + model);
+            describe("input", session.input(0));
+            describe("output", session.output(0));
             for (int image = 0; image < 3; image++) {
                 float[] pixels = readFloats(suite.resolve("fixtures/input_" + image + ".f32"));
                 long start = System.nanoTime();
-                try (Tensor input = Tensor.fromArray(pixels, 1, 3, 224, 224);
-                        Result result = session.run(Map.of("input", input))) {
-                    float[] logits = result.get("logits").getFloats();
+                try (Tensor input = Tensor.copy(pixels, 1, 3, 224, 224);
+                        RunOutputs outputs = session.run(Map.of("input", input))) {
+                    float[] logits = outputs.get("logits").toFloatArray();
                     double ms = (System.nanoTime() - start) / 1e6;
                     System.out.printf("input_%d: top5 %s (%.1f ms)%n", image, top5(logits), ms);
                 }
@@ -48,7 +48,7 @@ public final class Classify {
             String name = info.dimensionNames().get(i);
             dims += (i > 0 ? "," : "") + (name.isEmpty() ? Long.toString(shape[i]) : name);
         }
-        System.out.println("  " + role + " " + info.name() + ": element type " + info.onnxType() + ", shape [" + dims + "]");
+        System.out.println("  " + role + " " + info.name() + ": element type " + info.onnxElementType() + ", shape [" + dims + "]");
     }
 
     /** Raw little-endian float32, as the suite's fixtures are stored. */

@@ -3,8 +3,7 @@ package bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.onyx.Onyx;
-import dev.onyx.Result;
+import dev.onyx.OnyxRuntime;
 import dev.onyx.Session;
 import dev.onyx.SessionOptions;
 import dev.onyx.Tensor;
@@ -52,8 +51,8 @@ public final class Bench {
         // libonnxruntime.so.1 is loaded already and needs its exact symbol version.
         // Onyx then opens its pinned copy by absolute path, privately.
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        Onyx.init();
-        System.out.println("onyx: [java] Onyx Java " + Onyx.VERSION + " on ONNX Runtime " + Onyx.ortVersion()
+        OnyxRuntime.init();
+        System.out.println("onyx: [java] Onyx Java " + OnyxRuntime.VERSION + " on ONNX Runtime " + OnyxRuntime.version()
                 + "; ONNX Runtime Java binding " + OrtEnvironment.class.getPackage().getImplementationVersion()
                 + " (runtime " + env.getVersion() + ")");
 
@@ -64,7 +63,7 @@ public final class Bench {
 
         for (int threads = 1; threads <= 2; threads++) {
             try (Session onyx = Session.fromFile(model, new SessionOptions().setIntraOpThreads(threads));
-                    Tensor input = Tensor.fromBuffer(pixels, shape);
+                    Tensor input = Tensor.borrow(pixels, shape);
                     OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(threads);
                 try (OrtSession ort = env.createSession(model.toString(), options);
@@ -84,8 +83,8 @@ public final class Bench {
             b[i] = 1;
         }
         try (Session onyx = Session.fromFile(tiny, new SessionOptions().setIntraOpThreads(1));
-                Tensor ta = Tensor.fromArray(a, 16);
-                Tensor tb = Tensor.fromArray(b, 16);
+                Tensor ta = Tensor.copy(a, 16);
+                Tensor tb = Tensor.copy(b, 16);
                 OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             try (OrtSession ort = env.createSession(tiny.toString(), options);

@@ -40,7 +40,9 @@ public enum ErrorCode {
     /** ONNX Runtime reported a failure Onyx has no finer code for. */
     RUNTIME_ERROR(17),
     /** A bug: Onyx's native code panicked. The panic was caught at the boundary. */
-    PANIC(18);
+    PANIC(18),
+    /** The native library is another Onyx version than these Java classes (another ABI). */
+    ABI_MISMATCH(19);
 
     private final int number;
 

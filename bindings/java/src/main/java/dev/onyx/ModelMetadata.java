@@ -15,17 +15,18 @@ public final class ModelMetadata {
     private final OptionalLong version;
     private final Map<String, String> custom;
 
-    /** From the native layout: five strings, the version ("" for none), then key, value pairs. */
-    ModelMetadata(String[] fields) {
-        producer = fields[0];
-        graphName = fields[1];
-        domain = fields[2];
-        description = fields[3];
-        graphDescription = fields[4];
-        version = fields[5].isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(fields[5]));
+    /** Made by the native library, from onyx-core's metadata, in one call. */
+    ModelMetadata(String producer, String graphName, String domain, String description, String graphDescription,
+            boolean hasVersion, long version, String[] customKeys, String[] customValues) {
+        this.producer = producer;
+        this.graphName = graphName;
+        this.domain = domain;
+        this.description = description;
+        this.graphDescription = graphDescription;
+        this.version = hasVersion ? OptionalLong.of(version) : OptionalLong.empty();
         Map<String, String> map = new TreeMap<>();
-        for (int i = 6; i + 1 < fields.length; i += 2) {
-            map.put(fields[i], fields[i + 1]);
+        for (int i = 0; i < customKeys.length; i++) {
+            map.put(customKeys[i], customValues[i]);
         }
         custom = Collections.unmodifiableMap(map);
     }

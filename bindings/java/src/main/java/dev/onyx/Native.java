@@ -6,7 +6,8 @@ import java.nio.Buffer;
  * The native methods of libonyx_jni.so (bindings/java/native). Handles are {@code long}s
  * holding boxed onyx-core objects; callers guard them with {@link NativeState}. Every
  * method throws {@link OnyxException} on failure and never crashes the JVM. Callers
- * run {@link NativeLibrary#ensureLoaded} first.
+ * run {@link NativeLibrary#ensureLoaded} first. {@code NativeExportsTest} checks that
+ * this list and the library's {@code Java_dev_onyx_Native_*} exports are the same.
  */
 final class Native {
     private Native() {}
@@ -20,35 +21,43 @@ final class Native {
     // runtime
     static native void runtimeInit(String path);
 
-    static native boolean runtimeLoaded();
-
     static native String runtimeVersion();
 
     static native String runtimePath();
 
     static native void setLogLevel(int level);
 
+    // element facts and conversions (onyx-core's)
+    static native long elementTypeSize(int elementType);
+
+    static native String elementTypeName(int elementType);
+
+    static native short bfloat16FromFloat(float value);
+
+    static native float bfloat16ToFloat(short bits);
+
+    static native short float16FromFloat(float value);
+
+    static native float float16ToFloat(short bits);
+
     // session
-    static native long sessionFromFile(String path, int intra, int inter, int optimization, boolean deterministic,
+    static native void checkThreadCounts(long intra, long inter);
+
+    static native long sessionFromFile(String path, long intra, long inter, int optimization, boolean deterministic,
             String[] providers, boolean allowFallback, String[] config);
 
-    static native long sessionFromBytes(byte[] bytes, int intra, int inter, int optimization, boolean deterministic,
+    static native long sessionFromBytes(byte[] bytes, long intra, long inter, int optimization, boolean deterministic,
             String[] providers, boolean allowFallback, String[] config);
 
     static native void sessionFree(long session);
 
     static native int sessionValueCount(long session, boolean outputs);
 
-    static native String sessionValueName(long session, boolean outputs, int index);
+    static native ValueInfo sessionValueInfo(long session, boolean outputs, int index);
 
-    static native int sessionValueType(long session, boolean outputs, int index);
+    static native ModelMetadata sessionMetadata(long session);
 
-    static native long[] sessionValueShape(long session, boolean outputs, int index);
-
-    static native String[] sessionValueDimNames(long session, boolean outputs, int index);
-
-    static native String[] sessionMetadata(long session);
-
+    /** Names are null unless Java met a name the model lacks: then core's named run reports it. */
     static native long[] sessionRun(long session, int[] inputIndices, String[] inputNames, long[] inputTensors,
             int[] outputIndices, String[] outputNames, long runOptions);
 
@@ -58,9 +67,12 @@ final class Native {
     // tensor
     static native long tensorZeros(int elementType, long[] shape);
 
-    static native long tensorFromArray(int elementType, long[] shape, Object array, int componentSize);
+    static native long tensorCopyArray(int elementType, long[] shape, Object array, int componentSize);
 
-    static native long tensorFromBuffer(int elementType, long[] shape, Buffer buffer, long byteOffset, long byteLength,
+    static native long tensorCopyBuffer(int elementType, long[] shape, Buffer buffer, long byteOffset, long byteLength,
+            int componentSize);
+
+    static native long tensorBorrow(int elementType, long[] shape, Buffer buffer, long byteOffset, long byteLength,
             int componentSize);
 
     static native void tensorFree(long tensor);
@@ -69,18 +81,25 @@ final class Native {
 
     static native long[] tensorShape(long tensor);
 
+    static native long tensorElementCount(long tensor);
+
+    static native long tensorByteLength(long tensor);
+
     static native long tensorDataAddress(long tensor);
 
-    static native void tensorCopyToArray(long tensor, Object array, int componentSize);
+    /** A new Java array of the tensor read as {@code elementType} (0: the raw bytes). */
+    static native Object tensorToArray(long tensor, int elementType);
 
-    static native void tensorCopyToBuffer(long tensor, Buffer buffer, long byteOffset, long byteLength, int componentSize);
+    static native void tensorToBuffer(long tensor, int elementType, Buffer buffer, long byteOffset, long byteLength);
 
-    static native void tensorCopyFromArray(long tensor, Object array, int componentSize);
+    static native void tensorWriteArray(long tensor, int elementType, Object array, int componentSize);
 
     // run options
     static native long runOptionsNew();
 
     static native void runOptionsSetTag(long options, String tag);
+
+    static native String runOptionsTag(long options);
 
     static native void runOptionsTerminate(long options);
 

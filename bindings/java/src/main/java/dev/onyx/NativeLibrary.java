@@ -34,7 +34,7 @@ final class NativeLibrary {
     private static volatile boolean loaded;
     private static volatile boolean runtimeReady;
     private static OnyxException failure;
-    private static Path extractedFolder;
+    private static Path libraryPath;
 
     private NativeLibrary() {}
 
@@ -61,9 +61,25 @@ final class NativeLibrary {
         runtimeReady = true;
     }
 
-    /** The folder the jar's libraries were extracted to, or null if none were. */
-    static synchronized Path extractedFolder() {
-        return extractedFolder;
+    /** The JNI library file loaded (loads it first); the tests read its exports. */
+    static synchronized Path libraryPath() {
+        ensureLoaded();
+        return libraryPath;
+    }
+
+    /**
+     * Refuses a JNI library of another Onyx version: the Java classes and the native
+     * methods change together, so only the exact version is known to match.
+     *
+     * @param nativeVersion the version the loaded library reports
+     * @throws OnyxException {@link ErrorCode#ABI_MISMATCH} naming both versions and the library's major
+     */
+    static void checkVersion(String nativeVersion) {
+        if (!OnyxRuntime.VERSION.equals(nativeVersion)) {
+            String major = nativeVersion.split("\\.", 2)[0];
+            throw new OnyxException(ErrorCode.ABI_MISMATCH, JNI_FILE + " is Onyx " + nativeVersion + " (major " + major
+                    + ") but these Java classes are Onyx " + OnyxRuntime.VERSION + " and need exactly that version");
+        }
     }
 
     private static synchronized void load() {
@@ -92,11 +108,15 @@ final class NativeLibrary {
             try {
                 nativeVersion = Native.version();
             } catch (UnsatisfiedLinkError e) {
-                throw new IOException("it is not an Onyx " + Onyx.VERSION + " JNI library (" + e.getMessage() + " is missing)", e);
+                throw new IOException("it is not an Onyx " + OnyxRuntime.VERSION + " JNI library (" + e.getMessage() + " is missing)", e);
             }
-            if (!Onyx.VERSION.equals(nativeVersion)) {
-                throw new IOException("it is Onyx " + nativeVersion + " but the Java classes are Onyx " + Onyx.VERSION);
+            try {
+                checkVersion(nativeVersion);
+            } catch (OnyxException e) {
+                failure = new OnyxException(ErrorCode.ABI_MISMATCH, e.detail() + " (" + library + ", " + source + ")");
+                throw failure;
             }
+            libraryPath = library;
             loaded = true;
         } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
             String where = library == null ? "" : " " + library;
@@ -132,7 +152,6 @@ final class NativeLibrary {
                 throw new IOException("extracting " + name + " to " + target + ": " + e.getMessage(), e);
             }
         }
-        extractedFolder = target;
         return target.resolve(JNI_FILE);
     }
 

@@ -3,13 +3,16 @@ package dev.onyx;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 
 /**
  * The native half of one Java object (session, tensor, run options): its handle, an
  * in-use count, and the rule that the native object is freed exactly once, and never
  * while a call is using it.
  *
- * <p>Every native call brackets itself with {@link #acquire} / {@link #release}.
+ * <p>Every native call goes through {@link #call} (or {@link #callVoid}), which brackets it
+ * with {@link #acquire} / {@link #release}; a run, which holds several objects at once,
+ * uses those two directly.
  * {@link #close} marks the object closed (later acquires throw
  * {@link IllegalStateException}) and frees it at once if no call is in progress;
  * otherwise the last call to finish frees it. So closing a session while another thread
@@ -45,6 +48,31 @@ final class NativeState implements Runnable {
         this.what = what;
         this.keepAlive = keepAlive;
         this.cleanable = CLEANER.register(owner, this);
+    }
+
+    /**
+     * Calls {@code body} with the handle, holding the object so it cannot be freed
+     * during the call.
+     *
+     * @throws IllegalStateException when the object is closed
+     */
+    <R> R call(LongFunction<R> body) {
+        long h = acquire();
+        try {
+            return body.apply(h);
+        } finally {
+            release();
+        }
+    }
+
+    /** As {@link #call}, for a body that returns nothing. */
+    void callVoid(LongConsumer body) {
+        long h = acquire();
+        try {
+            body.accept(h);
+        } finally {
+            release();
+        }
     }
 
     /** Starts a native call: returns the handle, or throws if the object is closed. */

@@ -17,7 +17,8 @@ public enum OptimizationLevel {
         this.number = number;
     }
 
-    int number() {
+    /** @return the level's number, as the C ABI's {@code ONYX_OPTIMIZATION_*} */
+    public int number() {
         return number;
     }
 }

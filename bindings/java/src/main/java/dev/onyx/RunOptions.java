@@ -13,7 +13,6 @@ package dev.onyx;
  */
 public final class RunOptions implements AutoCloseable {
     final NativeState state;
-    private volatile String tag = "";
 
     /** New options: no tag, not terminated. */
     public RunOptions() {
@@ -27,21 +26,15 @@ public final class RunOptions implements AutoCloseable {
      * @param tag the tag
      * @return this
      */
-    public synchronized RunOptions setTag(String tag) {
+    public RunOptions setTag(String tag) {
         java.util.Objects.requireNonNull(tag, "tag");
-        long handle = state.acquire();
-        try {
-            Native.runOptionsSetTag(handle, tag);
-        } finally {
-            state.release();
-        }
-        this.tag = tag;
+        state.callVoid(h -> Native.runOptionsSetTag(h, tag));
         return this;
     }
 
-    /** @return the run tag ("" when none was set) */
+    /** @return the run tag ("" when none was set), as onyx-core holds it */
     public String tag() {
-        return tag;
+        return state.call(Native::runOptionsTag);
     }
 
     /**
@@ -49,22 +42,12 @@ public final class RunOptions implements AutoCloseable {
      * {@link ErrorCode#CANCELLED}, until {@link #resetTerminate()}. Safe from any thread.
      */
     public void terminate() {
-        long handle = state.acquire();
-        try {
-            Native.runOptionsTerminate(handle);
-        } finally {
-            state.release();
-        }
+        state.callVoid(Native::runOptionsTerminate);
     }
 
     /** Lets runs with these options proceed again after {@link #terminate()}. */
     public void resetTerminate() {
-        long handle = state.acquire();
-        try {
-            Native.runOptionsResetTerminate(handle);
-        } finally {
-            state.release();
-        }
+        state.callVoid(Native::runOptionsResetTerminate);
     }
 
     /** Frees the native options (once no run is using them); a second close does nothing. */

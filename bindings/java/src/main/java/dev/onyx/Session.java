@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,9 +13,9 @@ import java.util.Objects;
  *
  * <pre>{@code
  * try (Session session = Session.fromFile(Paths.get("resnet18.onnx"));
- *      Tensor input = Tensor.fromArray(pixels, 1, 3, 224, 224);
- *      Result result = session.run(Map.of("input", input))) {
- *     float[] logits = result.get(0).getFloats();
+ *      Tensor input = Tensor.copy(pixels, 1, 3, 224, 224);
+ *      RunOutputs outputs = session.run(Map.of("input", input))) {
+ *     float[] logits = outputs.get("logits").toFloatArray();
  * }
  * }</pre>
  *
@@ -39,7 +38,7 @@ public final class Session implements AutoCloseable {
         try {
             inputs = describe(handle, false, inputIndex);
             outputs = describe(handle, true, outputIndex);
-            metadata = new ModelMetadata(Native.sessionMetadata(handle));
+            metadata = Native.sessionMetadata(handle);
         } catch (RuntimeException e) {
             state.close();
             throw e;
@@ -55,10 +54,9 @@ public final class Session implements AutoCloseable {
         int count = Native.sessionValueCount(handle, outputs);
         List<ValueInfo> infos = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String name = Native.sessionValueName(handle, outputs, i);
-            infos.add(new ValueInfo(name, Native.sessionValueType(handle, outputs, i), Native.sessionValueShape(handle, outputs, i),
-                    Native.sessionValueDimNames(handle, outputs, i)));
-            index.put(name, i);
+            ValueInfo info = Native.sessionValueInfo(handle, outputs, i);
+            infos.add(info);
+            index.put(info.name(), i);
         }
         return Collections.unmodifiableList(infos);
     }
@@ -115,6 +113,24 @@ public final class Session implements AutoCloseable {
         return new Session(options.createSession(null, model));
     }
 
+    /**
+     * @param index the input's position in the model
+     * @return input number {@code index}
+     * @throws OnyxException {@link ErrorCode#INDEX_OUT_OF_RANGE} past the end (onyx-core's check)
+     */
+    public ValueInfo input(int index) {
+        return state.call(h -> Native.sessionValueInfo(h, false, index));
+    }
+
+    /**
+     * @param index the output's position in the model
+     * @return output number {@code index}
+     * @throws OnyxException {@link ErrorCode#INDEX_OUT_OF_RANGE} past the end (onyx-core's check)
+     */
+    public ValueInfo output(int index) {
+        return state.call(h -> Native.sessionValueInfo(h, true, index));
+    }
+
     /** @return the model's inputs, in model order */
     public List<ValueInfo> inputs() {
         return inputs;
@@ -138,7 +154,7 @@ public final class Session implements AutoCloseable {
      * @throws OnyxException {@link ErrorCode#UNKNOWN_INPUT}, {@link ErrorCode#MISSING_INPUT},
      *     {@link ErrorCode#TYPE_MISMATCH}, {@link ErrorCode#SHAPE_MISMATCH}, ...
      */
-    public Result run(Map<String, Tensor> inputs) {
+    public RunOutputs run(Map<String, Tensor> inputs) {
         return run(inputs, null, null);
     }
 
@@ -149,7 +165,7 @@ public final class Session implements AutoCloseable {
      * @param options run options, or null
      * @return the outputs, in model order
      */
-    public Result run(Map<String, Tensor> inputs, RunOptions options) {
+    public RunOutputs run(Map<String, Tensor> inputs, RunOptions options) {
         return run(inputs, null, options);
     }
 
@@ -162,7 +178,7 @@ public final class Session implements AutoCloseable {
      * @return the outputs
      * @throws OnyxException {@link ErrorCode#UNKNOWN_OUTPUT} for a name the model lacks, and as {@link #run(Map)}
      */
-    public Result run(Map<String, Tensor> inputs, List<String> outputNames, RunOptions options) {
+    public RunOutputs run(Map<String, Tensor> inputs, List<String> outputNames, RunOptions options) {
         Call call = new Call(inputs, 0, options);
         try {
             int[] outIndices = null;
@@ -171,17 +187,16 @@ public final class Session implements AutoCloseable {
             if (outputNames != null) {
                 names = Collections.unmodifiableList(new ArrayList<>(outputNames));
                 outNames = names.toArray(new String[0]);
-                outIndices = new int[outNames.length];
-                for (int i = 0; i < outNames.length; i++) {
-                    outIndices[i] = outputIndex.getOrDefault(Objects.requireNonNull(outNames[i], "output name"), -1);
-                }
+                outIndices = call.indices(outNames, outputIndex, "output name");
             }
-            long[] handles = Native.sessionRun(call.session, call.inIndices, call.inNames, call.inHandles, outIndices, outNames, call.options);
+            long[] handles = call.byName()
+                    ? Native.sessionRun(call.session, call.inIndices, call.inNames, call.inHandles, outIndices, outNames, call.options)
+                    : Native.sessionRun(call.session, call.inIndices, null, call.inHandles, outIndices, null, call.options);
             List<Tensor> tensors = new ArrayList<>(handles.length);
             for (long handle : handles) {
                 tensors.add(Tensor.wrap(handle));
             }
-            return new Result(names, tensors);
+            return new RunOutputs(names, tensors);
         } finally {
             call.release();
         }
@@ -189,11 +204,13 @@ public final class Session implements AutoCloseable {
 
     /**
      * Runs the model writing each named output into the caller's tensor, with no
-     * allocation and no copy: for example tensors made with {@link Tensor#fromBuffer} over
+     * allocation and no copy: for example tensors made with {@link Tensor#borrow} over
      * the caller's direct buffers. Each must have the output's element type and shape.
      *
      * @param inputs input tensors by input name
-     * @param outputs caller-provided output tensors by output name; none may also be an input
+     * @param outputs caller-provided output tensors by output name
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} when an output tensor is also
+     *     an input or another output, and as {@link #run(Map)}
      */
     public void runInto(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
         runInto(inputs, outputs, null);
@@ -208,30 +225,23 @@ public final class Session implements AutoCloseable {
      */
     public void runInto(Map<String, Tensor> inputs, Map<String, Tensor> outputs, RunOptions options) {
         Objects.requireNonNull(outputs, "outputs");
-        // The native side writes outputs through exclusive references: no tensor twice.
-        IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
-        for (Tensor tensor : Objects.requireNonNull(inputs, "inputs").values()) {
-            seen.put(tensor, Boolean.TRUE);
-        }
-        for (Tensor tensor : outputs.values()) {
-            if (seen.put(Objects.requireNonNull(tensor, "output tensor"), Boolean.FALSE) != null) {
-                throw new IllegalArgumentException("a tensor given as an output is also an input or another output");
-            }
-        }
         Call call = new Call(inputs, outputs.size(), options);
         try {
             int n = outputs.size();
-            int[] outIndices = new int[n];
             String[] outNames = new String[n];
             long[] outHandles = new long[n];
             int i = 0;
             for (Map.Entry<String, Tensor> entry : outputs.entrySet()) {
-                outNames[i] = Objects.requireNonNull(entry.getKey(), "output name");
-                outIndices[i] = outputIndex.getOrDefault(outNames[i], -1);
-                outHandles[i] = call.hold(entry.getValue().state);
+                outNames[i] = entry.getKey();
+                outHandles[i] = call.hold(Objects.requireNonNull(entry.getValue(), "output tensor").state);
                 i++;
             }
-            Native.sessionRunInto(call.session, call.inIndices, call.inNames, call.inHandles, outIndices, outNames, outHandles, call.options);
+            int[] outIndices = call.indices(outNames, outputIndex, "output name");
+            if (call.byName()) {
+                Native.sessionRunInto(call.session, call.inIndices, call.inNames, call.inHandles, outIndices, outNames, outHandles, call.options);
+            } else {
+                Native.sessionRunInto(call.session, call.inIndices, null, call.inHandles, outIndices, null, outHandles, call.options);
+            }
         } finally {
             call.release();
         }
@@ -247,13 +257,14 @@ public final class Session implements AutoCloseable {
         final String[] inNames;
         final long[] inHandles;
         long options;
+        /** A name the model lacks was given: core's named run then reports it. */
+        private boolean unknownName;
         private final NativeState[] held;
         private int heldCount;
 
         Call(Map<String, Tensor> inputs, int extra, RunOptions runOptions) {
             Objects.requireNonNull(inputs, "inputs");
             int n = inputs.size();
-            inIndices = new int[n];
             inNames = new String[n];
             inHandles = new long[n];
             held = new NativeState[n + extra + 1];
@@ -261,11 +272,11 @@ public final class Session implements AutoCloseable {
             try {
                 int i = 0;
                 for (Map.Entry<String, Tensor> entry : inputs.entrySet()) {
-                    inNames[i] = Objects.requireNonNull(entry.getKey(), "input name");
-                    inIndices[i] = inputIndex.getOrDefault(inNames[i], -1);
+                    inNames[i] = entry.getKey();
                     inHandles[i] = hold(Objects.requireNonNull(entry.getValue(), "input tensor").state);
                     i++;
                 }
+                inIndices = indices(inNames, inputIndex, "input name");
                 if (runOptions != null) {
                     options = hold(runOptions.state);
                 }
@@ -273,6 +284,21 @@ public final class Session implements AutoCloseable {
                 release();
                 throw e;
             }
+        }
+
+        /** The model indexes of {@code names} (-1, and {@link #byName}, for a name the model lacks). */
+        int[] indices(String[] names, Map<String, Integer> index, String what) {
+            int[] indices = new int[names.length];
+            for (int i = 0; i < names.length; i++) {
+                Integer found = index.get(Objects.requireNonNull(names[i], what));
+                unknownName |= found == null;
+                indices[i] = found == null ? -1 : found;
+            }
+            return indices;
+        }
+
+        boolean byName() {
+            return unknownName;
         }
 
         long hold(NativeState object) {

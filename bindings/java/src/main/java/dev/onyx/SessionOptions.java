@@ -26,8 +26,11 @@ public final class SessionOptions {
     /**
      * @param threads threads inside one operator; 0 lets ONNX Runtime choose (one per core)
      * @return this
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} for a negative count (onyx-core's check)
      */
     public SessionOptions setIntraOpThreads(int threads) {
+        NativeLibrary.ensureLoaded();
+        Native.checkThreadCounts(threads, 0);
         this.intraOpThreads = threads;
         return this;
     }
@@ -35,8 +38,11 @@ public final class SessionOptions {
     /**
      * @param threads threads across operators; 0 lets ONNX Runtime choose
      * @return this
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} for a negative count (onyx-core's check)
      */
     public SessionOptions setInterOpThreads(int threads) {
+        NativeLibrary.ensureLoaded();
+        Native.checkThreadCounts(0, threads);
         this.interOpThreads = threads;
         return this;
     }
@@ -60,13 +66,13 @@ public final class SessionOptions {
     }
 
     /**
-     * Adds an execution provider to try, in order of preference ("XNNPACK", "CUDA", ...).
+     * Appends an execution provider to try, in order of preference ("XNNPACK", "CUDA", ...).
      * The CPU provider is always last and needs no entry.
      *
      * @param name the provider's name
      * @return this
      */
-    public SessionOptions addExecutionProvider(String name) {
+    public SessionOptions appendExecutionProvider(String name) {
         executionProviders.add(java.util.Objects.requireNonNull(name, "name"));
         return this;
     }

@@ -15,11 +15,16 @@ import java.util.Objects;
  * A dense tensor in CPU memory: an input to {@link Session#run}, an output of it, or a
  * caller-provided output for {@link Session#runInto}.
  *
- * <p>From a Java array, the tensor holds a native copy. From a <em>direct</em> buffer in
- * native byte order, the tensor uses the buffer's memory without a copy (its
- * {@link #dataAddress()} is the buffer's address; the tensor keeps the buffer reachable
- * until it is freed); from a heap buffer it holds a copy. Getters copy the data back into
- * new Java arrays or buffers.
+ * <p>Three verbs make one, with the same meaning in every Onyx language:
+ * {@link #zeros} (Onyx allocates zero-filled memory), {@code copy} (Onyx copies a Java
+ * array or buffer; reuse it at once) and {@code borrow} (no copy: the tensor reads, and as
+ * a {@link Session#runInto} output writes, a <em>direct</em> buffer's memory; its
+ * {@link #dataAddress()} is the buffer's address and it keeps the buffer reachable until
+ * it is freed). A heap array or heap buffer cannot be borrowed (the JVM moves them):
+ * {@code borrow} refuses a heap buffer with {@link ErrorCode#INVALID_ARGUMENT} rather than
+ * copying it silently. The {@code to...} reads copy the data into new Java arrays or
+ * buffers; reading a tensor as another element type is {@link ErrorCode#TYPE_MISMATCH}
+ * (onyx-core's check).
  *
  * <p>Close tensors (try-with-resources) to free native memory promptly; a forgotten one is
  * freed after it becomes unreachable. Tensors may be read by many threads at once (for
@@ -39,7 +44,7 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(handle, null);
     }
 
-    // --- making tensors -----------------------------------------------------------------
+    // --- zeros ----------------------------------------------------------------------------
 
     /**
      * A zero-filled tensor owning its memory, e.g. as a caller-provided output.
@@ -48,12 +53,14 @@ public final class Tensor implements AutoCloseable {
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor allocate(ElementType type, long... shape) {
+    public static Tensor zeros(ElementType type, long... shape) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(shape, "shape");
         NativeLibrary.ensureRuntime();
         return new Tensor(Native.tensorZeros(type.onnxType(), shape), null);
     }
+
+    // --- copy: Java arrays ----------------------------------------------------------------
 
     /**
      * A float tensor holding a copy of {@code data}.
@@ -63,8 +70,8 @@ public final class Tensor implements AutoCloseable {
      * @return the tensor
      * @throws OnyxException {@link ErrorCode#BUFFER_SIZE_MISMATCH} when the lengths differ
      */
-    public static Tensor fromArray(float[] data, long... shape) {
-        return copy(ElementType.FLOAT32, shape, data, 4);
+    public static Tensor copy(float[] data, long... shape) {
+        return copyArray(ElementType.FLOAT32, shape, data, 4);
     }
 
     /**
@@ -74,8 +81,8 @@ public final class Tensor implements AutoCloseable {
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor fromArray(double[] data, long... shape) {
-        return copy(ElementType.FLOAT64, shape, data, 8);
+    public static Tensor copy(double[] data, long... shape) {
+        return copyArray(ElementType.FLOAT64, shape, data, 8);
     }
 
     /**
@@ -85,8 +92,8 @@ public final class Tensor implements AutoCloseable {
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor fromArray(long[] data, long... shape) {
-        return copy(ElementType.INT64, shape, data, 8);
+    public static Tensor copy(long[] data, long... shape) {
+        return copyArray(ElementType.INT64, shape, data, 8);
     }
 
     /**
@@ -96,8 +103,8 @@ public final class Tensor implements AutoCloseable {
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor fromArray(int[] data, long... shape) {
-        return copy(ElementType.INT32, shape, data, 4);
+    public static Tensor copy(int[] data, long... shape) {
+        return copyArray(ElementType.INT32, shape, data, 4);
     }
 
     /**
@@ -107,8 +114,8 @@ public final class Tensor implements AutoCloseable {
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor fromArray(boolean[] data, long... shape) {
-        return copy(ElementType.BOOL, shape, data, 1);
+    public static Tensor copy(boolean[] data, long... shape) {
+        return copyArray(ElementType.BOOL, shape, data, 1);
     }
 
     /**
@@ -120,125 +127,218 @@ public final class Tensor implements AutoCloseable {
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor fromArray(byte[] data, ElementType type, long... shape) {
-        return copy(type, shape, data, 1);
+    public static Tensor copy(byte[] data, ElementType type, long... shape) {
+        return copyArray(type, shape, data, 1);
     }
 
     /**
      * A tensor of two-byte elements ({@link ElementType#INT16}, {@link ElementType#UINT16},
-     * {@link ElementType#FLOAT16}, {@link ElementType#BFLOAT16}, the latter two as raw bits)
-     * holding a copy of {@code data}.
+     * {@link ElementType#FLOAT16}, {@link ElementType#BFLOAT16}, the latter two as their bits,
+     * see {@link Float16} and {@link BFloat16}) holding a copy of {@code data}.
      *
      * @param data the elements, in row-major order
      * @param type a two-byte element type
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor fromArray(short[] data, ElementType type, long... shape) {
-        return copy(type, shape, data, 2);
+    public static Tensor copy(short[] data, ElementType type, long... shape) {
+        return copyArray(type, shape, data, 2);
     }
 
+    // --- copy: buffers --------------------------------------------------------------------
+
     /**
-     * A float tensor over the buffer's remaining elements: no copy if the buffer is direct
-     * (it must then be in native byte order), else a copy.
+     * A float tensor holding a copy of the buffer's remaining elements (heap or direct; a
+     * direct one must be in native byte order).
      *
      * @param data the elements, from its position to its limit
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor fromBuffer(FloatBuffer data, long... shape) {
-        return borrow(ElementType.FLOAT32, shape, data, 4);
+    public static Tensor copy(FloatBuffer data, long... shape) {
+        return copyBuffer(ElementType.FLOAT32, shape, data, 4);
     }
 
     /**
-     * A double tensor over the buffer's remaining elements (no copy if direct).
+     * A double tensor holding a copy of the buffer's remaining elements.
      *
      * @param data the elements, from its position to its limit
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor fromBuffer(DoubleBuffer data, long... shape) {
-        return borrow(ElementType.FLOAT64, shape, data, 8);
+    public static Tensor copy(DoubleBuffer data, long... shape) {
+        return copyBuffer(ElementType.FLOAT64, shape, data, 8);
     }
 
     /**
-     * An int64 tensor over the buffer's remaining elements (no copy if direct).
+     * An int64 tensor holding a copy of the buffer's remaining elements.
      *
      * @param data the elements, from its position to its limit
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor fromBuffer(LongBuffer data, long... shape) {
-        return borrow(ElementType.INT64, shape, data, 8);
+    public static Tensor copy(LongBuffer data, long... shape) {
+        return copyBuffer(ElementType.INT64, shape, data, 8);
     }
 
     /**
-     * An int32 tensor over the buffer's remaining elements (no copy if direct).
+     * An int32 tensor holding a copy of the buffer's remaining elements.
      *
      * @param data the elements, from its position to its limit
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor fromBuffer(IntBuffer data, long... shape) {
-        return borrow(ElementType.INT32, shape, data, 4);
+    public static Tensor copy(IntBuffer data, long... shape) {
+        return copyBuffer(ElementType.INT32, shape, data, 4);
     }
 
     /**
-     * A tensor of a two-byte type over the buffer's remaining elements (no copy if direct).
+     * A tensor of a two-byte type holding a copy of the buffer's remaining elements.
      *
      * @param data the elements, from its position to its limit
      * @param type a two-byte element type
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor fromBuffer(ShortBuffer data, ElementType type, long... shape) {
-        return borrow(type, shape, data, 2);
+    public static Tensor copy(ShortBuffer data, ElementType type, long... shape) {
+        return copyBuffer(type, shape, data, 2);
     }
 
     /**
-     * A tensor of any element type over the buffer's remaining bytes (no copy if direct;
-     * multi-byte elements must then be in native byte order).
+     * A tensor of any element type holding a copy of the buffer's remaining bytes
+     * (multi-byte elements in native byte order).
      *
      * @param data the elements' bytes, from its position to its limit
      * @param type the element type
      * @param shape the dimensions
      * @return the tensor
      */
-    public static Tensor fromBuffer(ByteBuffer data, ElementType type, long... shape) {
-        return borrow(type, shape, data, 1);
+    public static Tensor copy(ByteBuffer data, ElementType type, long... shape) {
+        return copyBuffer(type, shape, data, 1);
     }
 
-    private static Tensor copy(ElementType type, long[] shape, Object array, int componentSize) {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(shape, "shape");
-        Objects.requireNonNull(array, "data");
-        checkComponent(type, componentSize);
+    // --- borrow: direct buffers -----------------------------------------------------------
+
+    /**
+     * A float tensor over a direct buffer's remaining elements, without a copy. The buffer
+     * must be direct and in native byte order.
+     *
+     * @param data the elements, from its position to its limit
+     * @param shape the dimensions
+     * @return the tensor
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} for a heap buffer or another byte order
+     */
+    public static Tensor borrow(FloatBuffer data, long... shape) {
+        return borrowBuffer(ElementType.FLOAT32, shape, data, 4);
+    }
+
+    /**
+     * A double tensor over a direct buffer's remaining elements, without a copy.
+     *
+     * @param data the elements, from its position to its limit
+     * @param shape the dimensions
+     * @return the tensor
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} for a heap buffer or another byte order
+     */
+    public static Tensor borrow(DoubleBuffer data, long... shape) {
+        return borrowBuffer(ElementType.FLOAT64, shape, data, 8);
+    }
+
+    /**
+     * An int64 tensor over a direct buffer's remaining elements, without a copy.
+     *
+     * @param data the elements, from its position to its limit
+     * @param shape the dimensions
+     * @return the tensor
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} for a heap buffer or another byte order
+     */
+    public static Tensor borrow(LongBuffer data, long... shape) {
+        return borrowBuffer(ElementType.INT64, shape, data, 8);
+    }
+
+    /**
+     * An int32 tensor over a direct buffer's remaining elements, without a copy.
+     *
+     * @param data the elements, from its position to its limit
+     * @param shape the dimensions
+     * @return the tensor
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} for a heap buffer or another byte order
+     */
+    public static Tensor borrow(IntBuffer data, long... shape) {
+        return borrowBuffer(ElementType.INT32, shape, data, 4);
+    }
+
+    /**
+     * A tensor of a two-byte type over a direct buffer's remaining elements, without a copy.
+     *
+     * @param data the elements, from its position to its limit
+     * @param type a two-byte element type
+     * @param shape the dimensions
+     * @return the tensor
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} for a heap buffer or another byte order
+     */
+    public static Tensor borrow(ShortBuffer data, ElementType type, long... shape) {
+        return borrowBuffer(type, shape, data, 2);
+    }
+
+    /**
+     * A tensor of any element type over a direct buffer's remaining bytes, without a copy
+     * (multi-byte elements in native byte order).
+     *
+     * @param data the elements' bytes, from its position to its limit
+     * @param type the element type
+     * @param shape the dimensions
+     * @return the tensor
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} for a heap buffer or another byte order
+     */
+    public static Tensor borrow(ByteBuffer data, ElementType type, long... shape) {
+        return borrowBuffer(type, shape, data, 1);
+    }
+
+    private static Tensor copyArray(ElementType type, long[] shape, Object array, int componentSize) {
+        check(type, shape, array, componentSize);
         NativeLibrary.ensureRuntime();
-        return new Tensor(Native.tensorFromArray(type.onnxType(), shape, array, componentSize), null);
+        return new Tensor(Native.tensorCopyArray(type.onnxType(), shape, array, componentSize), null);
     }
 
-    private static Tensor borrow(ElementType type, long[] shape, Buffer buffer, int componentSize) {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(shape, "shape");
-        Objects.requireNonNull(buffer, "data");
-        checkComponent(type, componentSize);
+    private static Tensor copyBuffer(ElementType type, long[] shape, Buffer buffer, int componentSize) {
+        check(type, shape, buffer, componentSize);
         if (!buffer.isDirect()) {
-            buffer = directCopy(buffer, componentSize);
-            componentSize = 1;
-        } else if (type.size() > 1 && order(buffer) != ByteOrder.nativeOrder()) {
-            throw new IllegalArgumentException("a direct buffer for " + type.onnxName() + " elements must be in native byte order ("
-                    + ByteOrder.nativeOrder() + "), this one is " + order(buffer));
+            // The JVM may move heap memory: copy the elements out in Java's own order.
+            return copyArray(type, shape, heapElements(buffer), componentSize);
         }
+        checkOrder(type, buffer);
+        NativeLibrary.ensureRuntime();
+        return new Tensor(Native.tensorCopyBuffer(type.onnxType(), shape, buffer, (long) buffer.position() * componentSize,
+                (long) buffer.remaining() * componentSize, componentSize), null);
+    }
+
+    private static Tensor borrowBuffer(ElementType type, long[] shape, Buffer buffer, int componentSize) {
+        check(type, shape, buffer, componentSize);
+        if (buffer.isDirect()) {
+            checkOrder(type, buffer);
+        } // a heap buffer: the native side refuses it with INVALID_ARGUMENT, never copies it
         NativeLibrary.ensureRuntime();
         long offset = (long) buffer.position() * componentSize;
         long length = (long) buffer.remaining() * componentSize;
-        return new Tensor(Native.tensorFromBuffer(type.onnxType(), shape, buffer, offset, length, componentSize), buffer);
+        return new Tensor(Native.tensorBorrow(type.onnxType(), shape, buffer, offset, length, componentSize), buffer);
     }
 
-    private static void checkComponent(ElementType type, int componentSize) {
+    private static void check(ElementType type, long[] shape, Object data, int componentSize) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(data, "data");
         if (componentSize != 1 && componentSize != type.size()) {
-            throw new IllegalArgumentException("elements of " + componentSize + " bytes cannot hold " + type.onnxName()
-                    + " (" + type.size() + " bytes each)");
+            throw new OnyxException(ErrorCode.TYPE_MISMATCH, "Java elements of " + componentSize + " bytes cannot hold "
+                    + type.onnxName() + " elements (" + type.size() + " bytes each)");
+        }
+    }
+
+    private static void checkOrder(ElementType type, Buffer buffer) {
+        ByteOrder order = order(buffer);
+        if (type.size() > 1 && order != ByteOrder.nativeOrder()) {
+            throw new OnyxException(ErrorCode.INVALID_ARGUMENT, "a direct buffer of " + type.onnxName()
+                    + " elements must be in native byte order (" + ByteOrder.nativeOrder() + "); this one is " + order);
         }
     }
 
@@ -253,46 +353,47 @@ public final class Tensor implements AutoCloseable {
             return ((LongBuffer) buffer).order();
         } else if (buffer instanceof IntBuffer) {
             return ((IntBuffer) buffer).order();
-        } else if (buffer instanceof ShortBuffer) {
-            return ((ShortBuffer) buffer).order();
-        }
-        throw new IllegalArgumentException("unsupported buffer type " + buffer.getClass().getName());
-    }
-
-    /** A native-order direct copy of a heap buffer's remaining elements. */
-    private static ByteBuffer directCopy(Buffer buffer, int componentSize) {
-        ByteBuffer copy = ByteBuffer.allocateDirect(buffer.remaining() * componentSize).order(ByteOrder.nativeOrder());
-        if (buffer instanceof ByteBuffer) {
-            copy.put(((ByteBuffer) buffer).duplicate());
-        } else if (buffer instanceof FloatBuffer) {
-            copy.asFloatBuffer().put(((FloatBuffer) buffer).duplicate());
-        } else if (buffer instanceof DoubleBuffer) {
-            copy.asDoubleBuffer().put(((DoubleBuffer) buffer).duplicate());
-        } else if (buffer instanceof LongBuffer) {
-            copy.asLongBuffer().put(((LongBuffer) buffer).duplicate());
-        } else if (buffer instanceof IntBuffer) {
-            copy.asIntBuffer().put(((IntBuffer) buffer).duplicate());
-        } else if (buffer instanceof ShortBuffer) {
-            copy.asShortBuffer().put(((ShortBuffer) buffer).duplicate());
         } else {
-            throw new IllegalArgumentException("unsupported buffer type " + buffer.getClass().getName());
+            return ((ShortBuffer) buffer).order(); // the overloads take no other buffer type
         }
-        copy.clear();
-        return copy;
     }
 
-    // --- what it is ---------------------------------------------------------------------
+    /** A heap buffer's remaining elements as a new Java array. */
+    private static Object heapElements(Buffer buffer) {
+        if (buffer instanceof ByteBuffer) {
+            byte[] out = new byte[buffer.remaining()];
+            ((ByteBuffer) buffer).duplicate().get(out);
+            return out;
+        } else if (buffer instanceof FloatBuffer) {
+            float[] out = new float[buffer.remaining()];
+            ((FloatBuffer) buffer).duplicate().get(out);
+            return out;
+        } else if (buffer instanceof DoubleBuffer) {
+            double[] out = new double[buffer.remaining()];
+            ((DoubleBuffer) buffer).duplicate().get(out);
+            return out;
+        } else if (buffer instanceof LongBuffer) {
+            long[] out = new long[buffer.remaining()];
+            ((LongBuffer) buffer).duplicate().get(out);
+            return out;
+        } else if (buffer instanceof IntBuffer) {
+            int[] out = new int[buffer.remaining()];
+            ((IntBuffer) buffer).duplicate().get(out);
+            return out;
+        } else {
+            short[] out = new short[buffer.remaining()];
+            ((ShortBuffer) buffer).duplicate().get(out);
+            return out;
+        }
+    }
+
+    // --- what it is (onyx-core's answers) -------------------------------------------------
 
     /** @return the element type */
     public ElementType elementType() {
         ElementType type = elementType;
         if (type == null) {
-            long handle = state.acquire();
-            try {
-                type = ElementType.fromOnnx(Native.tensorElementType(handle));
-            } finally {
-                state.release();
-            }
+            type = ElementType.fromOnnx(state.call(h -> Native.tensorElementType(h)));
             elementType = type;
         }
         return type;
@@ -306,12 +407,7 @@ public final class Tensor implements AutoCloseable {
     private long[] shapeRef() {
         long[] dims = shape;
         if (dims == null) {
-            long handle = state.acquire();
-            try {
-                dims = Native.tensorShape(handle);
-            } finally {
-                state.release();
-            }
+            dims = state.call(Native::tensorShape);
             shape = dims;
         }
         return dims;
@@ -319,121 +415,93 @@ public final class Tensor implements AutoCloseable {
 
     /** @return the number of elements (the product of the dimensions) */
     public long elementCount() {
-        long count = 1;
-        for (long d : shapeRef()) {
-            count *= d;
-        }
-        return count;
+        return state.call(h -> Native.tensorElementCount(h));
     }
 
     /** @return the size of the data in bytes */
-    public long byteSize() {
-        return elementCount() * elementType().size();
+    public long byteLength() {
+        return state.call(h -> Native.tensorByteLength(h));
     }
 
     /**
-     * The native address of the first element: for a tensor made from a direct buffer, the
-     * buffer's own address. For interop and diagnostics; valid until the tensor is closed.
+     * The native address of the first element: for a borrowed tensor, the buffer's own
+     * address. For interop and diagnostics; valid until the tensor is closed.
      *
      * @return the address
      */
     public long dataAddress() {
-        long handle = state.acquire();
-        try {
-            return Native.tensorDataAddress(handle);
-        } finally {
-            state.release();
+        return state.call(h -> Native.tensorDataAddress(h));
+    }
+
+    // --- reading it back ------------------------------------------------------------------
+
+    /** @return a copy of the elements; {@link ErrorCode#TYPE_MISMATCH} unless the tensor holds floats */
+    public float[] toFloatArray() {
+        return (float[]) read(ElementType.FLOAT32);
+    }
+
+    /** @return a copy of the elements; {@link ErrorCode#TYPE_MISMATCH} unless the tensor holds doubles */
+    public double[] toDoubleArray() {
+        return (double[]) read(ElementType.FLOAT64);
+    }
+
+    /** @return a copy of the elements; {@link ErrorCode#TYPE_MISMATCH} unless the tensor holds int64 */
+    public long[] toLongArray() {
+        return (long[]) read(ElementType.INT64);
+    }
+
+    /** @return a copy of the elements; {@link ErrorCode#TYPE_MISMATCH} unless the tensor holds int32 */
+    public int[] toIntArray() {
+        return (int[]) read(ElementType.INT32);
+    }
+
+    /** @return a copy of the elements; {@link ErrorCode#TYPE_MISMATCH} unless the tensor holds bools */
+    public boolean[] toBooleanArray() {
+        return (boolean[]) read(ElementType.BOOL);
+    }
+
+    /**
+     * The elements of a two-byte type, as {@code short}s (float16 and bfloat16 as their bits).
+     *
+     * @param type the two-byte type the tensor holds
+     * @return a copy of the elements; {@link ErrorCode#TYPE_MISMATCH} unless the tensor holds {@code type}
+     */
+    public short[] toShortArray(ElementType type) {
+        if (Objects.requireNonNull(type, "type").size() != 2) {
+            throw new OnyxException(ErrorCode.INVALID_ARGUMENT, "toShortArray reads two-byte types; " + type.onnxName()
+                    + " elements are " + type.size() + " bytes");
         }
-    }
-
-    // --- reading it back ----------------------------------------------------------------
-
-    /** @return a copy of the elements; the tensor must hold floats */
-    public float[] getFloats() {
-        float[] out = new float[arrayLength(ElementType.FLOAT32)];
-        copyTo(out, 4);
-        return out;
-    }
-
-    /** @return a copy of the elements; the tensor must hold doubles */
-    public double[] getDoubles() {
-        double[] out = new double[arrayLength(ElementType.FLOAT64)];
-        copyTo(out, 8);
-        return out;
-    }
-
-    /** @return a copy of the elements; the tensor must hold int64 */
-    public long[] getLongs() {
-        long[] out = new long[arrayLength(ElementType.INT64)];
-        copyTo(out, 8);
-        return out;
-    }
-
-    /** @return a copy of the elements; the tensor must hold int32 */
-    public int[] getInts() {
-        int[] out = new int[arrayLength(ElementType.INT32)];
-        copyTo(out, 4);
-        return out;
-    }
-
-    /** @return a copy of the elements; the tensor must hold bools */
-    public boolean[] getBooleans() {
-        boolean[] out = new boolean[arrayLength(ElementType.BOOL)];
-        copyTo(out, 1);
-        return out;
+        return (short[]) read(type);
     }
 
     /** @return a copy of the raw bytes of any element type, in native byte order */
-    public byte[] getBytes() {
-        byte[] out = new byte[toInt(byteSize())];
-        copyTo(out, 1);
-        return out;
+    public byte[] toByteArray() {
+        return (byte[]) state.call(h -> Native.tensorToArray(h, 0));
     }
 
-    /** @return a copy of the elements of a two-byte type (int16, uint16, float16 and bfloat16 bits) */
-    public short[] getShorts() {
-        if (elementType().size() != 2) {
-            throw typeMismatch("a two-byte type");
-        }
-        short[] out = new short[toInt(elementCount())];
-        copyTo(out, 2);
-        return out;
-    }
-
-    /** @return a copy of the raw bytes in a new direct buffer in native byte order */
-    public ByteBuffer getByteBuffer() {
-        ByteBuffer out = ByteBuffer.allocateDirect(toInt(byteSize())).order(ByteOrder.nativeOrder());
-        long handle = state.acquire();
-        try {
-            Native.tensorCopyToBuffer(handle, out, 0, out.capacity(), 1);
-        } finally {
-            state.release();
-        }
-        return out;
+    /** @return a copy of the raw bytes of any element type in a new direct buffer, in native byte order */
+    public ByteBuffer toByteBuffer() {
+        return readBuffer(0);
     }
 
     /** @return a copy of the elements in a new direct buffer; the tensor must hold floats */
-    public FloatBuffer getFloatBuffer() {
-        arrayLength(ElementType.FLOAT32);
-        return getByteBuffer().asFloatBuffer();
+    public FloatBuffer toFloatBuffer() {
+        return readBuffer(ElementType.FLOAT32.onnxType()).asFloatBuffer();
     }
 
     /** @return a copy of the elements in a new direct buffer; the tensor must hold doubles */
-    public DoubleBuffer getDoubleBuffer() {
-        arrayLength(ElementType.FLOAT64);
-        return getByteBuffer().asDoubleBuffer();
+    public DoubleBuffer toDoubleBuffer() {
+        return readBuffer(ElementType.FLOAT64.onnxType()).asDoubleBuffer();
     }
 
     /** @return a copy of the elements in a new direct buffer; the tensor must hold int64 */
-    public LongBuffer getLongBuffer() {
-        arrayLength(ElementType.INT64);
-        return getByteBuffer().asLongBuffer();
+    public LongBuffer toLongBuffer() {
+        return readBuffer(ElementType.INT64.onnxType()).asLongBuffer();
     }
 
     /** @return a copy of the elements in a new direct buffer; the tensor must hold int32 */
-    public IntBuffer getIntBuffer() {
-        arrayLength(ElementType.INT32);
-        return getByteBuffer().asIntBuffer();
+    public IntBuffer toIntBuffer() {
+        return readBuffer(ElementType.INT32.onnxType()).asIntBuffer();
     }
 
     /**
@@ -442,42 +510,24 @@ public final class Tensor implements AutoCloseable {
      * @param data exactly {@link #elementCount()} floats; the tensor must hold floats
      */
     public void copyFrom(float[] data) {
-        arrayLength(ElementType.FLOAT32);
-        long handle = state.acquire();
-        try {
-            Native.tensorCopyFromArray(handle, Objects.requireNonNull(data, "data"), 4);
-        } finally {
-            state.release();
-        }
+        Objects.requireNonNull(data, "data");
+        state.callVoid(h -> Native.tensorWriteArray(h, ElementType.FLOAT32.onnxType(), data, 4));
     }
 
-    private void copyTo(Object array, int componentSize) {
-        long handle = state.acquire();
-        try {
-            Native.tensorCopyToArray(handle, array, componentSize);
-        } finally {
-            state.release();
-        }
+    private Object read(ElementType type) {
+        return state.call(h -> Native.tensorToArray(h, type.onnxType()));
     }
 
-    private int arrayLength(ElementType wanted) {
-        if (elementType() != wanted) {
-            throw typeMismatch(wanted.onnxName());
-        }
-        return toInt(elementCount());
-    }
-
-    private OnyxException typeMismatch(String wanted) {
-        ElementType type = elementType();
-        return new OnyxException(ErrorCode.TYPE_MISMATCH,
-                "tensor holds " + (type == null ? "unsupported" : type.onnxName()) + " elements, not " + wanted);
-    }
-
-    private static int toInt(long count) {
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new OnyxException(ErrorCode.INVALID_ARGUMENT, "tensor of " + count + " elements is too large for a Java array");
-        }
-        return (int) count;
+    private ByteBuffer readBuffer(int type) {
+        return state.call(h -> {
+            long length = Native.tensorByteLength(h);
+            if (length > Integer.MAX_VALUE) {
+                throw new OnyxException(ErrorCode.INVALID_ARGUMENT, "a tensor of " + length + " bytes is too large for a Java buffer");
+            }
+            ByteBuffer out = ByteBuffer.allocateDirect((int) length).order(ByteOrder.nativeOrder());
+            Native.tensorToBuffer(h, type, out, 0, length);
+            return out;
+        });
     }
 
     /** Frees the native tensor (once no run is using it); a second close does nothing. */

@@ -3,17 +3,21 @@ package dev.onyx;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
-/** What a model says about one of its inputs or outputs. Immutable. */
+/** What a model says about one of its inputs or outputs (onyx-core's {@code ValueInfo}). Immutable. */
 public final class ValueInfo {
     private final String name;
-    private final int onnxType;
+    private final ValueKind kind;
+    private final int onnxElementType;
     private final long[] shape;
     private final List<String> dimensionNames;
 
-    ValueInfo(String name, int onnxType, long[] shape, String[] dimensionNames) {
+    /** Made by the native library, from onyx-core's value info, in one call. */
+    ValueInfo(String name, int kind, int onnxElementType, long[] shape, String[] dimensionNames) {
         this.name = name;
-        this.onnxType = onnxType;
+        this.kind = ValueKind.fromNumber(kind);
+        this.onnxElementType = onnxElementType;
         this.shape = shape;
         this.dimensionNames = Collections.unmodifiableList(Arrays.asList(dimensionNames));
     }
@@ -23,14 +27,22 @@ public final class ValueInfo {
         return name;
     }
 
-    /** @return the element type, or null when the value is not a tensor of a type Onyx supports */
-    public ElementType elementType() {
-        return ElementType.fromOnnx(onnxType);
+    /** @return what kind of value it is (a tensor, a sequence, ...) */
+    public ValueKind kind() {
+        return kind;
     }
 
-    /** @return ONNX's element type number (1 = float; 0 when the value is not a tensor) */
-    public int onnxType() {
-        return onnxType;
+    /** @return the element type of a tensor of a type Onyx supports; empty otherwise */
+    public Optional<ElementType> elementType() {
+        return Optional.ofNullable(ElementType.fromOnnx(onnxElementType));
+    }
+
+    /**
+     * @return ONNX's element type number of a tensor (1 = float), also for a type Onyx
+     *     does not support (8 = string); 0 for a value that is not a tensor
+     */
+    public int onnxElementType() {
+        return onnxElementType;
     }
 
     /** @return the dimensions, -1 where the model leaves a dimension free (a copy) */
@@ -53,7 +65,7 @@ public final class ValueInfo {
             String symbol = i < dimensionNames.size() ? dimensionNames.get(i) : "";
             dims.append(shape[i] >= 0 ? Long.toString(shape[i]) : symbol.isEmpty() ? "?" : symbol);
         }
-        ElementType type = elementType();
-        return name + " " + (type != null ? type.onnxName() : "type " + onnxType) + " [" + dims + "]";
+        String type = elementType().map(ElementType::onnxName).orElse(kind == ValueKind.TENSOR ? "type " + onnxElementType : String.valueOf(kind));
+        return name + " " + type + " [" + dims + "]";
     }
 }

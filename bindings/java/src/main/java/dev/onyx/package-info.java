@@ -3,7 +3,7 @@
  * codes and answers as Onyx's C, C++ and .NET APIs.
  *
  * <p>Start with {@link dev.onyx.Session}: load a model, make input {@link dev.onyx.Tensor}s,
- * run, read the {@link dev.onyx.Result}. Everything that holds native memory is
+ * run, read the {@link dev.onyx.RunOutputs}. Everything that holds native memory is
  * {@link java.lang.AutoCloseable}. Failures are {@link dev.onyx.OnyxException}s carrying an
  * {@link dev.onyx.ErrorCode}.
  */

@@ -24,8 +24,8 @@ class ConcurrencyTest {
             a[i] = seed;
             b[i] = i;
         }
-        try (Tensor ta = Tensor.fromArray(a, 16); Tensor tb = Tensor.fromArray(b, 16); Result result = session.run(Map.of("a", ta, "b", tb))) {
-            float[] sum = result.get(0).getFloats();
+        try (Tensor ta = Tensor.copy(a, 16); Tensor tb = Tensor.copy(b, 16); RunOutputs outputs = session.run(Map.of("a", ta, "b", tb))) {
+            float[] sum = outputs.get(0).toFloatArray();
             for (int i = 0; i < 16; i++) {
                 if (sum[i] != seed + i) {
                     throw new AssertionError("run " + seed + ": sum[" + i + "] = " + sum[i]);
@@ -54,7 +54,7 @@ class ConcurrencyTest {
 
     @Test
     void closingWhileThreadsRunNeitherCrashesNorLeaks() throws Exception {
-        Onyx.init();
+        OnyxRuntime.init();
         long before = Native.liveObjects();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         Session session = Session.fromFile(spec.tinyModel());

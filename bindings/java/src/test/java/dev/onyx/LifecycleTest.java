@@ -23,15 +23,15 @@ class LifecycleTest {
 
     @Test
     void tryWithResourcesFreesEverything() {
-        Onyx.init();
+        OnyxRuntime.init();
         long before = Native.liveObjects();
         try (Session session = Session.fromFile(spec.tinyModel());
-                Tensor a = Tensor.fromArray(ramp(16, 0), 16);
-                Tensor b = Tensor.fromArray(ramp(16, 100), 16);
+                Tensor a = Tensor.copy(ramp(16, 0), 16);
+                Tensor b = Tensor.copy(ramp(16, 100), 16);
                 RunOptions options = new RunOptions().setTag("lifecycle");
-                Result result = session.run(Map.of("a", a, "b", b), options)) {
+                RunOutputs outputs = session.run(Map.of("a", a, "b", b), options)) {
             assertEquals(before + 5, Native.liveObjects(), "session, two inputs, run options and one output are alive");
-            float[] sum = result.get("sum").getFloats();
+            float[] sum = outputs.get("sum").toFloatArray();
             for (int i = 0; i < 16; i++) {
                 assertEquals(100 + 2 * i, sum[i]);
             }
@@ -42,12 +42,12 @@ class LifecycleTest {
     @Test
     void useAfterCloseThrowsAndSecondCloseDoesNothing() {
         Session session = Session.fromFile(spec.tinyModel());
-        Tensor a = Tensor.fromArray(ramp(16, 0), 16);
-        Tensor b = Tensor.fromArray(ramp(16, 0), 16);
+        Tensor a = Tensor.copy(ramp(16, 0), 16);
+        Tensor b = Tensor.copy(ramp(16, 0), 16);
         RunOptions options = new RunOptions();
         a.close();
         a.close();
-        assertThrows(IllegalStateException.class, a::getFloats);
+        assertThrows(IllegalStateException.class, a::toFloatArray);
         assertThrows(IllegalStateException.class, () -> session.run(Map.of("a", a, "b", b)));
         options.close();
         assertThrows(IllegalStateException.class, options::terminate);
@@ -55,13 +55,13 @@ class LifecycleTest {
         session.close();
         IllegalStateException closed = assertThrows(IllegalStateException.class, () -> session.run(Map.of("a", b, "b", b)));
         assertTrue(closed.getMessage().contains("session is closed"), closed.getMessage());
-        assertArrayEquals(ramp(16, 0), b.getFloats(), "other objects are unaffected");
+        assertArrayEquals(ramp(16, 0), b.toFloatArray(), "other objects are unaffected");
         b.close();
     }
 
     @Test
     void closingASessionDuringARunWaitsForTheRun() throws Exception {
-        Onyx.init();
+        OnyxRuntime.init();
         long before = Native.liveObjects();
         Session session = Session.fromFile(spec.model());
         float[] image = spec.floats(spec.find("classify_0").get("input"));
@@ -70,10 +70,10 @@ class LifecycleTest {
             System.arraycopy(image, 0, batch, i * image.length, image.length);
         }
         AtomicReference<Object> outcome = new AtomicReference<>();
-        try (Tensor input = Tensor.fromArray(batch, 8, 3, 224, 224)) {
+        try (Tensor input = Tensor.copy(batch, 8, 3, 224, 224)) {
             Thread runner = new Thread(() -> {
-                try (Result result = session.run(Map.of("input", input))) {
-                    outcome.set(result.get(0).shape());
+                try (RunOutputs outputs = session.run(Map.of("input", input))) {
+                    outcome.set(outputs.get(0).shape());
                 } catch (Throwable t) {
                     outcome.set(t);
                 }
@@ -90,10 +90,10 @@ class LifecycleTest {
 
     @Test
     void theCleanerFreesWhatWasNotClosed() throws Exception {
-        Onyx.init();
+        OnyxRuntime.init();
         long before = Native.liveObjects();
         for (int i = 0; i < 100; i++) {
-            Tensor.fromArray(ramp(16, i), 16); // dropped without close
+            Tensor.copy(ramp(16, i), 16); // dropped without close
         }
         assertTrue(Native.liveObjects() >= before + 1);
         long deadline = System.nanoTime() + 20_000_000_000L;
@@ -109,11 +109,11 @@ class LifecycleTest {
         OnyxException missing = assertThrows(OnyxException.class, () -> Session.fromFile(spec.path("no-such-model.onnx")));
         assertEquals(ErrorCode.MODEL_NOT_FOUND, missing.code());
         assertEquals(5, missing.codeNumber());
-        try (Session session = Session.fromFile(spec.tinyModel()); Tensor a = Tensor.fromArray(ramp(16, 0), 16)) {
+        try (Session session = Session.fromFile(spec.tinyModel()); Tensor a = Tensor.copy(ramp(16, 0), 16)) {
             OnyxException absent = assertThrows(OnyxException.class, () -> session.run(Map.of("a", a)));
             assertEquals(ErrorCode.MISSING_INPUT, absent.code());
             assertTrue(absent.getMessage().contains("'b'"), absent.getMessage());
-            OnyxException type = assertThrows(OnyxException.class, a::getLongs);
+            OnyxException type = assertThrows(OnyxException.class, a::toLongArray);
             assertEquals(ErrorCode.TYPE_MISMATCH, type.code());
         }
         for (ErrorCode code : ErrorCode.values()) {

@@ -15,7 +15,7 @@ public final class RuntimePathProbe {
      */
     public static void main(String[] args) {
         try {
-            Onyx.init(Paths.get(args[0]));
+            OnyxRuntime.init(Paths.get(args[0]));
             System.out.println("0 loaded");
         } catch (OnyxException e) {
             System.out.println(e.codeNumber() + " " + e.detail());

@@ -117,8 +117,8 @@ class SuiteTest {
     }
 
     private static float[] logits(Session on, float[] input, long... shape) {
-        try (Tensor tensor = Tensor.fromArray(input, shape); Result result = on.run(Map.of("input", tensor))) {
-            return result.get(0).getFloats();
+        try (Tensor tensor = Tensor.copy(input, shape); RunOutputs outputs = on.run(Map.of("input", tensor))) {
+            return outputs.get(0).toFloatArray();
         }
     }
 
@@ -161,8 +161,8 @@ class SuiteTest {
     private void runCase(Spec.Case c) throws Exception {
         switch (c.get("kind")) {
             case "runtime_info": {
-                check(Onyx.ortVersion().equals(c.get("ort_version")), "version " + Onyx.ortVersion() + " != " + c.get("ort_version"));
-                Path path = Onyx.ortPath();
+                check(OnyxRuntime.version().equals(c.get("ort_version")), "version " + OnyxRuntime.version() + " != " + c.get("ort_version"));
+                Path path = OnyxRuntime.path();
                 check(path.isAbsolute() && Files.isRegularFile(path), "path " + path + " is not an absolute existing file");
                 return;
             }
@@ -216,10 +216,10 @@ class SuiteTest {
                 ByteBuffer memory = ByteBuffer.allocateDirect(input.length * 4).order(ByteOrder.nativeOrder());
                 FloatBuffer floats = memory.asFloatBuffer().put(input);
                 floats.flip();
-                try (Tensor tensor = Tensor.fromBuffer(floats, IMAGE)) {
+                try (Tensor tensor = Tensor.borrow(floats, IMAGE)) {
                     check(tensor.dataAddress() == Native.bufferAddress(memory), "borrowed tensor does not point at the caller's memory");
-                    try (Result result = session.run(Map.of("input", tensor))) {
-                        within(result.get(0).getFloats(), c);
+                    try (RunOutputs outputs = session.run(Map.of("input", tensor))) {
+                        within(outputs.get(0).toFloatArray(), c);
                     }
                 }
                 return;
@@ -232,7 +232,7 @@ class SuiteTest {
                     buffer.put(Float.NaN);
                 }
                 buffer.flip();
-                try (Tensor input = Tensor.fromArray(spec.floats(c.get("input")), IMAGE); Tensor output = Tensor.fromBuffer(buffer, outShape)) {
+                try (Tensor input = Tensor.copy(spec.floats(c.get("input")), IMAGE); Tensor output = Tensor.borrow(buffer, outShape)) {
                     session.runInto(Map.of("input", input), Map.of("logits", output));
                     check(output.dataAddress() == Native.bufferAddress(buffer), "output tensor moved away from the caller's buffer");
                 }
@@ -268,6 +268,9 @@ class SuiteTest {
             }
             case "terminate":
                 terminate(c);
+                return;
+            case "float_vectors":
+                floatVectors(c);
                 return;
             case "error":
                 provoke(c);
@@ -329,7 +332,7 @@ class SuiteTest {
         for (long d : info.shape()) {
             shape.append(shape.length() > 0 ? "," : "").append(d);
         }
-        return info.name() + " " + info.onnxType() + " " + shape + " " + String.join(",", info.dimensionNames());
+        return info.name() + " " + info.onnxElementType() + " " + shape + " " + String.join(",", info.dimensionNames());
     }
 
     private void threads(Spec.Case c) throws Exception {
@@ -370,7 +373,7 @@ class SuiteTest {
         for (int i = 0; i < batch; i++) {
             System.arraycopy(one, 0, input, i * one.length, one.length);
         }
-        try (Tensor tensor = Tensor.fromArray(input, batch, 3, 224, 224); RunOptions options = new RunOptions()) {
+        try (Tensor tensor = Tensor.copy(input, batch, 3, 224, 224); RunOptions options = new RunOptions()) {
             Thread stopper = new Thread(() -> {
                 try {
                     Thread.sleep(50);
@@ -392,7 +395,7 @@ class SuiteTest {
 
     private void provoke(Spec.Case c) throws Exception {
         float[] input = spec.floats(spec.find("classify_0").get("input"));
-        try (Tensor good = Tensor.fromArray(input, IMAGE)) {
+        try (Tensor good = Tensor.copy(input, IMAGE)) {
             switch (c.get("trigger")) {
                 case "missing_model_file":
                     expectCode(c, () -> Session.fromFile(spec.path(c.get("path"))).close());
@@ -411,18 +414,18 @@ class SuiteTest {
                 case "input_shape": {
                     long[] shape = Spec.shape(c.get("shape"));
                     long count = Arrays.stream(shape).reduce(1, (x, y) -> x * y);
-                    try (Tensor tensor = Tensor.fromArray(new float[(int) count], shape)) {
+                    try (Tensor tensor = Tensor.copy(new float[(int) count], shape)) {
                         expectCode(c, () -> session.run(Map.of("input", tensor)).close());
                     }
                     return;
                 }
                 case "buffer_length":
-                    expectCode(c, () -> Tensor.fromArray(new float[c.integer("elements")], Spec.shape(c.get("shape"))).close());
+                    expectCode(c, () -> Tensor.copy(new float[c.integer("elements")], Spec.shape(c.get("shape"))).close());
                     return;
                 case "element_type": {
                     ElementType type = ElementType.fromOnnx(c.integer("elem_type"));
                     check(type != null, "element type " + c.get("elem_type") + " is unknown to Onyx");
-                    try (Tensor tensor = Tensor.allocate(type, IMAGE)) {
+                    try (Tensor tensor = Tensor.zeros(type, IMAGE)) {
                         expectCode(c, () -> session.run(Map.of("input", tensor)).close());
                     }
                     return;
@@ -441,9 +444,33 @@ class SuiteTest {
                     expectCode(c, () -> session.run(Map.of("input", good), List.of(c.get("output_name")), null).close());
                     return;
                 case "output_shape":
-                    try (Tensor output = Tensor.allocate(ElementType.FLOAT32, Spec.shape(c.get("output_shape")))) {
+                    try (Tensor output = Tensor.zeros(ElementType.FLOAT32, Spec.shape(c.get("output_shape")))) {
                         expectCode(c, () -> session.runInto(Map.of("input", good), Map.of("logits", output)));
                     }
+                    return;
+                case "read_as": {
+                    ElementType type = ElementType.fromOnnx(c.integer("elem_type"));
+                    check(type != null, "element type " + c.get("elem_type") + " is unknown to Onyx");
+                    try (RunOutputs outputs = session.run(Map.of("input", good))) {
+                        expectCode(c, () -> readAs(outputs.get("logits"), type));
+                    }
+                    return;
+                }
+                case "output_aliases_input":
+                    expectCode(c, () -> session.runInto(Map.of("input", good), Map.of("logits", good)));
+                    return;
+                case "intra_threads":
+                    expectCode(c, () -> {
+                        SessionOptions options = new SessionOptions().setIntraOpThreads(c.integer("threads"));
+                        Session.fromFile(spec.model(), options).close();
+                    });
+                    return;
+                case "input_index":
+                    expectCode(c, () -> session.input(c.integer("index")));
+                    return;
+                case "abi_major":
+                    // The loader's own check, fed a library version of that major.
+                    expectCode(c, () -> NativeLibrary.checkVersion(c.integer("major") + ".0.0"));
                     return;
                 case "runtime_path_missing":
                     runtimePathMissing(c);
@@ -452,6 +479,52 @@ class SuiteTest {
                     throw new AssertionError("unknown trigger '" + c.get("trigger") + "'");
             }
         }
+    }
+
+    /** Reads the tensor with the public typed read for {@code type}. */
+    private static Object readAs(Tensor tensor, ElementType type) {
+        switch (type) {
+            case FLOAT32:
+                return tensor.toFloatArray();
+            case FLOAT64:
+                return tensor.toDoubleArray();
+            case INT64:
+                return tensor.toLongArray();
+            case INT32:
+                return tensor.toIntArray();
+            case BOOL:
+                return tensor.toBooleanArray();
+            case INT16:
+            case UINT16:
+            case FLOAT16:
+            case BFLOAT16:
+                return tensor.toShortArray(type);
+            default:
+                throw new AssertionError("no typed read for " + type.onnxName() + " in Java");
+        }
+    }
+
+    /** Each line: f32 bits, then the 16-bit result, in hex; every line is compared. */
+    private void floatVectors(Spec.Case c) throws Exception {
+        int checked = 0;
+        for (String format : new String[] {"bfloat16", "float16"}) {
+            List<String> lines = Files.readAllLines(spec.path(c.get(format)), StandardCharsets.UTF_8);
+            int count = 0;
+            for (String line : lines) {
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = line.trim().split("\\s+");
+                float value = Float.intBitsToFloat(Integer.parseUnsignedInt(parts[0], 16));
+                int want = Integer.parseInt(parts[1], 16);
+                int got = (format.equals("bfloat16") ? BFloat16.fromFloat(value) : Float16.fromFloat(value)) & 0xFFFF;
+                check(got == want, format + " of " + parts[0] + ": got " + String.format("%04x", got) + ", expected " + parts[1]);
+                count++;
+            }
+            check(count > 0, c.get(format) + " has no vectors");
+            checked += count;
+        }
+        check(checked > 0, "no vectors");
     }
 
     /** A process loads ONNX Runtime once, so this runs in a child JVM (RuntimePathProbe). */

@@ -4,18 +4,19 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * The Onyx runtime: which ONNX Runtime library is loaded, and from where.
+ * The runtime: which ONNX Runtime library is loaded, and from where. (Called
+ * {@code OnyxRuntime} because {@code java.lang.Runtime} takes the plain name.)
  *
  * <p>Calling {@link #init} is optional: the first session, tensor or run options load
  * ONNX Runtime by the default lookup, which is: the {@code onyx.ort.path} system property,
  * then the {@code ONYX_ORT_LIBRARY} environment variable, then the copy carried in the
  * Onyx jar. A process loads one ONNX Runtime for its whole life.
  */
-public final class Onyx {
+public final class OnyxRuntime {
     /** The version of this Onyx binding (and of the native library it needs). */
     public static final String VERSION = "0.1.0";
 
-    private Onyx() {}
+    private OnyxRuntime() {}
 
     /**
      * Loads ONNX Runtime by the default lookup, if no one has yet.
@@ -43,7 +44,7 @@ public final class Onyx {
     /**
      * @return the loaded ONNX Runtime's version, e.g. "1.31.1" (loads it first if needed)
      */
-    public static String ortVersion() {
+    public static String version() {
         NativeLibrary.ensureRuntime();
         return Native.runtimeVersion();
     }
@@ -51,7 +52,7 @@ public final class Onyx {
     /**
      * @return the absolute path of the ONNX Runtime library actually loaded (loads it first if needed)
      */
-    public static Path ortPath() {
+    public static Path path() {
         NativeLibrary.ensureRuntime();
         return Paths.get(Native.runtimePath());
     }
@@ -63,6 +64,6 @@ public final class Onyx {
      */
     public static void setLogLevel(LogLevel level) {
         NativeLibrary.ensureLoaded();
-        Native.setLogLevel(level.ordinal());
+        Native.setLogLevel(java.util.Objects.requireNonNull(level, "level").number());
     }
 }

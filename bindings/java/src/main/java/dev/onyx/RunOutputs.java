@@ -6,17 +6,16 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * The outputs of one {@link Session#run}, in the order asked (all outputs: the model's
- * order). Closing the result closes every output tensor in it.
+ * order). Closing it closes every output tensor in it.
  */
-public final class Result implements AutoCloseable, Iterable<Map.Entry<String, Tensor>> {
+public final class RunOutputs implements AutoCloseable, Iterable<Map.Entry<String, Tensor>> {
     private final List<String> names;
     private final List<Tensor> tensors;
 
-    Result(List<String> names, List<Tensor> tensors) {
+    RunOutputs(List<String> names, List<Tensor> tensors) {
         this.names = names;
         this.tensors = Collections.unmodifiableList(tensors);
     }
@@ -27,7 +26,7 @@ public final class Result implements AutoCloseable, Iterable<Map.Entry<String, T
     }
 
     /**
-     * @param index the output's position in this result
+     * @param index the output's position in these outputs
      * @return the output tensor
      */
     public Tensor get(int index) {
@@ -37,12 +36,13 @@ public final class Result implements AutoCloseable, Iterable<Map.Entry<String, T
     /**
      * @param name an output name
      * @return the output tensor of that name
-     * @throws NoSuchElementException when the result has no output of that name
+     * @throws OnyxException {@link ErrorCode#UNKNOWN_OUTPUT} when the run did not produce that output
      */
     public Tensor get(String name) {
         int index = names.indexOf(name);
         if (index < 0) {
-            throw new NoSuchElementException("no output named '" + name + "' in this result; it has " + names);
+            throw new OnyxException(ErrorCode.UNKNOWN_OUTPUT, "the run has no output named '" + name + "'; it produced: "
+                    + String.join(", ", names));
         }
         return tensors.get(index);
     }
