@@ -258,6 +258,15 @@ inline void ensure_abi() {
   (void)checked;
 }
 
+/// A new C object from a `create(&out)` call, after the version check.
+template <typename T>
+T* created(onyx_status* (*create)(T** out)) {
+  ensure_abi();
+  T* out = nullptr;
+  check(create(&out));
+  return out;
+}
+
 /// A borrowed C string, "" for NULL.
 inline const char* str(const char* s) noexcept { return s != nullptr ? s : ""; }
 
@@ -344,53 +353,42 @@ class Span {
 };
 
 /**
- * IEEE 754 half precision (ONNX float16), stored as its 16 bits. The conversions
- * are core's (onyx_float16_from_float32 / _to_float32): round to nearest even, NaN
- * stays NaN, magnitudes from 65520 up become infinity, the same bits as every
- * other Onyx language. == compares bits.
+ * A 16-bit float element, stored as its raw bits: onyx::Float16 (IEEE 754 half
+ * precision, ONNX float16) and onyx::BFloat16 (a float's upper half, ONNX
+ * bfloat16). The conversions are core's (onyx_float16_from_float32 and
+ * onyx_bfloat16_from_float32, and back): round to nearest even as ONNX Runtime
+ * does, NaN stays NaN, Float16 magnitudes from 65520 up become infinity; the same
+ * bits as every other Onyx language. == compares bits.
  */
-struct Float16 {
-  uint16_t bits = 0;  ///< The raw IEEE binary16 bits.
+template <ElementType Type>
+struct HalfFloat {
+  static_assert(Type == ElementType::Float16 || Type == ElementType::BFloat16, "a 16-bit float type");
 
-  constexpr Float16() noexcept = default;
-  /// The half nearest to `value` (ties to even).
-  explicit Float16(float value) noexcept : bits(onyx_float16_from_float32(value)) {}
-  /// A half from its raw bits.
-  static constexpr Float16 from_bits(uint16_t raw) noexcept {
-    Float16 h;
+  uint16_t bits = 0;  ///< The raw bits.
+
+  constexpr HalfFloat() noexcept = default;
+  /// The value nearest to `value` (ties to even).
+  explicit HalfFloat(float value) noexcept
+      : bits(Type == ElementType::Float16 ? onyx_float16_from_float32(value) : onyx_bfloat16_from_float32(value)) {}
+  /// A value from its raw bits.
+  static constexpr HalfFloat from_bits(uint16_t raw) noexcept {
+    HalfFloat h;
     h.bits = raw;
     return h;
   }
   /// The exact float value.
-  float to_float() const noexcept { return onyx_float16_to_float32(bits); }
-  explicit operator float() const noexcept { return to_float(); }
-  friend constexpr bool operator==(Float16 a, Float16 b) noexcept { return a.bits == b.bits; }
-  friend constexpr bool operator!=(Float16 a, Float16 b) noexcept { return a.bits != b.bits; }
-};
-
-/**
- * bfloat16 (ONNX bfloat16): the top 16 bits of a float. The conversions are core's
- * (onyx_bfloat16_from_float32 / _to_float32): round to nearest even, as ONNX
- * Runtime rounds, NaN stays NaN. == compares bits.
- */
-struct BFloat16 {
-  uint16_t bits = 0;  ///< The raw bits (a float's upper half).
-
-  constexpr BFloat16() noexcept = default;
-  /// The bfloat16 nearest to `value` (ties to even).
-  explicit BFloat16(float value) noexcept : bits(onyx_bfloat16_from_float32(value)) {}
-  /// A bfloat16 from its raw bits.
-  static constexpr BFloat16 from_bits(uint16_t raw) noexcept {
-    BFloat16 b;
-    b.bits = raw;
-    return b;
+  float to_float() const noexcept {
+    return Type == ElementType::Float16 ? onyx_float16_to_float32(bits) : onyx_bfloat16_to_float32(bits);
   }
-  /// The exact float value.
-  float to_float() const noexcept { return onyx_bfloat16_to_float32(bits); }
   explicit operator float() const noexcept { return to_float(); }
-  friend constexpr bool operator==(BFloat16 a, BFloat16 b) noexcept { return a.bits == b.bits; }
-  friend constexpr bool operator!=(BFloat16 a, BFloat16 b) noexcept { return a.bits != b.bits; }
+  friend constexpr bool operator==(HalfFloat a, HalfFloat b) noexcept { return a.bits == b.bits; }
+  friend constexpr bool operator!=(HalfFloat a, HalfFloat b) noexcept { return a.bits != b.bits; }
 };
+
+/// IEEE 754 half precision (ONNX float16); see HalfFloat.
+using Float16 = HalfFloat<ElementType::Float16>;
+/// bfloat16 (ONNX bfloat16), the top 16 bits of a float; see HalfFloat.
+using BFloat16 = HalfFloat<ElementType::BFloat16>;
 
 static_assert(sizeof(Float16) == 2 && std::is_trivially_copyable_v<Float16>, "Float16 must be 16 raw bits");
 static_assert(sizeof(BFloat16) == 2 && std::is_trivially_copyable_v<BFloat16>, "BFloat16 must be 16 raw bits");
@@ -538,12 +536,7 @@ class Runtime {
 class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_options_free> {
  public:
   /// ONNX Runtime's defaults: all optimizations, its own thread counts, CPU only.
-  SessionOptions() {
-    detail::ensure_abi();
-    onyx_session_options* out = nullptr;
-    detail::check(onyx_session_options_create(&out));
-    *this = SessionOptions(out);
-  }
+  SessionOptions() : Handle(detail::created(onyx_session_options_create)) {}
   /// An empty object (no C handle).
   explicit SessionOptions(std::nullptr_t) noexcept {}
   /// Takes ownership of a C handle.
@@ -552,40 +545,39 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
   /// Threads inside one operator; 0 lets ONNX Runtime choose. A negative count
   /// fails with InvalidArgument (core's check).
   SessionOptions& set_intra_op_threads(int32_t threads) {
-    detail::check(onyx_session_options_set_intra_op_threads(get(), threads));
-    return *this;
+    return chain(onyx_session_options_set_intra_op_threads(get(), threads));
   }
   /// Threads across operators; 0 lets ONNX Runtime choose. A negative count fails
   /// with InvalidArgument (core's check).
   SessionOptions& set_inter_op_threads(int32_t threads) {
-    detail::check(onyx_session_options_set_inter_op_threads(get(), threads));
-    return *this;
+    return chain(onyx_session_options_set_inter_op_threads(get(), threads));
   }
   /// Graph optimization level.
   SessionOptions& set_optimization_level(OptimizationLevel level) {
-    detail::check(onyx_session_options_set_optimization_level(get(), static_cast<uint32_t>(level)));
-    return *this;
+    return chain(onyx_session_options_set_optimization_level(get(), static_cast<uint32_t>(level)));
   }
   /// Adds an execution provider to try, in order of preference ("XNNPACK", ...).
   /// CPU is always last. See set_allow_provider_fallback.
   SessionOptions& append_execution_provider(const std::string& name) {
-    detail::check(onyx_session_options_append_execution_provider(get(), name.c_str()));
-    return *this;
+    return chain(onyx_session_options_append_execution_provider(get(), name.c_str()));
   }
   /// When true, a provider that cannot be registered is skipped with a warning
   /// instead of failing with ErrorCode::ExecutionProviderUnavailable.
   SessionOptions& set_allow_provider_fallback(bool allow) {
-    detail::check(onyx_session_options_set_allow_provider_fallback(get(), allow));
-    return *this;
+    return chain(onyx_session_options_set_allow_provider_fallback(get(), allow));
   }
   /// Asks kernels for reproducible results where they have a choice.
   SessionOptions& set_deterministic_compute(bool enable) {
-    detail::check(onyx_session_options_set_deterministic_compute(get(), enable));
-    return *this;
+    return chain(onyx_session_options_set_deterministic_compute(get(), enable));
   }
   /// Adds a raw ONNX Runtime session config entry (onnxruntime_session_options_config_keys.h).
   SessionOptions& add_config_entry(const std::string& key, const std::string& value) {
-    detail::check(onyx_session_options_add_config_entry(get(), key.c_str(), value.c_str()));
+    return chain(onyx_session_options_add_config_entry(get(), key.c_str(), value.c_str()));
+  }
+
+ private:
+  SessionOptions& chain(onyx_status* status) {
+    detail::check(status);
     return *this;
   }
 };
@@ -802,12 +794,7 @@ class RunOutputs {
 class RunOptions : public detail::Handle<onyx_run_options, onyx_run_options_free> {
  public:
   /// New run options.
-  RunOptions() {
-    detail::ensure_abi();
-    onyx_run_options* out = nullptr;
-    detail::check(onyx_run_options_create(&out));
-    *this = RunOptions(out);
-  }
+  RunOptions() : Handle(detail::created(onyx_run_options_create)) {}
   /// An empty object (no C handle).
   explicit RunOptions(std::nullptr_t) noexcept {}
   /// Takes ownership of a C handle.
