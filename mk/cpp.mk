@@ -1,7 +1,7 @@
-# C++: onyx.hpp over the C ABI. The shared suite in GoogleTest (ctest -L cpp), then
-# the installed CMake package proven from outside: install into a fresh temporary
-# prefix, build examples/cpp against it alone, run it with no environment, check
-# its top-5 against spec.txt.
+# C++: onyx.hpp over the C ABI. The shared suite in GoogleTest (ctest -L cpp), the
+# README's example compiled and run, then the installed CMake package proven from
+# outside: install into a fresh temporary prefix, build examples/cpp against it
+# alone, run it with no environment, check its top-5 against spec.txt.
 TEST_TARGETS += test-cpp
 DEMO_TARGETS += demo-cpp
 BENCH_TARGETS += bench-cpp
@@ -11,6 +11,12 @@ BENCH_TARGETS += bench-cpp
 test-cpp: cmake-build | $(LOGS)
 	@echo "onyx: [cpp] the shared suite and the C++ tests through onyx.hpp (ctest -L cpp)"
 	@ctest --test-dir $(CMAKE_BUILD) -L cpp -V 2>&1 | tee $(LOGS)/cpp.log
+	@echo "onyx: [cpp] bindings/cpp/README.md's example: compiled (warnings as errors) and run in tests/suite/fixtures"
+	@mkdir -p build/readme
+	@awk '/^```cpp$$/{f=1;next} /^```$$/{if(f){exit}} f' bindings/cpp/README.md > build/readme/quickstart.cpp
+	@c++ -std=c++17 -Wall -Wextra -Werror build/readme/quickstart.cpp -Iinclude -Ibindings/cpp/include \
+	  -L$(CMAKE_BUILD)/lib -lonyx -Wl,-rpath,$(CMAKE_BUILD)/lib -o build/readme/quickstart-cpp
+	@cd tests/suite/fixtures && $(ROOT)/build/readme/quickstart-cpp
 	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
 	echo "onyx: [cpp] installing Onyx into a fresh prefix and building examples/cpp against it (find_package(Onyx))"; \
 	example=$$(bash examples/cpp/build-against-package.sh $(CMAKE_BUILD) $$work); \
