@@ -22,22 +22,19 @@ pub extern "system" fn Java_dev_onyx_Native_elementTypeName<'l>(mut env: JNIEnv<
     entry(&mut env, |env| new_string(env, ElementType::from_onnx(element as u32).map_or("unknown", |t| t.name())))
 }
 
-#[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_bfloat16FromFloat<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, value: jfloat) -> jshort {
-    entry(&mut env, |_| Ok(Bf16::from_f32(value).0 as jshort))
-}
+/// The two native methods of one half-precision format: from a float, to a float.
+macro_rules! conversions {
+    ($from:ident, $to:ident, $t:ident) => {
+        #[no_mangle]
+        pub extern "system" fn $from<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, value: jfloat) -> jshort {
+            entry(&mut env, |_| Ok($t::from_f32(value).0 as jshort))
+        }
 
-#[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_bfloat16ToFloat<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, bits: jshort) -> jfloat {
-    entry(&mut env, |_| Ok(Bf16(bits as u16).to_f32()))
+        #[no_mangle]
+        pub extern "system" fn $to<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, bits: jshort) -> jfloat {
+            entry(&mut env, |_| Ok($t(bits as u16).to_f32()))
+        }
+    };
 }
-
-#[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_float16FromFloat<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, value: jfloat) -> jshort {
-    entry(&mut env, |_| Ok(F16::from_f32(value).0 as jshort))
-}
-
-#[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_float16ToFloat<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, bits: jshort) -> jfloat {
-    entry(&mut env, |_| Ok(F16(bits as u16).to_f32()))
-}
+conversions!(Java_dev_onyx_Native_bfloat16FromFloat, Java_dev_onyx_Native_bfloat16ToFloat, Bf16);
+conversions!(Java_dev_onyx_Native_float16FromFloat, Java_dev_onyx_Native_float16ToFloat, F16);

@@ -135,6 +135,20 @@ pub(crate) unsafe fn free<T>(handle: jlong) {
     }
 }
 
+/// The native method that frees a handle of type `$t` (0 does nothing).
+#[macro_export]
+macro_rules! free_function {
+    ($name:ident, $t:ty) => {
+        #[no_mangle]
+        pub extern "system" fn $name<'l>(mut env: jni::JNIEnv<'l>, _class: jni::objects::JObject<'l>, handle: jni::sys::jlong) {
+            $crate::entry(&mut env, |_| {
+                unsafe { $crate::free::<$t>(handle) };
+                Ok(())
+            })
+        }
+    };
+}
+
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_liveObjects<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>) -> jlong {
     entry(&mut env, |_| Ok(LIVE_OBJECTS.load(Ordering::Relaxed)))

@@ -7,7 +7,7 @@ use jni::{
 };
 use onyx_core::RunOptions;
 
-use crate::{borrow, borrow_mut, entry, free, into_handle, new_string, string};
+use crate::{borrow, borrow_mut, entry, into_handle, new_string, string};
 
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_runOptionsNew<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>) -> jlong {
@@ -42,10 +42,4 @@ pub extern "system" fn Java_dev_onyx_Native_runOptionsResetTerminate<'l>(mut env
     entry(&mut env, |_| Ok(unsafe { borrow::<RunOptions>(handle) }?.reset_terminate()?))
 }
 
-#[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_runOptionsFree<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) {
-    entry(&mut env, |_| {
-        unsafe { free::<RunOptions>(handle) };
-        Ok(())
-    })
-}
+crate::free_function!(Java_dev_onyx_Native_runOptionsFree, RunOptions);

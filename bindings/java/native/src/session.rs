@@ -9,7 +9,7 @@ use onyx_core::{Error, ErrorCode, OptimizationLevel, RunOptions, Session, Sessio
 
 use crate::{
     arrays::{ints, longs, new_longs, new_strings, strings},
-    borrow, borrow_mut, entry, free, into_handle, string, JniResult,
+    borrow, borrow_mut, entry, into_handle, optional_string, JniResult,
 };
 
 /// Session options arrive as plain values (Java's `SessionOptions` is plain data,
@@ -53,32 +53,13 @@ pub extern "system" fn Java_dev_onyx_Native_checkThreadCounts<'l>(mut env: JNIEn
     })
 }
 
+/// A session from a file (`path`) or from a model's bytes (`bytes`, when `path` is null).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub extern "system" fn Java_dev_onyx_Native_sessionFromFile<'l>(
+pub extern "system" fn Java_dev_onyx_Native_sessionCreate<'l>(
     mut env: JNIEnv<'l>,
     _class: JObject<'l>,
     path: JString<'l>,
-    intra: jlong,
-    inter: jlong,
-    optimization: jint,
-    deterministic: jboolean,
-    providers: JObjectArray<'l>,
-    allow_fallback: jboolean,
-    config: JObjectArray<'l>,
-) -> jlong {
-    entry(&mut env, |env| {
-        let options = options(env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config)?;
-        let path = string(env, &path)?;
-        Ok(into_handle(Session::from_file(path, &options)?))
-    })
-}
-
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub extern "system" fn Java_dev_onyx_Native_sessionFromBytes<'l>(
-    mut env: JNIEnv<'l>,
-    _class: JObject<'l>,
     bytes: JByteArray<'l>,
     intra: jlong,
     inter: jlong,
@@ -90,19 +71,16 @@ pub extern "system" fn Java_dev_onyx_Native_sessionFromBytes<'l>(
 ) -> jlong {
     entry(&mut env, |env| {
         let options = options(env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config)?;
-        // A copy, not a pinned array: parsing a large model must not hold off the GC.
-        let bytes = env.convert_byte_array(&bytes)?;
-        Ok(into_handle(Session::from_bytes(&bytes, &options)?))
+        let session = match optional_string(env, &path)? {
+            Some(path) => Session::from_file(path, &options)?,
+            // A copy, not a pinned array: parsing a large model must not hold off the GC.
+            None => Session::from_bytes(&env.convert_byte_array(&bytes)?, &options)?,
+        };
+        Ok(into_handle(session))
     })
 }
 
-#[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_sessionFree<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) {
-    entry(&mut env, |_| {
-        unsafe { free::<Session>(handle) };
-        Ok(())
-    })
-}
+crate::free_function!(Java_dev_onyx_Native_sessionFree, Session);
 
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_sessionValueCount<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong, outputs: jboolean) -> jint {

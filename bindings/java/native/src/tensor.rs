@@ -4,14 +4,14 @@
 
 use jni::{
     objects::{JLongArray, JObject},
-    sys::{jint, jlong, jobject},
+    sys::{jboolean, jint, jlong, jobject},
     JNIEnv,
 };
 use onyx_core::{ElementType, ErrorCode, Runtime, Tensor};
 
 use crate::{
     arrays::{direct_buffer, longs, new_longs, with_primitive_array},
-    borrow, borrow_mut, entry, fail, free, into_handle, JniResult,
+    borrow, borrow_mut, entry, fail, into_handle, JniResult,
 };
 
 fn element_type(value: jint) -> JniResult<ElementType> {
@@ -68,10 +68,13 @@ pub extern "system" fn Java_dev_onyx_Native_tensorCopyArray<'l>(
     })
 }
 
-/// A tensor owning a copy of `byte_length` bytes of a direct buffer.
+/// A tensor over a direct buffer: `borrow` uses its memory without a copy (the Java
+/// tensor keeps a reference to the buffer so the memory lives until the native tensor
+/// is freed), else the tensor owns a copy of it. A heap buffer is `INVALID_ARGUMENT`
+/// here (the JVM may move it): never a silent copy.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
-pub extern "system" fn Java_dev_onyx_Native_tensorCopyBuffer<'l>(
+pub extern "system" fn Java_dev_onyx_Native_tensorFromBuffer<'l>(
     mut env: JNIEnv<'l>,
     _class: JObject<'l>,
     element: jint,
@@ -80,45 +83,23 @@ pub extern "system" fn Java_dev_onyx_Native_tensorCopyBuffer<'l>(
     byte_offset: jlong,
     byte_length: jlong,
     component_size: jint,
+    borrow: jboolean,
 ) -> jlong {
     entry(&mut env, |env| {
         let shape = longs(env, &shape)?;
-        let data = direct_buffer(env, &buffer, byte_offset, byte_length, component_size, "Tensor.copy")?;
-        let bytes = unsafe { std::slice::from_raw_parts(data, byte_length as usize) };
-        Ok(into_handle(Tensor::copy_bytes(element_type(element)?, &shape, bytes)?))
-    })
-}
-
-/// A tensor over a direct buffer's memory, without a copy. The Java tensor keeps a
-/// reference to the buffer so the memory lives until the native tensor is freed. A
-/// heap buffer is `INVALID_ARGUMENT` (the JVM may move it): never a silent copy.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub extern "system" fn Java_dev_onyx_Native_tensorBorrow<'l>(
-    mut env: JNIEnv<'l>,
-    _class: JObject<'l>,
-    element: jint,
-    shape: JLongArray<'l>,
-    buffer: JObject<'l>,
-    byte_offset: jlong,
-    byte_length: jlong,
-    component_size: jint,
-) -> jlong {
-    entry(&mut env, |env| {
-        let shape = longs(env, &shape)?;
-        let data = direct_buffer(env, &buffer, byte_offset, byte_length, component_size, "Tensor.borrow")?;
-        let tensor = unsafe { Tensor::borrow(element_type(element)?, &shape, data, byte_length as usize) }?;
+        let what = if borrow != 0 { "Tensor.borrow" } else { "Tensor.copy" };
+        let data = direct_buffer(env, &buffer, byte_offset, byte_length, component_size, what)?;
+        let element = element_type(element)?;
+        let tensor = if borrow != 0 {
+            unsafe { Tensor::borrow(element, &shape, data, byte_length as usize) }?
+        } else {
+            Tensor::copy_bytes(element, &shape, unsafe { std::slice::from_raw_parts(data, byte_length as usize) })?
+        };
         Ok(into_handle(tensor))
     })
 }
 
-#[no_mangle]
-pub extern "system" fn Java_dev_onyx_Native_tensorFree<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) {
-    entry(&mut env, |_| {
-        unsafe { free::<Tensor>(handle) };
-        Ok(())
-    })
-}
+crate::free_function!(Java_dev_onyx_Native_tensorFree, Tensor);
 
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_tensorElementType<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jint {

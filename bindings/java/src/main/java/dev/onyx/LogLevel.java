@@ -3,24 +3,18 @@ package dev.onyx;
 /** Severity of ONNX Runtime's own log lines that Onyx lets through to stderr. */
 public enum LogLevel {
     /** Everything. */
-    VERBOSE(0),
+    VERBOSE,
     /** Informational and up. */
-    INFO(1),
+    INFO,
     /** Warnings and up (the default). */
-    WARNING(2),
+    WARNING,
     /** Errors and up. */
-    ERROR(3),
+    ERROR,
     /** Fatal errors only. */
-    FATAL(4);
+    FATAL;
 
-    private final int number;
-
-    LogLevel(int number) {
-        this.number = number;
-    }
-
-    /** @return the level's number, as the C ABI's {@code ONYX_LOG_*} */
+    /** @return the level's number, as the C ABI's {@code ONYX_LOG_*} (its position: 0 for VERBOSE) */
     public int number() {
-        return number;
+        return ordinal();
     }
 }

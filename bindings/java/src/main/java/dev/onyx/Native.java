@@ -43,10 +43,8 @@ final class Native {
     // session
     static native void checkThreadCounts(long intra, long inter);
 
-    static native long sessionFromFile(String path, long intra, long inter, int optimization, boolean deterministic,
-            String[] providers, boolean allowFallback, String[] config);
-
-    static native long sessionFromBytes(byte[] bytes, long intra, long inter, int optimization, boolean deterministic,
+    /** From the file at {@code path}, or from {@code bytes} when {@code path} is null. */
+    static native long sessionCreate(String path, byte[] bytes, long intra, long inter, int optimization, boolean deterministic,
             String[] providers, boolean allowFallback, String[] config);
 
     static native void sessionFree(long session);
@@ -69,11 +67,9 @@ final class Native {
 
     static native long tensorCopyArray(int elementType, long[] shape, Object array, int componentSize);
 
-    static native long tensorCopyBuffer(int elementType, long[] shape, Buffer buffer, long byteOffset, long byteLength,
-            int componentSize);
-
-    static native long tensorBorrow(int elementType, long[] shape, Buffer buffer, long byteOffset, long byteLength,
-            int componentSize);
+    /** Over a direct buffer's memory ({@code borrow}), or a copy of it. */
+    static native long tensorFromBuffer(int elementType, long[] shape, Buffer buffer, long byteOffset, long byteLength,
+            int componentSize, boolean borrow);
 
     static native void tensorFree(long tensor);
 

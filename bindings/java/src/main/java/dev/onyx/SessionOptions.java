@@ -119,8 +119,7 @@ public final class SessionOptions {
         String[] providers = executionProviders.toArray(new String[0]);
         String[] config = configEntries.toArray(new String[0]);
         int level = optimizationLevel.number();
-        return path != null
-                ? Native.sessionFromFile(path, intraOpThreads, interOpThreads, level, deterministicCompute, providers, allowProviderFallback, config)
-                : Native.sessionFromBytes(bytes, intraOpThreads, interOpThreads, level, deterministicCompute, providers, allowProviderFallback, config);
+        return Native.sessionCreate(path, bytes, intraOpThreads, interOpThreads, level, deterministicCompute, providers,
+                allowProviderFallback, config);
     }
 }

@@ -302,26 +302,27 @@ public final class Tensor implements AutoCloseable {
     }
 
     private static Tensor copyBuffer(ElementType type, long[] shape, Buffer buffer, int componentSize) {
-        check(type, shape, buffer, componentSize);
-        if (!buffer.isDirect()) {
+        if (!Objects.requireNonNull(buffer, "data").isDirect()) {
             // The JVM may move heap memory: copy the elements out in Java's own order.
             return copyArray(type, shape, heapElements(buffer), componentSize);
         }
-        checkOrder(type, buffer);
-        NativeLibrary.ensureRuntime();
-        return new Tensor(Native.tensorCopyBuffer(type.onnxType(), shape, buffer, (long) buffer.position() * componentSize,
-                (long) buffer.remaining() * componentSize, componentSize), null);
+        return fromBuffer(type, shape, buffer, componentSize, false);
     }
 
     private static Tensor borrowBuffer(ElementType type, long[] shape, Buffer buffer, int componentSize) {
+        return fromBuffer(type, shape, buffer, componentSize, true); // a heap buffer: the native side refuses it
+    }
+
+    private static Tensor fromBuffer(ElementType type, long[] shape, Buffer buffer, int componentSize, boolean borrow) {
         check(type, shape, buffer, componentSize);
         if (buffer.isDirect()) {
             checkOrder(type, buffer);
-        } // a heap buffer: the native side refuses it with INVALID_ARGUMENT, never copies it
+        }
         NativeLibrary.ensureRuntime();
         long offset = (long) buffer.position() * componentSize;
         long length = (long) buffer.remaining() * componentSize;
-        return new Tensor(Native.tensorBorrow(type.onnxType(), shape, buffer, offset, length, componentSize), buffer);
+        long handle = Native.tensorFromBuffer(type.onnxType(), shape, buffer, offset, length, componentSize, borrow);
+        return new Tensor(handle, borrow ? buffer : null);
     }
 
     private static void check(ElementType type, long[] shape, Object data, int componentSize) {

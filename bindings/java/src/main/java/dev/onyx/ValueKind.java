@@ -3,35 +3,21 @@ package dev.onyx;
 /** What kind of ONNX value a model input or output is. */
 public enum ValueKind {
     /** A tensor. */
-    TENSOR(1),
+    TENSOR,
     /** A sequence of values. */
-    SEQUENCE(2),
+    SEQUENCE,
     /** A map. */
-    MAP(3),
+    MAP,
     /** An optional value. */
-    OPTIONAL(4);
+    OPTIONAL;
 
-    private final int number;
-
-    ValueKind(int number) {
-        this.number = number;
-    }
-
-    /** @return the kind's number, as the C ABI's {@code ONYX_VALUE_KIND_*} */
+    /** @return the kind's number, as the C ABI's {@code ONYX_VALUE_KIND_*} (its position, from 1) */
     public int number() {
-        return number;
+        return ordinal() + 1;
     }
 
-    /**
-     * @param number a kind's number
-     * @return the kind, or null for a number this version does not know
-     */
+    /** The kind numbered {@code number} by onyx-core, or null for one this version does not know. */
     static ValueKind fromNumber(int number) {
-        for (ValueKind kind : values()) {
-            if (kind.number == number) {
-                return kind;
-            }
-        }
-        return null;
+        return number >= 1 && number <= values().length ? values()[number - 1] : null;
     }
 }
