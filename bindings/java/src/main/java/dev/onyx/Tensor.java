@@ -306,14 +306,14 @@ public final class Tensor implements AutoCloseable {
             // The JVM may move heap memory: copy the elements out in Java's own order.
             return copyArray(type, shape, heapElements(buffer), componentSize);
         }
-        return fromBuffer(type, shape, buffer, componentSize, false);
+        return overBuffer(type, shape, buffer, componentSize, false);
     }
 
     private static Tensor borrowBuffer(ElementType type, long[] shape, Buffer buffer, int componentSize) {
-        return fromBuffer(type, shape, buffer, componentSize, true); // a heap buffer: the native side refuses it
+        return overBuffer(type, shape, buffer, componentSize, true); // a heap buffer: the native side refuses it
     }
 
-    private static Tensor fromBuffer(ElementType type, long[] shape, Buffer buffer, int componentSize, boolean borrow) {
+    private static Tensor overBuffer(ElementType type, long[] shape, Buffer buffer, int componentSize, boolean borrow) {
         check(type, shape, buffer, componentSize);
         if (buffer.isDirect()) {
             checkOrder(type, buffer);

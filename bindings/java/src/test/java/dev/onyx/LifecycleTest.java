@@ -105,7 +105,7 @@ class LifecycleTest {
     }
 
     @Test
-    void errorsCarryTheCAbiCodes() {
+    void failuresAreOnyxExceptionsWithTheirCodes() {
         OnyxException missing = assertThrows(OnyxException.class, () -> Session.fromFile(spec.path("no-such-model.onnx")));
         assertEquals(ErrorCode.MODEL_NOT_FOUND, missing.code());
         assertEquals(5, missing.codeNumber());
@@ -116,9 +116,5 @@ class LifecycleTest {
             OnyxException type = assertThrows(OnyxException.class, a::toLongArray);
             assertEquals(ErrorCode.TYPE_MISMATCH, type.code());
         }
-        for (ErrorCode code : ErrorCode.values()) {
-            assertEquals(code, ErrorCode.fromNumber(code.number()));
-        }
-        assertEquals(18, ErrorCode.PANIC.number());
     }
 }
