@@ -436,6 +436,22 @@ public final class Tensor implements AutoCloseable {
 
     // --- reading it back ------------------------------------------------------------------
 
+    /**
+     * The elements, read as {@code type}, in a new Java array of the matching primitive type:
+     * {@code float[]} (float), {@code double[]} (double), {@code long[]} (int64, uint64),
+     * {@code int[]} (int32, uint32), {@code short[]} (int16, uint16, float16 and bfloat16
+     * bits), {@code byte[]} (int8, uint8), {@code boolean[]} (bool). Unsigned values keep
+     * their bits. The typed reads below are this with the cast done.
+     *
+     * @param type the element type the tensor holds
+     * @return a copy of the elements
+     * @throws OnyxException {@link ErrorCode#TYPE_MISMATCH} unless the tensor holds {@code type} (onyx-core's check)
+     */
+    public Object toArray(ElementType type) {
+        Objects.requireNonNull(type, "type");
+        return state.call(h -> Native.tensorToArray(h, type.onnxType()));
+    }
+
     /** @return a copy of the elements; {@link ErrorCode#TYPE_MISMATCH} unless the tensor holds floats */
     public float[] toFloatArray() {
         return (float[]) read(ElementType.FLOAT32);
@@ -516,7 +532,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     private Object read(ElementType type) {
-        return state.call(h -> Native.tensorToArray(h, type.onnxType()));
+        return toArray(type);
     }
 
     private ByteBuffer readBuffer(int type) {

@@ -47,6 +47,8 @@ class SameErrorTest {
             onyx(ErrorCode.TYPE_MISMATCH, "tensor holds float elements, not int32", outputs.get(0)::toIntArray);
             onyx(ErrorCode.TYPE_MISMATCH, "not bfloat16", () -> outputs.get(0).toShortArray(ElementType.BFLOAT16));
             onyx(ErrorCode.INVALID_ARGUMENT, "two-byte", () -> outputs.get(0).toShortArray(ElementType.FLOAT32));
+            onyx(ErrorCode.TYPE_MISMATCH, "not uint8", () -> outputs.get(0).toArray(ElementType.UINT8));
+            assertEquals(16, ((float[]) outputs.get(0).toArray(ElementType.FLOAT32)).length);
             onyx(ErrorCode.TYPE_MISMATCH, "int32", () -> Tensor.copy(new short[8], ElementType.INT32, 4));
             onyx(ErrorCode.UNKNOWN_INPUT, "no input named 'c'", () -> session.run(Map.of("a", a, "c", b)));
             onyx(ErrorCode.INVALID_ARGUMENT, "also used", () -> session.runInto(Map.of("a", a, "b", b), Map.of("sum", a)));
