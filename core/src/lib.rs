@@ -30,7 +30,7 @@ pub use element::{Bf16, Element, ElementType, F16};
 pub use error::{Error, ErrorCode, Result};
 pub use run_options::RunOptions;
 pub use runtime::{LogLevel, Runtime, ORT_LIBRARY_ENV, PINNED_ORT_FILE_NAME, PINNED_ORT_VERSION};
-pub use session::{RunOutputs, Session};
+pub use session::{RunOutputs, Session, ValueIndex};
 pub use session_options::{OptimizationLevel, SessionOptions};
 pub use tensor::Tensor;
 pub use value_info::{ModelMetadata, ValueInfo, ValueKind};

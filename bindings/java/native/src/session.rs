@@ -108,7 +108,7 @@ pub extern "system" fn Java_dev_onyx_Native_sessionValueInfo<'l>(
 ) -> jobject {
     entry(&mut env, |env| {
         let session = unsafe { borrow::<Session>(handle) }?;
-        let info: &ValueInfo = if outputs != 0 { session.output(index(at))? } else { session.input(index(at))? };
+        let info: &ValueInfo = if outputs != 0 { session.output(at)? } else { session.input(at)? };
         let name = env.new_string(&info.name)?;
         let shape = unsafe { JObject::from_raw(new_longs(env, &info.shape)?) };
         let dims = unsafe { JObject::from_raw(new_strings(env, &info.dim_names)?) };
