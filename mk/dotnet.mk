@@ -66,7 +66,7 @@ consumer-dotnet: package-dotnet fixtures
 	  cp $$pkg/lib/netstandard2.0/Onyx.dll $$pkg/runtimes/linux-x64/native/* $(DOTNET_CONSUMER)/app/
 	@echo "onyx: [csharp] running examples/dotnet from the installed package (no LD_LIBRARY_PATH, no ONYX_ORT_LIBRARY)"
 	@cd $(DOTNET_CONSUMER)/app && env -u LD_LIBRARY_PATH -u ONYX_ORT_LIBRARY mono OnyxExample.exe $(ROOT)/tests/suite \
-	  | tee /dev/stderr | python3 $(ROOT)/tests/suite/check_top5.py $(SPEC) csharp
+	  | python3 $(ROOT)/tests/suite/check_top5.py $(SPEC) csharp
 
 demo-dotnet:
 	@echo; echo "=== C# (examples/dotnet, from the Onyx NuGet package) ==="

@@ -2,7 +2,8 @@
 """Checks an example's output against spec.txt: for every `classify` case, the
 example's line for that case's input (`input_0: top5 554 733 ...`) must list the
 case's top5. Expected classes come only from spec.txt. Every language's example
-prints those lines, and every consumer check (`make test`) pipes them through here.
+prints those lines, and every consumer check (`make test`) pipes them through here;
+the example's output is echoed to stdout before the verdict.
 
     classify <suite> | python3 tests/suite/check_top5.py tests/suite/spec.txt <language>
 """
@@ -31,6 +32,9 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     output = sys.stdin.read()
+    # Shown as it came, so a consumer check needs no `tee /dev/stderr` (which would
+    # truncate a log file that stderr is redirected to).
+    sys.stdout.write(output)
     got = {m.group(1): m.group(2).split() for m in re.finditer(r"^(\S+): top5 ((?:\d+ ?){5})", output, re.M)}
     cases = classify_cases(Path(sys.argv[1]))
     if not cases:

@@ -27,7 +27,7 @@ case $classpath in
 esac
 if [ "$check" = --check ]; then
   # Expected: each classify case's top5, from spec.txt.
-  java -cp "$classpath" example.Classify "$suite" | tee /dev/stderr | python3 "$root/tests/suite/check_top5.py" "$suite/spec.txt" java
+  java -cp "$classpath" example.Classify "$suite" | python3 "$root/tests/suite/check_top5.py" "$suite/spec.txt" java
 else
   java -cp "$classpath" example.Classify "$suite"
 fi
