@@ -381,7 +381,7 @@ impl Suite {
                     Ok(()) => expect_code(Session::from_file(self.model_path(), &options), case),
                 }
             }
-            "input_index" => expect_code(self.session.input(case.num("index")?), case),
+            "input_index" => expect_code(self.session.input(case.num::<i64>("index")?), case),
             "runtime_path_missing" => {
                 // A process loads ONNX Runtime once, so this needs a fresh process.
                 let out = Command::new(std::env::current_exe().unwrap())
