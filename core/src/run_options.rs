@@ -1,7 +1,7 @@
 use std::{
     ffi::CString,
     ptr::NonNull,
-    sync::atomic::{AtomicBool, Ordering},
+    sync::atomic::{AtomicBool, AtomicU64, Ordering},
 };
 
 use crate::{ort_call, Error, ErrorCode, Result, Runtime};
@@ -13,6 +13,9 @@ pub struct RunOptions {
     /// Kept as C text (ONNX Runtime's form, checked UTF-8) so every boundary can lend it.
     tag: CString,
     terminated: AtomicBool,
+    /// Counts terminate calls, so a run can tell it was terminated while it ran even
+    /// when another thread reset the flag before the run looked.
+    terminations: AtomicU64,
 }
 
 // ONNX Runtime's terminate flag is atomic; everything else needs `&mut`.
@@ -25,7 +28,7 @@ impl RunOptions {
         let mut ptr = std::ptr::null_mut();
         ort_call::check(unsafe { (ort_call::api().CreateRunOptions)(&mut ptr) }, ErrorCode::RuntimeError, "creating run options")?;
         let ptr = NonNull::new(ptr).ok_or_else(|| Error::new(ErrorCode::RuntimeError, "ONNX Runtime returned no run options"))?;
-        Ok(RunOptions { ptr, tag: CString::default(), terminated: AtomicBool::new(false) })
+        Ok(RunOptions { ptr, tag: CString::default(), terminated: AtomicBool::new(false), terminations: AtomicU64::new(0) })
     }
 
     /// Tags the runs' log lines.
@@ -47,6 +50,7 @@ impl RunOptions {
     /// Stops runs in progress with these options, and fails later ones with
     /// `CANCELLED`, until [`RunOptions::reset_terminate`]. Safe from any thread.
     pub fn terminate(&self) -> Result<()> {
+        self.terminations.fetch_add(1, Ordering::SeqCst);
         self.terminated.store(true, Ordering::SeqCst);
         ort_call::check(unsafe { (ort_call::api().RunOptionsSetTerminate)(self.ptr.as_ptr()) }, ErrorCode::RuntimeError, "terminating")
     }
@@ -60,6 +64,11 @@ impl RunOptions {
 
     pub fn is_terminated(&self) -> bool {
         self.terminated.load(Ordering::SeqCst)
+    }
+
+    /// How many times terminate was called; a run compares it before and after.
+    pub(crate) fn terminations(&self) -> u64 {
+        self.terminations.load(Ordering::SeqCst)
     }
 
     pub(crate) fn as_ptr(&self) -> *const ort_sys::OrtRunOptions {

@@ -186,6 +186,9 @@ impl Session {
     ) -> Result<()> {
         let (input_names, input_values) = (&inputs.names, &inputs.values);
         let output_names: Vec<_> = output_indices.iter().map(|&i| self.output_names[i].as_ptr()).collect();
+        // Read before the run: the count first, then the flag (terminate bumps the count
+        // before it sets either flag), so no terminate that ONNX Runtime sees is missed.
+        let before = options.map(|o| (o.terminations(), o.is_terminated()));
         // Run through the C API on `&self`: ONNX Runtime documents `Run` as safe to
         // call concurrently on one session, which `ort`'s `&mut self` API hides.
         let status = unsafe {
@@ -200,9 +203,15 @@ impl Session {
                 output_values.as_mut_ptr(),
             )
         };
-        ort_call::check(status, ErrorCode::RuntimeError, "running the model").map_err(|e| match options {
-            Some(o) if o.is_terminated() => Error::new(ErrorCode::Cancelled, "the run was cancelled: terminate was called on its run options"),
-            _ => e,
+        // Terminated if the flag was set at the start, is set now, or was set (and maybe
+        // reset by another thread) in between.
+        let terminated = match (options, before) {
+            (Some(o), Some((count, flag))) => flag || o.is_terminated() || o.terminations() != count,
+            _ => false,
+        };
+        ort_call::check(status, ErrorCode::RuntimeError, "running the model").map_err(|e| match terminated {
+            true => Error::new(ErrorCode::Cancelled, "the run was cancelled: terminate was called on its run options"),
+            false => e,
         })
     }
 

@@ -286,3 +286,51 @@ fn thread_counts_are_checked_by_core() {
     assert_eq!(code(onyx_session_options_set_intra_op_threads(options, i32::MIN)), ONYX_ERROR_INVALID_ARGUMENT);
     onyx_session_options_free(options);
 }
+
+/// A run terminated while it ran is CANCELLED even when another thread resets the
+/// flag before the run looks at it (a terminate/reset loop, as a server's cancel
+/// button might drive it). Every failure must be CANCELLED, never RUNTIME_ERROR.
+#[test]
+fn a_run_terminated_and_reset_during_it_is_still_cancelled() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    init();
+    let model = CString::new(root().join("tests/suite/fixtures/resnet18.onnx").to_str().unwrap()).unwrap();
+    let (mut session, mut options, mut input) = (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
+    assert_eq!(code(onyx_session_create_from_file(model.as_ptr(), ptr::null(), &mut session)), 0);
+    assert_eq!(code(onyx_run_options_create(&mut options)), 0);
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, [1i64, 3, 224, 224].as_ptr(), 4, &mut input)), 0);
+    struct Shared(*const onyx_run_options);
+    unsafe impl Send for Shared {}
+    unsafe impl Sync for Shared {}
+    let shared = Shared(options);
+    let stop = AtomicBool::new(false);
+    let (mut cancelled, mut other) = (0, vec![]);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let options = &shared;
+            while !stop.load(Ordering::Relaxed) {
+                assert_eq!(code(onyx_run_options_terminate(options.0)), 0);
+                assert_eq!(code(onyx_run_options_reset_terminate(options.0)), 0);
+            }
+        });
+        for _ in 0..80 {
+            let mut output = ptr::null_mut();
+            let status = onyx_session_run(session, options, [c"input".as_ptr()].as_ptr(), [input.cast_const()].as_ptr(), 1, ptr::null(), 1, &mut output);
+            match onyx_status_code(status) {
+                0 => {}
+                ONYX_ERROR_CANCELLED => cancelled += 1,
+                _ => other.push(message(status)),
+            }
+            if onyx_status_code(status) == ONYX_ERROR_CANCELLED {
+                onyx_status_free(status);
+            }
+            onyx_tensor_free(output);
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
+    assert!(other.is_empty(), "{} runs failed with another code: {:?}", other.len(), other.first());
+    assert!(cancelled > 0, "no run was cancelled: the loop did not reach a run");
+    onyx_tensor_free(input);
+    onyx_run_options_free(options);
+    onyx_session_free(session);
+}
