@@ -1,5 +1,5 @@
 # Installs Onyx as a relocatable tree:
-#   lib/libonyx.so.0, lib/libonyx.so -> libonyx.so.0, lib/libonnxruntime.so.<version>
+#   lib/libonyx.so.1 (the C ABI major), lib/libonyx.so -> libonyx.so.1, lib/libonnxruntime.so.<version>
 #   include/onyx.h, include/onyx.hpp
 #   lib/cmake/Onyx/OnyxConfig.cmake, OnyxConfigVersion.cmake   (target Onyx::onyx)
 #   lib/pkgconfig/onyx.pc

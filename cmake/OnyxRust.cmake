@@ -1,5 +1,5 @@
 # Builds libonyx with cargo and stages it, with the pinned ONNX Runtime, in
-# ${ONYX_STAGE_DIR} (build/cmake/lib): libonyx.so.0 (its SONAME, set by ffi/build.rs),
+# ${ONYX_STAGE_DIR} (build/cmake/lib): libonyx.so.<ABI major> (its SONAME, set by ffi/build.rs),
 # a libonyx.so symlink, and libonnxruntime.so.<version>. Programs linked against the
 # staged library find ONNX Runtime through libonyx's same-folder lookup, with no
 # environment variable. Defines the target Onyx::onyx (C and C++ usage).
@@ -7,7 +7,10 @@
 set(ONYX_ORT_VERSION ${ONYX_PIN_ORT_VERSION})
 set(ONYX_ORT_FILE "libonnxruntime.so.${ONYX_ORT_VERSION}")
 set(ONYX_ORT_DIR "${PROJECT_SOURCE_DIR}/.cache/onnxruntime/${ONYX_ORT_VERSION}")
-set(ONYX_SONAME "libonyx.so.${PROJECT_VERSION_MAJOR}")
+# The SONAME carries the C ABI major, as onyx.h defines it (ffi/build.rs sets the same).
+file(STRINGS "${PROJECT_SOURCE_DIR}/include/onyx.h" ONYX_ABI_MAJOR_LINE REGEX "^#define ONYX_ABI_VERSION_MAJOR ")
+string(REGEX REPLACE "^#define ONYX_ABI_VERSION_MAJOR ([0-9]+).*" "\\1" ONYX_ABI_MAJOR "${ONYX_ABI_MAJOR_LINE}")
+set(ONYX_SONAME "libonyx.so.${ONYX_ABI_MAJOR}")
 set(ONYX_STAGE_DIR "${PROJECT_BINARY_DIR}/lib")
 set(ONYX_CARGO_TARGET_DIR "${PROJECT_SOURCE_DIR}/target")
 set(ONYX_CARGO_LIB "${ONYX_CARGO_TARGET_DIR}/release/libonyx.so")
@@ -59,7 +62,7 @@ add_custom_command(
 add_custom_target(onyx_rust ALL DEPENDS "${ONYX_CARGO_STAMP}" "${ONYX_STAGED_LIB}" "${ONYX_STAGED_ORT}")
 
 # The library itself, as CMake sees a prebuilt shared library. Linking it records
-# libonyx.so.0 (the SONAME) and puts build/cmake/lib on the program's RPATH.
+# libonyx.so.<ABI major> (the SONAME) and puts build/cmake/lib on the program's RPATH.
 add_library(onyx_shared SHARED IMPORTED GLOBAL)
 set_target_properties(onyx_shared PROPERTIES
   IMPORTED_LOCATION "${ONYX_STAGED_LIB}"

@@ -1,8 +1,15 @@
-// Gives libonyx.so a SONAME, so programs that link it record `libonyx.so.0` (the
-// ABI major) and keep working across minor releases, as C libraries do; and an
-// `$ORIGIN` RPATH, so anything it ever links beside itself is found from its own
-// folder wherever the package is unpacked.
+// Gives libonyx.so a SONAME, so programs that link it record `libonyx.so.<ABI major>`
+// and keep working across minor releases, as C libraries do; and an `$ORIGIN` RPATH,
+// so anything it ever links beside itself is found from its own folder wherever the
+// package is unpacked. The major is read from src/constants.rs, its one source.
 fn main() {
-    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libonyx.so.0");
+    println!("cargo:rerun-if-changed=src/constants.rs");
+    let constants = std::fs::read_to_string("src/constants.rs").expect("ffi/src/constants.rs");
+    let major = constants
+        .lines()
+        .find_map(|l| l.strip_prefix("pub const ONYX_ABI_VERSION_MAJOR: u32 = "))
+        .and_then(|rest| rest.strip_suffix(';'))
+        .expect("ffi/src/constants.rs defines ONYX_ABI_VERSION_MAJOR");
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libonyx.so.{major}");
     println!("cargo:rustc-cdylib-link-arg=-Wl,-rpath,$ORIGIN");
 }
