@@ -140,6 +140,12 @@
  */
 #define ONYX_ERROR_ABI_MISMATCH 19
 
+/**
+ * Memory for a size the caller (or the model) asked for could not be allocated; the
+ * process and the session go on.
+ */
+#define ONYX_ERROR_OUT_OF_MEMORY 20
+
 #define ONYX_ELEMENT_FLOAT32 1
 
 #define ONYX_ELEMENT_UINT8 2

@@ -44,11 +44,13 @@ pub enum ErrorCode {
     Panic = 18,
     /// A wrapper found an Onyx native library of another ABI major (or version).
     AbiMismatch = 19,
+    /// Memory for a size a caller or a model asked for could not be allocated.
+    OutOfMemory = 20,
 }
 
 impl ErrorCode {
     /// Every code, in numeric order.
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         Self::InvalidArgument,
         Self::NullPointer,
         Self::InvalidUtf8,
@@ -68,6 +70,7 @@ impl ErrorCode {
         Self::RuntimeError,
         Self::Panic,
         Self::AbiMismatch,
+        Self::OutOfMemory,
     ];
 
     /// The SCREAMING_CASE name every language uses for this code.
@@ -92,6 +95,7 @@ impl ErrorCode {
             Self::RuntimeError => "RUNTIME_ERROR",
             Self::Panic => "PANIC",
             Self::AbiMismatch => "ABI_MISMATCH",
+            Self::OutOfMemory => "OUT_OF_MEMORY",
         }
     }
 

@@ -35,7 +35,12 @@ impl Tensor {
     /// A zero-filled tensor owning its data.
     pub fn zeros(element_type: ElementType, shape: &[i64]) -> Result<Tensor> {
         let byte_len = byte_len(element_type, shape)?;
-        let mut words = vec![0u64; byte_len.div_ceil(8)];
+        let mut words = zeroed_words(byte_len.div_ceil(8)).ok_or_else(|| {
+            Error::new(
+                ErrorCode::OutOfMemory,
+                format!("tensor {} of {} needs {byte_len} bytes, which could not be allocated", describe_dims(shape, &[]), element_type.name()),
+            )
+        })?;
         let data = words.as_mut_ptr().cast::<u8>();
         unsafe { Self::create(element_type, shape, data, byte_len, Storage::Owned(words)) }
     }
@@ -233,6 +238,22 @@ pub(crate) fn element_count(shape: &[i64]) -> Result<usize> {
     Ok(count)
 }
 
+/// `count` zeroed u64 words, or None when the allocator refuses: sizes come from
+/// callers and models, so a refusal is an error, not the abort `vec!` would make.
+/// calloc underneath, so untouched pages of a large tensor cost nothing yet.
+fn zeroed_words(count: usize) -> Option<Vec<u64>> {
+    if count == 0 {
+        return Some(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<u64>(count).ok()?;
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<u64>();
+    if ptr.is_null() {
+        return None;
+    }
+    // Same allocator and layout as a Vec<u64> of `count` elements; zero is a valid u64.
+    Some(unsafe { Vec::from_raw_parts(ptr, count, count) })
+}
+
 fn byte_len(element_type: ElementType, shape: &[i64]) -> Result<usize> {
     element_count(shape)?
         .checked_mul(element_type.size())
@@ -280,6 +301,13 @@ mod tests {
         assert!(element_count(&[count]).is_ok());
         let error = byte_len(ElementType::Float32, &[count]).unwrap_err();
         assert!(error.message().contains("too large"), "{}", error.message());
+    }
+
+    #[test]
+    fn zeroed_words_are_zero_and_a_refused_size_is_none() {
+        assert_eq!(zeroed_words(3).unwrap(), vec![0, 0, 0]);
+        assert!(zeroed_words(0).unwrap().is_empty());
+        assert!(zeroed_words(usize::MAX / 8).is_none(), "more than isize::MAX bytes");
     }
 
     #[test]

@@ -334,3 +334,22 @@ fn a_run_terminated_and_reset_during_it_is_still_cancelled() {
     onyx_run_options_free(options);
     onyx_session_free(session);
 }
+
+/// Sizes come from callers: a shape too large to allocate is an error the caller can
+/// handle, never an abort, and the process goes on making tensors.
+#[test]
+fn a_tensor_too_large_to_allocate_is_out_of_memory() {
+    init();
+    let mut tensor = ptr::null_mut();
+    // 2^48 bytes is past any x86-64 or arm64 user address space, even with overcommit.
+    let huge = [1i64 << 46];
+    let text = message(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, huge.as_ptr(), 1, &mut tensor));
+    assert!(text.contains("[70368744177664]") && text.contains("281474976710656 bytes"), "{text}");
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, huge.as_ptr(), 1, &mut tensor)), ONYX_ERROR_OUT_OF_MEMORY);
+    // More bytes than a pointer can address: refused before asking the allocator.
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, [1i64 << 61].as_ptr(), 1, &mut tensor)), ONYX_ERROR_OUT_OF_MEMORY);
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, [1i64 << 62].as_ptr(), 1, &mut tensor)), ONYX_ERROR_INVALID_ARGUMENT);
+    assert!(tensor.is_null(), "no tensor was written");
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, [4i64].as_ptr(), 1, &mut tensor)), 0);
+    onyx_tensor_free(tensor);
+}

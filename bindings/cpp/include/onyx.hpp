@@ -93,6 +93,7 @@ enum class ErrorCode : uint32_t {
   RuntimeError = ONYX_ERROR_RUNTIME_ERROR,                  ///< ONNX Runtime failed with no finer code.
   Panic = ONYX_ERROR_PANIC,                                 ///< A bug inside Onyx, caught at the boundary.
   AbiMismatch = ONYX_ERROR_ABI_MISMATCH,                    ///< libonyx has another C ABI major than this header.
+  OutOfMemory = ONYX_ERROR_OUT_OF_MEMORY,                   ///< A size asked for could not be allocated.
 };
 
 /// Tensor element types, with ONNX's TensorProto.DataType numbers (ONYX_ELEMENT_*).

@@ -147,6 +147,7 @@ ONYX_SAME(onyx::ErrorCode::IndexOutOfRange, ONYX_ERROR_INDEX_OUT_OF_RANGE);
 ONYX_SAME(onyx::ErrorCode::RuntimeError, ONYX_ERROR_RUNTIME_ERROR);
 ONYX_SAME(onyx::ErrorCode::Panic, ONYX_ERROR_PANIC);
 ONYX_SAME(onyx::ErrorCode::AbiMismatch, ONYX_ERROR_ABI_MISMATCH);
+ONYX_SAME(onyx::ErrorCode::OutOfMemory, ONYX_ERROR_OUT_OF_MEMORY);
 
 ONYX_SAME(onyx::ElementType::Float32, ONYX_ELEMENT_FLOAT32);
 ONYX_SAME(onyx::ElementType::UInt8, ONYX_ELEMENT_UINT8);
@@ -223,6 +224,7 @@ TEST(Tables, ErrorCodeHasEveryCodeOfOnyxHWithItsNumberAndName) {
       {onyx::ErrorCode::RuntimeError, "RUNTIME_ERROR"},
       {onyx::ErrorCode::Panic, "PANIC"},
       {onyx::ErrorCode::AbiMismatch, "ABI_MISMATCH"},
+      {onyx::ErrorCode::OutOfMemory, "OUT_OF_MEMORY"},
   };
   std::map<std::string, uint32_t> ours;
   for (const auto& [code, name] : codes) {

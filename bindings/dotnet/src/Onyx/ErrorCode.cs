@@ -45,5 +45,7 @@ namespace Onyx
         Panic = 18,
         /// <summary>The native libonyx found has another C ABI major version than this assembly needs.</summary>
         AbiMismatch = 19,
+        /// <summary>Memory for a size the caller or the model asked for could not be allocated.</summary>
+        OutOfMemory = 20,
     }
 }

@@ -42,7 +42,9 @@ public enum ErrorCode {
     /** A bug: Onyx's native code panicked. The panic was caught at the boundary. */
     PANIC(18),
     /** The native library is another Onyx version than these Java classes (another ABI). */
-    ABI_MISMATCH(19);
+    ABI_MISMATCH(19),
+    /** Memory for a size the caller or the model asked for could not be allocated. */
+    OUT_OF_MEMORY(20);
 
     private final int number;
 
