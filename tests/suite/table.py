@@ -17,7 +17,7 @@ import re
 import sys
 from pathlib import Path
 
-KNOWN_LANGUAGES = ["rust", "c", "cpp", "java", "csharp"]
+KNOWN_LANGUAGES = ["rust", "c", "cpp", "java", "csharp", "node"]
 LINE = re.compile(r"\[([a-z][a-z0-9_+#-]*)\] (PASS|FAIL|SKIP) ([A-Za-z0-9_.-]+)(?::\s*(.*))?")
 # If a case is reported more than once for a language, the worst result shows.
 RANK = {"SKIP": 0, "PASS": 1, "FAIL": 2}

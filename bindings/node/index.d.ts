@@ -1,0 +1,134 @@
+/** Onyx for Node.js: ONNX Runtime through Onyx's Rust core. Runs never block the event loop. */
+
+/** Error code names, the same names and numbers as the C ABI (onyx.h). */
+export type ErrorCodeName =
+  | 'INVALID_ARGUMENT' | 'NULL_POINTER' | 'INVALID_UTF8' | 'RUNTIME_LOAD_FAILED' | 'MODEL_NOT_FOUND'
+  | 'INVALID_MODEL' | 'UNKNOWN_INPUT' | 'MISSING_INPUT' | 'UNKNOWN_OUTPUT' | 'TYPE_MISMATCH'
+  | 'RANK_MISMATCH' | 'SHAPE_MISMATCH' | 'BUFFER_SIZE_MISMATCH' | 'CANCELLED'
+  | 'EXECUTION_PROVIDER_UNAVAILABLE' | 'INDEX_OUT_OF_RANGE' | 'RUNTIME_ERROR' | 'PANIC'
+  | 'ABI_MISMATCH' | 'OUT_OF_MEMORY';
+
+/** Name → number of every error code. */
+export declare const ErrorCode: Readonly<Record<ErrorCodeName, number>>;
+
+/** Every failure Onyx reports: `.code` is the C ABI's name, `.number` its number. */
+export declare class OnyxError extends Error {
+  constructor(code: ErrorCodeName, number: number, message: string);
+  readonly code: ErrorCodeName;
+  readonly number: number;
+}
+
+/** Element type names; the values are ONNX's TensorProto.DataType numbers. */
+export type ElementTypeName =
+  | 'float' | 'uint8' | 'int8' | 'uint16' | 'int16' | 'int32' | 'int64' | 'bool'
+  | 'float16' | 'double' | 'uint32' | 'uint64' | 'bfloat16';
+export declare const ElementType: Readonly<Record<ElementTypeName, number>>;
+
+/** The TypedArrays a tensor can be made over (float16/bfloat16 as Uint16Array bits, bool as Uint8Array). */
+export type TensorData =
+  | Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array
+  | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+
+/** A tensor. zeros and copy own their memory; borrow reads (and, as a runInto output, writes) the caller's TypedArray in place. */
+export declare class Tensor {
+  private constructor();
+  /** A zero-filled tensor. */
+  static zeros(elementType: ElementTypeName | number, shape: readonly number[]): Tensor;
+  /** A tensor holding a copy of `data`; the element type defaults to the array's own. */
+  static copy(data: TensorData, shape: readonly number[], elementType?: ElementTypeName | number): Tensor;
+  /** A tensor over `data` without a copy; `data` is kept alive as long as the tensor. */
+  static borrow(data: TensorData, shape: readonly number[], elementType?: ElementTypeName | number): Tensor;
+  /** ONNX element type number. */
+  readonly elementType: number;
+  readonly elementTypeName: ElementTypeName;
+  readonly shape: number[];
+  readonly byteLength: number;
+  /** Address of the first byte, for zero-copy checks. */
+  readonly dataAddress: bigint;
+  /** A copy of the elements as the tensor's own TypedArray. */
+  readonly data: TensorData;
+  /** The borrowed TypedArray, for a borrowed tensor. */
+  readonly borrowed: TensorData | undefined;
+  /** A copy of the elements read as `elementType`; TYPE_MISMATCH when the tensor holds another type. */
+  toArray(elementType: ElementTypeName | number): TensorData;
+  toFloat32Array(): Float32Array;
+}
+
+/** An input or output of a model. */
+export interface ValueInfo {
+  name: string;
+  /** 1 tensor, 2 sequence, 3 map, 4 optional. */
+  kind: number;
+  /** ONNX element type number (0 for a value that is not a tensor). */
+  elementType: number;
+  elementTypeName: ElementTypeName | undefined;
+  /** -1 where the model leaves a dimension free. */
+  shape: number[];
+  /** "" where a dimension is unnamed. */
+  dimNames: string[];
+}
+
+export interface ModelMetadata {
+  producer: string;
+  graphName: string;
+  domain: string;
+  description: string;
+  graphDescription: string;
+  version: number | undefined;
+  custom: Record<string, string>;
+}
+
+export interface SessionOptions {
+  intraOpThreads?: number;
+  interOpThreads?: number;
+  optimization?: 'disabled' | 'basic' | 'extended' | 'all' | number;
+}
+
+export interface RunOptions {
+  /** Output names to compute (all by default). */
+  outputs?: string[];
+  /** Aborting it terminates the run, which rejects with CANCELLED; the session stays usable. */
+  signal?: AbortSignal;
+}
+
+/** A loaded model; share it freely, concurrent runs proceed in parallel. */
+export declare class Session {
+  private constructor();
+  /** Loads a model from a path or its bytes, off the JavaScript thread. */
+  static create(model: string | Uint8Array, options?: SessionOptions): Promise<Session>;
+  /** Loads a model on the calling thread. */
+  static createSync(model: string | Uint8Array, options?: SessionOptions): Session;
+  readonly inputs: ValueInfo[];
+  readonly outputs: ValueInfo[];
+  readonly metadata: ModelMetadata;
+  /** Input number `index`; INDEX_OUT_OF_RANGE past the end. */
+  input(index: number): ValueInfo;
+  output(index: number): ValueInfo;
+  /** Runs on Onyx's worker threads; resolves to the outputs by name. */
+  run(feeds: Record<string, Tensor>, options?: RunOptions): Promise<Record<string, Tensor>>;
+  /** Runs writing each output into the caller's tensor; resolves to `outputs`. */
+  runInto(feeds: Record<string, Tensor>, outputs: Record<string, Tensor>, options?: { signal?: AbortSignal }): Promise<Record<string, Tensor>>;
+}
+
+/** Conversions as 16-bit patterns (round to nearest even), core's own. */
+export interface HalfFloat {
+  fromFloat(value: number): number;
+  toFloat(bits: number): number;
+  /** From float32 bits, exactly. */
+  fromFloatBits(bits: number): number;
+}
+export declare const Float16: HalfFloat;
+export declare const BFloat16: HalfFloat;
+
+export declare const OnyxRuntime: {
+  /** The loaded ONNX Runtime's version. */
+  ortVersion(): string;
+  /** Where it was loaded from. */
+  ortPath(): string;
+};
+
+/** For tests only. */
+export declare const _internal: {
+  liveObjects(): number;
+  addressOf(data: TensorData): bigint;
+};

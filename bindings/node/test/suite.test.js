@@ -1,0 +1,280 @@
+'use strict';
+// The shared ResNet18 suite (tests/suite/spec.txt) under node --test. Every expected
+// value comes from spec.txt and its fixtures; prints [node] PASS/FAIL/SKIP lines.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const onyx = require('..');
+const { Session, Tensor, OnyxError, BFloat16, Float16, OnyxRuntime } = onyx;
+
+const SUITE = process.env.ONYX_SUITE_DIR || path.join(__dirname, '..', '..', '..', 'tests', 'suite');
+const LANG = 'node';
+
+function parseSpec(file) {
+  const blocks = fs.readFileSync(file, 'utf8').split('\n').filter((l) => !l.startsWith('#')).join('\n').split(/\n\s*\n/);
+  const parsed = blocks.map((b) => b.split('\n').filter((l) => l.trim() !== '').map((l) => {
+    const sp = l.indexOf(' ');
+    return sp < 0 ? [l, ''] : [l.slice(0, sp), l.slice(sp + 1)];
+  })).filter((b) => b.length > 0);
+  const header = Object.fromEntries(parsed[0]);
+  const cases = parsed.slice(1).map((fields) => ({
+    fields,
+    get(k) { const f = fields.find(([key]) => key === k); if (!f) throw new Error(`case has no '${k}'`); return f[1]; },
+    has(k) { return fields.some(([key]) => key === k); },
+    all(k) { return fields.filter(([key]) => key === k).map(([, v]) => v); },
+  }));
+  for (const c of cases) c.name = c.get('case');
+  return { header, cases };
+}
+
+const spec = parseSpec(path.join(SUITE, 'spec.txt'));
+const rel = (p) => path.join(SUITE, p);
+const shapeOf = (s) => s.split(',').map(Number);
+function f32(file) {
+  const b = fs.readFileSync(rel(file));
+  const copy = new Uint8Array(b.byteLength); copy.set(b);
+  return new Float32Array(copy.buffer);
+}
+const INPUT_SHAPE = [1, 3, 224, 224];
+function code(c) { const [name, num] = c.get('code').split(' '); return { name, num: Number(num) }; }
+
+function within(got, expected, atol, rtol, what) {
+  assert.strictEqual(got.length, expected.length, `${what}: ${got.length} values, expected ${expected.length}`);
+  for (let i = 0; i < expected.length; i++) {
+    const d = Math.abs(got[i] - expected[i]);
+    if (!(d <= atol + rtol * Math.abs(expected[i]))) {
+      assert.fail(`${what}: element ${i} is ${got[i]}, expected ${expected[i]} (atol ${atol}, rtol ${rtol})`);
+    }
+  }
+}
+function top5(v) {
+  return Array.from(v.keys()).sort((a, b) => v[b] - v[a] || a - b).slice(0, 5);
+}
+const tol = (c) => [Number(c.get('atol')), Number(c.get('rtol'))];
+
+let defaultSession;
+function session() {
+  if (!defaultSession) defaultSession = Session.createSync(rel(spec.header.model));
+  return defaultSession;
+}
+async function logitsOf(s, input, shape = INPUT_SHAPE) {
+  const out = await s.run({ input: Tensor.copy(input, shape) });
+  return out.logits.toFloat32Array();
+}
+const classify0 = spec.cases.find((c) => c.name === 'classify_0');
+async function followUp(s) {
+  const got = await logitsOf(s, f32(classify0.get('input')));
+  within(got, f32(classify0.get('expected')), ...tol(classify0), 'follow-up run');
+}
+async function expectError(c, fn) {
+  const want = code(c);
+  let err;
+  try { await fn(); } catch (e) { err = e; }
+  assert.ok(err, `no error; expected ${want.name}`);
+  assert.ok(err instanceof OnyxError, `not an OnyxError: ${err && err.stack}`);
+  assert.strictEqual(err.code, want.name, `code ${err.code} (${err.message}), expected ${want.name}`);
+  assert.strictEqual(err.number, want.num);
+  for (const text of c.all('message_contains')) {
+    assert.ok(err.message.includes(text), `message '${err.message}' lacks '${text}'`);
+  }
+}
+const bitsEqual = (a, b) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+
+const KINDS = {
+  async runtime_info(c) {
+    session();
+    assert.strictEqual(OnyxRuntime.ortVersion(), c.get('ort_version'));
+  },
+  async model_info(c) {
+    const s = session();
+    const check = (list, key) => {
+      const want = c.all(key);
+      assert.strictEqual(list.length, want.length, `${key} count`);
+      want.forEach((line, i) => {
+        const [name, type, shape, dims] = line.split(' ');
+        const v = list[i];
+        assert.strictEqual(v.name, name);
+        assert.strictEqual(v.elementType, Number(type));
+        assert.deepStrictEqual(v.shape, shapeOf(shape));
+        assert.deepStrictEqual(v.dimNames, dims.split(','));
+      });
+    };
+    check(s.inputs, 'input');
+    check(s.outputs, 'output');
+    const metaKey = { producer: 'producer', graph_name: 'graphName', domain: 'domain', description: 'description', version: 'version' };
+    for (const line of c.all('meta')) {
+      const sp = line.indexOf(' ');
+      const key = line.slice(0, sp); const value = line.slice(sp + 1);
+      if (!(key in metaKey)) assert.fail(`unknown meta key '${key}'`);
+      assert.strictEqual(String(s.metadata[metaKey[key]]), value, `meta ${key}`);
+    }
+    const want = Object.fromEntries(c.all('custom').map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)]));
+    assert.deepStrictEqual(s.metadata.custom, want);
+  },
+  async classify(c) {
+    const got = await logitsOf(session(), f32(c.get('input')), shapeOf(c.get('shape')));
+    within(got, f32(c.get('expected')), ...tol(c), c.name);
+    assert.deepStrictEqual(top5(got), c.get('top5').split(' ').map(Number));
+  },
+  async batch(c) {
+    const inputs = c.get('inputs').split(' ').map(f32);
+    const all = new Float32Array(inputs.length * 150528);
+    inputs.forEach((x, i) => all.set(x, i * 150528));
+    const got = await logitsOf(session(), all, [inputs.length, 3, 224, 224]);
+    c.get('expected').split(' ').forEach((e, i) => within(got.subarray(i * 1000, (i + 1) * 1000), f32(e), ...tol(c), `row ${i}`));
+  },
+  async from_bytes(c) {
+    const bytes = fs.readFileSync(rel(spec.header.model));
+    const s = await Session.create(bytes);
+    const input = f32(c.get('input'));
+    const a = await logitsOf(s, input); const b = await logitsOf(session(), input);
+    assert.ok(bitsEqual(a, b), 'from bytes differs from from file');
+    within(a, f32(c.get('expected')), ...tol(c), c.name);
+  },
+  async zero_copy_input(c) {
+    const input = f32(c.get('input'));
+    const t = Tensor.borrow(input, INPUT_SHAPE);
+    assert.strictEqual(t.dataAddress, onyx._internal.addressOf(input));
+    const out = await session().run({ input: t });
+    within(out.logits.toFloat32Array(), f32(c.get('expected')), ...tol(c), c.name);
+  },
+  async output_into_caller(c) {
+    const buf = new Float32Array(shapeOf(c.get('output_shape')).reduce((a, b) => a * b, 1));
+    const out = Tensor.borrow(buf, shapeOf(c.get('output_shape')));
+    await session().runInto({ input: Tensor.copy(f32(c.get('input')), INPUT_SHAPE) }, { logits: out });
+    within(buf, f32(c.get('expected')), ...tol(c), c.name);
+  },
+  async threads(c) {
+    const s = session(); const input = f32(c.get('input'));
+    const alone = await logitsOf(s, input);
+    const n = Number(c.get('threads')); const runs = Number(c.get('runs'));
+    const results = await Promise.all(Array.from({ length: n }, async () => {
+      const r = [];
+      for (let k = 0; k < runs; k++) r.push(await logitsOf(s, input));
+      return r;
+    }));
+    results.flat().forEach((r, i) => assert.ok(bitsEqual(r, alone), `run ${i} differs`));
+  },
+  async options(c) {
+    const o = {};
+    if (c.has('intra_threads')) o.intraOpThreads = Number(c.get('intra_threads'));
+    else if (c.has('optimization')) o.optimization = c.get('optimization');
+    else assert.fail('unknown option');
+    const s = await Session.create(rel(spec.header.model), o);
+    within(await logitsOf(s, f32(c.get('input'))), f32(c.get('expected')), ...tol(c), c.name);
+  },
+  async terminate(c) {
+    const n = Number(c.get('batch')); const input = f32(c.get('input'));
+    const all = new Float32Array(n * 150528);
+    for (let i = 0; i < n; i++) all.set(input, i * 150528);
+    const ac = new AbortController();
+    const p = session().run({ input: Tensor.copy(all, [n, 3, 224, 224]) }, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 20);
+    await expectError(c, () => p);
+    await followUp(session());
+  },
+  async float_vectors(c) {
+    let checked = 0;
+    for (const [key, conv] of [['bfloat16', BFloat16], ['float16', Float16]]) {
+      for (const line of fs.readFileSync(rel(c.get(key)), 'utf8').split('\n')) {
+        if (line.startsWith('#') || line.trim() === '') continue;
+        const [f, h] = line.trim().split(/\s+/);
+        const got = conv.fromFloatBits(parseInt(f, 16) >>> 0);
+        if (got !== parseInt(h, 16)) assert.fail(`${key}: ${f} gave ${got.toString(16)}, expected ${h}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 0);
+  },
+  async error(c) {
+    const trigger = c.get('trigger');
+    const fn = TRIGGERS[trigger];
+    if (!fn) assert.fail(`unknown trigger '${trigger}'`);
+    await fn(c);
+  },
+};
+
+const input0 = () => f32(classify0.get('input'));
+const TRIGGERS = {
+  async missing_model_file(c) { await expectError(c, () => Session.create(rel(c.get('path')))); },
+  async corrupt_bytes(c) {
+    const b = Uint8Array.from(fs.readFileSync(rel(spec.header.model)).subarray(0, 1000), (x) => x ^ 0x5a);
+    await expectError(c, () => Session.create(b));
+  },
+  async empty_bytes(c) { await expectError(c, () => Session.create(new Uint8Array(0))); },
+  async input_shape(c) {
+    const shape = shapeOf(c.get('shape'));
+    await expectError(c, async () => session().run({ input: Tensor.copy(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape) }));
+    await followUp(session());
+  },
+  async buffer_length(c) {
+    await expectError(c, () => Tensor.copy(new Float32Array(Number(c.get('elements'))), shapeOf(c.get('shape'))));
+  },
+  async element_type(c) {
+    await expectError(c, () => session().run({ input: Tensor.zeros(Number(c.get('elem_type')), INPUT_SHAPE) }));
+    await followUp(session());
+  },
+  async unknown_input(c) {
+    const t = Tensor.copy(input0(), INPUT_SHAPE);
+    await expectError(c, () => session().run({ input: t, [c.get('input_name')]: t }));
+    await followUp(session());
+  },
+  async missing_input(c) { await expectError(c, () => session().run({})); await followUp(session()); },
+  async unknown_output(c) {
+    await expectError(c, () => session().run({ input: Tensor.copy(input0(), INPUT_SHAPE) }, { outputs: [c.get('output_name')] }));
+    await followUp(session());
+  },
+  async output_shape(c) {
+    const shape = shapeOf(c.get('output_shape'));
+    await expectError(c, () => session().runInto({ input: Tensor.copy(input0(), INPUT_SHAPE) }, { logits: Tensor.zeros('float', shape) }));
+    await followUp(session());
+  },
+  async read_as(c) {
+    const out = await session().run({ input: Tensor.copy(input0(), INPUT_SHAPE) });
+    await expectError(c, () => out.logits.toArray(Number(c.get('elem_type'))));
+    await followUp(session());
+  },
+  async output_aliases_input(c) {
+    const t = Tensor.copy(input0(), INPUT_SHAPE);
+    await expectError(c, () => session().runInto({ input: t }, { logits: t }));
+    await followUp(session());
+  },
+  async intra_threads(c) {
+    await expectError(c, () => Session.create(rel(spec.header.model), { intraOpThreads: Number(c.get('threads')) }));
+  },
+  async input_index(c) { await expectError(c, () => session().input(Number(c.get('index')))); },
+  async runtime_path_missing(c) {
+    const script = `const o=require(${JSON.stringify(path.join(__dirname, '..'))});
+      try { o.Session.createSync(${JSON.stringify(rel(spec.header.tiny_model))}); console.log('no error'); }
+      catch (e) { console.log(JSON.stringify({code: e.code, number: e.number, message: e.message})); }`;
+    const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ONYX_ORT_LIBRARY: c.get('path') }, encoding: 'utf8' }).trim();
+    let e;
+    try { e = JSON.parse(out); } catch (_) { assert.fail(`child printed: ${out}`); }
+    await expectError(c, () => { throw new OnyxError(e.code, e.number, e.message); });
+  },
+};
+
+const counts = { passed: 0, failed: 0, skipped: 0 };
+const lines = [];
+test('shared ResNet18 suite', async (t) => {
+  for (const c of spec.cases) {
+    if (c.has('langs') && !c.get('langs').split(' ').includes(LANG)) {
+      lines.push(`[${LANG}] SKIP ${c.name}: only for ${c.get('langs')}`); counts.skipped++;
+      continue;
+    }
+    const kind = c.get('kind');
+    try {
+      const fn = KINDS[kind];
+      if (!fn) throw new Error(`unknown kind '${kind}'`);
+      await fn(c);
+      lines.push(`[${LANG}] PASS ${c.name}`); counts.passed++;
+    } catch (e) {
+      lines.push(`[${LANG}] FAIL ${c.name}: ${String(e && e.message).split('\n')[0]}`); counts.failed++;
+    }
+    console.log(lines[lines.length - 1]);
+  }
+  console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  assert.strictEqual(counts.failed, 0, lines.filter((l) => l.includes(' FAIL ')).join('\n'));
+});

@@ -1,0 +1,57 @@
+# Node.js: the npm package (bindings/node) with its N-API addon (cargo crate onyx-node)
+# and ONNX Runtime beside it, the shared suite and the Node-only tests under node --test,
+# the typings checked by tsc, and examples/node run from the packed tarball.
+TEST_TARGETS += test-node
+DEMO_TARGETS += demo-node
+BENCH_TARGETS += bench-node
+
+NODE_DIR := $(ROOT)/bindings/node
+NODE_STAGE := $(NODE_DIR)/prebuilt/linux-x64
+NODE_BUILD := $(ROOT)/build/node
+NODE_TOOLS := $(NODE_BUILD)/tools
+
+.PHONY: test-node demo-node bench-node node-native node-pack node-tools
+
+# onyx.node (libonyx_node.so) and ONNX Runtime (with the licences) where index.js loads them.
+node-native: ort
+	@echo "onyx: [node] building onyx.node (cargo, release) and staging it with ONNX Runtime $(ORT_VERSION)"
+	@cargo build --quiet --release -p onyx-node
+	@mkdir -p $(NODE_STAGE)
+	@cp $(CARGO_TARGET)/libonyx_node.so $(NODE_STAGE)/onyx.node
+	@cp $(ORT_LIB) $(NODE_STAGE)/
+	@cp $(ORT_DIR)/LICENSE $(NODE_STAGE)/LICENSE-onnxruntime.txt
+	@cp $(ORT_DIR)/ThirdPartyNotices.txt $(NODE_STAGE)/ThirdPartyNotices-onnxruntime.txt
+	@for f in LICENSE-MIT LICENSE-APACHE; do if [ -f $$f ]; then cp $$f $(NODE_STAGE)/$$f-onyx.txt; cp $$f $(NODE_DIR)/$$f; fi; done
+
+# TypeScript (and Node's typings) for tsc --noEmit, from the npm registry, in build/.
+node-tools:
+	@if [ ! -x $(NODE_TOOLS)/node_modules/.bin/tsc ]; then \
+	  echo "onyx: [node] installing TypeScript into build/node/tools (npm)"; mkdir -p $(NODE_TOOLS); \
+	  (cd $(NODE_TOOLS) && npm install --silent --no-audit --no-fund --ignore-scripts typescript@5.9.3 @types/node@20 >/dev/null); fi
+
+# The tarball (npm pack): addon, ONNX Runtime, licences; no install script.
+node-pack: node-native
+	@mkdir -p $(NODE_BUILD)
+	@rm -f $(NODE_BUILD)/*.tgz
+	@cd $(NODE_DIR) && npm pack --silent --pack-destination $(NODE_BUILD) >/dev/null
+	@echo "onyx: [node] packed $$(cd $(NODE_BUILD) && ls *.tgz)"
+
+test-node: ort fixtures node-native node-tools | $(LOGS)
+	@mkdir -p $(NODE_BUILD)
+	@echo "onyx: [node] node --test: the shared suite, then the Node-only tests"
+	@status=0; (cd $(NODE_DIR) && env -u ONYX_ORT_LIBRARY node --expose-gc --test test/suite.test.js test/node.test.js) 2>&1 | tee $(NODE_BUILD)/test.log >/dev/null || status=$$?; \
+	sed -n 's/^# \(\[node\] .*\)$$/\1/p; s/^# \([0-9]* passed, [0-9]* failed, [0-9]* skipped\)$$/\1/p' $(NODE_BUILD)/test.log > $(LOGS)/node.log; \
+	cat $(LOGS)/node.log; grep -E '^# (event-loop lag|pass |fail )' $(NODE_BUILD)/test.log || true; \
+	if [ $$status -ne 0 ]; then grep -E '^not ok|error:|Error' $(NODE_BUILD)/test.log | head -30; fi; exit $$status
+	@echo "onyx: [node] tsc --noEmit on index.d.ts and examples/node"
+	@$(NODE_TOOLS)/node_modules/.bin/tsc --noEmit -p $(NODE_DIR)/tsconfig.json
+	@$(MAKE) --no-print-directory node-pack
+	@echo "onyx: [node] examples/node from the tarball, installed into a fresh folder"
+	@bash $(NODE_DIR)/scripts/consumer.sh $(NODE_BUILD)/onyx-onnx-$(ONYX_VERSION).tgz $(ROOT)/tests/suite --check
+
+demo-node: ort fixtures node-pack
+	@echo; echo "=== Node.js (examples/node, from the npm tarball) ==="
+	@bash $(NODE_DIR)/scripts/consumer.sh $(NODE_BUILD)/onyx-onnx-$(ONYX_VERSION).tgz $(ROOT)/tests/suite
+
+bench-node: ort fixtures node-native
+	@echo "onyx: [node] bench: not written yet"
