@@ -53,5 +53,12 @@ demo-node: ort fixtures node-pack
 	@echo; echo "=== Node.js (examples/node, from the npm tarball) ==="
 	@bash $(NODE_DIR)/scripts/consumer.sh $(NODE_BUILD)/onyx-onnx-$(ONYX_VERSION).tgz $(ROOT)/tests/suite
 
+# Onyx Node vs onnxruntime-node 1.30.0 (installed with --ignore-scripts into build/ for
+# the benchmark only: its postinstall downloads), alternating blocks in separate processes.
+NODE_ORT_BENCH := $(NODE_BUILD)/onnxruntime-node
 bench-node: ort fixtures node-native
-	@echo "onyx: [node] bench: not written yet"
+	@if [ ! -d $(NODE_ORT_BENCH)/node_modules/onnxruntime-node ]; then \
+	  echo "onyx: [node] installing onnxruntime-node@1.30.0 (--ignore-scripts) into build/node"; mkdir -p $(NODE_ORT_BENCH); \
+	  (cd $(NODE_ORT_BENCH) && npm install --silent --no-audit --no-fund --ignore-scripts onnxruntime-node@1.30.0 >/dev/null); fi
+	@echo "onyx: [node] ResNet18 batch 1 (intra 1, 2), add16 per awaited run, event-loop lag: Onyx Node vs onnxruntime-node 1.30.0"
+	@bash $(NODE_DIR)/bench/run.sh $(ROOT)/tests/suite $(NODE_ORT_BENCH) 3

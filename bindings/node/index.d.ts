@@ -82,6 +82,8 @@ export interface SessionOptions {
   intraOpThreads?: number;
   interOpThreads?: number;
   optimization?: 'disabled' | 'basic' | 'extended' | 'all' | number;
+  /** ONNX Runtime session config entries, e.g. `{ 'session.intra_op.allow_spinning': '0' }`. */
+  config?: Record<string, string>;
 }
 
 export interface RunOptions {

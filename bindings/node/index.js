@@ -110,6 +110,7 @@ function nativeOptions(o) {
   const opt = {};
   if (o.intraOpThreads !== undefined) opt.intraOpThreads = o.intraOpThreads;
   if (o.interOpThreads !== undefined) opt.interOpThreads = o.interOpThreads;
+  if (o.config !== undefined) opt.config = Object.entries(o.config).map(([k, v]) => [String(k), String(v)]);
   if (o.optimization !== undefined) {
     const levels = { disabled: 0, basic: 1, extended: 2, all: 99 };
     opt.optimization = typeof o.optimization === 'string' ? levels[o.optimization] : o.optimization;

@@ -143,6 +143,8 @@ pub struct SessionOptionsJs {
     pub intra_op_threads: Option<i64>,
     pub inter_op_threads: Option<i64>,
     pub optimization: Option<u32>,
+    /// ONNX Runtime session config entries (key, value).
+    pub config: Option<Vec<Vec<String>>>,
 }
 
 fn session_options(o: Option<SessionOptionsJs>) -> core::Result<core::SessionOptions> {
@@ -156,6 +158,12 @@ fn session_options(o: Option<SessionOptionsJs>) -> core::Result<core::SessionOpt
         }
         if let Some(level) = o.optimization {
             options.optimization_level = OptimizationLevel::from_u32(level)?;
+        }
+        for entry in o.config.unwrap_or_default() {
+            if entry.len() != 2 {
+                return Err(core::Error::new(ErrorCode::InvalidArgument, "a config entry is a [key, value] pair"));
+            }
+            options.add_config_entry(&entry[0], &entry[1]);
         }
     }
     Ok(options)
