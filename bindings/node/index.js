@@ -159,16 +159,12 @@ class Session {
   output(i) { return wrapInfo(call(() => this._native.output(i))); }
 
   _feeds(feeds) {
-    const idx = []; const tensors = [];
+    const names = []; const tensors = [];
     for (const [name, t] of Object.entries(feeds || {})) {
-      const i = this._inputIndex.get(name);
-      if (i === undefined) {
-        throw new OnyxError('UNKNOWN_INPUT', ErrorCode.UNKNOWN_INPUT, `the model has no input named '${name}'; its inputs are: ${this.inputs.map((v) => v.name).join(', ')}`);
-      }
       if (!(t instanceof Tensor)) throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `feed '${name}' is not a Tensor`);
-      idx.push(i); tensors.push(t._native);
+      names.push(name); tensors.push(t._native);
     }
-    return [idx, tensors];
+    return [names, tensors];
   }
   _outputIdx(name) {
     const i = this._outputIndex.get(name);
@@ -188,12 +184,11 @@ class Session {
 
   /** Runs the model; resolves to `{ [outputName]: Tensor }` for the outputs asked for (all by default). */
   async run(feeds, options = {}) {
-    const [idx, tensors] = this._feeds(feeds);
-    const names = options.outputs ? options.outputs.slice() : this.outputs.map((v) => v.name);
-    const outIdx = options.outputs ? names.map((n) => this._outputIdx(n)) : undefined;
+    const [inNames, tensors] = this._feeds(feeds);
+    const names = options.outputs ? options.outputs.map(String) : this.outputs.map((v) => v.name);
     const [ro, done] = this._runOptions(options.signal);
     try {
-      const results = await this._native.run(idx, tensors, outIdx, ro);
+      const results = await this._native.run(inNames, tensors, options.outputs ? names : undefined, ro);
       const out = {};
       results.forEach((t, k) => { out[names[k]] = new Tensor(TOKEN, t); });
       return out;
@@ -207,7 +202,14 @@ class Session {
 
   /** Runs the model writing each output into the caller's tensor (`{ [outputName]: Tensor }`). */
   async runInto(feeds, outputs, options = {}) {
-    const [idx, tensors] = this._feeds(feeds);
+    const [inNames, tensors] = this._feeds(feeds);
+    const idx = inNames.map((name) => {
+      const i = this._inputIndex.get(name);
+      if (i === undefined) {
+        throw new OnyxError('UNKNOWN_INPUT', ErrorCode.UNKNOWN_INPUT, `the model has no input named '${name}'; its inputs are: ${this.inputs.map((v) => v.name).join(', ')}`);
+      }
+      return i;
+    });
     const outIdx = []; const outTensors = [];
     for (const [name, t] of Object.entries(outputs || {})) {
       outIdx.push(this._outputIdx(name));

@@ -267,20 +267,20 @@ impl NativeSession {
         }
     }
 
-    /// Runs on the pool. `inputs`: model input indices with their tensors; `outputs`:
-    /// model output indices wanted (None: all). Resolves to the output tensors in order.
+    /// Runs on the pool. `input_names` with their tensors; `outputs`: the output names
+    /// wanted (None: all). Names are checked by core. Resolves to the output tensors in order.
     #[napi]
-    pub fn run<'e>(&self, env: &'e Env, input_indices: Vec<u32>, tensors: Vec<&NativeTensor>, outputs: Option<Vec<u32>>, run_options: Option<&NativeRunOptions>) -> napi::Result<Object<'e>> {
+    pub fn run<'e>(&self, env: &'e Env, input_names: Vec<String>, tensors: Vec<&NativeTensor>, outputs: Option<Vec<String>>, run_options: Option<&NativeRunOptions>) -> napi::Result<Object<'e>> {
         let session = self.inner.clone();
-        let inputs: Vec<(usize, Arc<RwLock<core::Tensor>>)> = input_indices.iter().map(|&i| i as usize).zip(tensors.iter().map(|t| t.inner.clone())).collect();
-        let outputs: Option<Vec<usize>> = outputs.map(|o| o.into_iter().map(|i| i as usize).collect());
+        let inputs: Vec<(String, Arc<RwLock<core::Tensor>>)> = input_names.into_iter().zip(tensors.iter().map(|t| t.inner.clone())).collect();
         let ro = run_options.map(|r| r.inner.clone());
         spawn_promise(
             env,
             move || {
-                let guards: Vec<_> = inputs.iter().map(|(i, t)| (*i, t.read().unwrap())).collect();
-                let refs: Vec<(usize, &core::Tensor)> = guards.iter().map(|(i, g)| (*i, &**g)).collect();
-                let out = session.run_indexed(&refs, outputs.as_deref(), ro.as_deref())?;
+                let guards: Vec<_> = inputs.iter().map(|(n, t)| (n.as_str(), t.read().unwrap())).collect();
+                let refs: Vec<(&str, &core::Tensor)> = guards.iter().map(|(n, g)| (*n, &**g)).collect();
+                let names: Option<Vec<&str>> = outputs.as_ref().map(|o| o.iter().map(String::as_str).collect());
+                let out = session.run(&refs, names.as_deref(), ro.as_deref())?;
                 Ok(out.into_vec())
             },
             |tensors: Vec<core::Tensor>| tensors.into_iter().map(NativeTensor::owned).collect::<Vec<_>>(),
