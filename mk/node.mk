@@ -41,7 +41,7 @@ test-node: ort fixtures node-native node-tools | $(LOGS)
 	@echo "onyx: [node] node --test: the shared suite, then the Node-only tests"
 	@status=0; (cd $(NODE_DIR) && env -u ONYX_ORT_LIBRARY node --expose-gc --test test/suite.test.js test/node.test.js) 2>&1 | tee $(NODE_BUILD)/test.log >/dev/null || status=$$?; \
 	sed -n 's/^# \(\[node\] .*\)$$/\1/p; s/^# \([0-9]* passed, [0-9]* failed, [0-9]* skipped\)$$/\1/p' $(NODE_BUILD)/test.log > $(LOGS)/node.log; \
-	cat $(LOGS)/node.log; grep -E '^# (event-loop lag|pass |fail )' $(NODE_BUILD)/test.log || true; \
+	cat $(LOGS)/node.log; grep -E '^# (event-loop lag|concurrent runs|pass |fail )' $(NODE_BUILD)/test.log || true; \
 	if [ $$status -ne 0 ]; then grep -E '^not ok|error:|Error' $(NODE_BUILD)/test.log | head -30; fi; exit $$status
 	@echo "onyx: [node] tsc --noEmit on index.d.ts and examples/node"
 	@$(NODE_TOOLS)/node_modules/.bin/tsc --noEmit -p $(NODE_DIR)/tsconfig.json
