@@ -525,7 +525,7 @@ def spec_text(model_sha, tiny_sha, results):
     error("error_read_wrong_type", "read_as", "TYPE_MISMATCH 10", ["float", "int64"], ["elem_type 7"])
     # Rust's borrow rules make an output that is also an input impossible to write.
     error("error_output_aliases_input", "output_aliases_input", "INVALID_ARGUMENT 1", ["also used"],
-          langs="c cpp java csharp")
+          langs="c cpp java csharp node")
     error("error_negative_threads", "intra_threads", "INVALID_ARGUMENT 1", ["intra_op_threads", "-1"], ["threads -1"])
     error("error_input_index", "input_index", "INDEX_OUT_OF_RANGE 16", ["index 1", "1 input"], ["index 1"])
     # Only the wrappers that check the native library they load have this check.

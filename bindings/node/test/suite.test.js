@@ -262,6 +262,7 @@ test('shared ResNet18 suite', async (t) => {
   for (const c of spec.cases) {
     if (c.has('langs') && !c.get('langs').split(' ').includes(LANG)) {
       lines.push(`[${LANG}] SKIP ${c.name}: only for ${c.get('langs')}`); counts.skipped++;
+      console.log(lines[lines.length - 1]);
       continue;
     }
     const kind = c.get('kind');
