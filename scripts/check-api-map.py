@@ -20,6 +20,7 @@ SOURCES = {
     "C++": ["bindings/cpp/include/**/*.hpp"],
     "Java": ["bindings/java/src/main/java/**/*.java"],
     "C#": ["bindings/dotnet/src/Onyx/**/*.cs"],
+    "Node": ["bindings/node/index.js", "bindings/node/index.d.ts"],
 }
 
 

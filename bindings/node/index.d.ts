@@ -43,6 +43,8 @@ export declare class Tensor {
   readonly elementTypeName: ElementTypeName;
   readonly shape: number[];
   readonly byteLength: number;
+  /** Number of elements (the product of the shape), from core. */
+  readonly elementCount: number;
   /** Address of the first byte, for zero-copy checks. */
   readonly dataAddress: bigint;
   /** A copy of the elements as the tensor's own TypedArray. */
@@ -124,9 +126,9 @@ export declare const BFloat16: HalfFloat;
 
 export declare const OnyxRuntime: {
   /** The loaded ONNX Runtime's version. */
-  ortVersion(): string;
+  version(): string;
   /** Where it was loaded from. */
-  ortPath(): string;
+  path(): string;
 };
 
 /** For tests only. */

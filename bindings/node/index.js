@@ -84,6 +84,7 @@ class Tensor {
   get elementTypeName() { return NAME_OF[this.elementType]; }
   get shape() { return this._native.shape(); }
   get byteLength() { return this._native.byteLength(); }
+  get elementCount() { return this._native.elementCount(); }
   /** Address of the tensor's first byte (a BigInt), for zero-copy checks. */
   get dataAddress() { return this._native.dataAddress(); }
   /** The elements as a new TypedArray of the tensor's own type (a copy; a borrowed tensor's own array is `.borrowed`). */
@@ -243,8 +244,8 @@ const BFloat16 = Object.freeze({
 
 const OnyxRuntime = Object.freeze({
   /** The loaded ONNX Runtime's version. */
-  ortVersion: () => call(() => native.ortVersion()),
-  ortPath: () => call(() => native.ortPath()),
+  version: () => call(() => native.ortVersion()),
+  path: () => call(() => native.ortPath()),
 });
 
 module.exports = {

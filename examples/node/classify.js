@@ -31,7 +31,7 @@ async function main() {
   const suite = process.argv[2];
   const model = path.join(suite, 'fixtures', 'resnet18.onnx');
   const session = await Session.create(model);
-  console.log(`Onyx Node.js, ONNX Runtime ${OnyxRuntime.ortVersion()}, model ${model}`);
+  console.log(`Onyx Node.js, ONNX Runtime ${OnyxRuntime.version()}, model ${model}`);
   describe('input', session.input(0));
   describe('output', session.output(0));
   for (let image = 0; image < 3; image++) {

@@ -63,6 +63,8 @@ test('zero copy: a borrowed tensor reads the TypedArray in place', async () => {
   const a = new Float32Array(16).fill(1);
   const t = Tensor.borrow(a, [16]);
   assert.strictEqual(t.dataAddress, onyx._internal.addressOf(a));
+  assert.strictEqual(t.elementCount, 16);
+  assert.strictEqual(t.byteLength, 64);
   const s = Session.createSync(TINY);
   a.fill(3); // written after borrowing: the run sees it
   const out = await s.run({ a: t, b: t });

@@ -85,7 +85,7 @@ const bitsEqual = (a, b) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a
 const KINDS = {
   async runtime_info(c) {
     session();
-    assert.strictEqual(OnyxRuntime.ortVersion(), c.get('ort_version'));
+    assert.strictEqual(OnyxRuntime.version(), c.get('ort_version'));
   },
   async model_info(c) {
     const s = session();

@@ -395,9 +395,14 @@ impl NativeTensor {
     pub fn shape(&self) -> Vec<i64> {
         self.inner.read().unwrap().shape().to_vec()
     }
+    /// A JS number (exact to 2^53 bytes), never a u32 that would wrap past 4 GiB.
     #[napi]
-    pub fn byte_length(&self) -> u32 {
-        self.inner.read().unwrap().byte_length() as u32
+    pub fn byte_length(&self) -> f64 {
+        self.inner.read().unwrap().byte_length() as f64
+    }
+    #[napi]
+    pub fn element_count(&self) -> f64 {
+        self.inner.read().unwrap().element_count() as f64
     }
     #[napi]
     pub fn data_address(&self) -> BigInt {
