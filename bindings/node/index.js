@@ -137,8 +137,6 @@ class Session {
       graphDescription: m.graphDescription, version: m.version === null ? undefined : m.version,
       custom: Object.fromEntries(m.custom),
     };
-    this._inputIndex = new Map(this.inputs.map((v, i) => [v.name, i]));
-    this._outputIndex = new Map(this.outputs.map((v, i) => [v.name, i]));
   }
   /** Loads a model from a path or its bytes (off the JS thread). */
   static async create(model, options) {
@@ -166,13 +164,6 @@ class Session {
       names.push(name); tensors.push(t._native);
     }
     return [names, tensors];
-  }
-  _outputIdx(name) {
-    const i = this._outputIndex.get(name);
-    if (i === undefined) {
-      throw new OnyxError('UNKNOWN_OUTPUT', ErrorCode.UNKNOWN_OUTPUT, `the model has no output named '${name}'; its outputs are: ${this.outputs.map((v) => v.name).join(', ')}`);
-    }
-    return i;
   }
   _runOptions(signal) {
     if (!signal) return [undefined, () => {}];
@@ -204,22 +195,14 @@ class Session {
   /** Runs the model writing each output into the caller's tensor (`{ [outputName]: Tensor }`). */
   async runInto(feeds, outputs, options = {}) {
     const [inNames, tensors] = this._feeds(feeds);
-    const idx = inNames.map((name) => {
-      const i = this._inputIndex.get(name);
-      if (i === undefined) {
-        throw new OnyxError('UNKNOWN_INPUT', ErrorCode.UNKNOWN_INPUT, `the model has no input named '${name}'; its inputs are: ${this.inputs.map((v) => v.name).join(', ')}`);
-      }
-      return i;
-    });
-    const outIdx = []; const outTensors = [];
+    const outNames = []; const outTensors = [];
     for (const [name, t] of Object.entries(outputs || {})) {
-      outIdx.push(this._outputIdx(name));
       if (!(t instanceof Tensor)) throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `output '${name}' is not a Tensor`);
-      outTensors.push(t._native);
+      outNames.push(name); outTensors.push(t._native);
     }
     const [ro, done] = this._runOptions(options.signal);
     try {
-      await this._native.runInto(idx, tensors, outIdx, outTensors, ro);
+      await this._native.runInto(inNames, tensors, outNames, outTensors, ro);
       return outputs;
     } catch (e) {
       throw translate(e);

@@ -79,12 +79,12 @@ impl Session {
     /// Input number `index`; `INDEX_OUT_OF_RANGE` past the end or below 0. Any
     /// integer type, so that a binding's signed index reaches this one check as is.
     pub fn input<I: ValueIndex>(&self, index: I) -> Result<&ValueInfo> {
-        info_at_signed(&self.inputs, index, "input")
+        info_at(&self.inputs, index, "input")
     }
 
     /// Output number `index`; `INDEX_OUT_OF_RANGE` past the end or below 0.
     pub fn output<I: ValueIndex>(&self, index: I) -> Result<&ValueInfo> {
-        info_at_signed(&self.outputs, index, "output")
+        info_at(&self.outputs, index, "output")
     }
 
     pub fn metadata(&self) -> &ModelMetadata {
@@ -272,11 +272,7 @@ pub trait ValueIndex: Copy + std::fmt::Display + TryInto<usize> {}
 impl<T: Copy + std::fmt::Display + TryInto<usize>> ValueIndex for T {}
 
 /// Entry `index` of a model's inputs or outputs, or the one index error.
-fn info_at<'a>(list: &'a [ValueInfo], index: usize, role: &str) -> Result<&'a ValueInfo> {
-    info_at_signed(list, index, role)
-}
-
-fn info_at_signed<'a, I: ValueIndex>(list: &'a [ValueInfo], index: I, role: &str) -> Result<&'a ValueInfo> {
+fn info_at<'a, I: ValueIndex>(list: &'a [ValueInfo], index: I, role: &str) -> Result<&'a ValueInfo> {
     index.try_into().ok().and_then(|i| list.get(i)).ok_or_else(|| {
         let plural = if list.len() == 1 { "" } else { "s" };
         Error::new(ErrorCode::IndexOutOfRange, format!("{role} index {index} is out of range: the model has {} {role}{plural}", list.len()))
@@ -550,7 +546,7 @@ mod tests {
         assert_eq!(error.message(), "input index 1 is out of range: the model has 1 input");
         assert!(info_at(&infos, 3, "output").unwrap_err().message().ends_with("1 output"));
         assert!(info_at(&[], 0, "output").unwrap_err().message().ends_with("0 outputs"));
-        let error = info_at_signed(&infos, -1i32, "input").unwrap_err();
+        let error = info_at(&infos, -1i32, "input").unwrap_err();
         assert_eq!(error.message(), "input index -1 is out of range: the model has 1 input");
     }
 }

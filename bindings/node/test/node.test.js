@@ -101,3 +101,17 @@ test('concurrent runs on one session proceed in parallel', async () => {
   // Generous: a shared CI machine may have one free core; real machines with 2 cores show ~2x.
   if (require('os').availableParallelism() >= 2) assert.ok(speedup > 1.2, `speed-up ${speedup}`);
 });
+
+test('runInto names are checked by core, as run\'s are', async () => {
+  const s = Session.createSync(TINY);
+  const a = Tensor.zeros('float', [16]);
+  const out = Tensor.zeros('float', [16]);
+  for (const [feeds, outputs, code, name] of [
+    [{ a, b: a, nope: a }, { sum: out }, 'UNKNOWN_INPUT', 'nope'],
+    [{ a, b: a }, { nope: out }, 'UNKNOWN_OUTPUT', 'nope'],
+    [{ a, b: a }, { sum: a }, 'INVALID_ARGUMENT', 'sum'],
+  ]) {
+    await assert.rejects(s.runInto(feeds, outputs), (e) => e instanceof OnyxError && e.code === code && e.message.includes(name));
+  }
+  await s.runInto({ a, b: a }, { sum: out }); // the session still works
+});

@@ -287,28 +287,37 @@ impl NativeSession {
         )
     }
 
-    /// Runs into caller tensors on the pool; resolves to undefined.
+    /// Runs into caller tensors on the pool; resolves to undefined. Names are checked
+    /// by core, as in `run`.
     #[napi]
-    pub fn run_into<'e>(&self, env: &'e Env, input_indices: Vec<u32>, tensors: Vec<&NativeTensor>, output_indices: Vec<u32>, output_tensors: Vec<&NativeTensor>, run_options: Option<&NativeRunOptions>) -> napi::Result<Object<'e>> {
+    pub fn run_into<'e>(
+        &self,
+        env: &'e Env,
+        input_names: Vec<String>,
+        tensors: Vec<&NativeTensor>,
+        output_names: Vec<String>,
+        output_tensors: Vec<&NativeTensor>,
+        run_options: Option<&NativeRunOptions>,
+    ) -> napi::Result<Object<'e>> {
         let session = self.inner.clone();
-        let inputs: Vec<(usize, Arc<RwLock<core::Tensor>>)> = input_indices.iter().map(|&i| i as usize).zip(tensors.iter().map(|t| t.inner.clone())).collect();
-        let outputs: Vec<(usize, Arc<RwLock<core::Tensor>>)> = output_indices.iter().map(|&i| i as usize).zip(output_tensors.iter().map(|t| t.inner.clone())).collect();
-        // The boundary's one aliasing check, before any lock is taken.
+        let inputs: Vec<(String, Arc<RwLock<core::Tensor>>)> = input_names.into_iter().zip(tensors.iter().map(|t| t.inner.clone())).collect();
+        let outputs: Vec<(String, Arc<RwLock<core::Tensor>>)> = output_names.into_iter().zip(output_tensors.iter().map(|t| t.inner.clone())).collect();
+        // The boundary's one aliasing check, before any lock is taken (an output that is
+        // also an input would otherwise wait on its own read lock).
         {
             let in_ptrs: Vec<*const core::Tensor> = inputs.iter().map(|(_, t)| t.data_ptr_of()).collect();
             let out_ptrs: Vec<*const core::Tensor> = outputs.iter().map(|(_, t)| t.data_ptr_of()).collect();
-            let names: Vec<String> = outputs.iter().map(|(i, _)| self.inner.outputs().get(*i).map(|v| v.name.clone()).unwrap_or_default()).collect();
-            guard(|| onyx_boundary::check_no_aliasing(&in_ptrs, &out_ptrs, |k| names[k].clone()))?;
+            guard(|| onyx_boundary::check_no_aliasing(&in_ptrs, &out_ptrs, |k| outputs[k].0.clone()))?;
         }
         let ro = run_options.map(|r| r.inner.clone());
         spawn_promise(
             env,
             move || {
-                let in_guards: Vec<_> = inputs.iter().map(|(i, t)| (*i, t.read().unwrap())).collect();
-                let refs: Vec<(usize, &core::Tensor)> = in_guards.iter().map(|(i, g)| (*i, &**g)).collect();
-                let mut out_guards: Vec<_> = outputs.iter().map(|(i, t)| (*i, t.write().unwrap())).collect();
-                let mut outs: Vec<(usize, &mut core::Tensor)> = out_guards.iter_mut().map(|(i, g)| (*i, &mut **g)).collect();
-                session.run_into_indexed(&refs, &mut outs, ro.as_deref())
+                let in_guards: Vec<_> = inputs.iter().map(|(n, t)| (n.as_str(), t.read().unwrap())).collect();
+                let refs: Vec<(&str, &core::Tensor)> = in_guards.iter().map(|(n, g)| (*n, &**g)).collect();
+                let mut out_guards: Vec<_> = outputs.iter().map(|(n, t)| (n.as_str(), t.write().unwrap())).collect();
+                let mut outs: Vec<(&str, &mut core::Tensor)> = out_guards.iter_mut().map(|(n, g)| (*n, &mut **g)).collect();
+                session.run_into(&refs, &mut outs, ro.as_deref())
             },
             |_| (),
         )
