@@ -13,6 +13,9 @@ need_deb mvn maven
 need_deb mcs mono-devel
 need_deb nunit-console nunit-console
 need_deb nuget nuget
+need_deb nm binutils          # the Java test that reads libonyx_jni.so's exports
+need_deb node nodejs          # machines of this kind have Node 20; Debian's is a fallback
+need_deb npm npm
 [ -f /usr/include/gtest/gtest.h ] || missing_debs+=(libgtest-dev)
 dpkg -s libnunit-cil-dev >/dev/null 2>&1 || missing_debs+=(libnunit-cil-dev)
 
