@@ -36,7 +36,7 @@ export declare class Tensor {
   static zeros(elementType: ElementTypeName | number, shape: readonly number[]): Tensor;
   /** A tensor holding a copy of `data`; the element type defaults to the array's own. */
   static copy(data: TensorData, shape: readonly number[], elementType?: ElementTypeName | number): Tensor;
-  /** A tensor over `data` without a copy; `data` is kept alive as long as the tensor. */
+  /** A tensor over `data` without a copy (runs read it in place); `data` is kept alive as long as the tensor. */
   static borrow(data: TensorData, shape: readonly number[], elementType?: ElementTypeName | number): Tensor;
   /** ONNX element type number. */
   readonly elementType: number;
@@ -47,7 +47,7 @@ export declare class Tensor {
   readonly elementCount: number;
   /** Address of the first byte, for zero-copy checks. */
   readonly dataAddress: bigint;
-  /** A copy of the elements as the tensor's own TypedArray. */
+  /** The elements in place, as the tensor's own TypedArray (writing it writes the tensor). */
   readonly data: TensorData;
   /** The borrowed TypedArray, for a borrowed tensor. */
   readonly borrowed: TensorData | undefined;

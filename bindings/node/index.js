@@ -61,45 +61,76 @@ function typeFor(data, elementType) {
 
 const TOKEN = Symbol('onyx');
 
-/** A tensor: made by zeros, copy or borrow; its memory is Onyx's own or, borrowed, the caller's TypedArray. */
+/**
+ * A tensor: made by zeros, copy or borrow. Its memory is a JavaScript ArrayBuffer: the
+ * tensor's own (zeros, copy, a run's outputs) or, borrowed, the caller's TypedArray,
+ * which runs read (and `runInto` writes) in place. Core checks the element type, shape
+ * and byte length when the tensor is made, and again at each run.
+ */
 class Tensor {
-  constructor(token, nativeTensor, borrowed) {
+  constructor(token, elementType, shape, bytes, borrowed, elementCount) {
     if (token !== TOKEN) throw new TypeError('use Tensor.zeros, Tensor.copy or Tensor.borrow');
-    this._native = nativeTensor;
+    this._type = elementType;
+    this._shape = shape;
+    this._bytes = bytes; // a Uint8Array over the tensor's memory
     this._borrowed = borrowed; // keeps the caller's TypedArray alive as long as the tensor
+    this._count = elementCount;
   }
   static zeros(elementType, shape) {
-    return new Tensor(TOKEN, call(() => native.tensorZeros(typeNumber(elementType), shape.map(Number))));
+    const t = typeNumber(elementType); const dims = shape.map(Number);
+    const n = call(() => native.tensorByteLength(t, dims));
+    let buffer;
+    try { buffer = new ArrayBuffer(n); } catch (_) { call(() => native.tensorAllocationFailed(t, dims)); }
+    return made(t, dims, new Uint8Array(buffer));
   }
   static copy(data, shape, elementType) {
-    const t = typeFor(data, elementType);
-    return new Tensor(TOKEN, call(() => native.tensorCopy(t, shape.map(Number), bytesOf(data))));
+    const t = typeFor(data, elementType); const dims = shape.map(Number);
+    const source = bytesOf(data);
+    call(() => native.tensorCheck(t, dims, source)); // before allocating: core's size message
+    const bytes = new Uint8Array(source.byteLength);
+    bytes.set(source);
+    return made(t, dims, bytes);
   }
   static borrow(data, shape, elementType) {
     const t = typeFor(data, elementType);
-    return new Tensor(TOKEN, call(() => native.tensorBorrow(t, shape.map(Number), bytesOf(data))), data);
+    return made(t, shape.map(Number), bytesOf(data), data);
   }
   /** ONNX element type number. */
-  get elementType() { return this._native.elementType(); }
-  get elementTypeName() { return NAME_OF[this.elementType]; }
-  get shape() { return this._native.shape(); }
-  get byteLength() { return this._native.byteLength(); }
-  get elementCount() { return this._native.elementCount(); }
+  get elementType() { return this._type; }
+  get elementTypeName() { return NAME_OF[this._type]; }
+  get shape() { return this._shape.slice(); }
+  get byteLength() { return this._bytes.byteLength; }
+  get elementCount() { return this._count; }
   /** Address of the tensor's first byte (a BigInt), for zero-copy checks. */
-  get dataAddress() { return this._native.dataAddress(); }
-  /** The elements as a new TypedArray of the tensor's own type (a copy; a borrowed tensor's own array is `.borrowed`). */
-  get data() { return this.toArray(this.elementType); }
+  get dataAddress() { return native.addressOf(this._bytes); }
+  /** The elements in place, as a TypedArray of the tensor's own type (writing it writes the tensor). */
+  get data() { return view(this._bytes, this._type); }
   get borrowed() { return this._borrowed; }
-  /** Reads the elements as `elementType`; TYPE_MISMATCH when the tensor holds another. */
+  /** A copy of the elements read as `elementType`; TYPE_MISMATCH when the tensor holds another. */
   toArray(elementType) {
     const t = typeNumber(elementType);
-    const buf = call(() => this._native.read(t));
-    const A = ARRAY_OF[t];
-    const copy = new Uint8Array(buf.byteLength);
-    copy.set(buf);
-    return new A(copy.buffer, 0, buf.byteLength / A.BYTES_PER_ELEMENT);
+    if (t !== this._type) call(() => native.tensorCheckRead(this._type, t));
+    return view(this._bytes.slice(), t);
   }
   toFloat32Array() { return this.toArray(ElementType.float); }
+}
+
+/** A tensor over `bytes`, checked by core (which also counts its elements). */
+function made(type, dims, bytes, borrowed) {
+  const count = call(() => native.tensorCheck(type, dims, bytes));
+  return new Tensor(TOKEN, type, dims, bytes, borrowed, count);
+}
+function view(bytes, type) {
+  const A = ARRAY_OF[type];
+  return new A(bytes.buffer, bytes.byteOffset, bytes.byteLength / A.BYTES_PER_ELEMENT);
+}
+/** A run's outputs (`[type, shape, bytes, elementCount, ...]` from the addon), keyed by name. */
+function outputsOf(flat, names) {
+  const out = {};
+  for (let k = 0; k < names.length; k++) {
+    out[names[k]] = new Tensor(TOKEN, flat[4 * k], flat[4 * k + 1], flat[4 * k + 2], undefined, flat[4 * k + 3]);
+  }
+  return out;
 }
 
 function wrapInfo(v) {
@@ -124,13 +155,14 @@ function cancelledError() {
   return new OnyxError('CANCELLED', ErrorCode.CANCELLED, 'the run was cancelled through its AbortSignal');
 }
 
-/** A loaded model. Runs proceed in parallel, each on Onyx's worker threads, never on the JS thread. */
+/** A loaded model. Runs proceed in parallel on Onyx's worker threads (a tiny model's runs inline: README, Threads). */
 class Session {
   constructor(token, nativeSession) {
     if (token !== TOKEN) throw new TypeError('use Session.create or Session.createSync');
     this._native = nativeSession;
     this.inputs = nativeSession.inputs().map(wrapInfo);
     this.outputs = nativeSession.outputs().map(wrapInfo);
+    this._outputNames = this.outputs.map((v) => v.name);
     const m = nativeSession.metadata();
     this.metadata = {
       producer: m.producer, graphName: m.graphName, domain: m.domain, description: m.description,
@@ -157,13 +189,14 @@ class Session {
   input(i) { return wrapInfo(call(() => this._native.input(i))); }
   output(i) { return wrapInfo(call(() => this._native.output(i))); }
 
-  _feeds(feeds) {
-    const names = []; const tensors = [];
-    for (const [name, t] of Object.entries(feeds || {})) {
-      if (!(t instanceof Tensor)) throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `feed '${name}' is not a Tensor`);
-      names.push(name); tensors.push(t._native);
+  _feeds(feeds, what) {
+    const names = []; const types = []; const shapes = []; const data = [];
+    for (const name in feeds) {
+      const t = feeds[name];
+      if (!(t instanceof Tensor)) throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `${what} '${name}' is not a Tensor`);
+      names.push(name); types.push(t._type); shapes.push(t._shape); data.push(t._bytes);
     }
-    return [names, tensors];
+    return [names, types, shapes, data];
   }
   _runOptions(signal) {
     if (!signal) return [undefined, () => {}];
@@ -176,39 +209,32 @@ class Session {
 
   /** Runs the model; resolves to `{ [outputName]: Tensor }` for the outputs asked for (all by default). */
   async run(feeds, options = {}) {
-    const [inNames, tensors] = this._feeds(feeds);
-    const names = options.outputs ? options.outputs.map(String) : this.outputs.map((v) => v.name);
+    const [inNames, types, shapes, data] = this._feeds(feeds, 'feed');
+    const names = options.outputs ? options.outputs.map(String) : this._outputNames;
     const [ro, done] = this._runOptions(options.signal);
     try {
-      const results = await this._native.run(inNames, tensors, options.outputs ? names : undefined, ro);
-      const out = {};
-      results.forEach((t, k) => { out[names[k]] = new Tensor(TOKEN, t); });
-      return out;
+      // The addon answers at once for a run it did inline, else with a Promise.
+      const flat = await this._native.run(inNames, types, shapes, data, options.outputs ? names : undefined, ro);
+      return outputsOf(flat, names);
     } catch (e) {
       throw translate(e);
     } finally {
       done();
-      void feeds; // the feeds (and borrowed arrays) stay reachable until the run is over
     }
   }
 
   /** Runs the model writing each output into the caller's tensor (`{ [outputName]: Tensor }`). */
   async runInto(feeds, outputs, options = {}) {
-    const [inNames, tensors] = this._feeds(feeds);
-    const outNames = []; const outTensors = [];
-    for (const [name, t] of Object.entries(outputs || {})) {
-      if (!(t instanceof Tensor)) throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `output '${name}' is not a Tensor`);
-      outNames.push(name); outTensors.push(t._native);
-    }
+    const [inNames, types, shapes, data] = this._feeds(feeds, 'feed');
+    const [outNames, outTypes, outShapes, outData] = this._feeds(outputs, 'output');
     const [ro, done] = this._runOptions(options.signal);
     try {
-      await this._native.runInto(inNames, tensors, outNames, outTensors, ro);
+      await this._native.runInto(inNames, types, shapes, data, outNames, outTypes, outShapes, outData, ro);
       return outputs;
     } catch (e) {
       throw translate(e);
     } finally {
       done();
-      void feeds;
     }
   }
 }
@@ -234,5 +260,5 @@ const OnyxRuntime = Object.freeze({
 module.exports = {
   Session, Tensor, OnyxError, ErrorCode, ElementType, Float16, BFloat16, OnyxRuntime,
   /** For tests: native objects not yet collected, and a TypedArray's address. */
-  _internal: { liveObjects: () => native.liveObjects(), addressOf: (a) => native.addressOf(bytesOf(a)) },
+  _internal: { liveObjects: () => native.liveObjects(), addressOf: (a) => native.addressOf(bytesOf(a)), mostRunsInFlight: () => native.mostRunsInFlight() },
 };

@@ -35,14 +35,24 @@ impl Tensor {
     /// A zero-filled tensor owning its data.
     pub fn zeros(element_type: ElementType, shape: &[i64]) -> Result<Tensor> {
         let byte_len = byte_len(element_type, shape)?;
-        let mut words = zeroed_words(byte_len.div_ceil(8)).ok_or_else(|| {
-            Error::new(
-                ErrorCode::OutOfMemory,
-                format!("tensor {} of {} needs {byte_len} bytes, which could not be allocated", describe_dims(shape, &[]), element_type.name()),
-            )
-        })?;
+        let mut words = zeroed_words(byte_len.div_ceil(8)).ok_or_else(|| Self::allocation_failed(element_type, shape, byte_len))?;
         let data = words.as_mut_ptr().cast::<u8>();
         unsafe { Self::create(element_type, shape, data, byte_len, Storage::Owned(words)) }
+    }
+
+    /// The bytes a tensor of `element_type` and `shape` holds; INVALID_ARGUMENT for a
+    /// negative dimension or a size that overflows. For bindings that allocate a
+    /// tensor's memory themselves (Node's ArrayBuffers).
+    pub fn byte_length_for(element_type: ElementType, shape: &[i64]) -> Result<usize> {
+        byte_len(element_type, shape)
+    }
+
+    /// The OUT_OF_MEMORY error for a tensor whose `byte_len` bytes could not be allocated.
+    pub fn allocation_failed(element_type: ElementType, shape: &[i64], byte_len: usize) -> Error {
+        Error::new(
+            ErrorCode::OutOfMemory,
+            format!("tensor {} of {} needs {byte_len} bytes, which could not be allocated", describe_dims(shape, &[]), element_type.name()),
+        )
     }
 
     /// A tensor owning a copy of `bytes` (native-endian elements).
@@ -184,11 +194,13 @@ impl Tensor {
     /// `TYPE_MISMATCH` unless the tensor holds `wanted` elements: the one rule every
     /// binding's typed read goes through.
     pub fn expect_element_type(&self, wanted: ElementType) -> Result<()> {
-        if wanted != self.element_type {
-            return Err(Error::new(
-                ErrorCode::TypeMismatch,
-                format!("tensor holds {} elements, not {}", self.element_type.name(), wanted.name()),
-            ));
+        Self::check_element_type(self.element_type, wanted)
+    }
+
+    /// TYPE_MISMATCH unless a tensor holding `held` elements may be read as `wanted`.
+    pub fn check_element_type(held: ElementType, wanted: ElementType) -> Result<()> {
+        if wanted != held {
+            return Err(Error::new(ErrorCode::TypeMismatch, format!("tensor holds {} elements, not {}", held.name(), wanted.name())));
         }
         Ok(())
     }

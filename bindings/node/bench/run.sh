@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Onyx Node vs onnxruntime-node, alternating blocks in separate processes (the two load
-# different ONNX Runtime builds, which cannot share one process). Medians per metric.
+# different ONNX Runtime builds, which cannot share one process; onnxruntime-node's binding
+# cannot be pointed at Onyx's 1.31.1 either: it needs the VERS_1.30.0 symbol version).
+# Medians per metric.
 #   run.sh <tests/suite> <dir with node_modules/onnxruntime-node> <blocks>
 set -euo pipefail
 suite=$1 ortdir=$2 blocks=${3:-3}

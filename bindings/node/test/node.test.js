@@ -71,13 +71,21 @@ test('zero copy: a borrowed tensor reads the TypedArray in place', async () => {
   assert.deepStrictEqual(Array.from(out.sum.toFloat32Array()), new Array(16).fill(6));
 });
 
-test('sessions and tensors left to the GC are freed', { skip: typeof global.gc !== 'function' && 'needs --expose-gc' }, async () => {
+test('sessions and zero-copy outputs left to the GC are freed', { skip: typeof global.gc !== 'function' && 'needs --expose-gc' }, async () => {
   await (async () => {
     const s = Session.createSync(TINY);
     for (let i = 0; i < 100; i++) {
       const a = Tensor.copy(new Float32Array(16), [16]);
       await s.run({ a, b: Tensor.borrow(new Float32Array(16), [16]) });
     }
+    // 17 x 1000 logits: past the 64 KiB up to which outputs are copied, so this one is
+    // handed over in place and freed by its ArrayBuffer's finalizer.
+    const r = Session.createSync(MODEL);
+    const n = 17; const all = new Float32Array(n * INPUT.length);
+    for (let i = 0; i < n; i++) all.set(INPUT, i * INPUT.length);
+    const logits = (await r.run({ input: Tensor.borrow(all, [n, 3, 224, 224]) })).logits;
+    assert.ok(onyx._internal.liveObjects() >= 3, `two sessions and one output buffer live, counted ${onyx._internal.liveObjects()}`);
+    for (let i = 0; i < n; i++) assert.ok(close(logits.data.subarray(i * 1000, (i + 1) * 1000), EXPECTED), `row ${i}`);
   })();
   for (let i = 0; i < 20 && onyx._internal.liveObjects() > 0; i++) {
     global.gc();
@@ -98,8 +106,9 @@ test('concurrent runs on one session proceed in parallel', async () => {
   const concurrent = Number(process.hrtime.bigint() - t0);
   const speedup = sequential / concurrent;
   console.log(`concurrent runs: ${speedup.toFixed(2)}x faster than sequential (intra 1, 10 runs)`);
-  // Generous: a shared CI machine may have one free core; real machines with 2 cores show ~2x.
-  if (require('os').availableParallelism() >= 2) assert.ok(speedup > 1.2, `speed-up ${speedup}`);
+  // The proof is structural, not a timing: runs were executing on several workers at once.
+  // (The speed-up is measured and printed; make bench-node reports it.)
+  assert.ok(onyx._internal.mostRunsInFlight() >= 2, `at most ${onyx._internal.mostRunsInFlight()} run(s) were ever in flight`);
 });
 
 test('runInto names are checked by core, as run\'s are', async () => {

@@ -1,9 +1,16 @@
 //! N-API addon of Onyx's Node.js binding: JS objects over onyx-core, nothing more.
 //! Errors reach JavaScript as `[ONYX <number> <NAME>] message`, which index.js turns
 //! into an `OnyxError` with `.code` and `.number`. Runs happen on Onyx's own worker
-//! threads (see `pool`), never on the JavaScript thread nor libuv's pool.
+//! threads (see `pool`), never on libuv's pool; tiny ones inline (see `Pace`).
+//!
+//! A tensor's memory is a JavaScript ArrayBuffer (index.js holds it with the element
+//! type and shape, checked here by core when the tensor is made); a run borrows it in
+//! place. So no tensor needs a native handle or a GC finalizer, which cost more than a
+//! tiny model's whole run.
 
-use std::sync::{mpsc, Arc, Mutex, OnceLock, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -52,15 +59,15 @@ fn submit(job: Job) {
     let _ = pool().lock().unwrap().send(job);
 }
 
-/// Runs `work` on the pool; the promise settles with `done(result)` on the JS thread.
-fn spawn_promise<'e, R, D>(env: &'e Env, work: impl FnOnce() -> core::Result<R> + Send + 'static, done: impl FnOnce(R) -> D + Send + 'static) -> napi::Result<Object<'e>>
+/// Runs `work` on the pool; the promise settles with `done(env, result)` on the JS thread.
+fn spawn_promise<'e, R, D>(env: &'e Env, work: impl FnOnce() -> core::Result<R> + Send + 'static, done: impl FnOnce(Env, R) -> napi::Result<D> + Send + 'static) -> napi::Result<Object<'e>>
 where
     R: Send + 'static,
     D: ToNapiValue + 'static,
 {
     let (deferred, promise) = env.create_deferred()?;
     submit(Box::new(move || match onyx_boundary::catch(work) {
-        Ok(r) => deferred.resolve(move |_env| Ok(done(r))),
+        Ok(r) => deferred.resolve(move |env| done(env, r)),
         Err(e) => deferred.reject(js_error(e)),
     }));
     Ok(promise)
@@ -109,18 +116,42 @@ pub fn f32_bits_to_f16(bits: u32) -> u32 {
     F16::from_f32(f32::from_bits(bits)).0 as u32
 }
 
-/// The address of a TypedArray's first byte (the zero-copy test's reference).
+/// The address of a TypedArray's first byte (a tensor's `dataAddress`).
 #[napi]
-pub fn address_of(data: Uint8Array) -> BigInt {
+pub fn address_of(data: Uint8ArraySlice) -> BigInt {
     BigInt::from(data.as_ptr() as u64)
 }
 
 static LIVE: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
 
-/// Native sessions and tensors not yet collected (the GC test's count).
+/// Native sessions and zero-copy output buffers not yet collected (the GC test's count).
 #[napi]
 pub fn live_objects() -> i64 {
     LIVE.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+static IN_FLIGHT: AtomicU64 = AtomicU64::new(0);
+static MOST_IN_FLIGHT: AtomicU64 = AtomicU64::new(0);
+
+/// The most runs that were ever executing on the workers at once (the parallelism test's
+/// evidence, which needs no clock).
+#[napi]
+pub fn most_runs_in_flight() -> f64 {
+    MOST_IN_FLIGHT.load(Ordering::SeqCst) as f64
+}
+
+struct InFlight;
+impl InFlight {
+    fn enter() -> InFlight {
+        let now = IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;
+        MOST_IN_FLIGHT.fetch_max(now, Ordering::SeqCst);
+        InFlight
+    }
+}
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 struct Live;
@@ -200,11 +231,12 @@ pub struct MetadataJs {
 #[napi]
 pub struct NativeSession {
     inner: Arc<core::Session>,
+    pace: Arc<Pace>,
     _live: Live,
 }
 
 fn wrap_session(s: core::Session) -> NativeSession {
-    NativeSession { inner: Arc::new(s), _live: Live::new() }
+    NativeSession { inner: Arc::new(s), pace: Arc::new(Pace::new()), _live: Live::new() }
 }
 
 #[napi]
@@ -220,14 +252,14 @@ pub fn session_from_bytes_sync(bytes: Uint8Array, options: Option<SessionOptions
 #[napi]
 pub fn session_from_file<'e>(env: &'e Env, path: String, options: Option<SessionOptionsJs>) -> napi::Result<Object<'e>> {
     let options = guard(|| session_options(options))?;
-    spawn_promise(env, move || core::Session::from_file(&path, &options), wrap_session)
+    spawn_promise(env, move || core::Session::from_file(&path, &options), |_, s| Ok(wrap_session(s)))
 }
 
 #[napi]
 pub fn session_from_bytes<'e>(env: &'e Env, bytes: Uint8Array, options: Option<SessionOptionsJs>) -> napi::Result<Object<'e>> {
     let options = guard(|| session_options(options))?;
     // The Uint8Array holds a reference to the caller's buffer until the load is done.
-    spawn_promise(env, move || core::Session::from_bytes(&bytes, &options), wrap_session)
+    spawn_promise(env, move || core::Session::from_bytes(&bytes, &options), |_, s| Ok(wrap_session(s)))
 }
 
 #[napi(object)]
@@ -267,70 +299,194 @@ impl NativeSession {
         }
     }
 
-    /// Runs on the pool. `input_names` with their tensors; `outputs`: the output names
-    /// wanted (None: all). Names are checked by core. Resolves to the output tensors in order.
-    #[napi]
-    pub fn run<'e>(&self, env: &'e Env, input_names: Vec<String>, tensors: Vec<&NativeTensor>, outputs: Option<Vec<String>>, run_options: Option<&NativeRunOptions>) -> napi::Result<Object<'e>> {
-        let session = self.inner.clone();
-        let inputs: Vec<(String, Arc<RwLock<core::Tensor>>)> = input_names.into_iter().zip(tensors.iter().map(|t| t.inner.clone())).collect();
+    /// Runs the model on the inputs `names[k]` = tensor (`types[k]`, `shapes[k]`,
+    /// `data[k]`); `outputs`: the output names wanted (None: all). Names and layouts are
+    /// checked by core. Gives `[type, shape, bytes, count]` per output, in order: at once when
+    /// the run was done inline (see `Pace`), else through a Promise.
+    #[napi(ts_return_type = "Array<unknown> | Promise<Array<unknown>>")]
+    #[allow(clippy::too_many_arguments)]
+    pub fn run<'e>(
+        &self,
+        env: &'e Env,
+        names: Vec<String>,
+        types: Vec<u32>,
+        shapes: Vec<Vec<i64>>,
+        data: Vec<Uint8ArraySlice<'e>>,
+        outputs: Option<Vec<String>>,
+        run_options: Option<&NativeRunOptions>,
+    ) -> napi::Result<Either<Array<'e>, Object<'e>>> {
+        let input_bytes = data.iter().map(|d| d.len() as u64).sum::<u64>();
         let ro = run_options.map(|r| r.inner.clone());
-        spawn_promise(
+        if self.pace.runs_inline(input_bytes) {
+            let layouts = layouts(names, types, shapes, data.iter().map(|d| (d.as_ptr() as *mut u8, d.len())).collect());
+            let out = guard(|| self.pace.timed(input_bytes, || run_outputs(&self.inner, &layouts, outputs.as_deref(), ro.as_deref())))?;
+            return outputs_to_js(env, out).map(Either::A);
+        }
+        let (layouts, keep) = held(env, names, types, shapes, &data)?;
+        let session = self.inner.clone();
+        let pace = self.pace.clone();
+        let promise = spawn_promise(
             env,
             move || {
-                let guards: Vec<_> = inputs.iter().map(|(n, t)| (n.as_str(), t.read().unwrap())).collect();
-                let refs: Vec<(&str, &core::Tensor)> = guards.iter().map(|(n, g)| (*n, &**g)).collect();
-                let names: Option<Vec<&str>> = outputs.as_ref().map(|o| o.iter().map(String::as_str).collect());
-                let out = session.run(&refs, names.as_deref(), ro.as_deref())?;
-                Ok(out.into_vec())
+                let _counted = InFlight::enter();
+                pace.timed(input_bytes, || run_outputs(&session, &layouts, outputs.as_deref(), ro.as_deref()))
             },
-            |tensors: Vec<core::Tensor>| tensors.into_iter().map(NativeTensor::owned).collect::<Vec<_>>(),
-        )
+            move |env, tensors| {
+                drop(keep); // the inputs' arrays, released on the JS thread
+                outputs_to_js(&env, tensors).map(|a| a.raw())
+            },
+        )?;
+        Ok(Either::B(promise))
     }
 
-    /// Runs into caller tensors on the pool; resolves to undefined. Names are checked
-    /// by core, as in `run`.
+    /// Runs writing each output into the caller's tensor memory (`out_*` as the inputs'),
+    /// on the pool; resolves to undefined. Names and layouts are checked by core.
     #[napi]
+    #[allow(clippy::too_many_arguments)]
     pub fn run_into<'e>(
         &self,
         env: &'e Env,
-        input_names: Vec<String>,
-        tensors: Vec<&NativeTensor>,
-        output_names: Vec<String>,
-        output_tensors: Vec<&NativeTensor>,
+        names: Vec<String>,
+        types: Vec<u32>,
+        shapes: Vec<Vec<i64>>,
+        data: Vec<Uint8ArraySlice<'e>>,
+        out_names: Vec<String>,
+        out_types: Vec<u32>,
+        out_shapes: Vec<Vec<i64>>,
+        out_data: Vec<Uint8ArraySlice<'e>>,
         run_options: Option<&NativeRunOptions>,
     ) -> napi::Result<Object<'e>> {
-        let session = self.inner.clone();
-        let inputs: Vec<(String, Arc<RwLock<core::Tensor>>)> = input_names.into_iter().zip(tensors.iter().map(|t| t.inner.clone())).collect();
-        let outputs: Vec<(String, Arc<RwLock<core::Tensor>>)> = output_names.into_iter().zip(output_tensors.iter().map(|t| t.inner.clone())).collect();
-        // The boundary's one aliasing check, before any lock is taken (an output that is
-        // also an input would otherwise wait on its own read lock).
+        // The boundary's one aliasing check, on the memory itself (two tensors over one
+        // array are one tensor to ONNX Runtime). Empty tensors hold no memory to share.
         {
-            let in_ptrs: Vec<*const core::Tensor> = inputs.iter().map(|(_, t)| t.data_ptr_of()).collect();
-            let out_ptrs: Vec<*const core::Tensor> = outputs.iter().map(|(_, t)| t.data_ptr_of()).collect();
-            guard(|| onyx_boundary::check_no_aliasing(&in_ptrs, &out_ptrs, |k| outputs[k].0.clone()))?;
+            let at = |d: &Uint8ArraySlice| if d.is_empty() { std::ptr::null() } else { d.as_ptr() };
+            let ins: Vec<*const u8> = data.iter().map(at).collect();
+            let outs: Vec<*const u8> = out_data.iter().map(at).collect();
+            guard(|| onyx_boundary::check_no_aliasing(&ins, &outs, |k| out_names.get(k).cloned().unwrap_or_default()))?;
         }
+        let (inputs, keep_in) = held(env, names, types, shapes, &data)?;
+        let (outputs, keep_out) = held(env, out_names, out_types, out_shapes, &out_data)?;
+        let session = self.inner.clone();
         let ro = run_options.map(|r| r.inner.clone());
         spawn_promise(
             env,
             move || {
-                let in_guards: Vec<_> = inputs.iter().map(|(n, t)| (n.as_str(), t.read().unwrap())).collect();
-                let refs: Vec<(&str, &core::Tensor)> = in_guards.iter().map(|(n, g)| (*n, &**g)).collect();
-                let mut out_guards: Vec<_> = outputs.iter().map(|(n, t)| (n.as_str(), t.write().unwrap())).collect();
-                let mut outs: Vec<(&str, &mut core::Tensor)> = out_guards.iter_mut().map(|(n, g)| (*n, &mut **g)).collect();
-                session.run_into(&refs, &mut outs, ro.as_deref())
+                let ins = inputs.tensors()?;
+                let refs: Vec<(&str, &core::Tensor)> = ins.iter().map(|(n, t)| (*n, t)).collect();
+                let mut outs = outputs.tensors()?;
+                let mut out_refs: Vec<(&str, &mut core::Tensor)> = outs.iter_mut().map(|(n, t)| (*n, t)).collect();
+                session.run_into(&refs, &mut out_refs, ro.as_deref())
             },
-            |_| (),
+            move |_, ()| {
+                drop((keep_in, keep_out));
+                Ok(())
+            },
         )
     }
 }
 
-trait PtrOf {
-    fn data_ptr_of(&self) -> *const core::Tensor;
+/// A run's tensors as the caller described them: name, element type, shape, and the
+/// address and length of their bytes in JavaScript memory.
+struct Layouts(Vec<(String, u32, Vec<i64>, *mut u8, usize)>);
+
+// SAFETY: the addresses point into ArrayBuffers that `Keep` holds until the run is over;
+// only the run reads (or, for run_into outputs, writes) them meanwhile.
+unsafe impl Send for Layouts {}
+
+fn layouts(names: Vec<String>, types: Vec<u32>, shapes: Vec<Vec<i64>>, data: Vec<(*mut u8, usize)>) -> Layouts {
+    Layouts(names.into_iter().zip(types).zip(shapes).zip(data).map(|(((n, t), s), (p, l))| (n, t, s, p, l)).collect())
 }
-impl PtrOf for Arc<RwLock<core::Tensor>> {
-    /// Identity of the tensor object (aliasing means the same tensor, or the same memory).
-    fn data_ptr_of(&self) -> *const core::Tensor {
-        Arc::as_ptr(self) as *const RwLock<core::Tensor> as *const core::Tensor
+
+impl Layouts {
+    /// Core tensors over the caller's memory, checked by core (type, shape, length, alignment).
+    fn tensors(&self) -> core::Result<Vec<(&str, core::Tensor)>> {
+        self.0
+            .iter()
+            .map(|(name, t, shape, ptr, len)| {
+                // SAFETY: see `Layouts`: the memory outlives the tensor, which lives for the run.
+                let tensor = unsafe { core::Tensor::borrow(element_type(*t)?, shape, *ptr, *len) }?;
+                Ok((name.as_str(), tensor))
+            })
+            .collect()
+    }
+}
+
+/// References that keep a pool run's arrays alive (and their memory in place) until it is over.
+struct Keep(#[allow(dead_code)] Vec<Uint8Array>);
+
+fn held(env: &Env, names: Vec<String>, types: Vec<u32>, shapes: Vec<Vec<i64>>, data: &[Uint8ArraySlice]) -> napi::Result<(Layouts, Keep)> {
+    let mut keep = Vec::with_capacity(data.len());
+    for d in data {
+        // SAFETY: the value is a live Uint8Array of this env (it was just one).
+        keep.push(unsafe { Uint8Array::from_napi_value(env.raw(), d.raw()) }?);
+    }
+    let spans = keep.iter().map(|a| (a.as_ptr() as *mut u8, a.len())).collect();
+    Ok((layouts(names, types, shapes, spans), Keep(keep)))
+}
+
+fn run_outputs(session: &core::Session, inputs: &Layouts, outputs: Option<&[String]>, ro: Option<&core::RunOptions>) -> core::Result<Vec<core::Tensor>> {
+    let tensors = inputs.tensors()?;
+    let refs: Vec<(&str, &core::Tensor)> = tensors.iter().map(|(n, t)| (*n, t)).collect();
+    let names: Option<Vec<&str>> = outputs.map(|o| o.iter().map(String::as_str).collect());
+    Ok(session.run(&refs, names.as_deref(), ro)?.into_vec())
+}
+
+/// Outputs up to this size are copied into a fresh ArrayBuffer; larger ones are handed
+/// to JavaScript in place, released by the buffer's finalizer. A copy of a few KiB is
+/// cheaper than a finalizer; a large one is not, and V8 aborts the process when a
+/// native-created ArrayBuffer cannot be allocated.
+const COPY_OUTPUTS_UP_TO: usize = 64 * 1024;
+
+/// `[type, shape, bytes, element count, ...]`, four entries per output.
+fn outputs_to_js(env: &Env, tensors: Vec<core::Tensor>) -> napi::Result<Array<'_>> {
+    let mut out = env.create_array((tensors.len() * 4) as u32)?;
+    for (k, mut tensor) in tensors.into_iter().enumerate() {
+        let k = (k * 4) as u32;
+        out.set(k, tensor.element_type() as u32)?;
+        out.set(k + 1, tensor.shape().to_vec())?;
+        out.set(k + 3, tensor.element_count() as f64)?;
+        let len = tensor.byte_length();
+        if len <= COPY_OUTPUTS_UP_TO {
+            out.set(k + 2, Uint8ArraySlice::copy_from(env, tensor.as_bytes())?)?;
+        } else {
+            let ptr = tensor.data_ptr_mut();
+            // SAFETY: the tensor owns `len` bytes at `ptr` and is moved into the finalizer,
+            // so the memory lives exactly as long as the ArrayBuffer.
+            let bytes = unsafe { Uint8ArraySlice::from_external(env, ptr, len, (tensor, Live::new()), |_, kept| drop(kept)) }?;
+            out.set(k + 2, bytes)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Where a session's next run goes. Handing a run to a worker and its result back costs
+/// tens of microseconds of thread wake-ups, more than a tiny model takes to run; so a
+/// run whose last run on this session took under `INLINE_BELOW`, with no more input
+/// bytes than that one, runs on the JavaScript thread (the loop stalls for at most about
+/// that long). Every other run, and the first, goes to the workers. See docs/decisions.md.
+struct Pace {
+    last_nanos: AtomicU64,
+    last_input_bytes: AtomicU64,
+}
+
+const INLINE_BELOW: Duration = Duration::from_micros(100);
+
+impl Pace {
+    fn new() -> Pace {
+        Pace { last_nanos: AtomicU64::new(u64::MAX), last_input_bytes: AtomicU64::new(0) }
+    }
+    fn runs_inline(&self, input_bytes: u64) -> bool {
+        self.last_nanos.load(Ordering::Relaxed) < INLINE_BELOW.as_nanos() as u64 && input_bytes <= self.last_input_bytes.load(Ordering::Relaxed)
+    }
+    fn timed<T>(&self, input_bytes: u64, run: impl FnOnce() -> core::Result<T>) -> core::Result<T> {
+        let start = Instant::now();
+        let result = run();
+        // Failed runs say nothing about the model's pace.
+        if result.is_ok() {
+            self.last_input_bytes.store(input_bytes, Ordering::Relaxed);
+            self.last_nanos.store(start.elapsed().as_nanos().min(u64::MAX as u128 - 1) as u64, Ordering::Relaxed);
+        }
+        result
     }
 }
 
@@ -355,75 +511,36 @@ impl NativeRunOptions {
 
 // --- tensors ---------------------------------------------------------------------
 
-#[napi]
-pub struct NativeTensor {
-    inner: Arc<RwLock<core::Tensor>>,
-    /// A borrowed tensor's TypedArray bytes: the reference keeps them alive as long
-    /// as the tensor exists.
-    _borrowed: Option<Uint8Array>,
-    _live: Live,
-}
-
-impl NativeTensor {
-    fn owned(t: core::Tensor) -> NativeTensor {
-        NativeTensor { inner: Arc::new(RwLock::new(t)), _borrowed: None, _live: Live::new() }
-    }
-}
-
 fn element_type(t: u32) -> core::Result<ElementType> {
     ElementType::from_onnx(t)
 }
 
+/// Checks a tensor over `data` the way a run will (type, shape, length, alignment);
+/// gives its element count.
 #[napi]
-pub fn tensor_zeros(elem_type: u32, shape: Vec<i64>) -> napi::Result<NativeTensor> {
-    guard(|| Ok(NativeTensor::owned(core::Tensor::zeros(element_type(elem_type)?, &shape)?)))
+pub fn tensor_check(elem_type: u32, shape: Vec<i64>, data: Uint8ArraySlice) -> napi::Result<f64> {
+    // SAFETY: the tensor is dropped before `data` goes out of scope and never written.
+    guard(|| unsafe { core::Tensor::borrow(element_type(elem_type)?, &shape, data.as_ptr() as *mut u8, data.len()) }.map(|t| t.element_count() as f64))
 }
 
+/// The bytes a zero-filled tensor of this type and shape needs (core's size checks).
 #[napi]
-pub fn tensor_copy(elem_type: u32, shape: Vec<i64>, bytes: Uint8Array) -> napi::Result<NativeTensor> {
-    guard(|| Ok(NativeTensor::owned(core::Tensor::copy_bytes(element_type(elem_type)?, &shape, &bytes)?)))
+pub fn tensor_byte_length(elem_type: u32, shape: Vec<i64>) -> napi::Result<f64> {
+    guard(|| core::Tensor::byte_length_for(element_type(elem_type)?, &shape).map(|n| n as f64))
 }
 
+/// Core's OUT_OF_MEMORY error for a tensor JavaScript could not allocate.
 #[napi]
-pub fn tensor_borrow(elem_type: u32, shape: Vec<i64>, bytes: Uint8Array) -> napi::Result<NativeTensor> {
-    let ptr = bytes.as_ptr() as *mut u8;
-    let len = bytes.len();
-    // SAFETY: `bytes` (a reference to the caller's TypedArray) is kept in the tensor,
-    // so the memory outlives it.
-    let t = guard(|| unsafe { core::Tensor::borrow(element_type(elem_type)?, &shape, ptr, len) })?;
-    Ok(NativeTensor { inner: Arc::new(RwLock::new(t)), _borrowed: Some(bytes), _live: Live::new() })
+pub fn tensor_allocation_failed(elem_type: u32, shape: Vec<i64>) -> napi::Result<()> {
+    guard(|| {
+        let t = element_type(elem_type)?;
+        let bytes = core::Tensor::byte_length_for(t, &shape)?;
+        Err(core::Tensor::allocation_failed(t, &shape, bytes))
+    })
 }
 
+/// Core's TYPE_MISMATCH rule for reading a tensor of `held` elements as `wanted`.
 #[napi]
-impl NativeTensor {
-    #[napi]
-    pub fn element_type(&self) -> u32 {
-        self.inner.read().unwrap().element_type() as u32
-    }
-    #[napi]
-    pub fn shape(&self) -> Vec<i64> {
-        self.inner.read().unwrap().shape().to_vec()
-    }
-    /// A JS number (exact to 2^53 bytes), never a u32 that would wrap past 4 GiB.
-    #[napi]
-    pub fn byte_length(&self) -> f64 {
-        self.inner.read().unwrap().byte_length() as f64
-    }
-    #[napi]
-    pub fn element_count(&self) -> f64 {
-        self.inner.read().unwrap().element_count() as f64
-    }
-    #[napi]
-    pub fn data_address(&self) -> BigInt {
-        BigInt::from(self.inner.read().unwrap().data_ptr() as u64)
-    }
-    /// A copy of the bytes, read as `elem_type` (core's check: TYPE_MISMATCH otherwise).
-    #[napi]
-    pub fn read(&self, elem_type: u32) -> napi::Result<Buffer> {
-        let t = self.inner.read().unwrap();
-        guard(|| {
-            t.expect_element_type(element_type(elem_type)?)?;
-            Ok(Buffer::from(t.as_bytes().to_vec()))
-        })
-    }
+pub fn tensor_check_read(held: u32, wanted: u32) -> napi::Result<()> {
+    guard(|| core::Tensor::check_element_type(element_type(held)?, element_type(wanted)?))
 }
