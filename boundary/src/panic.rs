@@ -1,9 +1,18 @@
 use std::{
     any::Any,
+    cell::{Cell, RefCell},
     panic::{catch_unwind, AssertUnwindSafe},
+    sync::Once,
 };
 
 use onyx_core::{Error, ErrorCode, Result};
+
+thread_local! {
+    /// How many `catch` calls this thread is inside.
+    static CATCHING: Cell<u32> = const { Cell::new(0) };
+    /// Where the last caught panic on this thread happened.
+    static LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
 
 /// The error a caught panic becomes, in every language (one text).
 pub fn panic_error(payload: &(dyn Any + Send)) -> Error {
@@ -12,12 +21,35 @@ pub fn panic_error(payload: &(dyn Any + Send)) -> Error {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "no message".into());
-    Error::new(ErrorCode::Panic, format!("Onyx panicked (a bug; please report it): {text}"))
+    let at = LOCATION.with(|l| l.borrow_mut().take()).map(|l| format!(" (at {l})")).unwrap_or_default();
+    Error::new(ErrorCode::Panic, format!("Onyx panicked (a bug; please report it): {text}{at}"))
+}
+
+/// A panic that a `catch` will turn into an error is reported through that error, not
+/// printed on the host's stderr; any other panic goes to the hook that was there before.
+/// Each boundary library has its own copy of std, so this hook is that library's alone.
+fn quiet_caught_panics() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if CATCHING.with(Cell::get) > 0 {
+                let at = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+                LOCATION.with(|l| *l.borrow_mut() = at);
+            } else {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Runs `f`; a panic becomes [`panic_error`]. Nothing unwinds past a boundary.
 pub fn catch<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| Err(panic_error(payload.as_ref())))
+    quiet_caught_panics();
+    CATCHING.with(|c| c.set(c.get() + 1));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(c.get() - 1));
+    result.unwrap_or_else(|payload| Err(panic_error(payload.as_ref())))
 }
 
 #[cfg(test)]
@@ -28,9 +60,9 @@ mod tests {
     fn a_panic_becomes_the_panic_code_with_its_text() {
         let error = catch::<()>(|| panic!("boom {}", 7)).unwrap_err();
         assert_eq!(error.code(), ErrorCode::Panic);
-        assert!(error.message().ends_with(": boom 7"), "{}", error.message());
+        assert!(error.message().contains(": boom 7 (at boundary/src/panic.rs:"), "{}", error.message());
         let error = catch::<()>(|| std::panic::panic_any(42u8)).unwrap_err();
-        assert!(error.message().ends_with(": no message"), "{}", error.message());
+        assert!(error.message().contains(": no message (at "), "{}", error.message());
     }
 
     #[test]

@@ -111,9 +111,23 @@ pub struct Error {
     message: String,
 }
 
+/// Messages echo names and values that come from callers and models; a hostile one
+/// (a 1 MiB input name) must not make a 1 MiB message. Longer ones are cut here.
+pub const MAX_MESSAGE_BYTES: usize = 4096;
+
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        let mut message = message.into();
+        if message.len() > MAX_MESSAGE_BYTES {
+            let mut end = MAX_MESSAGE_BYTES;
+            while !message.is_char_boundary(end) {
+                end -= 1;
+            }
+            let cut = message.len() - end;
+            message.truncate(end);
+            message.push_str(&format!(" [... {cut} more bytes]"));
+        }
+        Self { code, message }
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -134,3 +148,17 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_message_is_cut_on_a_char_boundary() {
+        let name = "é".repeat(1 << 19); // 1 MiB
+        let error = Error::new(ErrorCode::UnknownInput, format!("unknown input '{name}'"));
+        assert!(error.message().len() < MAX_MESSAGE_BYTES + 40, "{}", error.message().len());
+        assert!(error.message().starts_with("unknown input 'éé"));
+        assert!(error.message().ends_with("more bytes]"), "{}", &error.message()[error.message().len() - 30..]);
+    }
+}

@@ -18,6 +18,7 @@
 
 mod element;
 mod error;
+mod metadata_props;
 mod ort_call;
 mod run_options;
 mod runtime;

@@ -34,7 +34,7 @@ impl Session {
         let session = builder
             .commit_from_file(path)
             .map_err(|e| model_error(&format!("loading model {}", path.display()), e))?;
-        Self::wrap(session)
+        Self::wrap(session, crate::metadata_props::from_file(path))
     }
 
     /// Loads a model from its bytes; the bytes may be freed once this returns.
@@ -43,20 +43,38 @@ impl Session {
             return Err(Error::new(ErrorCode::InvalidModel, "model bytes are empty"));
         }
         let mut builder = builder(options)?;
-        let session = builder
-            .commit_from_memory(bytes)
-            .map_err(|e| model_error(&format!("loading a model from {} bytes", bytes.len()), e))?;
-        Self::wrap(session)
+        // A model given as bytes has no folder, and ONNX Runtime would read its external
+        // data relative to the process's working folder (an `.env` there could become an
+        // initializer). Point it at a folder that cannot exist, unless the caller named one.
+        let caller_named_folder = options.config_entries.iter().any(|(k, _)| k == EXTERNAL_DATA_FOLDER);
+        if !caller_named_folder {
+            builder = builder
+                .with_config_entry(EXTERNAL_DATA_FOLDER, NO_EXTERNAL_DATA_FOLDER)
+                .map_err(|e| ort_call::from_ort(ErrorCode::RuntimeError, "setting the external data folder", e))?;
+        }
+        let session = builder.commit_from_memory(bytes).map_err(|e| {
+            let error = model_error(&format!("loading a model from {} bytes", bytes.len()), e);
+            if error.message().contains(NO_EXTERNAL_DATA_FOLDER) {
+                return Error::new(
+                    ErrorCode::InvalidModel,
+                    format!(
+                        "the model keeps data in an external file, which a model loaded from bytes may not read: load it from its path, or name the folder with the session config entry {EXTERNAL_DATA_FOLDER}"
+                    ),
+                );
+            }
+            error
+        })?;
+        Self::wrap(session, crate::metadata_props::from_bytes(bytes))
     }
 
-    fn wrap(inner: ort::session::Session) -> Result<Session> {
+    fn wrap(inner: ort::session::Session, metadata_props: Option<Vec<(String, String)>>) -> Result<Session> {
         let inputs: Vec<ValueInfo> = inner.inputs().iter().map(ValueInfo::from_outlet).collect();
         let outputs: Vec<ValueInfo> = inner.outputs().iter().map(ValueInfo::from_outlet).collect();
         let c_names = |infos: &[ValueInfo]| -> Vec<CString> {
             // ONNX names come from a protobuf string and cannot hold NUL.
             infos.iter().map(|i| CString::new(i.name.as_str()).unwrap_or_default()).collect()
         };
-        let metadata = ModelMetadata::read(&inner)?;
+        let metadata = ModelMetadata::read(&inner, metadata_props)?;
         Ok(Session {
             input_names: c_names(&inputs),
             output_names: c_names(&outputs),
@@ -399,11 +417,24 @@ fn names(infos: &[ValueInfo]) -> String {
     infos.iter().map(|i| format!("'{}'", i.name)).collect::<Vec<_>>().join(", ")
 }
 
+/// ONNX Runtime's session config key for the folder external data of a model loaded
+/// from memory is read from.
+const EXTERNAL_DATA_FOLDER: &str = "session.model_external_initializers_file_folder_path";
+const NO_EXTERNAL_DATA_FOLDER: &str = "/nonexistent/onyx-model-from-bytes-has-no-external-data-folder";
+
+/// A failure while ONNX Runtime loads a model is the model's fault (INVALID_MODEL:
+/// bad protobuf, missing or future opsets and IR versions, shape inference, bad
+/// initializers, refused external data), unless it is about memory or an execution
+/// provider. ONNX Runtime reports most of these as a generic failure.
 fn model_error<R>(context: &str, e: ort::Error<R>) -> Error {
     use ort::ErrorCode as E;
-    let code = match e.code() {
-        E::InvalidProtobuf | E::InvalidArgument | E::NoModel | E::InvalidGraph | E::NoSuchFile | E::NotImplemented => ErrorCode::InvalidModel,
-        _ => ErrorCode::RuntimeError,
+    let text = e.message();
+    let code = if text.contains("bad_alloc") || text.contains("Failed to allocate") {
+        ErrorCode::OutOfMemory
+    } else if e.code() == E::ExecutionProviderFailure {
+        ErrorCode::RuntimeError
+    } else {
+        ErrorCode::InvalidModel
     };
     ort_call::from_ort(code, context, e)
 }

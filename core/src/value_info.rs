@@ -97,13 +97,21 @@ pub struct ModelMetadata {
 }
 
 impl ModelMetadata {
-    pub(crate) fn read(session: &ort::session::Session) -> crate::Result<ModelMetadata> {
+    /// `props`: the model's `metadata_props` as read from its protobuf (see
+    /// `metadata_props`), None when they could not be read that way. ONNX Runtime's key
+    /// list stays the truth; a key missing from `props` is looked up through it.
+    pub(crate) fn read(session: &ort::session::Session, props: Option<Vec<(String, String)>>) -> crate::Result<ModelMetadata> {
         let meta = session
             .metadata()
             .map_err(|e| crate::ort_call::from_ort(crate::ErrorCode::RuntimeError, "reading model metadata", e))?;
+        // Later duplicates win, as in ONNX Runtime's own map.
+        let from_props: std::collections::HashMap<String, String> = props.unwrap_or_default().into_iter().collect();
         let mut custom = BTreeMap::new();
         for key in meta.custom_keys().map_err(|e| crate::ort_call::from_ort(crate::ErrorCode::RuntimeError, "reading metadata keys", e))? {
-            let value = meta.custom(&key).unwrap_or_default();
+            let value = match from_props.get(&key) {
+                Some(v) => v.clone(),
+                None => meta.custom(&key).unwrap_or_default(),
+            };
             custom.insert(key, value);
         }
         Ok(ModelMetadata {
