@@ -268,8 +268,44 @@ impl Suite {
                 self.provoke(case)?;
                 self.still_usable()
             }
+            "hostile_model" => {
+                self.hostile_model(case)?;
+                self.still_usable()
+            }
             other => Err(format!("unknown case kind '{other}'")),
         }
+    }
+
+    /// Loads a model of the hostile corpus by path or from its bytes; checks code and time.
+    fn hostile_model(&self, case: &Case) -> Check {
+        let path = self.path(case.get("model")?); // an absolute model path stays as it is
+        let options = SessionOptions::new();
+        let bytes = match case.get("load")? {
+            "bytes" => Some(std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?),
+            _ => None,
+        };
+        let start = std::time::Instant::now();
+        let result = match &bytes {
+            Some(bytes) => Session::from_bytes(bytes, &options),
+            None => Session::from_file(&path, &options),
+        };
+        let took = start.elapsed().as_secs_f64();
+        if case.get("code")? == "OK" {
+            let session = result.map_err(|e| format!("load: {e}"))?;
+            if let Ok(count) = case.get("custom_count") {
+                let got = session.metadata().custom.len();
+                if got.to_string() != count {
+                    return Err(format!("{got} custom metadata entries, expected {count}"));
+                }
+            }
+        } else {
+            expect_code(result, case)?;
+        }
+        let bound: f64 = case.num("seconds")?;
+        if took > bound {
+            return Err(format!("the load took {took:.2} s, more than {bound} s"));
+        }
+        Ok(())
     }
 
     fn model_info(&self, case: &Case) -> Check {

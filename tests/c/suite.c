@@ -619,6 +619,46 @@ static int case_float_vectors(const spec_case *c) {
     return check_vectors(c, "bfloat16", onyx_bfloat16_from_float32) || check_vectors(c, "float16", onyx_float16_from_float32);
 }
 
+static double seconds_since(const struct timespec *start) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Loads a model of the hostile corpus by path or from its bytes; checks code and time. */
+static int case_hostile_model(const spec_case *c) {
+    char path[8192];
+    const char *model = spec_get(c, "model");
+    if (model[0] == '/') snprintf(path, sizeof path, "%s", model);
+    else spec_path(&suite, model, path, sizeof path);
+    int from_bytes = !strcmp(spec_get(c, "load"), "bytes");
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    if (from_bytes && !(bytes = spec_read_file(path, &size))) FAIL("cannot read %s", path);
+    onyx_session *session = NULL;
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    onyx_status *status = from_bytes ? onyx_session_create_from_bytes(bytes, size, NULL, &session)
+                                     : onyx_session_create_from_file(path, NULL, &session);
+    double took = seconds_since(&start);
+    free(bytes);
+    int bad = 0;
+    if (!strcmp(spec_get(c, "code"), "OK")) {
+        bad = failed(status, "load");
+        const char *count = spec_get(c, "custom_count");
+        size_t got = bad ? 0 : onyx_model_metadata_custom_count(onyx_session_metadata(session));
+        if (!bad && count && got != (size_t)atoll(count)) {
+            snprintf(why, sizeof why, "%zu custom metadata entries, expected %s", got, count);
+            bad = 1;
+        }
+    } else {
+        bad = expect_code(status, c);
+    }
+    onyx_session_free(session);
+    if (!bad && took > atof(spec_get(c, "seconds"))) FAIL("the load took %.2f s, more than %s s", took, spec_get(c, "seconds"));
+    return bad || still_usable();
+}
+
 static int run_case(const spec_case *c) {
     const char *kind = spec_get(c, "kind");
     if (!kind) FAIL("no kind");
@@ -634,6 +674,7 @@ static int run_case(const spec_case *c) {
     if (!strcmp(kind, "terminate")) return case_terminate(c);
     if (!strcmp(kind, "error")) return case_error(c);
     if (!strcmp(kind, "float_vectors")) return case_float_vectors(c);
+    if (!strcmp(kind, "hostile_model")) return case_hostile_model(c);
     FAIL("unknown case kind '%s'", kind);
 }
 

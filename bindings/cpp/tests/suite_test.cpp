@@ -438,6 +438,36 @@ void float_vectors(const Case& c) {
   float_vector_file(c.get("float16"), "Float16", [](float f) { return onyx::Float16(f).bits; });
 }
 
+/// Loads a model of the hostile corpus by path or from its bytes; checks code and time.
+void hostile_model(const Case& c) {
+  const std::string& model = c.get("model");
+  const std::string file = model.front() == '/' ? model : path(model);
+  std::vector<uint8_t> bytes;
+  const bool from_bytes = c.get("load") == "bytes";
+  if (from_bytes) bytes = suite::read_file(file);
+  const auto start = std::chrono::steady_clock::now();
+  double took = 0;
+  const auto load = [&] {
+    const onyx::Session session = from_bytes ? onyx::Session::from_bytes(bytes.data(), bytes.size()) : onyx::Session::from_file(file);
+    took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (c.has("custom_count") && std::to_string(session.metadata().custom.size()) != c.get("custom_count")) {
+      fail(std::to_string(session.metadata().custom.size()) + " custom metadata entries, expected " + c.get("custom_count"));
+    }
+  };
+  if (c.get("code") == "OK") {
+    try {
+      load();
+    } catch (const onyx::Error& e) {
+      fail(std::string("load: ") + e.what());
+    }
+  } else {
+    expect_error(c, load);
+    took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  if (took > c.number("seconds")) fail("the load took " + std::to_string(took) + " s, more than " + c.get("seconds") + " s");
+  still_usable();
+}
+
 void run_case(const Case& c) {
   const std::string& kind = c.get("kind");
   if (kind == "runtime_info") runtime_info(c);
@@ -451,6 +481,7 @@ void run_case(const Case& c) {
   else if (kind == "options") options(c);
   else if (kind == "terminate") terminate(c);
   else if (kind == "float_vectors") float_vectors(c);
+  else if (kind == "hostile_model") hostile_model(c);
   else if (kind == "error") {
     provoke(c);
     still_usable();

@@ -188,6 +188,20 @@ const KINDS = {
     }
     assert.ok(checked > 0);
   },
+  async hostile_model(c) {
+    const model = path.resolve(SUITE, c.get('model')); // an absolute path stays as it is
+    const source = c.get('load') === 'bytes' ? fs.readFileSync(model) : model;
+    const start = process.hrtime.bigint();
+    const load = async () => {
+      const s = await Session.create(source);
+      if (c.has('custom_count')) assert.strictEqual(Object.keys(s.metadata.custom).length, Number(c.get('custom_count')), 'custom metadata entries');
+    };
+    if (c.get('code') === 'OK') await load();
+    else await expectError(c, load);
+    const took = Number(process.hrtime.bigint() - start) / 1e9;
+    assert.ok(took <= Number(c.get('seconds')), `the load took ${took.toFixed(2)} s, more than ${c.get('seconds')} s`);
+    await followUp(session());
+  },
   async error(c) {
     const trigger = c.get('trigger');
     const fn = TRIGGERS[trigger];

@@ -96,6 +96,7 @@ namespace Onyx.Tests
                 case "terminate": return Terminate(c);
                 case "float_vectors": return FloatVectors(c);
                 case "error": return Provoke(c) ?? StillUsable();
+                case "hostile_model": return HostileModel(c) ?? StillUsable();
                 default: return "unknown case kind '" + c.Get("kind") + "'";
             }
         }
@@ -415,6 +416,41 @@ namespace Onyx.Tests
         }
 
         /// <summary>Runs <paramref name="action"/>, which must fail with the case's code and message texts.</summary>
+        /// <summary>Loads a model of the hostile corpus by path or from its bytes; checks code and time.</summary>
+        private string HostileModel(SpecCase c)
+        {
+            string model = spec.PathOf(c.Get("model")); // an absolute path stays as it is
+            byte[] bytes = c.Get("load") == "bytes" ? File.ReadAllBytes(model) : null;
+            string countWrong = null;
+            Action load = () =>
+            {
+                using (Session s = bytes != null ? Session.FromBytes(bytes) : Session.FromFile(model))
+                {
+                    string want = c.Find("custom_count");
+                    if (want != null && s.Metadata.Custom.Count.ToString(CultureInfo.InvariantCulture) != want)
+                        countWrong = s.Metadata.Custom.Count + " custom metadata entries, expected " + want;
+                }
+            };
+            Stopwatch clock = Stopwatch.StartNew();
+            string why;
+            if (c.Get("code") == "OK")
+            {
+                why = null;
+                try { load(); }
+                catch (OnyxException e) { why = "load: " + e.Message; }
+                why = why ?? countWrong;
+            }
+            else
+            {
+                why = ExpectCode(load, c);
+            }
+            double took = clock.Elapsed.TotalSeconds;
+            double bound = double.Parse(c.Get("seconds"), CultureInfo.InvariantCulture);
+            if (why == null && took > bound)
+                why = "the load took " + took.ToString("F2", CultureInfo.InvariantCulture) + " s, more than " + c.Get("seconds") + " s";
+            return why;
+        }
+
         private static string ExpectCode(Action action, SpecCase c)
         {
             string[] code = c.Get("code").Split(' ');

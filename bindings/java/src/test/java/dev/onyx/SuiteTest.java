@@ -276,9 +276,39 @@ class SuiteTest {
                 provoke(c);
                 stillUsable();
                 return;
+            case "hostile_model":
+                hostileModel(c);
+                stillUsable();
+                return;
             default:
                 throw new AssertionError("unknown case kind '" + c.get("kind") + "'");
         }
+    }
+
+    /** Loads a model of the hostile corpus by path or from its bytes; checks code and time. */
+    private void hostileModel(Spec.Case c) throws Exception {
+        Path model = spec.path(c.get("model")); // an absolute path stays as it is
+        byte[] bytes = c.get("load").equals("bytes") ? Files.readAllBytes(model) : null;
+        long start = System.nanoTime();
+        Action load = () -> {
+            try (Session s = bytes != null ? Session.fromBytes(bytes) : Session.fromFile(model)) {
+                if (c.has("custom_count")) {
+                    int got = s.metadata().custom().size();
+                    check(String.valueOf(got).equals(c.get("custom_count")), got + " custom metadata entries, expected " + c.get("custom_count"));
+                }
+            }
+        };
+        if (c.get("code").equals("OK")) {
+            try {
+                load.run();
+            } catch (OnyxException e) {
+                throw new AssertionError("load: " + e.getMessage(), e);
+            }
+        } else {
+            expectCode(c, load);
+        }
+        double took = (System.nanoTime() - start) / 1e9;
+        check(took <= Double.parseDouble(c.get("seconds")), String.format("the load took %.2f s, more than %s s", took, c.get("seconds")));
     }
 
     private void modelInfo(Spec.Case c) {
