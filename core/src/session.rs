@@ -133,6 +133,9 @@ impl Session {
 
     /// Runs checked inputs; `output_indices` are valid indexes (the result keeps them).
     fn run_checked(&self, checked: CheckedInputs, output_indices: Vec<usize>, options: Option<&crate::RunOptions>) -> Result<RunOutputs> {
+        if output_indices.is_empty() {
+            return Err(no_outputs());
+        }
         let mut values = vec![std::ptr::null_mut(); output_indices.len()];
         self.raw_run(&checked, &output_indices, &mut values, options)?;
         let mut tensors = Vec::with_capacity(values.len());
@@ -169,6 +172,9 @@ impl Session {
     }
 
     fn run_into_checked(&self, checked: CheckedInputs, outputs: &mut [(usize, &mut Tensor)], options: Option<&crate::RunOptions>) -> Result<()> {
+        if outputs.is_empty() {
+            return Err(no_outputs());
+        }
         let mut indices = Vec::with_capacity(outputs.len());
         let mut values = Vec::with_capacity(outputs.len());
         for (index, tensor) in outputs.iter() {
@@ -415,6 +421,10 @@ fn check_value(
 
 fn names(infos: &[ValueInfo]) -> String {
     infos.iter().map(|i| format!("'{}'", i.name)).collect::<Vec<_>>().join(", ")
+}
+
+fn no_outputs() -> Error {
+    Error::new(ErrorCode::InvalidArgument, "the run asks for no outputs: name at least one (run without output names for all of them)")
 }
 
 /// ONNX Runtime's session config key for the folder external data of a model loaded

@@ -77,7 +77,14 @@ impl Tensor {
     /// valid (and are not written by others during runs) until the tensor is dropped.
     pub unsafe fn borrow(element_type: ElementType, shape: &[i64], data: *mut u8, byte_length: usize) -> Result<Tensor> {
         check_len(element_type, shape, byte_length)?;
-        if data.is_null() && byte_length > 0 {
+        // An empty tensor reads nothing: any pointer (NULL too) will do, and it is the one
+        // reported back; ONNX Runtime gets an aligned dangling one.
+        if byte_length == 0 {
+            let mut tensor = unsafe { Self::create(element_type, shape, NonNull::<u64>::dangling().as_ptr().cast(), 0, Storage::Borrowed) }?;
+            tensor.data = data;
+            return Ok(tensor);
+        }
+        if data.is_null() {
             return Err(Error::new(ErrorCode::NullPointer, "tensor data is NULL but the shape needs data"));
         }
         if !(data as usize).is_multiple_of(element_type.size()) {
@@ -86,7 +93,6 @@ impl Tensor {
                 format!("tensor data at {data:p} is not aligned to {} bytes for {} elements", element_type.size(), element_type.name()),
             ));
         }
-        let data = if data.is_null() { NonNull::<u64>::dangling().as_ptr().cast() } else { data };
         unsafe { Self::create(element_type, shape, data, byte_length, Storage::Borrowed) }
     }
 
@@ -169,10 +175,16 @@ impl Tensor {
     }
 
     pub fn as_bytes(&self) -> &[u8] {
+        if self.byte_len == 0 {
+            return &[]; // `data` may be NULL or unaligned (see `borrow`)
+        }
         unsafe { std::slice::from_raw_parts(self.data, self.byte_len) }
     }
 
     pub fn as_bytes_mut(&mut self) -> &mut [u8] {
+        if self.byte_len == 0 {
+            return &mut [];
+        }
         unsafe { std::slice::from_raw_parts_mut(self.data, self.byte_len) }
     }
 
@@ -235,7 +247,10 @@ impl Drop for ReleaseOnDrop {
 
 /// Number of elements a shape holds, checking for negative dims and overflow.
 pub(crate) fn element_count(shape: &[i64]) -> Result<usize> {
-    let mut count: usize = 1;
+    // The product of the non-zero dimensions must fit whatever the order: [0, 2^62, 2^62]
+    // is refused like [2^62, 2^62, 0] (ONNX Runtime multiplies them out too).
+    let mut product: usize = 1;
+    let mut empty = false;
     for (i, &dim) in shape.iter().enumerate() {
         if dim < 0 {
             return Err(Error::new(
@@ -243,11 +258,15 @@ pub(crate) fn element_count(shape: &[i64]) -> Result<usize> {
                 format!("tensor shape {} has dimension {i} = {dim}; dimensions must be 0 or more", describe_dims(shape, &[])),
             ));
         }
-        count = count
+        if dim == 0 {
+            empty = true;
+            continue;
+        }
+        product = product
             .checked_mul(dim as usize)
             .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, format!("tensor shape {} is too large", describe_dims(shape, &[]))))?;
     }
-    Ok(count)
+    Ok(if empty { 0 } else { product })
 }
 
 /// `count` zeroed u64 words, or None when the allocator refuses: sizes come from
@@ -313,6 +332,16 @@ mod tests {
         assert!(element_count(&[count]).is_ok());
         let error = byte_len(ElementType::Float32, &[count]).unwrap_err();
         assert!(error.message().contains("too large"), "{}", error.message());
+    }
+
+    #[test]
+    fn overflow_is_refused_whatever_the_order_of_the_dimensions() {
+        let big = 1i64 << 62;
+        for shape in [[big, big, 0], [0, big, big], [big, 0, big]] {
+            let error = element_count(&shape).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidArgument, "{shape:?}");
+        }
+        assert_eq!(element_count(&[0, big]).unwrap(), 0);
     }
 
     #[test]

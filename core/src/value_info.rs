@@ -74,8 +74,10 @@ pub(crate) fn describe_dims(shape: &[i64], names: &[String]) -> String {
         .iter()
         .enumerate()
         .map(|(i, d)| match (d, names.get(i)) {
+            // A model's free dimension: its name, or `?` when unnamed. A tensor's shape
+            // (no names) shows every number as it is, -1 included.
             (-1, Some(name)) if !name.is_empty() => name.clone(),
-            (-1, _) => "?".into(),
+            (-1, Some(_)) => "?".into(),
             (d, _) => d.to_string(),
         })
         .collect();
@@ -136,6 +138,7 @@ mod tests {
         let names = ["batch".to_string(), String::new(), "ignored".to_string()];
         assert_eq!(describe_dims(&[-1, -1, 224], &names), "[batch,?,224]");
         assert_eq!(describe_dims(&[1, 3], &[]), "[1,3]");
+        assert_eq!(describe_dims(&[2, -1], &[]), "[2,-1]", "a tensor's shape, not a model's");
         assert_eq!(describe_dims(&[], &[]), "[]");
     }
 }

@@ -398,6 +398,7 @@ impl Suite {
             }
             "unknown_input" => expect_code(self.session.run(&[("input", &good), (case.get("input_name")?, &good)], None, None), case),
             "missing_input" => expect_code(self.session.run(&[], None, None), case),
+            "no_outputs" => expect_code(self.session.run(&[("input", &good)], Some(&[]), None), case),
             "unknown_output" => expect_code(self.session.run(&[("input", &good)], Some(&[case.get("output_name")?]), None), case),
             "output_shape" => {
                 let mut output = Tensor::zeros(ElementType::Float32, &shape(case.get("output_shape")?)?).map_err(|e| e.to_string())?;

@@ -161,7 +161,7 @@ pub extern "C" fn onyx_session_run_into(
         let tensors = array(outputs, output_count, "outputs")?;
         let input_ptrs: Vec<*const Tensor> = inputs.iter().map(|(_, t)| *t as *const Tensor).collect();
         let output_ptrs: Vec<*const Tensor> =
-            tensors.iter().map(|&t| if t.is_null() { std::ptr::null() } else { unsafe { &(*t).inner as *const Tensor } }).collect();
+            tensors.iter().map(|&t| if t.is_null() { std::ptr::null() } else { unsafe { std::ptr::addr_of!((*t).inner) } }).collect();
         onyx_boundary::check_no_aliasing(&input_ptrs, &output_ptrs, |i| names[i].to_string())?;
         let mut targets = Vec::with_capacity(output_count);
         for (i, (&name, &tensor)) in names.iter().zip(tensors).enumerate() {

@@ -353,3 +353,38 @@ fn a_tensor_too_large_to_allocate_is_out_of_memory() {
     assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, [4i64].as_ptr(), 1, &mut tensor)), 0);
     onyx_tensor_free(tensor);
 }
+
+#[test]
+fn an_empty_tensor_reports_the_pointer_it_was_given() {
+    init();
+    let mut tensor = ptr::null_mut();
+    let empty = [0i64, 4];
+    assert_eq!(code(onyx_tensor_create_borrowed(ONYX_ELEMENT_FLOAT32, empty.as_ptr(), 2, ptr::null_mut(), 0, &mut tensor)), 0);
+    assert!(onyx_tensor_data(tensor).is_null(), "NULL in, NULL out (not a dangling 0x8)");
+    assert_eq!(onyx_tensor_byte_length(tensor), 0);
+    onyx_tensor_free(tensor);
+    // An empty buffer need not be aligned: it holds nothing to read.
+    let odd = 1usize as *mut std::ffi::c_void;
+    assert_eq!(code(onyx_tensor_create_borrowed(ONYX_ELEMENT_FLOAT32, empty.as_ptr(), 2, odd, 0, &mut tensor)), 0);
+    assert_eq!(onyx_tensor_data(tensor) as usize, 1);
+    onyx_tensor_free(tensor);
+}
+
+#[test]
+fn a_long_hostile_name_gives_a_bounded_message() {
+    init();
+    let mut session = ptr::null_mut();
+    assert_eq!(code(onyx_session_create_from_file(tiny_model().as_ptr(), ptr::null(), &mut session)), 0);
+    let mut a = ptr::null_mut();
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, [16i64].as_ptr(), 1, &mut a)), 0);
+    let long = CString::new("n".repeat(1 << 20)).unwrap();
+    let names = [c"a".as_ptr(), c"b".as_ptr(), long.as_ptr()];
+    let inputs = [a as *const onyx_tensor, a, a];
+    let mut out = ptr::null_mut();
+    let status = onyx_session_run(session, ptr::null(), names.as_ptr(), inputs.as_ptr(), 3, ptr::null(), 1, &mut out);
+    assert_eq!(onyx_status_code(status), ONYX_ERROR_UNKNOWN_INPUT);
+    let text = message(status);
+    assert!(text.len() < 5000, "a 1 MiB name made a {} byte message", text.len());
+    onyx_tensor_free(a);
+    onyx_session_free(session);
+}

@@ -519,6 +519,9 @@ static int case_error(const spec_case *c) {
         status = onyx_session_run(shared_session, NULL, names, inputs, 2, NULL, 1, &output);
     } else if (!strcmp(trigger, "missing_input")) {
         status = onyx_session_run(shared_session, NULL, NULL, NULL, 0, NULL, 1, &output);
+    } else if (!strcmp(trigger, "no_outputs")) {
+        const char *names[1] = {"logits"};
+        status = onyx_session_run(shared_session, NULL, &input_name, one_input, 1, names, 0, &output);
     } else if (!strcmp(trigger, "unknown_output")) {
         const char *names[1] = {spec_get(c, "output_name")};
         status = onyx_session_run(shared_session, NULL, &input_name, one_input, 1, names, 1, &output);

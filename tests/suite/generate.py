@@ -521,6 +521,8 @@ def spec_text(model_sha, tiny_sha, results):
           ["input", "float", "double"], ["elem_type 11"])
     error("error_unknown_input", "unknown_input", "UNKNOWN_INPUT 7", ["nope"], ["input_name nope"])
     error("error_missing_input", "missing_input", "MISSING_INPUT 8", ["input"])
+    # C++'s empty list of output names is its default (every output), not a mistake.
+    error("error_no_outputs", "no_outputs", "INVALID_ARGUMENT 1", ["no outputs"], langs="rust c java csharp node")
     error("error_unknown_output", "unknown_output", "UNKNOWN_OUTPUT 9", ["nope"], ["output_name nope"])
     error("error_output_shape", "output_shape", "SHAPE_MISMATCH 12", ["logits"],
           [f"output_shape 1,{NUM_CLASSES - 1}"])

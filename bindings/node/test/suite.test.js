@@ -236,6 +236,10 @@ const TRIGGERS = {
     await followUp(session());
   },
   async missing_input(c) { await expectError(c, () => session().run({})); await followUp(session()); },
+  async no_outputs(c) {
+    await expectError(c, () => session().run({ input: Tensor.copy(input0(), INPUT_SHAPE) }, { outputs: [] }));
+    await followUp(session());
+  },
   async unknown_output(c) {
     await expectError(c, () => session().run({ input: Tensor.copy(input0(), INPUT_SHAPE) }, { outputs: [c.get('output_name')] }));
     await followUp(session());

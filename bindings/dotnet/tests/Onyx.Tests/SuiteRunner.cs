@@ -315,6 +315,8 @@ namespace Onyx.Tests
                         return ExpectCode(() => session.Run(new Dictionary<string, Tensor> { { "input", good }, { c.Get("input_name"), good } }).Dispose(), c);
                     case "missing_input":
                         return ExpectCode(() => session.Run(new Dictionary<string, Tensor>()).Dispose(), c);
+                    case "no_outputs":
+                        return ExpectCode(() => session.Run(Inputs(good), new string[0]).Dispose(), c);
                     case "unknown_output":
                         return ExpectCode(() => session.Run(Inputs(good), new[] { c.Get("output_name") }).Dispose(), c);
                     case "output_shape":

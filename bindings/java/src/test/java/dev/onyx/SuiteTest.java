@@ -470,6 +470,9 @@ class SuiteTest {
                 case "missing_input":
                     expectCode(c, () -> session.run(new HashMap<>()).close());
                     return;
+                case "no_outputs":
+                    expectCode(c, () -> session.run(Map.of("input", good), List.of(), null).close());
+                    return;
                 case "unknown_output":
                     expectCode(c, () -> session.run(Map.of("input", good), List.of(c.get("output_name")), null).close());
                     return;
