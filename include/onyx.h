@@ -307,6 +307,16 @@ void onyx_status_free(struct onyx_status *status);
 const char *onyx_error_code_name(uint32_t code);
 
 /**
+ * Checks text that a wrapper is about to pass as a C string: `length` bytes of UTF-8
+ * at `text` (not NUL-terminated; it may hold NUL). ONYX_ERROR_INVALID_ARGUMENT when it
+ * holds a NUL character, which every C string would silently cut it at;
+ * ONYX_ERROR_INVALID_UTF8 when it is not UTF-8. `what` names it in the message
+ * ("input name", "model path"). For wrappers whose strings can hold NUL (C++
+ * `std::string`, .NET `string`); NULL when the text is fine.
+ */
+struct onyx_status *onyx_text_check(const char *text, size_t length, const char *what);
+
+/**
  * Loads ONNX Runtime. `ort_library_path` (absolute, or relative to the current
  * folder) wins; when NULL, Onyx tries the ONYX_ORT_LIBRARY environment variable,
  * then `libonnxruntime.so.1.31.1` in the folder that holds libonyx.so.

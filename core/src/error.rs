@@ -149,6 +149,20 @@ impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// INVALID_ARGUMENT when `text` (a name, path or option of kind `what`) holds a NUL
+/// character, which no C string can carry: ONNX Runtime, and the C ABI, would silently
+/// read only the part before it. Bindings whose strings become C strings before they
+/// reach core (C#, C++) check through `onyx_text_check`.
+pub fn check_text(what: &str, text: &str) -> Result<()> {
+    match text.find('\0') {
+        None => Ok(()),
+        Some(at) => Err(Error::new(
+            ErrorCode::InvalidArgument,
+            format!("{what} '{}' holds a NUL character at byte {at}; names, paths and options cannot contain NUL", text.replace('\0', "\\0")),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,7 +28,7 @@ mod tensor;
 mod value_info;
 
 pub use element::{Bf16, Element, ElementType, F16};
-pub use error::{Error, ErrorCode, Result};
+pub use error::{check_text, Error, ErrorCode, Result};
 pub use run_options::RunOptions;
 pub use runtime::{LogLevel, Runtime, ORT_LIBRARY_ENV, PINNED_ORT_FILE_NAME, PINNED_ORT_VERSION};
 pub use session::{RunOutputs, Session, ValueIndex};

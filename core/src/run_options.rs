@@ -33,6 +33,7 @@ impl RunOptions {
 
     /// Tags the runs' log lines.
     pub fn set_tag(&mut self, tag: &str) -> Result<()> {
+        crate::check_text("run tag", tag)?;
         let c_tag = CString::new(tag).map_err(|_| Error::new(ErrorCode::InvalidArgument, "run tag contains a NUL byte"))?;
         ort_call::check(unsafe { (ort_call::api().RunOptionsSetRunTag)(self.ptr.as_ptr(), c_tag.as_ptr()) }, ErrorCode::RuntimeError, "setting the run tag")?;
         self.tag = c_tag;

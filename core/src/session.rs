@@ -24,6 +24,7 @@ pub struct Session {
 impl Session {
     pub fn from_file(path: impl AsRef<Path>, options: &SessionOptions) -> Result<Session> {
         let path = path.as_ref();
+        crate::check_text("model path", &path.to_string_lossy())?;
         if !path.exists() {
             return Err(Error::new(ErrorCode::ModelNotFound, format!("model file {} does not exist", path.display())));
         }
@@ -240,15 +241,23 @@ impl Session {
     }
 
     fn input_index(&self, name: &str) -> Result<usize> {
-        self.inputs.iter().position(|i| i.name == name).ok_or_else(|| {
-            Error::new(ErrorCode::UnknownInput, format!("the model has no input named '{name}'; its inputs are: {}", names(&self.inputs)))
-        })
+        match self.inputs.iter().position(|i| i.name == name) {
+            Some(index) => Ok(index),
+            None => {
+                crate::check_text("input name", name)?;
+                Err(Error::new(ErrorCode::UnknownInput, format!("the model has no input named '{name}'; its inputs are: {}", names(&self.inputs))))
+            }
+        }
     }
 
     fn output_index(&self, name: &str) -> Result<usize> {
-        self.outputs.iter().position(|o| o.name == name).ok_or_else(|| {
-            Error::new(ErrorCode::UnknownOutput, format!("the model has no output named '{name}'; its outputs are: {}", names(&self.outputs)))
-        })
+        match self.outputs.iter().position(|o| o.name == name) {
+            Some(index) => Ok(index),
+            None => {
+                crate::check_text("output name", name)?;
+                Err(Error::new(ErrorCode::UnknownOutput, format!("the model has no output named '{name}'; its outputs are: {}", names(&self.outputs))))
+            }
+        }
     }
 
     /// Checks names, presence, types, ranks and dims before ONNX Runtime sees them
@@ -468,9 +477,12 @@ fn builder(options: &SessionOptions) -> Result<ort::session::builder::SessionBui
         builder = builder.with_inter_threads(options.inter_op_threads()).map_err(fail("setting inter-op threads"))?;
     }
     for (key, value) in &options.config_entries {
+        crate::check_text("session config key", key)?;
+        crate::check_text(&format!("session config entry '{key}' value"), value)?;
         builder = builder.with_config_entry(key, value).map_err(fail(&format!("setting config entry '{key}'")))?;
     }
     for provider in &options.execution_providers {
+        crate::check_text("execution provider name", provider)?;
         if let Err(e) = append_provider(&mut builder, provider) {
             if !options.allow_provider_fallback {
                 return Err(e);

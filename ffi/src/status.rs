@@ -120,3 +120,20 @@ pub extern "C" fn onyx_error_code_name(code: u32) -> *const c_char {
     let names = NAMES.get_or_init(|| ErrorCode::ALL.iter().map(|c| (*c as u32, CString::new(c.name()).unwrap_or_default())).collect());
     names.iter().find(|(value, _)| *value == code).map_or(c"UNKNOWN".as_ptr(), |(_, name)| name.as_ptr())
 }
+
+/// Checks text that a wrapper is about to pass as a C string: `length` bytes of UTF-8
+/// at `text` (not NUL-terminated; it may hold NUL). ONYX_ERROR_INVALID_ARGUMENT when it
+/// holds a NUL character, which every C string would silently cut it at;
+/// ONYX_ERROR_INVALID_UTF8 when it is not UTF-8. `what` names it in the message
+/// ("input name", "model path"). For wrappers whose strings can hold NUL (C++
+/// `std::string`, .NET `string`); NULL when the text is fine.
+#[no_mangle]
+pub extern "C" fn onyx_text_check(text: *const c_char, length: usize, what: *const c_char) -> *mut onyx_status {
+    guard(|| {
+        let what = utf8(what, "what")?;
+        let bytes = array(text.cast::<u8>(), length, "text")?;
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| Error::new(ErrorCode::InvalidUtf8, format!("{what} is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to())))?;
+        onyx_core::check_text(what, text)
+    })
+}

@@ -54,6 +54,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <initializer_list>
 #include <iterator>
 #include <map>
@@ -226,6 +227,17 @@ struct StatusOwner {
 }
 
 /// Turns a C status into a failure; NULL (success) costs one comparison.
+inline void check(onyx_status* status);
+
+/// Core's refusal of text holding a NUL (a C string would end there): InvalidArgument.
+inline void check_text(const char* data, size_t size, const char* what) {
+  if (std::memchr(data, '\0', size) != nullptr) check(onyx_text_check(data, size, what));
+}
+inline const char* checked(const std::string& text, const char* what) {
+  check_text(text.data(), text.size(), what);
+  return text.c_str();
+}
+
 inline void check(onyx_status* status) {
   if (status != nullptr) {
     fail(status);
@@ -462,14 +474,19 @@ struct ModelMetadata {
 class Name {
  public:
   /// Borrows `name` (NUL-terminated UTF-8).
-  Name(const char* name) noexcept : name_(name) {}  // NOLINT: implicit by design
-  /// Borrows `name.c_str()`.
-  Name(const std::string& name) noexcept : name_(name.c_str()) {}  // NOLINT: implicit by design
-  /// The borrowed C string.
-  const char* c_str() const noexcept { return name_; }
+  Name(const char* name) noexcept : name_(name), size_(std::string::npos) {}  // NOLINT: implicit by design
+  /// Borrows `name.c_str()`. A std::string holding a NUL is refused when used
+  /// (InvalidArgument from core), never cut short.
+  Name(const std::string& name) noexcept : name_(name.c_str()), size_(name.size()) {}  // NOLINT: implicit by design
+  /// The borrowed C string, checked first (`what` names it in an error).
+  const char* c_str(const char* what = "name") const {
+    if (size_ != std::string::npos) detail::check_text(name_, size_, what);
+    return name_;
+  }
 
  private:
   const char* name_;
+  size_t size_;
 };
 
 // ---------------------------------------------------------------------------------
@@ -499,7 +516,7 @@ class Runtime {
   /// current folder). Once loaded, another path fails with RuntimeLoadFailed.
   static void init(const std::string& ort_library_path) {
     detail::ensure_abi();
-    detail::check(onyx_runtime_init(ort_library_path.c_str()));
+    detail::check(onyx_runtime_init(detail::checked(ort_library_path, "ONNX Runtime library path")));
   }
 
   /// The loaded ONNX Runtime's version ("1.31.1"), loading it if needed. Static storage.
@@ -560,7 +577,7 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
   /// Adds an execution provider to try, in order of preference ("XNNPACK", ...).
   /// CPU is always last. See set_allow_provider_fallback.
   SessionOptions& append_execution_provider(const std::string& name) {
-    return chain(onyx_session_options_append_execution_provider(get(), name.c_str()));
+    return chain(onyx_session_options_append_execution_provider(get(), detail::checked(name, "execution provider name")));
   }
   /// When true, a provider that cannot be registered is skipped with a warning
   /// instead of failing with ErrorCode::ExecutionProviderUnavailable.
@@ -573,7 +590,8 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
   }
   /// Adds a raw ONNX Runtime session config entry (onnxruntime_session_options_config_keys.h).
   SessionOptions& add_config_entry(const std::string& key, const std::string& value) {
-    return chain(onyx_session_options_add_config_entry(get(), key.c_str(), value.c_str()));
+    return chain(onyx_session_options_add_config_entry(get(), detail::checked(key, "session config key"),
+                                                       detail::checked(value, ("session config entry '" + key + "' value").c_str())));
   }
 
  private:
@@ -803,7 +821,7 @@ class RunOptions : public detail::Handle<onyx_run_options, onyx_run_options_free
 
   /// Tags the log lines of runs that use these options.
   RunOptions& set_tag(const std::string& tag) {
-    detail::check(onyx_run_options_set_tag(get(), tag.c_str()));
+    detail::check(onyx_run_options_set_tag(get(), detail::checked(tag, "run tag")));
     return *this;
   }
   /// The tag set with set_tag ("" if none), read from core. Valid until the tag is
@@ -1002,7 +1020,7 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
   static Session create_from_file(const std::string& path, const onyx_session_options* options) {
     detail::ensure_abi();
     onyx_session* out = nullptr;
-    detail::check(onyx_session_create_from_file(path.c_str(), options, &out));
+    detail::check(onyx_session_create_from_file(detail::checked(path, "model path"), options, &out));
     return Session(out);
   }
   static Session create_from_bytes(const void* data, size_t length, const onyx_session_options* options) {
@@ -1015,7 +1033,7 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
   struct RawInputs {
     explicit RawInputs(Span<const Input> inputs) : names(inputs.size()), tensors(inputs.size()) {
       for (size_t i = 0; i < inputs.size(); ++i) {
-        names[i] = inputs[i].name.c_str();
+        names[i] = inputs[i].name.c_str("input name");
         tensors[i] = inputs[i].tensor->get();
       }
     }
@@ -1029,7 +1047,7 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
     detail::SmallArray<const char*> names(count);
     for (size_t i = 0; i < count; ++i) {
       if (!output_names.empty()) {
-        names[i] = output_names[i].c_str();
+        names[i] = output_names[i].c_str("output name");
       } else {
         const onyx_value_info* info = nullptr;
         detail::check(onyx_session_output_info(get(), i, &info));
@@ -1059,7 +1077,7 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
     detail::SmallArray<const char*> names(outputs.size());
     detail::SmallArray<onyx_tensor*> tensors(outputs.size());
     for (size_t i = 0; i < outputs.size(); ++i) {
-      names[i] = outputs[i].name.c_str();
+      names[i] = outputs[i].name.c_str("output name");
       tensors[i] = outputs[i].tensor->get();
     }
     detail::check(onyx_session_run_into(get(), options, raw.names.data(), raw.tensors.data(), inputs.size(), names.data(),

@@ -468,3 +468,16 @@ TEST(Runs, RunIntoRefusesAnOutputThatIsAnotherOutput) {
 }
 
 }  // namespace
+
+TEST(Errors, AStdStringHoldingANulIsCoresInvalidArgumentNotCutShort) {
+  const onyx::Session tiny = onyx::Session::from_file(suite::spec().path(suite::spec().header.get("tiny_model")));
+  const onyx::Tensor a = onyx::Tensor::zeros<float>({16});
+  const std::string with_nul("b\0junk", 6);
+  expect_onyx_error([&] { tiny.run({{"a", a}, {with_nul, a}}); }, onyx::ErrorCode::InvalidArgument,
+                    "input name 'b\\0junk' holds a NUL character at byte 1");
+  expect_onyx_error([&] { onyx::Session::from_file(suite::spec().path("fixtures/add16.onnx") + std::string("\0.x", 3)); },
+                    onyx::ErrorCode::InvalidArgument, "model path");
+  onyx::SessionOptions options;
+  expect_onyx_error([&] { options.add_config_entry(std::string("k\0", 2), "1"); }, onyx::ErrorCode::InvalidArgument,
+                    "session config key");
+}

@@ -46,10 +46,26 @@ namespace Onyx
         /// <summary>The C _free function of this handle type.</summary>
         protected abstract void Free(IntPtr pointer);
 
+        private volatile bool disposed;
+
+        /// <summary>True from the moment Dispose is called, even while earlier calls still hold the
+        /// handle: Mono's SafeHandle keeps granting DangerousAddRef until the last of those calls ends,
+        /// so under overlapping runs it would never refuse a new one (.NET refuses at once).</summary>
+        internal bool Disposed
+        {
+            get { return disposed || IsClosed; }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            disposed = true;
+            base.Dispose(disposing);
+        }
+
         /// <summary>Throws <see cref="ObjectDisposedException"/> naming <paramref name="owner"/> once disposed.</summary>
         internal void ThrowIfClosed(string owner)
         {
-            if (IsClosed) throw new ObjectDisposedException(owner);
+            if (Disposed) throw new ObjectDisposedException(owner);
         }
     }
 

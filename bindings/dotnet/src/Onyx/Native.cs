@@ -28,6 +28,7 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_status_message(IntPtr status);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_status_free(IntPtr status);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_error_code_name(uint code);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_text_check(IntPtr text, UIntPtr length, [MarshalAs(UnmanagedType.LPUTF8Str)] string what);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_runtime_init([MarshalAs(UnmanagedType.LPUTF8Str)] string ortLibraryPath);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_runtime_version(out IntPtr version);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_runtime_path(out IntPtr path);

@@ -35,6 +35,7 @@ namespace Onyx
         public static void Init(string ortLibraryPath = null)
         {
             Library.EnsureCompatible();
+            Utf8.Check(ortLibraryPath, "ONNX Runtime library path");
             Status.Check(Native.onyx_runtime_init(ortLibraryPath));
         }
 

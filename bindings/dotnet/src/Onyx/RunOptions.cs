@@ -27,6 +27,7 @@ namespace Onyx
             set
             {
                 if (value == null) throw new ArgumentNullException(nameof(value));
+                Utf8.Check(value, "run tag");
                 Status.Check(Native.onyx_run_options_set_tag(Handle, value));
             }
         }

@@ -65,6 +65,7 @@ namespace Onyx
             IntPtr session;
             using (SessionOptions defaults = options == null ? new SessionOptions() : null)
             {
+                Utf8.Check(modelPath, "model path");
                 Status.Check(Native.onyx_session_create_from_file(modelPath, (options ?? defaults).Handle, out session));
             }
             return session;
@@ -256,7 +257,7 @@ namespace Onyx
                     if (input.Value == null) throw new ArgumentException("input '" + input.Key + "' is null", nameof(inputs));
                     // The buffers were sized by Count: never write past them, whatever the dictionary does.
                     if (i == inputCount) throw new InvalidOperationException("the inputs changed during the call");
-                    inputNames[i] = NativeName(input.Key, ref encoded);
+                    inputNames[i] = NativeName(input.Key, "input name", ref encoded);
                     inputHandles[i] = Hold(input.Value.Handle, held, ref heldCount);
                     i++;
                 }
@@ -268,7 +269,7 @@ namespace Onyx
                     {
                         if (output.Value == null) throw new ArgumentException("output '" + output.Key + "' is null", "outputs");
                         if (i == outputCount) throw new InvalidOperationException("the outputs changed during the call");
-                        outputNamesPtr[i] = NativeName(output.Key, ref encoded);
+                        outputNamesPtr[i] = NativeName(output.Key, "output name", ref encoded);
                         outputHandles[i] = Hold(output.Value.Handle, held, ref heldCount);
                         i++;
                     }
@@ -282,7 +283,7 @@ namespace Onyx
                     for (i = 0; i < outputCount; i++)
                     {
                         if (wanted[i] == null) throw new ArgumentException("an output name is null", "outputNames");
-                        outputNamesPtr[i] = NativeName(wanted[i], ref encoded);
+                        outputNamesPtr[i] = NativeName(wanted[i], "output name", ref encoded);
                     }
                 }
                 for (i = 0; i < outputCount; i++) outputHandles[i] = IntPtr.Zero;
@@ -300,21 +301,25 @@ namespace Onyx
             }
         }
 
-        private static IntPtr Hold(SafeHandle safeHandle, SafeHandle[] held, ref int heldCount)
+        private static IntPtr Hold(OnyxHandle safeHandle, SafeHandle[] held, ref int heldCount)
         {
             bool added = false;
-            safeHandle.DangerousAddRef(ref added); // throws ObjectDisposedException once disposed
+            safeHandle.DangerousAddRef(ref added); // throws ObjectDisposedException once closed
             if (added) held[heldCount++] = safeHandle;
+            // Checked after the reference is taken, so a Dispose racing with this call either
+            // refuses it here or frees the object only after the run.
+            if (safeHandle.Disposed) throw new ObjectDisposedException(safeHandle.GetType().Name.Replace("Handle", ""));
             return safeHandle.DangerousGetHandle();
         }
 
         /// <summary>The name as native UTF-8: the session's own copy for a model name; otherwise
         /// (a name the model lacks, which the run will report) a temporary copy freed after the run.</summary>
-        private unsafe IntPtr NativeName(string name, ref List<IntPtr> encoded)
+        private unsafe IntPtr NativeName(string name, string what, ref List<IntPtr> encoded)
         {
             if (name == null) throw new ArgumentException("a tensor name is null");
             IntPtr pointer;
             if (nativeNames.TryGetValue(name, out pointer)) return pointer;
+            Utf8.Check(name, what);
             int length = Utf8.NativeLength(name);
             pointer = Marshal.AllocHGlobal(length);
             if (encoded == null) encoded = new List<IntPtr>();

@@ -84,6 +84,7 @@ namespace Onyx
         public void AppendExecutionProvider(string name)
         {
             if (name == null) throw new ArgumentNullException(nameof(name));
+            Utf8.Check(name, "execution provider name");
             Status.Check(Native.onyx_session_options_append_execution_provider(Handle, name));
         }
 
@@ -95,6 +96,8 @@ namespace Onyx
         {
             if (key == null) throw new ArgumentNullException(nameof(key));
             if (value == null) throw new ArgumentNullException(nameof(value));
+            Utf8.Check(key, "session config key");
+            Utf8.Check(value, "session config entry '" + key + "' value");
             Status.Check(Native.onyx_session_options_add_config_entry(Handle, key, value));
         }
 

@@ -16,6 +16,18 @@ namespace Onyx
             return Encoding.UTF8.GetString(start, length);
         }
 
+        /// <summary>Has core refuse <paramref name="text"/> if it holds a NUL character (a C string
+        /// would silently end there): <see cref="ErrorCode.InvalidArgument"/>, naming <paramref name="what"/>.</summary>
+        internal static unsafe void Check(string text, string what)
+        {
+            if (text == null || text.IndexOf('\0') < 0) return;
+            byte[] bytes = Encoding.UTF8.GetBytes(text);
+            fixed (byte* p = bytes)
+            {
+                Status.Check(Native.onyx_text_check((IntPtr)p, (UIntPtr)bytes.Length, what));
+            }
+        }
+
         /// <summary>Bytes needed for <paramref name="text"/> as NUL-terminated UTF-8.</summary>
         internal static int NativeLength(string text)
         {

@@ -313,6 +313,71 @@ namespace Onyx.Tests
             Assert.That(Live(), Is.EqualTo(before));
         }
 
+        [Test]
+        public void DisposeRefusesNewRunsAtOnceWhileOtherRunsOverlap()
+        {
+            long before = Live();
+            var session = Session.FromFile(Spec.TinyModelPath);
+            var a = Tensor.Copy(Series(16, 1, 0), 16);
+            var stop = new ManualResetEventSlim();
+            long afterDispose = 0, refused = 0;
+            var disposedAt = new DateTime[1];
+            var disposed = new ManualResetEventSlim();
+            Task[] runners = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            {
+                while (!stop.IsSet)
+                {
+                    bool wasDisposed = disposed.IsSet;
+                    try
+                    {
+                        session.Run(TinyInputs(a, a)).Dispose();
+                        if (wasDisposed) Interlocked.Increment(ref afterDispose);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        Interlocked.Increment(ref refused);
+                        return;
+                    }
+                }
+            })).ToArray();
+            Thread.Sleep(100);
+            session.Dispose();
+            disposed.Set();
+            bool allRefused = Task.WaitAll(runners, 2000);
+            stop.Set();
+            Task.WaitAll(runners);
+            a.Dispose();
+            Assert.That(allRefused, Is.True, "runners still running 2 s after Dispose");
+            Assert.That(afterDispose, Is.EqualTo(0), "runs that started after Dispose returned and succeeded");
+            Assert.That(refused, Is.EqualTo(8));
+            Assert.That(Live(), Is.EqualTo(before), "every native object freed");
+        }
+
+        [Test]
+        public void AStringWithANulIsInvalidArgumentFromCore()
+        {
+            using (Session tiny = Session.FromFile(Spec.TinyModelPath))
+            using (Tensor a = Tensor.Copy(Series(16, 1, 0), 16))
+            {
+                var e = Assert.Throws<OnyxException>(() => tiny.Run(new Dictionary<string, Tensor> { { "a", a }, { "b\0junk", a } }).Dispose());
+                Assert.That(e.ErrorCode, Is.EqualTo(ErrorCode.InvalidArgument));
+                Assert.That(e.Message, Contains.Substring("input name 'b\\0junk' holds a NUL character at byte 1"));
+                e = Assert.Throws<OnyxException>(() => Session.FromFile(Spec.TinyModelPath + "\0.ignored").Dispose());
+                Assert.That(e.ErrorCode, Is.EqualTo(ErrorCode.InvalidArgument));
+                Assert.That(e.Message, Contains.Substring("model path"));
+                using (var options = new SessionOptions())
+                {
+                    e = Assert.Throws<OnyxException>(() => options.AddConfigEntry("session.x\0y", "1"));
+                    Assert.That(e.ErrorCode, Is.EqualTo(ErrorCode.InvalidArgument));
+                }
+                using (var run = new RunOptions())
+                {
+                    e = Assert.Throws<OnyxException>(() => run.Tag = "tag\0more");
+                    Assert.That(e.ErrorCode, Is.EqualTo(ErrorCode.InvalidArgument));
+                }
+            }
+        }
+
         private static string Header()
         {
             return File.ReadAllText(Path.Combine(Spec.Dir, "..", "..", "include", "onyx.h"));
