@@ -146,6 +146,12 @@
  */
 #define ONYX_ERROR_OUT_OF_MEMORY 20
 
+/**
+ * The model uses an operator (or operator types) that neither ONNX Runtime nor a
+ * registered custom-op library provides; the message names the operator and its domain.
+ */
+#define ONYX_ERROR_UNSUPPORTED_OPERATOR 21
+
 #define ONYX_ELEMENT_FLOAT32 1
 
 #define ONYX_ELEMENT_UINT8 2
@@ -400,6 +406,17 @@ struct onyx_status *onyx_session_options_set_allow_provider_fallback(struct onyx
  */
 struct onyx_status *onyx_session_options_set_deterministic_compute(struct onyx_session_options *options,
                                                                    bool enable);
+
+/**
+ * Adds a custom-operator library: a shared library exporting ONNX Runtime's
+ * `RegisterCustomOps` (ONNX Runtime Extensions, or your own). Several may be added.
+ * It is opened now: ONYX_ERROR_INVALID_ARGUMENT, naming the path and the reason, when
+ * the file is missing, is not a shared library, or exports no `RegisterCustomOps`. It
+ * stays loaded while any session created with these options lives. A model using an
+ * operator no library provides fails to load with ONYX_ERROR_UNSUPPORTED_OPERATOR.
+ */
+struct onyx_status *onyx_session_options_add_custom_op_library(struct onyx_session_options *options,
+                                                               const char *path);
 
 /**
  * Adds a raw ONNX Runtime session config entry (see ONNX Runtime's

@@ -6,7 +6,7 @@ export type ErrorCodeName =
   | 'INVALID_MODEL' | 'UNKNOWN_INPUT' | 'MISSING_INPUT' | 'UNKNOWN_OUTPUT' | 'TYPE_MISMATCH'
   | 'RANK_MISMATCH' | 'SHAPE_MISMATCH' | 'BUFFER_SIZE_MISMATCH' | 'CANCELLED'
   | 'EXECUTION_PROVIDER_UNAVAILABLE' | 'INDEX_OUT_OF_RANGE' | 'RUNTIME_ERROR' | 'PANIC'
-  | 'ABI_MISMATCH' | 'OUT_OF_MEMORY';
+  | 'ABI_MISMATCH' | 'OUT_OF_MEMORY' | 'UNSUPPORTED_OPERATOR';
 
 /** Name → number of every error code. */
 export declare const ErrorCode: Readonly<Record<ErrorCodeName, number>>;
@@ -84,6 +84,13 @@ export interface SessionOptions {
   intraOpThreads?: number;
   interOpThreads?: number;
   optimization?: 'disabled' | 'basic' | 'extended' | 'all' | number;
+  /**
+   * Custom-operator libraries: shared libraries exporting ONNX Runtime's `RegisterCustomOps`
+   * (ONNX Runtime Extensions, or your own), kept loaded while the session lives. A bad path is
+   * `INVALID_ARGUMENT` naming it and the reason; a model using an operator no library provides
+   * is `UNSUPPORTED_OPERATOR`.
+   */
+  customOpLibraries?: string[];
   /** ONNX Runtime session config entries, e.g. `{ 'session.intra_op.allow_spinning': '0' }`. */
   config?: Record<string, string>;
 }

@@ -46,11 +46,14 @@ pub enum ErrorCode {
     AbiMismatch = 19,
     /// Memory for a size a caller or a model asked for could not be allocated.
     OutOfMemory = 20,
+    /// The model uses an operator (or types for it) that neither ONNX Runtime nor a
+    /// registered custom-op library provides; the model itself may be valid.
+    UnsupportedOperator = 21,
 }
 
 impl ErrorCode {
     /// Every code, in numeric order.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         Self::InvalidArgument,
         Self::NullPointer,
         Self::InvalidUtf8,
@@ -71,6 +74,7 @@ impl ErrorCode {
         Self::Panic,
         Self::AbiMismatch,
         Self::OutOfMemory,
+        Self::UnsupportedOperator,
     ];
 
     /// The SCREAMING_CASE name every language uses for this code.
@@ -96,6 +100,7 @@ impl ErrorCode {
             Self::Panic => "PANIC",
             Self::AbiMismatch => "ABI_MISMATCH",
             Self::OutOfMemory => "OUT_OF_MEMORY",
+            Self::UnsupportedOperator => "UNSUPPORTED_OPERATOR",
         }
     }
 

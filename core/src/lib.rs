@@ -17,6 +17,7 @@
 //! ```
 
 mod element;
+mod custom_ops;
 mod error;
 mod metadata_props;
 mod ort_call;
@@ -27,6 +28,7 @@ mod session_options;
 mod tensor;
 mod value_info;
 
+pub use custom_ops::CustomOpLibrary;
 pub use element::{Bf16, Element, ElementType, F16};
 pub use error::{check_text, Error, ErrorCode, Result};
 pub use run_options::RunOptions;

@@ -19,6 +19,8 @@ pub struct Session {
     output_names: Vec<CString>,
     output_name_list: Arc<[String]>,
     metadata: ModelMetadata,
+    /// Declared after `inner`, so dropped after it: the kernels live in these libraries.
+    _custom_op_libraries: Vec<Arc<crate::CustomOpLibrary>>,
 }
 
 impl Session {
@@ -35,7 +37,7 @@ impl Session {
         let session = builder
             .commit_from_file(path)
             .map_err(|e| model_error(&format!("loading model {}", path.display()), e))?;
-        Self::wrap(session, crate::metadata_props::from_file(path))
+        Self::wrap(session, crate::metadata_props::from_file(path), options)
     }
 
     /// Loads a model from its bytes; the bytes may be freed once this returns.
@@ -65,10 +67,10 @@ impl Session {
             }
             error
         })?;
-        Self::wrap(session, crate::metadata_props::from_bytes(bytes))
+        Self::wrap(session, crate::metadata_props::from_bytes(bytes), options)
     }
 
-    fn wrap(inner: ort::session::Session, metadata_props: Option<Vec<(String, String)>>) -> Result<Session> {
+    fn wrap(inner: ort::session::Session, metadata_props: Option<Vec<(String, String)>>, options: &SessionOptions) -> Result<Session> {
         let inputs: Vec<ValueInfo> = inner.inputs().iter().map(ValueInfo::from_outlet).collect();
         let outputs: Vec<ValueInfo> = inner.outputs().iter().map(ValueInfo::from_outlet).collect();
         let c_names = |infos: &[ValueInfo]| -> Vec<CString> {
@@ -84,6 +86,7 @@ impl Session {
             outputs,
             metadata,
             inner,
+            _custom_op_libraries: options.custom_op_libraries().to_vec(),
         })
     }
 
@@ -448,6 +451,9 @@ const NO_EXTERNAL_DATA_FOLDER: &str = "/nonexistent/onyx-model-from-bytes-has-no
 fn model_error<R>(context: &str, e: ort::Error<R>) -> Error {
     use ort::ErrorCode as E;
     let text = e.message();
+    if let Some(error) = crate::custom_ops::unsupported_operator(text) {
+        return error;
+    }
     let code = if text.contains("bad_alloc") || text.contains("Failed to allocate") {
         ErrorCode::OutOfMemory
     } else if e.code() == E::ExecutionProviderFailure {
@@ -480,6 +486,11 @@ fn builder(options: &SessionOptions) -> Result<ort::session::builder::SessionBui
         crate::check_text("session config key", key)?;
         crate::check_text(&format!("session config entry '{key}' value"), value)?;
         builder = builder.with_config_entry(key, value).map_err(fail(&format!("setting config entry '{key}'")))?;
+    }
+    for library in options.custom_op_libraries() {
+        builder = builder
+            .with_operator_library(library.path())
+            .map_err(fail(&format!("registering custom-op library {}", library.path().display())))?;
     }
     for provider in &options.execution_providers {
         crate::check_text("execution provider name", provider)?;

@@ -1,4 +1,7 @@
-use crate::{Error, ErrorCode, Result};
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::{CustomOpLibrary, Error, ErrorCode, Result};
 
 /// How much ONNX Runtime rewrites the graph before running it.
 #[repr(u32)]
@@ -47,6 +50,8 @@ pub struct SessionOptions {
     pub deterministic_compute: bool,
     /// Raw ONNX Runtime session config entries (key, value).
     pub config_entries: Vec<(String, String)>,
+    /// Custom-operator libraries, opened when added (see `add_custom_op_library`).
+    custom_op_libraries: Vec<Arc<CustomOpLibrary>>,
 }
 
 impl SessionOptions {
@@ -76,6 +81,20 @@ impl SessionOptions {
     /// session is created.
     pub fn add_config_entry(&mut self, key: &str, value: &str) {
         self.config_entries.push((key.to_string(), value.to_string()));
+    }
+
+    /// Adds a custom-operator library (a shared library exporting ONNX Runtime's
+    /// `RegisterCustomOps`); several may be added. It is opened now, so a path that is
+    /// missing, not a shared library, or without `RegisterCustomOps` is INVALID_ARGUMENT
+    /// naming the path and the reason; it stays loaded while any session made with
+    /// these options lives.
+    pub fn add_custom_op_library(&mut self, path: impl AsRef<Path>) -> Result<()> {
+        self.custom_op_libraries.push(CustomOpLibrary::open(path.as_ref())?);
+        Ok(())
+    }
+
+    pub fn custom_op_libraries(&self) -> &[Arc<CustomOpLibrary>] {
+        &self.custom_op_libraries
     }
 
     pub fn intra_op_threads(&self) -> usize {

@@ -54,6 +54,9 @@ pub const ONYX_ERROR_ABI_MISMATCH: u32 = 19;
 /// Memory for a size the caller (or the model) asked for could not be allocated; the
 /// process and the session go on.
 pub const ONYX_ERROR_OUT_OF_MEMORY: u32 = 20;
+/// The model uses an operator (or operator types) that neither ONNX Runtime nor a
+/// registered custom-op library provides; the message names the operator and its domain.
+pub const ONYX_ERROR_UNSUPPORTED_OPERATOR: u32 = 21;
 
 // Element types: ONNX's own TensorProto.DataType numbers.
 pub const ONYX_ELEMENT_FLOAT32: u32 = 1;
@@ -103,7 +106,7 @@ mod tests {
             ONYX_ERROR_UNKNOWN_OUTPUT, ONYX_ERROR_TYPE_MISMATCH, ONYX_ERROR_RANK_MISMATCH, ONYX_ERROR_SHAPE_MISMATCH,
             ONYX_ERROR_BUFFER_SIZE_MISMATCH, ONYX_ERROR_CANCELLED, ONYX_ERROR_EXECUTION_PROVIDER_UNAVAILABLE,
             ONYX_ERROR_INDEX_OUT_OF_RANGE, ONYX_ERROR_RUNTIME_ERROR, ONYX_ERROR_PANIC, ONYX_ERROR_ABI_MISMATCH,
-            ONYX_ERROR_OUT_OF_MEMORY,
+            ONYX_ERROR_OUT_OF_MEMORY, ONYX_ERROR_UNSUPPORTED_OPERATOR,
         ];
         let core: Vec<u32> = ErrorCode::ALL.iter().map(|c| *c as u32).collect();
         assert_eq!(abi.to_vec(), core);

@@ -84,6 +84,17 @@ pub extern "C" fn onyx_session_options_set_deterministic_compute(options: *mut o
     })
 }
 
+/// Adds a custom-operator library: a shared library exporting ONNX Runtime's
+/// `RegisterCustomOps` (ONNX Runtime Extensions, or your own). Several may be added.
+/// It is opened now: ONYX_ERROR_INVALID_ARGUMENT, naming the path and the reason, when
+/// the file is missing, is not a shared library, or exports no `RegisterCustomOps`. It
+/// stays loaded while any session created with these options lives. A model using an
+/// operator no library provides fails to load with ONYX_ERROR_UNSUPPORTED_OPERATOR.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_add_custom_op_library(options: *mut onyx_session_options, path: *const c_char) -> *mut onyx_status {
+    with_options(options, |o| o.add_custom_op_library(utf8(path, "path")?))
+}
+
 /// Adds a raw ONNX Runtime session config entry (see ONNX Runtime's
 /// onnxruntime_session_options_config_keys.h). Both strings are copied.
 #[no_mangle]

@@ -95,6 +95,7 @@ enum class ErrorCode : uint32_t {
   Panic = ONYX_ERROR_PANIC,                                 ///< A bug inside Onyx, caught at the boundary.
   AbiMismatch = ONYX_ERROR_ABI_MISMATCH,                    ///< libonyx has another C ABI major than this header.
   OutOfMemory = ONYX_ERROR_OUT_OF_MEMORY,                   ///< A size asked for could not be allocated.
+  UnsupportedOperator = ONYX_ERROR_UNSUPPORTED_OPERATOR,    ///< No kernel or custom-op library has the operator.
 };
 
 /// Tensor element types, with ONNX's TensorProto.DataType numbers (ONYX_ELEMENT_*).
@@ -587,6 +588,14 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
   /// Asks kernels for reproducible results where they have a choice.
   SessionOptions& set_deterministic_compute(bool enable) {
     return chain(onyx_session_options_set_deterministic_compute(get(), enable));
+  }
+  /// Adds a custom-operator library (a shared library exporting ONNX Runtime's
+  /// RegisterCustomOps); several may be added, each loaded while a session made with
+  /// these options lives. Throws InvalidArgument naming the path and the reason when
+  /// it is missing, not a shared library, or has no RegisterCustomOps. A model using
+  /// an operator no library provides fails to load with UnsupportedOperator.
+  SessionOptions& add_custom_op_library(const std::string& path) {
+    return chain(onyx_session_options_add_custom_op_library(get(), detail::checked(path, "custom-op library path")));
   }
   /// Adds a raw ONNX Runtime session config entry (onnxruntime_session_options_config_keys.h).
   SessionOptions& add_config_entry(const std::string& key, const std::string& value) {

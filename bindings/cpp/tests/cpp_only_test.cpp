@@ -225,6 +225,7 @@ TEST(Tables, ErrorCodeHasEveryCodeOfOnyxHWithItsNumberAndName) {
       {onyx::ErrorCode::Panic, "PANIC"},
       {onyx::ErrorCode::AbiMismatch, "ABI_MISMATCH"},
       {onyx::ErrorCode::OutOfMemory, "OUT_OF_MEMORY"},
+      {onyx::ErrorCode::UnsupportedOperator, "UNSUPPORTED_OPERATOR"},
   };
   std::map<std::string, uint32_t> ours;
   for (const auto& [code, name] : codes) {

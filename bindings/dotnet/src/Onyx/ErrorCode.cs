@@ -47,5 +47,7 @@ namespace Onyx
         AbiMismatch = 19,
         /// <summary>Memory for a size the caller or the model asked for could not be allocated.</summary>
         OutOfMemory = 20,
+        /// <summary>The model uses an operator no ONNX Runtime kernel or registered custom-op library provides.</summary>
+        UnsupportedOperator = 21,
     }
 }

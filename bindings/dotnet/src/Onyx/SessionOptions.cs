@@ -88,6 +88,20 @@ namespace Onyx
             Status.Check(Native.onyx_session_options_append_execution_provider(Handle, name));
         }
 
+        /// <summary>Adds a custom-operator library: a shared library exporting ONNX Runtime's
+        /// <c>RegisterCustomOps</c> (ONNX Runtime Extensions, or your own). Several may be added; each
+        /// stays loaded while a session made with these options lives. A model using an operator no
+        /// library provides fails to load with <see cref="ErrorCode.UnsupportedOperator"/>.</summary>
+        /// <param name="path">The library's path.</param>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidArgument"/>, naming the path and the
+        /// reason, when the file is missing, is not a shared library, or exports no <c>RegisterCustomOps</c>.</exception>
+        public void AddCustomOpLibrary(string path)
+        {
+            if (path == null) throw new ArgumentNullException(nameof(path));
+            Utf8.Check(path, "custom-op library path");
+            Status.Check(Native.onyx_session_options_add_custom_op_library(Handle, path));
+        }
+
         /// <summary>Adds a raw ONNX Runtime session config entry (see ONNX Runtime's
         /// onnxruntime_session_options_config_keys.h).</summary>
         /// <param name="key">The config key.</param>

@@ -25,6 +25,7 @@ fn options(
     providers: &JObjectArray,
     allow_fallback: jboolean,
     config: &JObjectArray,
+    libraries: &JObjectArray,
 ) -> JniResult<SessionOptions> {
     let mut options = SessionOptions::new();
     options.set_intra_op_threads(intra)?;
@@ -38,7 +39,21 @@ fn options(
     for kv in strings(env, config)?.chunks_exact(2) {
         options.add_config_entry(&kv[0], &kv[1]);
     }
+    for library in strings(env, libraries)? {
+        options.add_custom_op_library(&library)?;
+    }
     Ok(options)
+}
+
+/// onyx-core's check of a custom-op library (it opens it, and closes it again), for
+/// `addCustomOpLibrary`: a bad path fails where it is added.
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_checkCustomOpLibrary<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, path: JString<'l>) {
+    entry(&mut env, |env| {
+        let path: String = env.get_string(&path)?.into();
+        SessionOptions::new().add_custom_op_library(&path)?;
+        Ok(())
+    })
 }
 
 /// onyx-core's check of a thread count, for Java's setters (so a negative count fails
@@ -68,9 +83,10 @@ pub extern "system" fn Java_dev_onyx_Native_sessionCreate<'l>(
     providers: JObjectArray<'l>,
     allow_fallback: jboolean,
     config: JObjectArray<'l>,
+    libraries: JObjectArray<'l>,
 ) -> jlong {
     entry(&mut env, |env| {
-        let options = options(env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config)?;
+        let options = options(env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config, &libraries)?;
         let session = match optional_string(env, &path)? {
             Some(path) => Session::from_file(path, &options)?,
             // A copy, not a pinned array: parsing a large model must not hold off the GC.

@@ -176,6 +176,8 @@ pub struct SessionOptionsJs {
     pub optimization: Option<u32>,
     /// ONNX Runtime session config entries (key, value).
     pub config: Option<Vec<Vec<String>>>,
+    /// Custom-operator libraries (paths), opened by core in order.
+    pub custom_op_libraries: Option<Vec<String>>,
 }
 
 fn session_options(o: Option<SessionOptionsJs>) -> core::Result<core::SessionOptions> {
@@ -195,6 +197,9 @@ fn session_options(o: Option<SessionOptionsJs>) -> core::Result<core::SessionOpt
                 return Err(core::Error::new(ErrorCode::InvalidArgument, "a config entry is a [key, value] pair"));
             }
             options.add_config_entry(&entry[0], &entry[1]);
+        }
+        for library in o.custom_op_libraries.unwrap_or_default() {
+            options.add_custom_op_library(&library)?;
         }
     }
     Ok(options)

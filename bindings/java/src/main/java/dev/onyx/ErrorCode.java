@@ -44,7 +44,9 @@ public enum ErrorCode {
     /** The native library is another Onyx version than these Java classes (another ABI). */
     ABI_MISMATCH(19),
     /** Memory for a size the caller or the model asked for could not be allocated. */
-    OUT_OF_MEMORY(20);
+    OUT_OF_MEMORY(20),
+    /** The model uses an operator no ONNX Runtime kernel or registered custom-op library provides. */
+    UNSUPPORTED_OPERATOR(21);
 
     private final int number;
 

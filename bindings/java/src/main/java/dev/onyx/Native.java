@@ -43,9 +43,11 @@ final class Native {
     // session
     static native void checkThreadCounts(long intra, long inter);
 
+    static native void checkCustomOpLibrary(String path);
+
     /** From the file at {@code path}, or from {@code bytes} when {@code path} is null. */
     static native long sessionCreate(String path, byte[] bytes, long intra, long inter, int optimization, boolean deterministic,
-            String[] providers, boolean allowFallback, String[] config);
+            String[] providers, boolean allowFallback, String[] config, String[] libraries);
 
     static native void sessionFree(long session);
 

@@ -1,5 +1,6 @@
 package dev.onyx;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +20,7 @@ public final class SessionOptions {
     private final List<String> executionProviders = new ArrayList<>();
     private boolean allowProviderFallback;
     private final List<String> configEntries = new ArrayList<>();
+    private final List<String> customOpLibraries = new ArrayList<>();
 
     /** Default options: ONNX Runtime picks thread counts, all optimizations, CPU only. */
     public SessionOptions() {}
@@ -100,6 +102,24 @@ public final class SessionOptions {
         return this;
     }
 
+    /**
+     * Adds a custom-operator library: a shared library exporting ONNX Runtime's
+     * {@code RegisterCustomOps} (ONNX Runtime Extensions, or your own). Several may be added;
+     * each stays loaded while a session made with these options lives. A model using an
+     * operator no library provides fails to load with {@link ErrorCode#UNSUPPORTED_OPERATOR}.
+     *
+     * @param library the library's path
+     * @return this
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT}, naming the path and the reason,
+     *     when the file is missing, is not a shared library, or exports no {@code RegisterCustomOps}
+     */
+    public SessionOptions addCustomOpLibrary(Path library) {
+        String path = java.util.Objects.requireNonNull(library, "library").toAbsolutePath().toString();
+        Native.checkCustomOpLibrary(path);
+        customOpLibraries.add(path);
+        return this;
+    }
+
     /** @return threads inside one operator (0: ONNX Runtime chooses) */
     public int intraOpThreads() {
         return intraOpThreads;
@@ -119,7 +139,8 @@ public final class SessionOptions {
         String[] providers = executionProviders.toArray(new String[0]);
         String[] config = configEntries.toArray(new String[0]);
         int level = optimizationLevel.number();
+        String[] libraries = customOpLibraries.toArray(new String[0]);
         return Native.sessionCreate(path, bytes, intraOpThreads, interOpThreads, level, deterministicCompute, providers,
-                allowProviderFallback, config);
+                allowProviderFallback, config, libraries);
     }
 }
