@@ -19,7 +19,7 @@
 mod element;
 mod custom_ops;
 mod error;
-mod metadata_props;
+mod model_proto;
 mod ort_call;
 mod run_options;
 mod runtime;

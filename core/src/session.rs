@@ -37,7 +37,7 @@ impl Session {
         let session = builder
             .commit_from_file(path)
             .map_err(|e| model_error(&format!("loading model {}", path.display()), e))?;
-        Self::wrap(session, crate::metadata_props::from_file(path), options)
+        Self::wrap(session, crate::model_proto::from_file(path), options)
     }
 
     /// Loads a model from its bytes; the bytes may be freed once this returns.
@@ -67,17 +67,26 @@ impl Session {
             }
             error
         })?;
-        Self::wrap(session, crate::metadata_props::from_bytes(bytes), options)
+        Self::wrap(session, crate::model_proto::from_bytes(bytes), options)
     }
 
-    fn wrap(inner: ort::session::Session, metadata_props: Option<Vec<(String, String)>>, options: &SessionOptions) -> Result<Session> {
-        let inputs: Vec<ValueInfo> = inner.inputs().iter().map(ValueInfo::from_outlet).collect();
-        let outputs: Vec<ValueInfo> = inner.outputs().iter().map(ValueInfo::from_outlet).collect();
+    fn wrap(inner: ort::session::Session, facts: Option<crate::model_proto::ModelFacts>, options: &SessionOptions) -> Result<Session> {
+        let mut inputs: Vec<ValueInfo> = inner.inputs().iter().map(ValueInfo::from_outlet).collect();
+        let mut outputs: Vec<ValueInfo> = inner.outputs().iter().map(ValueInfo::from_outlet).collect();
+        // ONNX Runtime reports a value that declares no shape with rank 0, like a scalar;
+        // the model says which are which. Unreadable (an ORT-format model): rank 0 is
+        // taken as unknown, and ONNX Runtime checks such inputs itself.
+        for info in inputs.iter_mut().chain(outputs.iter_mut()) {
+            info.rank_known = match &facts {
+                Some(f) => !f.unshaped.contains(&info.name),
+                None => !info.shape.is_empty(),
+            };
+        }
         let c_names = |infos: &[ValueInfo]| -> Vec<CString> {
             // ONNX names come from a protobuf string and cannot hold NUL.
             infos.iter().map(|i| CString::new(i.name.as_str()).unwrap_or_default()).collect()
         };
-        let metadata = ModelMetadata::read(&inner, metadata_props)?;
+        let metadata = ModelMetadata::read(&inner, facts.map(|f| f.metadata_props))?;
         Ok(Session {
             input_names: c_names(&inputs),
             output_names: c_names(&outputs),
@@ -291,7 +300,8 @@ impl Session {
             checked.names.push(self.input_names[index].as_ptr());
             checked.values.push(tensor.ort_value().cast_const());
         }
-        if let Some(missing) = self.inputs.iter().zip(&given).find(|(_, g)| !**g) {
+        // An optional input may be left out (it is then absent).
+        if let Some(missing) = self.inputs.iter().zip(&given).find(|(info, g)| !**g && info.kind != crate::ValueKind::Optional) {
             let info = missing.0;
             return Err(Error::new(
                 ErrorCode::MissingInput,
@@ -386,11 +396,19 @@ fn check_value(
     symbols: &HashMap<&str, (i64, &str)>,
 ) -> Result<()> {
     let name = &info.name;
+    if info.kind == crate::ValueKind::Optional {
+        // An optional(tensor) takes a plain tensor (ONNX Runtime checks its type); the
+        // full value model (sequences, maps, optionals) is still to come.
+        return Ok(());
+    }
     if info.element_type != Some(element_type) {
         return Err(Error::new(
             ErrorCode::TypeMismatch,
             format!("{role} '{name}' expects {} elements, got {}", info.describe_type(), element_type.name()),
         ));
+    }
+    if !info.rank_known {
+        return Ok(()); // the model declares no shape: any rank, any dimensions
     }
     if shape.len() != info.shape.len() {
         return Err(Error::new(
@@ -555,7 +573,17 @@ mod tests {
             onnx_element_type: 1,
             shape: vec![-1, 3, 224, 224],
             dim_names: vec!["batch".into(), String::new(), String::new(), String::new()],
+            rank_known: true,
         }
+    }
+
+    #[test]
+    fn an_input_of_unknown_rank_takes_any_rank_but_not_another_type() {
+        let info = ValueInfo { shape: vec![], dim_names: vec![], rank_known: false, ..image_input() };
+        let none = HashMap::new();
+        assert!(check_value("input", &info, ElementType::Float32, &[2, 3], &none).is_ok());
+        assert!(check_value("input", &info, ElementType::Float32, &[], &none).is_ok());
+        assert_eq!(check_value("input", &info, ElementType::Int64, &[2], &none).unwrap_err().code(), ErrorCode::TypeMismatch);
     }
 
     fn check(element_type: ElementType, shape: &[i64], symbols: &HashMap<&str, (i64, &str)>) -> Result<()> {

@@ -26,13 +26,16 @@ pub struct ValueInfo {
     pub shape: Vec<i64>,
     /// Names of the dimensions ("" where unnamed), one per dimension.
     pub dim_names: Vec<String>,
+    /// False when the model declares no shape at all (unknown rank): `shape` is then
+    /// empty and a tensor of any rank is accepted.
+    pub rank_known: bool,
 }
 
 impl ValueInfo {
     pub(crate) fn from_outlet(outlet: &ort::value::Outlet) -> ValueInfo {
         use ort::value::ValueType as V;
         let name = outlet.name().to_string();
-        let other = |kind| ValueInfo { name: name.clone(), kind, element_type: None, onnx_element_type: 0, shape: Vec::new(), dim_names: Vec::new() };
+        let other = |kind| ValueInfo { name: name.clone(), kind, element_type: None, onnx_element_type: 0, shape: Vec::new(), dim_names: Vec::new(), rank_known: false };
         match outlet.dtype() {
             V::Tensor { ty, shape, dimension_symbols } => {
                 let raw: ort_sys::ONNXTensorElementDataType = (*ty).into();
@@ -44,6 +47,7 @@ impl ValueInfo {
                     onnx_element_type: element_type.map_or(raw as u32, |t| t as u32),
                     shape: shape.to_vec(),
                     dim_names: dimension_symbols.iter().cloned().collect(),
+                    rank_known: true,
                 }
             }
             V::Sequence(_) => other(ValueKind::Sequence),

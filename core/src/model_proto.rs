@@ -1,0 +1,295 @@
+//! What Onyx reads straight from a model's ONNX protobuf, in one pass, because ONNX
+//! Runtime's C API cannot give it (well):
+//! - the custom metadata (`ModelProto.metadata_props`): the C API copies its whole
+//!   custom-metadata map for every key looked up (`ModelMetadataLookupCustomMetadataMap`),
+//!   so reading 20,000 entries through it took 50 s here; this takes milliseconds;
+//! - which graph inputs declare no shape at all (unknown rank): the C API reports them
+//!   with rank 0, like scalars, and Onyx must not refuse a tensor of any rank for them.
+//! Only the model's top level and the graph's inputs are read: every other field (the
+//! nodes and initializers, which hold the weights) is skipped unread, by a seek when the
+//! model is a file.
+//!
+//! The model has already been loaded by ONNX Runtime when this runs, so a model this does
+//! not understand (an ONNX-Runtime-format file, say) just gives `None`, and the caller
+//! falls back to ONNX Runtime's lookups.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+/// `ModelProto.graph`, `ModelProto.metadata_props` (a repeated `StringStringEntryProto`).
+const GRAPH: u64 = 7;
+const METADATA_PROPS: u64 = 14;
+const KEY: u64 = 1;
+const VALUE: u64 = 2;
+/// `GraphProto.input` (ValueInfoProto: name 1, type 2); TypeProto.tensor_type 1;
+/// TypeProto.Tensor.shape 2.
+const GRAPH_INPUT: u64 = 11;
+const GRAPH_OUTPUT: u64 = 12;
+const NAME: u64 = 1;
+const TYPE: u64 = 2;
+const TENSOR_TYPE: u64 = 1;
+const SHAPE: u64 = 2;
+
+/// What was read.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct ModelFacts {
+    /// The entries in file order (a later duplicate key wins, as in ONNX Runtime).
+    pub metadata_props: Vec<(String, String)>,
+    /// Names of the graph inputs and outputs that are tensors declaring no shape.
+    pub unshaped: Vec<String>,
+}
+
+const VARINT: u64 = 0;
+const FIXED64: u64 = 1;
+const LENGTH_DELIMITED: u64 = 2;
+const FIXED32: u64 = 5;
+
+pub(crate) fn from_bytes(bytes: &[u8]) -> Option<ModelFacts> {
+    model(&mut Wire { input: bytes, left: bytes.len() as u64 })
+}
+
+pub(crate) fn from_file(path: &Path) -> Option<ModelFacts> {
+    let file = File::open(path).ok()?;
+    let left = file.metadata().ok()?.len();
+    model(&mut Wire { input: BufReader::new(file), left })
+}
+
+trait Source {
+    fn left(&self) -> u64;
+    fn byte(&mut self) -> Option<u8>;
+    fn take(&mut self, n: u64) -> Option<Vec<u8>>;
+    fn skip(&mut self, n: u64) -> Option<()>;
+}
+
+/// A protobuf byte stream with the number of bytes left in it.
+struct Wire<R> {
+    input: R,
+    left: u64,
+}
+
+impl<R> Wire<R> {
+    fn spend(&mut self, n: u64) -> Option<()> {
+        self.left = self.left.checked_sub(n)?;
+        Some(())
+    }
+}
+
+impl Source for Wire<&[u8]> {
+    fn left(&self) -> u64 {
+        self.left
+    }
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.input.split_first()?;
+        self.input = rest;
+        self.spend(1)?;
+        Some(b)
+    }
+    fn take(&mut self, n: u64) -> Option<Vec<u8>> {
+        self.spend(n)?;
+        let (head, rest) = self.input.split_at_checked(usize::try_from(n).ok()?)?;
+        self.input = rest;
+        Some(head.to_vec())
+    }
+    fn skip(&mut self, n: u64) -> Option<()> {
+        self.spend(n)?;
+        self.input = self.input.get(usize::try_from(n).ok()?..)?;
+        Some(())
+    }
+}
+
+impl Source for Wire<BufReader<File>> {
+    fn left(&self) -> u64 {
+        self.left
+    }
+    fn byte(&mut self) -> Option<u8> {
+        self.spend(1)?;
+        let mut b = [0u8; 1];
+        self.input.read_exact(&mut b).ok()?;
+        Some(b[0])
+    }
+    fn take(&mut self, n: u64) -> Option<Vec<u8>> {
+        // `left` bounds `n` by the file's size, so a hostile length cannot ask for more.
+        self.spend(n)?;
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(usize::try_from(n).ok()?).ok()?;
+        (&mut self.input).take(n).read_to_end(&mut buf).ok()?;
+        (buf.len() as u64 == n).then_some(buf)
+    }
+    fn skip(&mut self, n: u64) -> Option<()> {
+        self.spend(n)?;
+        self.input.seek_relative(i64::try_from(n).ok()?).ok()
+    }
+}
+
+fn varint(wire: &mut impl Source) -> Option<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = wire.byte()?;
+        value |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// Skips one field's payload of `wire_type`; None for the obsolete group types.
+fn skip_field(wire: &mut impl Source, wire_type: u64) -> Option<()> {
+    match wire_type {
+        VARINT => varint(wire).map(|_| ()),
+        FIXED64 => wire.skip(8),
+        LENGTH_DELIMITED => {
+            let n = varint(wire)?;
+            wire.skip(n)
+        }
+        FIXED32 => wire.skip(4),
+        _ => None,
+    }
+}
+
+fn model(wire: &mut impl Source) -> Option<ModelFacts> {
+    let mut facts = ModelFacts::default();
+    while wire.left() > 0 {
+        let tag = varint(wire)?;
+        match (tag >> 3, tag & 7) {
+            (METADATA_PROPS, LENGTH_DELIMITED) => {
+                let n = varint(wire)?;
+                let entry = wire.take(n)?;
+                facts.metadata_props.push(entry_of(&entry)?);
+            }
+            (GRAPH, LENGTH_DELIMITED) => {
+                let n = varint(wire)?;
+                graph_values(wire, n, &mut facts.unshaped)?;
+            }
+            (_, wire_type) => skip_field(wire, wire_type)?,
+        }
+    }
+    Some(facts)
+}
+
+/// Walks the `n` bytes of a GraphProto, reading only its inputs and outputs.
+fn graph_values(wire: &mut impl Source, n: u64, unshaped: &mut Vec<String>) -> Option<()> {
+    let end = wire.left().checked_sub(n)?;
+    while wire.left() > end {
+        let tag = varint(wire)?;
+        match (tag >> 3, tag & 7) {
+            (GRAPH_INPUT | GRAPH_OUTPUT, LENGTH_DELIMITED) => {
+                let len = varint(wire)?;
+                let input = wire.take(len)?;
+                if let Some(name) = unshaped_tensor(&input)? {
+                    unshaped.push(name);
+                }
+            }
+            (_, wire_type) => skip_field(wire, wire_type)?,
+        }
+    }
+    (wire.left() == end).then_some(())
+}
+
+/// A ValueInfoProto's name when it is a tensor without a shape.
+fn unshaped_tensor(bytes: &[u8]) -> Option<Option<String>> {
+    let (mut name, mut tensor_type) = (Vec::new(), None);
+    for (field, payload) in fields(bytes)? {
+        match field {
+            NAME => name = payload,
+            TYPE => {
+                for (field, payload) in fields(&payload)? {
+                    if field == TENSOR_TYPE {
+                        tensor_type = Some(payload);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(tensor_type) = tensor_type else { return Some(None) };
+    let has_shape = fields(&tensor_type)?.iter().any(|(field, _)| *field == SHAPE);
+    Some((!has_shape).then(|| String::from_utf8(name).ok()).flatten())
+}
+
+/// The length-delimited fields of a small message, in order (others skipped).
+fn fields(bytes: &[u8]) -> Option<Vec<(u64, Vec<u8>)>> {
+    let mut wire = Wire { input: bytes, left: bytes.len() as u64 };
+    let mut out = Vec::new();
+    while wire.left() > 0 {
+        let tag = varint(&mut wire)?;
+        match (tag >> 3, tag & 7) {
+            (field, LENGTH_DELIMITED) => {
+                let n = varint(&mut wire)?;
+                out.push((field, wire.take(n)?));
+            }
+            (_, wire_type) => skip_field(&mut wire, wire_type)?,
+        }
+    }
+    Some(out)
+}
+
+/// One `StringStringEntryProto`: key and value, either may be absent (empty).
+fn entry_of(bytes: &[u8]) -> Option<(String, String)> {
+    let mut wire = Wire { input: bytes, left: bytes.len() as u64 };
+    let (mut key, mut value) = (Vec::new(), Vec::new());
+    while wire.left() > 0 {
+        let tag = varint(&mut wire)?;
+        match (tag >> 3, tag & 7) {
+            (KEY, LENGTH_DELIMITED) => {
+                let n = varint(&mut wire)?;
+                key = wire.take(n)?;
+            }
+            (VALUE, LENGTH_DELIMITED) => {
+                let n = varint(&mut wire)?;
+                value = wire.take(n)?;
+            }
+            (_, wire_type) => skip_field(&mut wire, wire_type)?,
+        }
+    }
+    Some((String::from_utf8(key).ok()?, String::from_utf8(value).ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(number: u64, payload: &[u8]) -> Vec<u8> {
+        let mut out = vec![((number << 3) | LENGTH_DELIMITED) as u8, payload.len() as u8];
+        out.extend_from_slice(payload);
+        out
+    }
+
+    fn entry(key: &str, value: &str) -> Vec<u8> {
+        field(METADATA_PROPS, &[field(KEY, key.as_bytes()), field(VALUE, value.as_bytes())].concat())
+    }
+
+    #[test]
+    fn reads_entries_between_other_fields_in_order() {
+        let ir_version = [0x08, 0x0a]; // field 1, varint 10
+        let graph = field(7, &[0u8; 20]);
+        let model = [&ir_version[..], &entry("a", "1"), &graph, &entry("b", ""), &entry("a", "2")].concat();
+        let got = from_bytes(&model).unwrap().metadata_props;
+        assert_eq!(got, vec![("a".into(), "1".into()), ("b".into(), "".into()), ("a".into(), "2".into())]);
+    }
+
+    #[test]
+    fn graph_inputs_without_a_shape_are_found() {
+        let tensor = |shape: Option<&[u8]>| {
+            let mut t = vec![0x08, 0x01]; // elem_type 1
+            if let Some(s) = shape {
+                t.extend(field(SHAPE, s));
+            }
+            field(TYPE, &field(TENSOR_TYPE, &t))
+        };
+        let input = |name: &str, shape: Option<&[u8]>| field(GRAPH_INPUT, &[field(NAME, name.as_bytes()), tensor(shape)].concat());
+        let graph = [field(1, b"a node"), input("x", None), input("s", Some(&[])), field(5, &[0u8; 30])].concat();
+        let facts = from_bytes(&[field(GRAPH, &graph), entry("k", "v")].concat()).unwrap();
+        assert_eq!(facts.unshaped, vec!["x".to_string()], "s declares a shape (a scalar), x none");
+        assert_eq!(facts.metadata_props, vec![("k".into(), "v".into())]);
+    }
+
+    #[test]
+    fn a_truncated_or_foreign_model_gives_none() {
+        let model = entry("key", "value");
+        assert_eq!(from_bytes(&model[..model.len() - 1]), None);
+        assert_eq!(from_bytes(&[0x0b]), None, "a group (wire type 3) is not ONNX");
+        assert_eq!(from_bytes(&[0x0a, 0xff]), None, "a length past the end");
+    }
+}
