@@ -95,7 +95,20 @@ impl ElementType {
     }
 
     pub(crate) fn from_sys(value: ort_sys::ONNXTensorElementDataType) -> Result<ElementType> {
-        Self::from_onnx(value as u32)
+        Self::from_onnx(onnx_number_of(value))
+    }
+}
+
+/// ONNX's `TensorProto.DataType` number for ONNX Runtime's C enum value. They agree up
+/// to 23; after that ONNX Runtime numbered UINT2, INT2, FLOAT8E8M0 as 24, 25, 26, which
+/// ONNX numbers FLOAT8E8M0 = 24, UINT2 = 25, INT2 = 26.
+pub(crate) fn onnx_number_of(value: ort_sys::ONNXTensorElementDataType) -> u32 {
+    use ort_sys::ONNXTensorElementDataType as T;
+    match value {
+        T::ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT2 => 25,
+        T::ONNX_TENSOR_ELEMENT_DATA_TYPE_INT2 => 26,
+        T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E8M0 => 24,
+        other => other as u32,
     }
 }
 
@@ -203,5 +216,20 @@ mod tests {
         for (element_type, size) in all {
             assert_eq!(element_type.size(), size, "{}", element_type.name());
         }
+    }
+}
+
+#[cfg(test)]
+mod onnx_numbers {
+    use super::onnx_number_of;
+    use ort_sys::ONNXTensorElementDataType as T;
+
+    #[test]
+    fn the_types_after_23_get_onnx_numbers() {
+        assert_eq!(onnx_number_of(T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E8M0), 24);
+        assert_eq!(onnx_number_of(T::ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT2), 25);
+        assert_eq!(onnx_number_of(T::ONNX_TENSOR_ELEMENT_DATA_TYPE_INT2), 26);
+        assert_eq!(onnx_number_of(T::ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING), 8);
+        assert_eq!(onnx_number_of(T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT4E2M1), 23);
     }
 }

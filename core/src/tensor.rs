@@ -141,7 +141,7 @@ impl Tensor {
             (raw_type, shape)
         };
         let element_type = ElementType::from_sys(raw_type)
-            .map_err(|_| Error::new(ErrorCode::RuntimeError, format!("the model produced an output of ONNX type {}, which Onyx does not support", raw_type as u32)))?;
+            .map_err(|_| Error::new(ErrorCode::RuntimeError, format!("the model produced an output of ONNX type {}, which Onyx does not support yet", crate::element::onnx_number_of(raw_type))))?;
         let byte_len = byte_len(element_type, &shape)?;
         let mut data = std::ptr::null_mut();
         ort_call::check(unsafe { (api.GetTensorMutableData)(value.as_ptr(), &mut data) }, ErrorCode::RuntimeError, "reading an output's data")?;

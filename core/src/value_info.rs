@@ -44,7 +44,7 @@ impl ValueInfo {
                     name,
                     kind: ValueKind::Tensor,
                     element_type,
-                    onnx_element_type: element_type.map_or(raw as u32, |t| t as u32),
+                    onnx_element_type: element_type.map_or(crate::element::onnx_number_of(raw), |t| t as u32),
                     shape: shape.to_vec(),
                     dim_names: dimension_symbols.iter().cloned().collect(),
                     rank_known: true,
