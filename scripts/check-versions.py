@@ -6,7 +6,9 @@ versions.env themselves. The files below cannot (a Cargo.toml, a pom, a csproj, 
 C# attribute, a README), so each copy is listed here with the pattern that finds it:
 a copy that differs, or a listed copy that is no longer found, fails `make test`.
 Beyond the list, every tracked file is scanned for the forms an ONNX Runtime pin
-takes (`libonnxruntime.so.X.Y.Z`, `.cache/onnxruntime/X.Y.Z`, `onnxruntime==X.Y.Z`).
+takes (`libonnxruntime.so.X.Y.Z`, `.cache/onnxruntime/X.Y.Z`, `onnxruntime==X.Y.Z`), and
+for the forms an ONNX Runtime Extensions pin takes (`.cache/onnxruntime-extensions/X.Y.Z`,
+`onnxruntime-extensions:X.Y.Z`, `onnxruntime-extensions-X.Y.Z.jar`).
 
     python3 scripts/check-versions.py          # check (what `make test` runs)
     python3 scripts/check-versions.py --list   # print every copy and where it is
@@ -45,6 +47,10 @@ COPIES = [
 
 # Forms an ONNX Runtime pin takes anywhere in the tree; each must be a pinned version.
 ORT_FORMS = [r"libonnxruntime\.so\." + V, r"\.cache/onnxruntime/" + V, r"onnxruntime==" + V]
+# Forms an ONNX Runtime Extensions pin takes anywhere (its cache folder, the Maven
+# coordinate, the jar's name); each must be ORT_EXTENSIONS_VERSION.
+ORT_EXTENSIONS_FORMS = [r"\.cache/onnxruntime-extensions/" + V, r"onnxruntime-extensions:" + V,
+                        r"onnxruntime-extensions-" + V + r"\.jar"]
 # Any Onyx version named in a file name anywhere (jar, nupkg).
 ONYX_FORMS = [r"\bonyx-" + V + r"\.jar", r"\bOnyx\." + V + r"\.nupkg", r"dev\.onyx:onyx:" + V, r'String VERSION = "' + V + '"']
 
@@ -89,7 +95,8 @@ def main():
     for name, text in tracked_text_files():
         if name == "scripts/check-versions.py":
             continue
-        for forms, allowed, key in [(ORT_FORMS, ort_allowed, "ORT_VERSION"), (ONYX_FORMS, {values["ONYX_VERSION"]}, "ONYX_VERSION")]:
+        for forms, allowed, key in [(ORT_FORMS, ort_allowed, "ORT_VERSION"), (ONYX_FORMS, {values["ONYX_VERSION"]}, "ONYX_VERSION"),
+                                    (ORT_EXTENSIONS_FORMS, {values["ORT_EXTENSIONS_VERSION"]}, "ORT_EXTENSIONS_VERSION")]:
             for pattern in forms:
                 for m in re.finditer(pattern, text):
                     line = text.count("\n", 0, m.start(1)) + 1
