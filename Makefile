@@ -33,7 +33,7 @@ fixtures:
 	@bash tests/suite/setup-venv.sh
 	@$(VENV_PY) tests/suite/generate.py
 
-setup: toolchain ort fixtures
+setup: toolchain ort fixtures customops
 
 lib: ort
 	@echo "onyx: building libonyx (cargo, release)"

@@ -89,7 +89,12 @@ impl SessionOptions {
     /// naming the path and the reason; it stays loaded while any session made with
     /// these options lives.
     pub fn add_custom_op_library(&mut self, path: impl AsRef<Path>) -> Result<()> {
-        self.custom_op_libraries.push(CustomOpLibrary::open(path.as_ref())?);
+        let library = CustomOpLibrary::open(path.as_ref())?;
+        // ONNX Runtime refuses a library's domain registered twice ("Domain already set in
+        // registry"): adding the same library again is a no-op.
+        if !self.custom_op_libraries.iter().any(|l| l.path() == library.path()) {
+            self.custom_op_libraries.push(library);
+        }
         Ok(())
     }
 

@@ -272,8 +272,50 @@ impl Suite {
                 self.hostile_model(case)?;
                 self.still_usable()
             }
+            "custom_op" => {
+                let outputs = self.load_and_run(case)?;
+                let wanted = case.all("output");
+                if outputs.len() != wanted.len() {
+                    return Err(format!("{} outputs, the spec names {}", outputs.len(), wanted.len()));
+                }
+                for (line, got) in wanted.iter().zip(&outputs) {
+                    let (name, file) = line.split_once(' ').ok_or("bad output line")?;
+                    let got = got.as_slice::<f32>().map_err(|e| e.to_string())?;
+                    within(got, &read_f32(&self.path(file))?, case.num("atol")?, case.num("rtol")?).map_err(|e| format!("output {name}: {e}"))?;
+                }
+                Ok(())
+            }
             other => Err(format!("unknown case kind '{other}'")),
         }
+    }
+
+    /// Session options with the case's `libraries` (own, extensions) added in order.
+    fn options_with_libraries(&self, case: &Case) -> Result<SessionOptions, onyx_core::Error> {
+        let mut options = SessionOptions::new();
+        for which in case.get("libraries").unwrap_or("").split_whitespace() {
+            let path = self.path(self.spec.header.get(&format!("custom_op_library_{which}")).expect("library in the header"));
+            options.add_custom_op_library(path)?;
+        }
+        Ok(options)
+    }
+
+    /// Loads the case's model with its libraries and runs it on its `input` lines.
+    fn load_and_run(&self, case: &Case) -> Result<Vec<Tensor>, String> {
+        self.try_load_and_run(case).map_err(|e| e.to_string())
+    }
+
+    fn try_load_and_run(&self, case: &Case) -> Result<Vec<Tensor>, onyx_core::Error> {
+        let options = self.options_with_libraries(case)?;
+        let session = Session::from_file(self.path(case.get("model").expect("model")), &options)?;
+        let mut inputs = Vec::new();
+        for line in case.all("input") {
+            let fields: Vec<&str> = line.split(' ').collect();
+            let shape: Vec<i64> = fields[2].split(',').map(|d| d.parse().unwrap()).collect();
+            let values = read_f32(&self.path(fields[1])).expect("input file");
+            inputs.push((fields[0], Tensor::copy(&shape, &values)?));
+        }
+        let refs: Vec<(&str, &Tensor)> = inputs.iter().map(|(n, t)| (*n, t)).collect();
+        Ok(session.run(&refs, None, None)?.into_vec())
     }
 
     /// Loads a model of the hostile corpus by path or from its bytes; checks code and time.
@@ -381,6 +423,8 @@ impl Suite {
                 expect_code(Session::from_bytes(&corrupt, &defaults), case)
             }
             "empty_bytes" => expect_code(Session::from_bytes(&[], &defaults), case),
+            "custom_op_model" => expect_code(self.try_load_and_run(case), case),
+            "custom_op_library" => expect_code(SessionOptions::new().add_custom_op_library(self.path(case.get("library")?)), case),
             "input_shape" => {
                 let shape = shape(case.get("shape")?)?;
                 let zeros = vec![0f32; shape.iter().product::<i64>() as usize];

@@ -465,6 +465,79 @@ static void load_runtime_in_child(const char *path, char *message, size_t size, 
     snprintf(message, size, "%s", space ? space + 1 : line);
 }
 
+/* Session options with the case's `libraries` (own, extensions) added in order. */
+static onyx_status *options_with_libraries(const spec_case *c, onyx_session_options **options) {
+    onyx_status *status = onyx_session_options_create(options);
+    const char *libraries = spec_get(c, "libraries");
+    if (status || !libraries) return status;
+    char copy[256], *save = NULL;
+    snprintf(copy, sizeof copy, "%s", libraries);
+    for (char *which = strtok_r(copy, " ", &save); which && !status; which = strtok_r(NULL, " ", &save)) {
+        char key[64], path[8192];
+        snprintf(key, sizeof key, "custom_op_library_%s", which);
+        spec_path(&suite, spec_get(&suite.header, key), path, sizeof path);
+        status = onyx_session_options_add_custom_op_library(*options, path);
+    }
+    return status;
+}
+
+/* Loads the case's model with its libraries and runs it on its `input` lines. On success
+ * *outputs (output_count tensors, caller frees) holds the outputs in the model's order. */
+static onyx_status *load_and_run(const spec_case *c, onyx_tensor **outputs, size_t output_count) {
+    char path[8192];
+    spec_path(&suite, spec_get(c, "model"), path, sizeof path);
+    onyx_session_options *options = NULL;
+    onyx_session *session = NULL;
+    onyx_status *status = options_with_libraries(c, &options);
+    if (!status) status = onyx_session_create_from_file(path, options, &session);
+    onyx_session_options_free(options);
+    enum { MAX_IO = 8 };
+    const char *names[MAX_IO];
+    onyx_tensor *tensors[MAX_IO] = {0};
+    size_t count = 0;
+    const char *line;
+    for (size_t i = 0; !status && (line = spec_get_nth(c, "input", i)) && count < MAX_IO; i++) {
+        static char fields[MAX_IO][3][4096];
+        sscanf(line, "%4095s %4095s %4095s", fields[count][0], fields[count][1], fields[count][2]);
+        int64_t dims[8];
+        size_t rank = spec_shape(fields[count][2], dims, 8), n = 0;
+        float *values = load_f32(fields[count][1], &n);
+        names[count] = fields[count][0];
+        status = onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, dims, rank, values, n * sizeof(float), &tensors[count]);
+        free(values);
+        count++;
+    }
+    if (!status) status = onyx_session_run(session, NULL, names, (const onyx_tensor *const *)tensors, count, NULL, output_count, outputs);
+    for (size_t i = 0; i < count; i++) onyx_tensor_free(tensors[i]);
+    onyx_session_free(session);
+    return status;
+}
+
+static int case_custom_op(const spec_case *c) {
+    enum { MAX_OUT = 8 };
+    onyx_tensor *outputs[MAX_OUT] = {0};
+    size_t want = 0;
+    while (spec_get_nth(c, "output", want)) want++;
+    if (want == 0 || want > MAX_OUT) FAIL("%zu outputs in the spec", want);
+    int bad = failed(load_and_run(c, outputs, want), "custom-op model");
+    for (size_t i = 0; !bad && i < want; i++) {
+        char name[256], file[4096];
+        sscanf(spec_get_nth(c, "output", i), "%255s %4095s", name, file);
+        size_t n_exp = 0;
+        float *expected = load_f32(file, &n_exp);
+        const float *got = onyx_tensor_data(outputs[i]);
+        bad = within(got, onyx_tensor_element_count(outputs[i]), expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+        if (bad) {
+            char inner[sizeof why];
+            memcpy(inner, why, sizeof why);
+            snprintf(why, sizeof why, "output %s: %.3000s", name, inner);
+        }
+        free(expected);
+    }
+    for (size_t i = 0; i < want; i++) onyx_tensor_free(outputs[i]);
+    return bad;
+}
+
 static int case_error(const spec_case *c) {
     const char *trigger = spec_get(c, "trigger");
     size_t n;
@@ -519,6 +592,17 @@ static int case_error(const spec_case *c) {
         status = onyx_session_run(shared_session, NULL, names, inputs, 2, NULL, 1, &output);
     } else if (!strcmp(trigger, "missing_input")) {
         status = onyx_session_run(shared_session, NULL, NULL, NULL, 0, NULL, 1, &output);
+    } else if (!strcmp(trigger, "custom_op_model")) {
+        onyx_tensor *outputs[8] = {0};
+        status = load_and_run(c, outputs, 1);
+        onyx_tensor_free(outputs[0]);
+    } else if (!strcmp(trigger, "custom_op_library")) {
+        char path[8192];
+        spec_path(&suite, spec_get(c, "library"), path, sizeof path);
+        onyx_session_options *options = NULL;
+        status = onyx_session_options_create(&options);
+        if (!status) status = onyx_session_options_add_custom_op_library(options, path);
+        onyx_session_options_free(options);
     } else if (!strcmp(trigger, "no_outputs")) {
         const char *names[1] = {"logits"};
         status = onyx_session_run(shared_session, NULL, &input_name, one_input, 1, names, 0, &output);
@@ -678,6 +762,7 @@ static int run_case(const spec_case *c) {
     if (!strcmp(kind, "error")) return case_error(c);
     if (!strcmp(kind, "float_vectors")) return case_float_vectors(c);
     if (!strcmp(kind, "hostile_model")) return case_hostile_model(c);
+    if (!strcmp(kind, "custom_op")) return case_custom_op(c);
     FAIL("unknown case kind '%s'", kind);
 }
 

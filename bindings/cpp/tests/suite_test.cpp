@@ -345,11 +345,55 @@ void read_as(const onyx::Tensor& tensor, uint32_t number) {
   fail("no C++ type for element type " + std::to_string(number));
 }
 
+/// Session options with the case's `libraries` (own, extensions) added in order.
+onyx::SessionOptions options_with_libraries(const Case& c) {
+  onyx::SessionOptions options;
+  if (c.has("libraries")) {
+    for (const std::string& which : suite::split(c.get("libraries"), ' ')) {
+      options.add_custom_op_library(path(spec().header.get("custom_op_library_" + which)));
+    }
+  }
+  return options;
+}
+
+/// Loads the case's model with its libraries and runs it on its `input` lines.
+onyx::RunOutputs load_and_run(const Case& c) {
+  const onyx::Session session = onyx::Session::from_file(path(c.get("model")), options_with_libraries(c));
+  std::vector<onyx::Tensor> tensors;
+  std::vector<std::string> names;
+  for (const std::string& line : c.all("input")) {
+    const std::vector<std::string> fields = suite::split(line, ' ');
+    names.push_back(fields[0]);
+    tensors.push_back(onyx::Tensor::copy(shape(fields[2]), read_f32(path(fields[1]))));
+  }
+  std::vector<onyx::Input> inputs;
+  for (size_t i = 0; i < tensors.size(); ++i) inputs.emplace_back(names[i], tensors[i]);
+  return session.run(inputs);
+}
+
+void custom_op(const Case& c) {
+  const onyx::RunOutputs outputs = load_and_run(c);
+  const std::vector<std::string> wanted = c.all("output");
+  if (outputs.size() != wanted.size()) fail(std::to_string(outputs.size()) + " outputs, the spec names " + std::to_string(wanted.size()));
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    const std::vector<std::string> fields = suite::split(wanted[i], ' ');
+    try {
+      within(outputs[i].values<float>(), read_f32(path(fields[1])), c);
+    } catch (const CaseFailure& e) {
+      fail("output " + fields[0] + ": " + e.what());
+    }
+  }
+}
+
 void provoke(const Case& c) {
   const onyx::Session& session = suite::shared_session();
   const onyx::Tensor good = onyx::Tensor::copy(kImageShape, read_f32(path(spec().find("classify_0").get("input"))));
   const std::string& trigger = c.get("trigger");
-  if (trigger == "missing_model_file") {
+  if (trigger == "custom_op_model") {
+    expect_error(c, [&] { load_and_run(c); });
+  } else if (trigger == "custom_op_library") {
+    expect_error(c, [&] { onyx::SessionOptions().add_custom_op_library(path(c.get("library"))); });
+  } else if (trigger == "missing_model_file") {
     expect_error(c, [&] { onyx::Session::from_file(path(c.get("path"))); });
   } else if (trigger == "corrupt_bytes") {
     std::vector<uint8_t> bytes = suite::read_file(suite::model_path());
@@ -482,6 +526,7 @@ void run_case(const Case& c) {
   else if (kind == "terminate") terminate(c);
   else if (kind == "float_vectors") float_vectors(c);
   else if (kind == "hostile_model") hostile_model(c);
+  else if (kind == "custom_op") custom_op(c);
   else if (kind == "error") {
     provoke(c);
     still_usable();

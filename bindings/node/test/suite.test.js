@@ -80,6 +80,18 @@ async function expectError(c, fn) {
     assert.ok(err.message.includes(text), `message '${err.message}' lacks '${text}'`);
   }
 }
+/** Session options with the case's `libraries` (own, extensions), its model, one run on its `input` lines. */
+async function loadAndRun(c) {
+  const libraries = c.has('libraries') ? c.get('libraries').split(' ').map((w) => rel(spec.header[`custom_op_library_${w}`])) : undefined;
+  const s = await Session.create(rel(c.get('model')), { customOpLibraries: libraries });
+  const feeds = {};
+  for (const line of c.all('input')) {
+    const [name, file, shape] = line.split(' ');
+    feeds[name] = Tensor.copy(f32(file), shapeOf(shape));
+  }
+  return s.run(feeds);
+}
+const TINY_FOR_LIBRARIES = rel(spec.header.tiny_model);
 const bitsEqual = (a, b) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 
 const KINDS = {
@@ -188,6 +200,15 @@ const KINDS = {
     }
     assert.ok(checked > 0);
   },
+  async custom_op(c) {
+    const outputs = await loadAndRun(c);
+    const wanted = c.all('output');
+    assert.strictEqual(Object.keys(outputs).length, wanted.length, 'outputs');
+    for (const line of wanted) {
+      const [name, file] = line.split(' ');
+      within(outputs[name].toFloat32Array(), f32(file), ...tol(c), `output ${name}`);
+    }
+  },
   async hostile_model(c) {
     const model = path.resolve(SUITE, c.get('model')); // an absolute path stays as it is
     const source = c.get('load') === 'bytes' ? fs.readFileSync(model) : model;
@@ -212,6 +233,11 @@ const KINDS = {
 
 const input0 = () => f32(classify0.get('input'));
 const TRIGGERS = {
+  async custom_op_model(c) { await expectError(c, () => loadAndRun(c)); await followUp(session()); },
+  async custom_op_library(c) {
+    await expectError(c, () => Session.create(TINY_FOR_LIBRARIES, { customOpLibraries: [rel(c.get('library'))] }));
+    await followUp(session());
+  },
   async missing_model_file(c) { await expectError(c, () => Session.create(rel(c.get('path')))); },
   async corrupt_bytes(c) {
     const b = Uint8Array.from(fs.readFileSync(rel(spec.header.model)).subarray(0, 1000), (x) => x ^ 0x5a);

@@ -97,6 +97,7 @@ namespace Onyx.Tests
                 case "float_vectors": return FloatVectors(c);
                 case "error": return Provoke(c) ?? StillUsable();
                 case "hostile_model": return HostileModel(c) ?? StillUsable();
+                case "custom_op": return CustomOp(c);
                 default: return "unknown case kind '" + c.Get("kind") + "'";
             }
         }
@@ -292,6 +293,10 @@ namespace Onyx.Tests
                 {
                     case "missing_model_file":
                         return ExpectCode(() => Session.FromFile(spec.PathOf(c.Get("path"))).Dispose(), c);
+                    case "custom_op_model":
+                        return ExpectCode(() => LoadAndRun(c, outputs => null), c);
+                    case "custom_op_library":
+                        return ExpectCode(() => { using (var options = new SessionOptions()) options.AddCustomOpLibrary(spec.PathOf(c.Get("library"))); }, c);
                     case "corrupt_bytes":
                         {
                             byte[] corrupt = File.ReadAllBytes(spec.ModelPath).Take(1000).Select(b => (byte)(b ^ 0x5A)).ToArray();
@@ -418,6 +423,58 @@ namespace Onyx.Tests
         }
 
         /// <summary>Runs <paramref name="action"/>, which must fail with the case's code and message texts.</summary>
+        /// <summary>Session options with the case's <c>libraries</c> (own, extensions) added in order.</summary>
+        private SessionOptions OptionsWithLibraries(SpecCase c)
+        {
+            var options = new SessionOptions();
+            string libraries = c.Find("libraries");
+            if (libraries != null)
+                foreach (string which in libraries.Split(' '))
+                    options.AddCustomOpLibrary(spec.PathOf(spec.Header.Get("custom_op_library_" + which)));
+            return options;
+        }
+
+        /// <summary>Loads the case's model with its libraries, runs it on its input lines, and
+        /// returns what <paramref name="check"/> says of the outputs.</summary>
+        private string LoadAndRun(SpecCase c, Func<RunOutputs, string> check)
+        {
+            var inputs = new Dictionary<string, Tensor>();
+            try
+            {
+                using (SessionOptions options = OptionsWithLibraries(c))
+                using (Session s = Session.FromFile(spec.PathOf(c.Get("model")), options))
+                {
+                    foreach (string line in c.All("input"))
+                    {
+                        string[] f = line.Split(' ');
+                        inputs[f[0]] = Tensor.Copy(spec.ReadF32(f[1]), Spec.Shape(f[2]));
+                    }
+                    using (RunOutputs outputs = s.Run(inputs))
+                        return check(outputs);
+                }
+            }
+            finally
+            {
+                foreach (Tensor t in inputs.Values) t.Dispose();
+            }
+        }
+
+        private string CustomOp(SpecCase c)
+        {
+            return LoadAndRun(c, outputs =>
+            {
+                List<string> wanted = c.All("output");
+                if (outputs.Count != wanted.Count) return outputs.Count + " outputs, the spec names " + wanted.Count;
+                for (int i = 0; i < wanted.Count; i++)
+                {
+                    string[] f = wanted[i].Split(' ');
+                    string why = Within(outputs[i].ToArray<float>(), spec.ReadF32(f[1]), c);
+                    if (why != null) return "output " + f[0] + ": " + why;
+                }
+                return null;
+            });
+        }
+
         /// <summary>Loads a model of the hostile corpus by path or from its bytes; checks code and time.</summary>
         private string HostileModel(SpecCase c)
         {

@@ -280,9 +280,53 @@ class SuiteTest {
                 hostileModel(c);
                 stillUsable();
                 return;
+            case "custom_op":
+                customOp(c);
+                return;
             default:
                 throw new AssertionError("unknown case kind '" + c.get("kind") + "'");
         }
+    }
+
+    /** Session options with the case's {@code libraries} (own, extensions) added in order. */
+    private SessionOptions optionsWithLibraries(Spec.Case c) {
+        SessionOptions options = new SessionOptions();
+        if (c.has("libraries")) {
+            for (String which : c.get("libraries").split(" ")) {
+                options.addCustomOpLibrary(spec.path(spec.header.get("custom_op_library_" + which)));
+            }
+        }
+        return options;
+    }
+
+    /** Loads the case's model with its libraries, runs it on its input lines, and hands the outputs to {@code check}. */
+    private void loadAndRun(Spec.Case c, java.util.function.Consumer<RunOutputs> check) {
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        try (Session s = Session.fromFile(spec.path(c.get("model")), optionsWithLibraries(c))) {
+            for (String line : c.all("input")) {
+                String[] f = line.split(" ");
+                inputs.put(f[0], Tensor.copy(spec.floats(f[1]), Spec.shape(f[2])));
+            }
+            try (RunOutputs outputs = s.run(inputs)) {
+                check.accept(outputs);
+            }
+        } finally {
+            inputs.values().forEach(Tensor::close);
+        }
+    }
+
+    private void customOp(Spec.Case c) {
+        loadAndRun(c, outputs -> {
+            List<String> wanted = c.all("output");
+            check(outputs.size() == wanted.size(), outputs.size() + " outputs, the spec names " + wanted.size());
+            for (int i = 0; i < wanted.size(); i++) {
+                String[] f = wanted.get(i).split(" ");
+                float[] got = outputs.get(i).toFloatArray();
+                float[] expected = spec.floats(f[1]);
+                check(got.length == expected.length, "output " + f[0] + ": " + got.length + " values, expected " + expected.length);
+                within(got, 0, expected, c.number("atol"), c.number("rtol"));
+            }
+        });
     }
 
     /** Loads a model of the hostile corpus by path or from its bytes; checks code and time. */
@@ -429,6 +473,12 @@ class SuiteTest {
             switch (c.get("trigger")) {
                 case "missing_model_file":
                     expectCode(c, () -> Session.fromFile(spec.path(c.get("path"))).close());
+                    return;
+                case "custom_op_model":
+                    expectCode(c, () -> loadAndRun(c, outputs -> { }));
+                    return;
+                case "custom_op_library":
+                    expectCode(c, () -> new SessionOptions().addCustomOpLibrary(spec.path(c.get("library"))));
                     return;
                 case "corrupt_bytes": {
                     byte[] bytes = Arrays.copyOf(Files.readAllBytes(spec.model()), 1000);
