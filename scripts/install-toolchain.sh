@@ -14,6 +14,7 @@ need_deb mcs mono-devel
 need_deb nunit-console nunit-console
 need_deb nuget nuget
 need_deb nm binutils          # the Java test that reads libonyx_jni.so's exports
+need_deb valgrind valgrind    # make test-hardening: memcheck over the C suite
 need_deb node nodejs          # machines of this kind have Node 20; Debian's is a fallback
 need_deb npm npm
 [ -f /usr/include/gtest/gtest.h ] || missing_debs+=(libgtest-dev)

@@ -1,0 +1,1 @@
+//! Empty: the race tests are in tests/races.rs.
