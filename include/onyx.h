@@ -408,6 +408,17 @@ struct onyx_status *onyx_session_options_set_deterministic_compute(struct onyx_s
                                                                    bool enable);
 
 /**
+ * Fixes the model's free dimension `name` (a named dynamic dimension such as "batch")
+ * to `value` in every input and output that has it: the session reports that value,
+ * and a run with another is ONYX_ERROR_SHAPE_MISMATCH. A negative value is
+ * ONYX_ERROR_INVALID_ARGUMENT; a name the model does not use is ignored. Adding the
+ * same name again replaces its value.
+ */
+struct onyx_status *onyx_session_options_add_free_dimension_override(struct onyx_session_options *options,
+                                                                     const char *name,
+                                                                     int64_t value);
+
+/**
  * Adds a custom-operator library: a shared library exporting ONNX Runtime's
  * `RegisterCustomOps` (ONNX Runtime Extensions, or your own). Several may be added.
  * It is opened now: ONYX_ERROR_INVALID_ARGUMENT, naming the path and the reason, when

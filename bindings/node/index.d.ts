@@ -85,6 +85,11 @@ export interface SessionOptions {
   interOpThreads?: number;
   optimization?: 'disabled' | 'basic' | 'extended' | 'all' | number;
   /**
+   * Free dimensions fixed by name, e.g. `{ batch: 1 }`: the session reports the value in its
+   * shapes, and a run with another is `SHAPE_MISMATCH`. A name the model does not use is ignored.
+   */
+  freeDimensionOverrides?: Record<string, number>;
+  /**
    * Custom-operator libraries: shared libraries exporting ONNX Runtime's `RegisterCustomOps`
    * (ONNX Runtime Extensions, or your own), kept loaded while the session lives. A bad path is
    * `INVALID_ARGUMENT` naming it and the reason; a model using an operator no library provides

@@ -142,6 +142,7 @@ function nativeOptions(o) {
   const opt = {};
   if (o.intraOpThreads !== undefined) opt.intraOpThreads = o.intraOpThreads;
   if (o.interOpThreads !== undefined) opt.interOpThreads = o.interOpThreads;
+  if (o.freeDimensionOverrides !== undefined) opt.freeDimensionOverrides = Object.entries(o.freeDimensionOverrides).map(([k, v]) => [String(k), Number(v)]);
   if (o.customOpLibraries !== undefined) opt.customOpLibraries = o.customOpLibraries.map((p) => path.resolve(String(p)));
   if (o.config !== undefined) opt.config = Object.entries(o.config).map(([k, v]) => [String(k), String(v)]);
   if (o.optimization !== undefined) {

@@ -505,6 +505,9 @@ fn builder(options: &SessionOptions) -> Result<ort::session::builder::SessionBui
         crate::check_text(&format!("session config entry '{key}' value"), value)?;
         builder = builder.with_config_entry(key, value).map_err(fail(&format!("setting config entry '{key}'")))?;
     }
+    for (name, value) in options.free_dimension_overrides() {
+        builder = builder.with_dimension_override(name, *value).map_err(fail(&format!("fixing free dimension '{name}'")))?;
+    }
     for library in options.custom_op_libraries() {
         builder = builder
             .with_operator_library(library.path())

@@ -52,6 +52,8 @@ pub struct SessionOptions {
     pub config_entries: Vec<(String, String)>,
     /// Custom-operator libraries, opened when added (see `add_custom_op_library`).
     custom_op_libraries: Vec<Arc<CustomOpLibrary>>,
+    /// Free dimensions fixed by name (`batch` = 1), see `add_free_dimension_override`.
+    free_dimension_overrides: Vec<(String, i64)>,
 }
 
 impl SessionOptions {
@@ -96,6 +98,24 @@ impl SessionOptions {
             self.custom_op_libraries.push(library);
         }
         Ok(())
+    }
+
+    /// Fixes the model's free dimension `name` (a `dim_param`, e.g. `batch`) to `value`
+    /// in every input and output that has it: the session then reports that value in its
+    /// shapes, and a run with another one is SHAPE_MISMATCH. A negative value is
+    /// INVALID_ARGUMENT; a name the model does not use is ignored, as in ONNX Runtime.
+    pub fn add_free_dimension_override(&mut self, name: &str, value: i64) -> Result<()> {
+        crate::check_text("free dimension name", name)?;
+        if value < 0 {
+            return Err(Error::new(ErrorCode::InvalidArgument, format!("free dimension '{name}' cannot be fixed to {value}: dimensions are 0 or more")));
+        }
+        self.free_dimension_overrides.retain(|(n, _)| n != name);
+        self.free_dimension_overrides.push((name.to_string(), value));
+        Ok(())
+    }
+
+    pub fn free_dimension_overrides(&self) -> &[(String, i64)] {
+        &self.free_dimension_overrides
     }
 
     pub fn custom_op_libraries(&self) -> &[Arc<CustomOpLibrary>] {

@@ -272,6 +272,19 @@ impl Suite {
                 self.hostile_model(case)?;
                 self.still_usable()
             }
+            "dimension_override" => {
+                let mut options = SessionOptions::new();
+                options.add_free_dimension_override(case.get("dimension")?, case.num("value")?).map_err(|e| e.to_string())?;
+                let session = Session::from_file(self.model_path(), &options).map_err(|e| e.to_string())?;
+                let want: Vec<i64> = case.get("input_shape")?.split(',').map(|d| d.parse().unwrap()).collect();
+                if session.inputs()[0].shape != want {
+                    return Err(format!("input 0 has shape {:?}, expected {want:?}", session.inputs()[0].shape));
+                }
+                self.check_expected(&session, case)?;
+                let wrong: Vec<i64> = case.get("wrong_shape")?.split(',').map(|d| d.parse().unwrap()).collect();
+                let tensor = Tensor::zeros(ElementType::Float32, &wrong).map_err(|e| e.to_string())?;
+                expect_code(session.run(&[("input", &tensor)], None, None), case)
+            }
             "custom_op" => {
                 let outputs = self.load_and_run(case)?;
                 let wanted = case.all("output");
@@ -424,6 +437,7 @@ impl Suite {
             }
             "empty_bytes" => expect_code(Session::from_bytes(&[], &defaults), case),
             "custom_op_model" => expect_code(self.try_load_and_run(case), case),
+            "free_dimension_override" => expect_code(SessionOptions::new().add_free_dimension_override(case.get("dimension")?, case.num("value")?), case),
             "custom_op_library" => expect_code(SessionOptions::new().add_custom_op_library(self.path(case.get("library")?)), case),
             "input_shape" => {
                 let shape = shape(case.get("shape")?)?;

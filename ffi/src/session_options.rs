@@ -84,6 +84,16 @@ pub extern "C" fn onyx_session_options_set_deterministic_compute(options: *mut o
     })
 }
 
+/// Fixes the model's free dimension `name` (a named dynamic dimension such as "batch")
+/// to `value` in every input and output that has it: the session reports that value,
+/// and a run with another is ONYX_ERROR_SHAPE_MISMATCH. A negative value is
+/// ONYX_ERROR_INVALID_ARGUMENT; a name the model does not use is ignored. Adding the
+/// same name again replaces its value.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_add_free_dimension_override(options: *mut onyx_session_options, name: *const c_char, value: i64) -> *mut onyx_status {
+    with_options(options, |o| o.add_free_dimension_override(utf8(name, "name")?, value))
+}
+
 /// Adds a custom-operator library: a shared library exporting ONNX Runtime's
 /// `RegisterCustomOps` (ONNX Runtime Extensions, or your own). Several may be added.
 /// It is opened now: ONYX_ERROR_INVALID_ARGUMENT, naming the path and the reason, when

@@ -596,6 +596,11 @@ static int case_error(const spec_case *c) {
         onyx_tensor *outputs[8] = {0};
         status = load_and_run(c, outputs, 1);
         onyx_tensor_free(outputs[0]);
+    } else if (!strcmp(trigger, "free_dimension_override")) {
+        onyx_session_options *options = NULL;
+        status = onyx_session_options_create(&options);
+        if (!status) status = onyx_session_options_add_free_dimension_override(options, spec_get(c, "dimension"), atoll(spec_get(c, "value")));
+        onyx_session_options_free(options);
     } else if (!strcmp(trigger, "custom_op_library")) {
         char path[8192];
         spec_path(&suite, spec_get(c, "library"), path, sizeof path);
@@ -706,6 +711,51 @@ static int case_float_vectors(const spec_case *c) {
     return check_vectors(c, "bfloat16", onyx_bfloat16_from_float32) || check_vectors(c, "float16", onyx_float16_from_float32);
 }
 
+static int case_dimension_override(const spec_case *c) {
+    onyx_session_options *options = NULL;
+    onyx_session *session = NULL;
+    char path[8192];
+    spec_path(&suite, spec_get(&suite.header, "model"), path, sizeof path);
+    int bad = failed(onyx_session_options_create(&options), "options") ||
+              failed(onyx_session_options_add_free_dimension_override(options, spec_get(c, "dimension"), atoll(spec_get(c, "value"))), "override") ||
+              failed(onyx_session_create_from_file(path, options, &session), "session");
+    onyx_session_options_free(options);
+    if (!bad) {
+        const onyx_value_info *info = NULL;
+        int64_t want[8];
+        size_t rank = spec_shape(spec_get(c, "input_shape"), want, 8);
+        bad = failed(onyx_session_input_info(session, 0, &info), "input info");
+        if (!bad) {
+            size_t got_rank = onyx_value_info_rank(info);
+            if (got_rank != rank) {
+                snprintf(why, sizeof why, "input 0 has rank %zu, expected %zu", got_rank, rank);
+                bad = 1;
+            }
+            const int64_t *got = onyx_value_info_shape(info);
+            for (size_t i = 0; !bad && i < rank; i++) {
+                if (got[i] != want[i]) {
+                    snprintf(why, sizeof why, "input 0 dimension %zu is %lld, expected %lld", i, (long long)got[i], (long long)want[i]);
+                    bad = 1;
+                }
+            }
+        }
+    }
+    if (!bad) bad = check_expected(session, c);
+    if (!bad) {
+        int64_t shape[8];
+        size_t rank = spec_shape(spec_get(c, "wrong_shape"), shape, 8);
+        onyx_tensor *wrong = NULL, *output = NULL;
+        const char *name = "input";
+        bad = failed(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, shape, rank, &wrong), "wrong input");
+        const onyx_tensor *inputs[1] = {wrong};
+        if (!bad) bad = expect_code(onyx_session_run(session, NULL, &name, inputs, 1, NULL, 1, &output), c);
+        onyx_tensor_free(output);
+        onyx_tensor_free(wrong);
+    }
+    onyx_session_free(session);
+    return bad;
+}
+
 static double seconds_since(const struct timespec *start) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -763,6 +813,7 @@ static int run_case(const spec_case *c) {
     if (!strcmp(kind, "float_vectors")) return case_float_vectors(c);
     if (!strcmp(kind, "hostile_model")) return case_hostile_model(c);
     if (!strcmp(kind, "custom_op")) return case_custom_op(c);
+    if (!strcmp(kind, "dimension_override")) return case_dimension_override(c);
     FAIL("unknown case kind '%s'", kind);
 }
 

@@ -540,6 +540,12 @@ def spec_text(model_sha, tiny_sha, results):
     missing_rt = f"/nonexistent/libonnxruntime.so.{ORT_VERSION}"
     error("error_runtime_path_missing", "runtime_path_missing", "RUNTIME_LOAD_FAILED 4",
           [missing_rt], [f"path {missing_rt}"])
+    cases.append(("free_dimension_override", "dimension_override", [
+        "dimension batch", "value 1", "input_shape 1,3,224,224", f"input {inp[0]}", f"expected {exp[0]}"] + tol + [
+        "wrong_shape 2,3,224,224", "code SHAPE_MISMATCH 12",
+        "message_contains dimension 0 expected 1, got 2"]))
+    error("error_free_dimension_negative", "free_dimension_override", "INVALID_ARGUMENT 1", ["batch", "-1"],
+          ["dimension batch", "value -1"])
     cases += hostile.cases()
     cases += customop_cases()
 

@@ -589,6 +589,12 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
   SessionOptions& set_deterministic_compute(bool enable) {
     return chain(onyx_session_options_set_deterministic_compute(get(), enable));
   }
+  /// Fixes the free dimension `name` ("batch") to `value` in every input and output:
+  /// the session reports it, a run with another value is ShapeMismatch. A negative
+  /// value is InvalidArgument; a name the model does not use is ignored.
+  SessionOptions& add_free_dimension_override(const std::string& name, int64_t value) {
+    return chain(onyx_session_options_add_free_dimension_override(get(), detail::checked(name, "free dimension name"), value));
+  }
   /// Adds a custom-operator library (a shared library exporting ONNX Runtime's
   /// RegisterCustomOps); several may be added, each loaded while a session made with
   /// these options lives. Throws InvalidArgument naming the path and the reason when

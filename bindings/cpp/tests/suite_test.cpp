@@ -371,6 +371,16 @@ onyx::RunOutputs load_and_run(const Case& c) {
   return session.run(inputs);
 }
 
+void dimension_override(const Case& c) {
+  onyx::SessionOptions options;
+  options.add_free_dimension_override(c.get("dimension"), static_cast<int64_t>(std::stoll(c.get("value"))));
+  const onyx::Session session = onyx::Session::from_file(suite::model_path(), options);
+  if (session.input(0).shape != shape(c.get("input_shape"))) fail("input 0 does not have shape " + c.get("input_shape"));
+  check_expected(session, c);
+  const onyx::Tensor wrong = onyx::Tensor::zeros<float>(shape(c.get("wrong_shape")));
+  expect_error(c, [&] { session.run({{"input", wrong}}); });
+}
+
 void custom_op(const Case& c) {
   const onyx::RunOutputs outputs = load_and_run(c);
   const std::vector<std::string> wanted = c.all("output");
@@ -389,7 +399,9 @@ void provoke(const Case& c) {
   const onyx::Session& session = suite::shared_session();
   const onyx::Tensor good = onyx::Tensor::copy(kImageShape, read_f32(path(spec().find("classify_0").get("input"))));
   const std::string& trigger = c.get("trigger");
-  if (trigger == "custom_op_model") {
+  if (trigger == "free_dimension_override") {
+    expect_error(c, [&] { onyx::SessionOptions().add_free_dimension_override(c.get("dimension"), std::stoll(c.get("value"))); });
+  } else if (trigger == "custom_op_model") {
     expect_error(c, [&] { load_and_run(c); });
   } else if (trigger == "custom_op_library") {
     expect_error(c, [&] { onyx::SessionOptions().add_custom_op_library(path(c.get("library"))); });
@@ -527,6 +539,7 @@ void run_case(const Case& c) {
   else if (kind == "float_vectors") float_vectors(c);
   else if (kind == "hostile_model") hostile_model(c);
   else if (kind == "custom_op") custom_op(c);
+  else if (kind == "dimension_override") dimension_override(c);
   else if (kind == "error") {
     provoke(c);
     still_usable();

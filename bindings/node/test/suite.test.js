@@ -200,6 +200,12 @@ const KINDS = {
     }
     assert.ok(checked > 0);
   },
+  async dimension_override(c) {
+    const s = await Session.create(rel(spec.header.model), { freeDimensionOverrides: { [c.get('dimension')]: Number(c.get('value')) } });
+    assert.deepStrictEqual(s.inputs[0].shape, shapeOf(c.get('input_shape')), 'input 0 shape');
+    within(await logitsOf(s, f32(c.get('input'))), f32(c.get('expected')), ...tol(c), 'run');
+    await expectError(c, () => s.run({ input: Tensor.zeros('float', shapeOf(c.get('wrong_shape'))) }));
+  },
   async custom_op(c) {
     const outputs = await loadAndRun(c);
     const wanted = c.all('output');
@@ -233,6 +239,10 @@ const KINDS = {
 
 const input0 = () => f32(classify0.get('input'));
 const TRIGGERS = {
+  async free_dimension_override(c) {
+    await expectError(c, () => Session.create(TINY_FOR_LIBRARIES, { freeDimensionOverrides: { [c.get('dimension')]: Number(c.get('value')) } }));
+    await followUp(session());
+  },
   async custom_op_model(c) { await expectError(c, () => loadAndRun(c)); await followUp(session()); },
   async custom_op_library(c) {
     await expectError(c, () => Session.create(TINY_FOR_LIBRARIES, { customOpLibraries: [rel(c.get('library'))] }));

@@ -88,6 +88,17 @@ namespace Onyx
             Status.Check(Native.onyx_session_options_append_execution_provider(Handle, name));
         }
 
+        /// <summary>Fixes the free dimension <paramref name="name"/> ("batch") to <paramref name="value"/>
+        /// in every input and output: the session reports it, and a run with another value is
+        /// <see cref="ErrorCode.ShapeMismatch"/>. A name the model does not use is ignored.</summary>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidArgument"/> for a negative value.</exception>
+        public void AddFreeDimensionOverride(string name, long value)
+        {
+            if (name == null) throw new ArgumentNullException(nameof(name));
+            Utf8.Check(name, "free dimension name");
+            Status.Check(Native.onyx_session_options_add_free_dimension_override(Handle, name, value));
+        }
+
         /// <summary>Adds a custom-operator library: a shared library exporting ONNX Runtime's
         /// <c>RegisterCustomOps</c> (ONNX Runtime Extensions, or your own). Several may be added; each
         /// stays loaded while a session made with these options lives. A model using an operator no

@@ -98,6 +98,7 @@ namespace Onyx.Tests
                 case "error": return Provoke(c) ?? StillUsable();
                 case "hostile_model": return HostileModel(c) ?? StillUsable();
                 case "custom_op": return CustomOp(c);
+                case "dimension_override": return DimensionOverride(c);
                 default: return "unknown case kind '" + c.Get("kind") + "'";
             }
         }
@@ -293,6 +294,8 @@ namespace Onyx.Tests
                 {
                     case "missing_model_file":
                         return ExpectCode(() => Session.FromFile(spec.PathOf(c.Get("path"))).Dispose(), c);
+                    case "free_dimension_override":
+                        return ExpectCode(() => { using (var options = new SessionOptions()) options.AddFreeDimensionOverride(c.Get("dimension"), long.Parse(c.Get("value"), CultureInfo.InvariantCulture)); }, c);
                     case "custom_op_model":
                         return ExpectCode(() => LoadAndRun(c, outputs => null), c);
                     case "custom_op_library":
@@ -456,6 +459,23 @@ namespace Onyx.Tests
             finally
             {
                 foreach (Tensor t in inputs.Values) t.Dispose();
+            }
+        }
+
+        private string DimensionOverride(SpecCase c)
+        {
+            using (var options = new SessionOptions())
+            {
+                options.AddFreeDimensionOverride(c.Get("dimension"), long.Parse(c.Get("value"), CultureInfo.InvariantCulture));
+                using (Session s = Session.FromFile(spec.ModelPath, options))
+                {
+                    long[] want = Spec.Shape(c.Get("input_shape"));
+                    if (!s.Inputs[0].Shape.SequenceEqual(want)) return "input 0 has shape " + string.Join(",", s.Inputs[0].Shape);
+                    string why = CheckExpected(s, c);
+                    if (why != null) return why;
+                    using (Tensor wrong = Tensor.Zeros(ElementType.Float32, Spec.Shape(c.Get("wrong_shape"))))
+                        return ExpectCode(() => s.Run(Inputs(wrong)).Dispose(), c);
+                }
             }
         }
 

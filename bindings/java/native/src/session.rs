@@ -26,6 +26,8 @@ fn options(
     allow_fallback: jboolean,
     config: &JObjectArray,
     libraries: &JObjectArray,
+    dim_names: &JObjectArray,
+    dim_values: &JLongArray,
 ) -> JniResult<SessionOptions> {
     let mut options = SessionOptions::new();
     options.set_intra_op_threads(intra)?;
@@ -42,7 +44,20 @@ fn options(
     for library in strings(env, libraries)? {
         options.add_custom_op_library(&library)?;
     }
+    for (name, value) in strings(env, dim_names)?.iter().zip(longs(env, dim_values)?) {
+        options.add_free_dimension_override(name, value)?;
+    }
     Ok(options)
+}
+
+/// onyx-core's check of a free-dimension override, for `addFreeDimensionOverride`.
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_checkFreeDimensionOverride<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, name: JString<'l>, value: jlong) {
+    entry(&mut env, |env| {
+        let name: String = env.get_string(&name)?.into();
+        SessionOptions::new().add_free_dimension_override(&name, value)?;
+        Ok(())
+    })
 }
 
 /// onyx-core's check of a custom-op library (it opens it, and closes it again), for
@@ -84,9 +99,11 @@ pub extern "system" fn Java_dev_onyx_Native_sessionCreate<'l>(
     allow_fallback: jboolean,
     config: JObjectArray<'l>,
     libraries: JObjectArray<'l>,
+    dim_names: JObjectArray<'l>,
+    dim_values: JLongArray<'l>,
 ) -> jlong {
     entry(&mut env, |env| {
-        let options = options(env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config, &libraries)?;
+        let options = options(env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config, &libraries, &dim_names, &dim_values)?;
         let session = match optional_string(env, &path)? {
             Some(path) => Session::from_file(path, &options)?,
             // A copy, not a pinned array: parsing a large model must not hold off the GC.

@@ -178,6 +178,8 @@ pub struct SessionOptionsJs {
     pub config: Option<Vec<Vec<String>>>,
     /// Custom-operator libraries (paths), opened by core in order.
     pub custom_op_libraries: Option<Vec<String>>,
+    /// Free dimensions fixed by name: [name, value] pairs.
+    pub free_dimension_overrides: Option<Vec<(String, i64)>>,
 }
 
 fn session_options(o: Option<SessionOptionsJs>) -> core::Result<core::SessionOptions> {
@@ -197,6 +199,9 @@ fn session_options(o: Option<SessionOptionsJs>) -> core::Result<core::SessionOpt
                 return Err(core::Error::new(ErrorCode::InvalidArgument, "a config entry is a [key, value] pair"));
             }
             options.add_config_entry(&entry[0], &entry[1]);
+        }
+        for (name, value) in o.free_dimension_overrides.unwrap_or_default() {
+            options.add_free_dimension_override(&name, value)?;
         }
         for library in o.custom_op_libraries.unwrap_or_default() {
             options.add_custom_op_library(&library)?;

@@ -45,9 +45,11 @@ final class Native {
 
     static native void checkCustomOpLibrary(String path);
 
+    static native void checkFreeDimensionOverride(String name, long value);
+
     /** From the file at {@code path}, or from {@code bytes} when {@code path} is null. */
     static native long sessionCreate(String path, byte[] bytes, long intra, long inter, int optimization, boolean deterministic,
-            String[] providers, boolean allowFallback, String[] config, String[] libraries);
+            String[] providers, boolean allowFallback, String[] config, String[] libraries, String[] dimNames, long[] dimValues);
 
     static native void sessionFree(long session);
 

@@ -21,6 +21,7 @@ public final class SessionOptions {
     private boolean allowProviderFallback;
     private final List<String> configEntries = new ArrayList<>();
     private final List<String> customOpLibraries = new ArrayList<>();
+    private final java.util.Map<String, Long> freeDimensionOverrides = new java.util.LinkedHashMap<>();
 
     /** Default options: ONNX Runtime picks thread counts, all optimizations, CPU only. */
     public SessionOptions() {}
@@ -103,6 +104,22 @@ public final class SessionOptions {
     }
 
     /**
+     * Fixes the model's free dimension {@code name} ("batch") to {@code value} in every input
+     * and output: the session reports it, and a run with another value is
+     * {@link ErrorCode#SHAPE_MISMATCH}. A name the model does not use is ignored.
+     *
+     * @param name the dimension's name
+     * @param value its value, 0 or more ({@link ErrorCode#INVALID_ARGUMENT} otherwise, from core)
+     * @return this
+     */
+    public SessionOptions addFreeDimensionOverride(String name, long value) {
+        java.util.Objects.requireNonNull(name, "name");
+        Native.checkFreeDimensionOverride(name, value);
+        freeDimensionOverrides.put(name, value);
+        return this;
+    }
+
+    /**
      * Adds a custom-operator library: a shared library exporting ONNX Runtime's
      * {@code RegisterCustomOps} (ONNX Runtime Extensions, or your own). Several may be added;
      * each stays loaded while a session made with these options lives. A model using an
@@ -140,7 +157,9 @@ public final class SessionOptions {
         String[] config = configEntries.toArray(new String[0]);
         int level = optimizationLevel.number();
         String[] libraries = customOpLibraries.toArray(new String[0]);
+        String[] dimNames = freeDimensionOverrides.keySet().toArray(new String[0]);
+        long[] dimValues = freeDimensionOverrides.values().stream().mapToLong(Long::longValue).toArray();
         return Native.sessionCreate(path, bytes, intraOpThreads, interOpThreads, level, deterministicCompute, providers,
-                allowProviderFallback, config, libraries);
+                allowProviderFallback, config, libraries, dimNames, dimValues);
     }
 }

@@ -283,6 +283,9 @@ class SuiteTest {
             case "custom_op":
                 customOp(c);
                 return;
+            case "dimension_override":
+                dimensionOverride(c);
+                return;
             default:
                 throw new AssertionError("unknown case kind '" + c.get("kind") + "'");
         }
@@ -312,6 +315,18 @@ class SuiteTest {
             }
         } finally {
             inputs.values().forEach(Tensor::close);
+        }
+    }
+
+    private void dimensionOverride(Spec.Case c) throws Exception {
+        SessionOptions options = new SessionOptions().addFreeDimensionOverride(c.get("dimension"), Long.parseLong(c.get("value")));
+        try (Session s = Session.fromFile(spec.model(), options)) {
+            long[] want = Spec.shape(c.get("input_shape"));
+            check(Arrays.equals(s.input(0).shape(), want), "input 0 has shape " + Arrays.toString(s.input(0).shape()));
+            checkExpected(s, c);
+            try (Tensor wrong = Tensor.zeros(ElementType.FLOAT32, Spec.shape(c.get("wrong_shape")))) {
+                expectCode(c, () -> s.run(Map.of("input", wrong)).close());
+            }
         }
     }
 
@@ -473,6 +488,9 @@ class SuiteTest {
             switch (c.get("trigger")) {
                 case "missing_model_file":
                     expectCode(c, () -> Session.fromFile(spec.path(c.get("path"))).close());
+                    return;
+                case "free_dimension_override":
+                    expectCode(c, () -> new SessionOptions().addFreeDimensionOverride(c.get("dimension"), Long.parseLong(c.get("value"))));
                     return;
                 case "custom_op_model":
                     expectCode(c, () -> loadAndRun(c, outputs -> { }));
