@@ -673,6 +673,16 @@ void onyx_run_options_free(struct onyx_run_options *options);
 struct onyx_status *onyx_run_options_set_tag(struct onyx_run_options *options, const char *tag);
 
 /**
+ * Adds a raw ONNX Runtime run config entry (onnxruntime_run_options_config_keys.h,
+ * e.g. "memory.enable_memory_arena_shrinkage" = "cpu:0"); both strings are copied.
+ * ONNX Runtime reads it at each run, where a value it refuses fails the run with
+ * ONYX_ERROR_INVALID_ARGUMENT.
+ */
+struct onyx_status *onyx_run_options_add_config_entry(struct onyx_run_options *options,
+                                                      const char *key,
+                                                      const char *value);
+
+/**
  * The tag set by onyx_run_options_set_tag ("" if none or `options` is NULL).
  * Borrowed: valid until the tag is set again or the options are freed.
  */

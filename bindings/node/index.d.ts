@@ -101,6 +101,8 @@ export interface SessionOptions {
 }
 
 export interface RunOptions {
+  /** ONNX Runtime run config entries, e.g. `{ 'memory.enable_memory_arena_shrinkage': 'cpu:0' }`; a value it refuses rejects the run with `INVALID_ARGUMENT`. */
+  config?: Record<string, string>;
   /** Output names to compute (all by default). */
   outputs?: string[];
   /** Aborting it terminates the run, which rejects with CANCELLED; the session stays usable. */

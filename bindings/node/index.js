@@ -200,10 +200,12 @@ class Session {
     }
     return [names, types, shapes, data];
   }
-  _runOptions(signal) {
-    if (!signal) return [undefined, () => {}];
-    if (signal.aborted) throw cancelledError();
+  _runOptions(signal, config) {
+    if (!signal && !config) return [undefined, () => {}];
+    if (signal && signal.aborted) throw cancelledError();
     const ro = new native.NativeRunOptions();
+    for (const [k, v] of Object.entries(config || {})) call(() => ro.addConfigEntry(String(k), String(v)));
+    if (!signal) return [ro, () => {}];
     const onAbort = () => { try { ro.terminate(); } catch (_) { /* the run is over */ } };
     signal.addEventListener('abort', onAbort, { once: true });
     return [ro, () => signal.removeEventListener('abort', onAbort)];
@@ -213,7 +215,7 @@ class Session {
   async run(feeds, options = {}) {
     const [inNames, types, shapes, data] = this._feeds(feeds, 'feed');
     const names = options.outputs ? options.outputs.map(String) : this._outputNames;
-    const [ro, done] = this._runOptions(options.signal);
+    const [ro, done] = this._runOptions(options.signal, options.config);
     try {
       // The addon answers at once for a run it did inline, else with a Promise.
       const flat = await this._native.run(inNames, types, shapes, data, options.outputs ? names : undefined, ro);
@@ -229,7 +231,7 @@ class Session {
   async runInto(feeds, outputs, options = {}) {
     const [inNames, types, shapes, data] = this._feeds(feeds, 'feed');
     const [outNames, outTypes, outShapes, outData] = this._feeds(outputs, 'output');
-    const [ro, done] = this._runOptions(options.signal);
+    const [ro, done] = this._runOptions(options.signal, options.config);
     try {
       await this._native.runInto(inNames, types, shapes, data, outNames, outTypes, outShapes, outData, ro);
       return outputs;

@@ -11,15 +11,21 @@ pub(crate) fn api() -> &'static ort_sys::OrtApi {
 
 /// Turns an ORT status into an Onyx error with the given code, freeing the status.
 pub(crate) fn check(status: ort_sys::OrtStatusPtr, code: ErrorCode, context: &str) -> Result<()> {
+    check_by(status, |_| code, context)
+}
+
+/// As [`check`], with the code chosen from ONNX Runtime's own error code.
+pub(crate) fn check_by(status: ort_sys::OrtStatusPtr, code: impl FnOnce(ort_sys::OrtErrorCode) -> ErrorCode, context: &str) -> Result<()> {
     if status.0.is_null() {
         return Ok(());
     }
-    let message = unsafe {
+    let (ort_code, message) = unsafe {
+        let ort_code = (api().GetErrorCode)(status.0);
         let text = CStr::from_ptr((api().GetErrorMessage)(status.0)).to_string_lossy().into_owned();
         (api().ReleaseStatus)(status.0);
-        text
+        (ort_code, text)
     };
-    Err(Error::new(code, format!("{context}: {}", runtime_text(&message))))
+    Err(Error::new(code(ort_code), format!("{context}: {}", runtime_text(&message))))
 }
 
 /// Maps an `ort` error to Onyx, keeping ORT's text after Onyx's own context.

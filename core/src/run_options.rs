@@ -40,6 +40,20 @@ impl RunOptions {
         Ok(())
     }
 
+    /// Adds a raw ONNX Runtime run config entry (onnxruntime_run_options_config_keys.h,
+    /// e.g. `memory.enable_memory_arena_shrinkage` = `cpu:0`). ONNX Runtime reads it at
+    /// each run, where a value it refuses is INVALID_ARGUMENT.
+    pub fn add_config_entry(&mut self, key: &str, value: &str) -> Result<()> {
+        crate::check_text("run config key", key)?;
+        crate::check_text(&format!("run config entry '{key}' value"), value)?;
+        let (c_key, c_value) = (CString::new(key).unwrap_or_default(), CString::new(value).unwrap_or_default());
+        ort_call::check(
+            unsafe { (ort_call::api().AddRunConfigEntry)(self.ptr.as_ptr(), c_key.as_ptr(), c_value.as_ptr()) },
+            ErrorCode::InvalidArgument,
+            &format!("setting run config entry '{key}'"),
+        )
+    }
+
     pub fn tag(&self) -> &str {
         self.tag.to_str().unwrap_or_default() // set from a &str
     }

@@ -246,7 +246,13 @@ impl Session {
             (Some(o), Some((count, flag))) => flag || o.is_terminated() || o.terminations() != count,
             _ => false,
         };
-        ort_call::check(status, ErrorCode::RuntimeError, "running the model").map_err(|e| match terminated {
+        // Core checked the inputs; what ONNX Runtime still calls invalid at run time is the
+        // caller's (a run config entry's value, say), the rest is a runtime failure.
+        let code = |ort: ort_sys::OrtErrorCode| match ort {
+            ort_sys::OrtErrorCode::ORT_INVALID_ARGUMENT => ErrorCode::InvalidArgument,
+            _ => ErrorCode::RuntimeError,
+        };
+        ort_call::check_by(status, code, "running the model").map_err(|e| match terminated {
             true => Error::new(ErrorCode::Cancelled, "the run was cancelled: terminate was called on its run options"),
             false => e,
         })

@@ -272,6 +272,10 @@ impl Suite {
                 self.hostile_model(case)?;
                 self.still_usable()
             }
+            "run_config" => {
+                let got = self.run_with_config(case).map_err(|e| e.to_string())?;
+                within(&got, &read_f32(&self.path(case.get("expected")?))?, case.num("atol")?, case.num("rtol")?)
+            }
             "dimension_override" => {
                 let mut options = SessionOptions::new();
                 options.add_free_dimension_override(case.get("dimension")?, case.num("value")?).map_err(|e| e.to_string())?;
@@ -300,6 +304,16 @@ impl Suite {
             }
             other => Err(format!("unknown case kind '{other}'")),
         }
+    }
+
+    /// classify_0's input on the shared session, with run options holding the case's config entry.
+    fn run_with_config(&self, case: &Case) -> Result<Vec<f32>, onyx_core::Error> {
+        let mut options = RunOptions::new()?;
+        options.add_config_entry(case.get("key").unwrap(), case.get("value").unwrap())?;
+        let input = read_f32(&self.path(self.case("classify_0").get("input").unwrap())).unwrap();
+        let tensor = Tensor::copy(&[1, 3, 224, 224], &input)?;
+        let outputs = self.session.run(&[("input", &tensor)], None, Some(&options))?;
+        Ok(outputs[0].as_slice::<f32>()?.to_vec())
     }
 
     /// Session options with the case's `libraries` (own, extensions) added in order.
@@ -437,6 +451,7 @@ impl Suite {
             }
             "empty_bytes" => expect_code(Session::from_bytes(&[], &defaults), case),
             "custom_op_model" => expect_code(self.try_load_and_run(case), case),
+            "run_config_value" => expect_code(self.run_with_config(case), case),
             "free_dimension_override" => expect_code(SessionOptions::new().add_free_dimension_override(case.get("dimension")?, case.num("value")?), case),
             "custom_op_library" => expect_code(SessionOptions::new().add_custom_op_library(self.path(case.get("library")?)), case),
             "input_shape" => {

@@ -41,6 +41,18 @@ pub extern "C" fn onyx_run_options_set_tag(options: *mut onyx_run_options, tag: 
     })
 }
 
+/// Adds a raw ONNX Runtime run config entry (onnxruntime_run_options_config_keys.h,
+/// e.g. "memory.enable_memory_arena_shrinkage" = "cpu:0"); both strings are copied.
+/// ONNX Runtime reads it at each run, where a value it refuses fails the run with
+/// ONYX_ERROR_INVALID_ARGUMENT.
+#[no_mangle]
+pub extern "C" fn onyx_run_options_add_config_entry(options: *mut onyx_run_options, key: *const c_char, value: *const c_char) -> *mut onyx_status {
+    guard(|| {
+        let options = non_null_mut(options, "options")?;
+        options.inner.add_config_entry(utf8(key, "key")?, utf8(value, "value")?)
+    })
+}
+
 /// The tag set by onyx_run_options_set_tag ("" if none or `options` is NULL).
 /// Borrowed: valid until the tag is set again or the options are freed.
 #[no_mangle]

@@ -538,6 +538,8 @@ static int case_custom_op(const spec_case *c) {
     return bad;
 }
 
+static onyx_status *run_with_config(const spec_case *c, float **logits);
+
 static int case_error(const spec_case *c) {
     const char *trigger = spec_get(c, "trigger");
     size_t n;
@@ -596,6 +598,10 @@ static int case_error(const spec_case *c) {
         onyx_tensor *outputs[8] = {0};
         status = load_and_run(c, outputs, 1);
         onyx_tensor_free(outputs[0]);
+    } else if (!strcmp(trigger, "run_config_value")) {
+        float *logits = NULL;
+        status = run_with_config(c, &logits);
+        free(logits);
     } else if (!strcmp(trigger, "free_dimension_override")) {
         onyx_session_options *options = NULL;
         status = onyx_session_options_create(&options);
@@ -711,6 +717,41 @@ static int case_float_vectors(const spec_case *c) {
     return check_vectors(c, "bfloat16", onyx_bfloat16_from_float32) || check_vectors(c, "float16", onyx_float16_from_float32);
 }
 
+/* Runs classify_0's input on the shared session with run options holding the case's
+ * config entry; *logits gets 1000 floats on success (caller frees). */
+static onyx_status *run_with_config(const spec_case *c, float **logits) {
+    size_t n;
+    float *image = load_f32(spec_get(c, "input") ? spec_get(c, "input") : spec_get(spec_find(&suite, "classify_0"), "input"), &n);
+    onyx_run_options *options = NULL;
+    onyx_tensor *input = NULL, *output = NULL;
+    onyx_status *status = onyx_run_options_create(&options);
+    if (!status) status = onyx_run_options_add_config_entry(options, spec_get(c, "key"), spec_get(c, "value"));
+    if (!status) status = onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, image_shape, 4, image, n * sizeof(float), &input);
+    const char *name = "input";
+    const onyx_tensor *inputs[1] = {input};
+    if (!status) status = onyx_session_run(shared_session, options, &name, inputs, 1, NULL, 1, &output);
+    if (!status) {
+        *logits = malloc(LOGITS * sizeof(float));
+        memcpy(*logits, onyx_tensor_data(output), LOGITS * sizeof(float));
+    }
+    onyx_tensor_free(output);
+    onyx_tensor_free(input);
+    onyx_run_options_free(options);
+    free(image);
+    return status;
+}
+
+static int case_run_config(const spec_case *c) {
+    float *got = NULL;
+    if (failed(run_with_config(c, &got), "run")) return 1;
+    size_t n_exp;
+    float *expected = load_f32(spec_get(c, "expected"), &n_exp);
+    int bad = within(got, LOGITS, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+    free(got);
+    free(expected);
+    return bad;
+}
+
 static int case_dimension_override(const spec_case *c) {
     onyx_session_options *options = NULL;
     onyx_session *session = NULL;
@@ -814,6 +855,7 @@ static int run_case(const spec_case *c) {
     if (!strcmp(kind, "hostile_model")) return case_hostile_model(c);
     if (!strcmp(kind, "custom_op")) return case_custom_op(c);
     if (!strcmp(kind, "dimension_override")) return case_dimension_override(c);
+    if (!strcmp(kind, "run_config")) return case_run_config(c);
     FAIL("unknown case kind '%s'", kind);
 }
 

@@ -94,6 +94,10 @@ def main():
         case = next((l[len("case "):].strip() for l in lines if l.startswith("case ")), None)
         if case is not None and any(fnmatch.fnmatchcase(case, p) for p in args.skip):
             continue
+        # Paths that leave the suite folder ("../../target/...") are relative to it:
+        # make them relative to OUT_DIR instead.
+        lines = [l.split(" ", 1)[0] + " " + os.path.relpath(SUITE / l.split(" ", 1)[1], out)
+                 if " ../" in l else l for l in lines]
         if case is not None:
             count += 1
             expected = next((l.split(" ", 1)[1] for l in lines if l.startswith("expected ")), None)

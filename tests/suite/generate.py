@@ -544,6 +544,9 @@ def spec_text(model_sha, tiny_sha, results):
         "dimension batch", "value 1", "input_shape 1,3,224,224", f"input {inp[0]}", f"expected {exp[0]}"] + tol + [
         "wrong_shape 2,3,224,224", "code SHAPE_MISMATCH 12",
         "message_contains dimension 0 expected 1, got 2"]))
+    cases.append(("run_config_entry", "run_config", ["key memory.enable_memory_arena_shrinkage", "value cpu:0"] + one))
+    error("error_run_config_value", "run_config_value", "INVALID_ARGUMENT 1", ["bogus"],
+          ["key memory.enable_memory_arena_shrinkage", "value bogus:0"])
     error("error_free_dimension_negative", "free_dimension_override", "INVALID_ARGUMENT 1", ["batch", "-1"],
           ["dimension batch", "value -1"])
     cases += hostile.cases()

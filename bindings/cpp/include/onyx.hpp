@@ -834,6 +834,14 @@ class RunOptions : public detail::Handle<onyx_run_options, onyx_run_options_free
   /// Takes ownership of a C handle.
   explicit RunOptions(onyx_run_options* owned) noexcept : Handle(owned) {}
 
+  /// Adds a raw ONNX Runtime run config entry (onnxruntime_run_options_config_keys.h,
+  /// e.g. "memory.enable_memory_arena_shrinkage" = "cpu:0"); a value ONNX Runtime refuses
+  /// fails the run with InvalidArgument. Needs exclusive use, like set_tag.
+  RunOptions& add_config_entry(const std::string& key, const std::string& value) {
+    detail::check(onyx_run_options_add_config_entry(get(), detail::checked(key, "run config key"),
+                                                    detail::checked(value, ("run config entry '" + key + "' value").c_str())));
+    return *this;
+  }
   /// Tags the log lines of runs that use these options.
   RunOptions& set_tag(const std::string& tag) {
     detail::check(onyx_run_options_set_tag(get(), detail::checked(tag, "run tag")));

@@ -371,6 +371,14 @@ onyx::RunOutputs load_and_run(const Case& c) {
   return session.run(inputs);
 }
 
+/// classify_0's input on the shared session, with run options holding the case's config entry.
+std::vector<float> run_with_config(const Case& c) {
+  onyx::RunOptions options;
+  options.add_config_entry(c.get("key"), c.get("value"));
+  const onyx::Tensor input = onyx::Tensor::copy(kImageShape, read_f32(path(spec().find("classify_0").get("input"))));
+  return suite::shared_session().run(options, {{"input", input}}).at("logits").to_vector<float>();
+}
+
 void dimension_override(const Case& c) {
   onyx::SessionOptions options;
   options.add_free_dimension_override(c.get("dimension"), static_cast<int64_t>(std::stoll(c.get("value"))));
@@ -399,7 +407,9 @@ void provoke(const Case& c) {
   const onyx::Session& session = suite::shared_session();
   const onyx::Tensor good = onyx::Tensor::copy(kImageShape, read_f32(path(spec().find("classify_0").get("input"))));
   const std::string& trigger = c.get("trigger");
-  if (trigger == "free_dimension_override") {
+  if (trigger == "run_config_value") {
+    expect_error(c, [&] { run_with_config(c); });
+  } else if (trigger == "free_dimension_override") {
     expect_error(c, [&] { onyx::SessionOptions().add_free_dimension_override(c.get("dimension"), std::stoll(c.get("value"))); });
   } else if (trigger == "custom_op_model") {
     expect_error(c, [&] { load_and_run(c); });
@@ -540,6 +550,10 @@ void run_case(const Case& c) {
   else if (kind == "hostile_model") hostile_model(c);
   else if (kind == "custom_op") custom_op(c);
   else if (kind == "dimension_override") dimension_override(c);
+  else if (kind == "run_config") {
+    const std::vector<float> got = run_with_config(c);
+    within(onyx::Span<const float>(got.data(), got.size()), read_f32(path(c.get("expected"))), c);
+  }
   else if (kind == "error") {
     provoke(c);
     still_usable();

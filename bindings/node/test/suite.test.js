@@ -200,6 +200,10 @@ const KINDS = {
     }
     assert.ok(checked > 0);
   },
+  async run_config(c) {
+    const out = await session().run({ input: Tensor.copy(input0(), INPUT_SHAPE) }, { config: { [c.get('key')]: c.get('value') } });
+    within(out.logits.toFloat32Array(), f32(c.get('expected')), ...tol(c), 'run');
+  },
   async dimension_override(c) {
     const s = await Session.create(rel(spec.header.model), { freeDimensionOverrides: { [c.get('dimension')]: Number(c.get('value')) } });
     assert.deepStrictEqual(s.inputs[0].shape, shapeOf(c.get('input_shape')), 'input 0 shape');
@@ -239,6 +243,10 @@ const KINDS = {
 
 const input0 = () => f32(classify0.get('input'));
 const TRIGGERS = {
+  async run_config_value(c) {
+    await expectError(c, () => session().run({ input: Tensor.copy(input0(), INPUT_SHAPE) }, { config: { [c.get('key')]: c.get('value') } }));
+    await followUp(session());
+  },
   async free_dimension_override(c) {
     await expectError(c, () => Session.create(TINY_FOR_LIBRARIES, { freeDimensionOverrides: { [c.get('dimension')]: Number(c.get('value')) } }));
     await followUp(session());

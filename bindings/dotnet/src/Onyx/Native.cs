@@ -93,6 +93,7 @@ namespace Onyx
         // --- run options and runs ---
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_create(out IntPtr options);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_run_options_free(IntPtr options);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_add_config_entry(RunOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string key, [MarshalAs(UnmanagedType.LPUTF8Str)] string value);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_set_tag(RunOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string tag);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_tag(RunOptionsHandle options);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_terminate(RunOptionsHandle options);

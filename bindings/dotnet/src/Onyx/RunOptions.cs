@@ -32,6 +32,18 @@ namespace Onyx
             }
         }
 
+        /// <summary>Adds a raw ONNX Runtime run config entry (onnxruntime_run_options_config_keys.h, e.g.
+        /// <c>memory.enable_memory_arena_shrinkage</c> = <c>cpu:0</c>). ONNX Runtime reads it at each run,
+        /// where a value it refuses fails the run with <see cref="ErrorCode.InvalidArgument"/>.</summary>
+        public void AddConfigEntry(string key, string value)
+        {
+            if (key == null) throw new ArgumentNullException(nameof(key));
+            if (value == null) throw new ArgumentNullException(nameof(value));
+            Utf8.Check(key, "run config key");
+            Utf8.Check(value, "run config entry '" + key + "' value");
+            Status.Check(Native.onyx_run_options_add_config_entry(Handle, key, value));
+        }
+
         /// <summary>
         /// Stops runs in progress that use these options (they fail with <see cref="ErrorCode.Cancelled"/>
         /// within milliseconds) and makes later runs with them fail the same way until

@@ -99,6 +99,7 @@ namespace Onyx.Tests
                 case "hostile_model": return HostileModel(c) ?? StillUsable();
                 case "custom_op": return CustomOp(c);
                 case "dimension_override": return DimensionOverride(c);
+                case "run_config": return Within(RunWithConfig(c), spec.ReadF32(c.Get("expected")), c);
                 default: return "unknown case kind '" + c.Get("kind") + "'";
             }
         }
@@ -294,6 +295,8 @@ namespace Onyx.Tests
                 {
                     case "missing_model_file":
                         return ExpectCode(() => Session.FromFile(spec.PathOf(c.Get("path"))).Dispose(), c);
+                    case "run_config_value":
+                        return ExpectCode(() => RunWithConfig(c), c);
                     case "free_dimension_override":
                         return ExpectCode(() => { using (var options = new SessionOptions()) options.AddFreeDimensionOverride(c.Get("dimension"), long.Parse(c.Get("value"), CultureInfo.InvariantCulture)); }, c);
                     case "custom_op_model":
@@ -459,6 +462,18 @@ namespace Onyx.Tests
             finally
             {
                 foreach (Tensor t in inputs.Values) t.Dispose();
+            }
+        }
+
+        /// <summary>classify_0's input on the shared session, with run options holding the case's config entry.</summary>
+        private float[] RunWithConfig(SpecCase c)
+        {
+            using (var options = new RunOptions())
+            using (Tensor input = Tensor.Copy(spec.ReadF32(spec.Case("classify_0").Get("input")), ImageShape))
+            {
+                options.AddConfigEntry(c.Get("key"), c.Get("value"));
+                using (RunOutputs outputs = session.Run(Inputs(input), null, options))
+                    return outputs[0].ToArray<float>();
             }
         }
 

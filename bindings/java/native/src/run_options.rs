@@ -22,6 +22,14 @@ pub extern "system" fn Java_dev_onyx_Native_runOptionsSetTag<'l>(mut env: JNIEnv
     })
 }
 
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_runOptionsAddConfigEntry<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong, key: JString<'l>, value: JString<'l>) {
+    entry(&mut env, |env| {
+        let (key, value) = (string(env, &key)?, string(env, &value)?);
+        Ok(unsafe { borrow_mut::<RunOptions>(handle) }?.add_config_entry(&key, &value)?)
+    })
+}
+
 /// The tag, read from onyx-core (Java keeps no copy).
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_runOptionsTag<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jobject {

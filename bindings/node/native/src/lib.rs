@@ -517,6 +517,14 @@ impl NativeRunOptions {
     pub fn terminate(&self) -> napi::Result<()> {
         guard(|| self.inner.terminate())
     }
+    /// Before the options are handed to a run (they are not shared yet).
+    #[napi]
+    pub fn add_config_entry(&mut self, key: String, value: String) -> napi::Result<()> {
+        guard(|| match Arc::get_mut(&mut self.inner) {
+            Some(options) => options.add_config_entry(&key, &value),
+            None => Err(core::Error::new(ErrorCode::InvalidArgument, "run options already in use")),
+        })
+    }
 }
 
 // --- tensors ---------------------------------------------------------------------

@@ -99,6 +99,8 @@ final class Native {
 
     static native void runOptionsSetTag(long options, String tag);
 
+    static native void runOptionsAddConfigEntry(long options, String key, String value);
+
     static native String runOptionsTag(long options);
 
     static native void runOptionsTerminate(long options);

@@ -32,6 +32,22 @@ public final class RunOptions implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Adds a raw ONNX Runtime run config entry (onnxruntime_run_options_config_keys.h, e.g.
+     * {@code memory.enable_memory_arena_shrinkage} = {@code cpu:0}). ONNX Runtime reads it at
+     * each run, where a value it refuses fails the run with {@link ErrorCode#INVALID_ARGUMENT}.
+     *
+     * @param key the config key
+     * @param value its value
+     * @return this
+     */
+    public RunOptions addConfigEntry(String key, String value) {
+        java.util.Objects.requireNonNull(key, "key");
+        java.util.Objects.requireNonNull(value, "value");
+        state.callVoid(h -> Native.runOptionsAddConfigEntry(h, key, value));
+        return this;
+    }
+
     /** @return the run tag ("" when none was set), as onyx-core holds it */
     public String tag() {
         return state.call(Native::runOptionsTag);

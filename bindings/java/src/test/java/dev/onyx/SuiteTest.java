@@ -283,6 +283,9 @@ class SuiteTest {
             case "custom_op":
                 customOp(c);
                 return;
+            case "run_config":
+                within(runWithConfig(c), c);
+                return;
             case "dimension_override":
                 dimensionOverride(c);
                 return;
@@ -315,6 +318,16 @@ class SuiteTest {
             }
         } finally {
             inputs.values().forEach(Tensor::close);
+        }
+    }
+
+    /** classify_0's input on the shared session, with run options holding the case's config entry. */
+    private float[] runWithConfig(Spec.Case c) {
+        float[] input = spec.floats(spec.find("classify_0").get("input"));
+        try (RunOptions options = new RunOptions().addConfigEntry(c.get("key"), c.get("value"));
+                Tensor tensor = Tensor.copy(input, IMAGE);
+                RunOutputs outputs = session.run(Map.of("input", tensor), options)) {
+            return outputs.get(0).toFloatArray();
         }
     }
 
@@ -488,6 +501,9 @@ class SuiteTest {
             switch (c.get("trigger")) {
                 case "missing_model_file":
                     expectCode(c, () -> Session.fromFile(spec.path(c.get("path"))).close());
+                    return;
+                case "run_config_value":
+                    expectCode(c, () -> runWithConfig(c));
                     return;
                 case "free_dimension_override":
                     expectCode(c, () -> new SessionOptions().addFreeDimensionOverride(c.get("dimension"), Long.parseLong(c.get("value"))));
