@@ -408,6 +408,14 @@ struct onyx_status *onyx_session_options_set_deterministic_compute(struct onyx_s
                                                                    bool enable);
 
 /**
+ * Has ONNX Runtime profile the runs of sessions made with these options into a JSON
+ * file whose name starts with `prefix` (a path); onyx_session_end_profiling ends it and
+ * gives the file's path.
+ */
+struct onyx_status *onyx_session_options_enable_profiling(struct onyx_session_options *options,
+                                                          const char *prefix);
+
+/**
  * Fixes the model's free dimension `name` (a named dynamic dimension such as "batch")
  * to `value` in every input and output that has it: the session reports that value,
  * and a run with another is ONYX_ERROR_SHAPE_MISMATCH. A negative value is
@@ -572,6 +580,15 @@ const char *onyx_model_metadata_custom_key(const struct onyx_model_metadata *met
  */
 const char *onyx_model_metadata_custom_value(const struct onyx_model_metadata *meta,
                                              const char *key);
+
+/**
+ * Ends profiling (enabled with onyx_session_options_enable_profiling) and writes the
+ * path of the JSON file ONNX Runtime wrote (Chrome's trace format) to `*path`,
+ * borrowed: valid until the next call on this session or onyx_session_free.
+ * ONYX_ERROR_INVALID_ARGUMENT when profiling is not enabled. Later runs are not profiled.
+ */
+struct onyx_status *onyx_session_end_profiling(const struct onyx_session *session,
+                                               const char **path);
 
 /**
  * Creates a zero-filled tensor that owns its data (for example to receive a

@@ -84,6 +84,8 @@ export interface SessionOptions {
   intraOpThreads?: number;
   interOpThreads?: number;
   optimization?: 'disabled' | 'basic' | 'extended' | 'all' | number;
+  /** Profile every run into a JSON file whose name starts with this (see `Session.endProfiling`). */
+  profilingPrefix?: string;
   /**
    * Free dimensions fixed by name, e.g. `{ batch: 1 }`: the session reports the value in its
    * shapes, and a run with another is `SHAPE_MISMATCH`. A name the model does not use is ignored.
@@ -121,6 +123,8 @@ export declare class Session {
   readonly metadata: ModelMetadata;
   /** Input number `index`; INDEX_OUT_OF_RANGE past the end. */
   input(index: number): ValueInfo;
+  /** Ends profiling (`profilingPrefix` in the options) and gives the JSON profile's path; `INVALID_ARGUMENT` when it is off. */
+  endProfiling(): string;
   output(index: number): ValueInfo;
   /** Runs on Onyx's worker threads; resolves to the outputs by name. */
   run(feeds: Record<string, Tensor>, options?: RunOptions): Promise<Record<string, Tensor>>;

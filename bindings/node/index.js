@@ -142,6 +142,7 @@ function nativeOptions(o) {
   const opt = {};
   if (o.intraOpThreads !== undefined) opt.intraOpThreads = o.intraOpThreads;
   if (o.interOpThreads !== undefined) opt.interOpThreads = o.interOpThreads;
+  if (o.profilingPrefix !== undefined) opt.profilingPrefix = String(o.profilingPrefix);
   if (o.freeDimensionOverrides !== undefined) opt.freeDimensionOverrides = Object.entries(o.freeDimensionOverrides).map(([k, v]) => [String(k), Number(v)]);
   if (o.customOpLibraries !== undefined) opt.customOpLibraries = o.customOpLibraries.map((p) => path.resolve(String(p)));
   if (o.config !== undefined) opt.config = Object.entries(o.config).map(([k, v]) => [String(k), String(v)]);
@@ -189,6 +190,8 @@ class Session {
       : native.sessionFromBytesSync(bytesOf(model), o)));
   }
   input(i) { return wrapInfo(call(() => this._native.input(i))); }
+  /** Ends profiling (`profilingPrefix` in the session options); the JSON profile's path. */
+  endProfiling() { return call(() => this._native.endProfiling()); }
   output(i) { return wrapInfo(call(() => this._native.output(i))); }
 
   _feeds(feeds, what) {

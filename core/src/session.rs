@@ -1,4 +1,4 @@
-use std::{collections::HashMap, ffi::CString, path::Path, ptr::NonNull, sync::Arc};
+use std::{collections::HashMap, ffi::CString, path::{Path, PathBuf}, ptr::NonNull, sync::Arc};
 
 use ort::AsPointer;
 
@@ -97,6 +97,27 @@ impl Session {
             inner,
             _custom_op_libraries: options.custom_op_libraries().to_vec(),
         })
+    }
+
+    /// Ends profiling (enabled with `SessionOptions::enable_profiling`) and gives the
+    /// path of the JSON file ONNX Runtime wrote; INVALID_ARGUMENT when profiling is off.
+    /// Runs after this are not profiled.
+    pub fn end_profiling(&self) -> Result<PathBuf> {
+        let api = ort_call::api();
+        let mut allocator = std::ptr::null_mut();
+        ort_call::check(unsafe { (api.GetAllocatorWithDefaultOptions)(&mut allocator) }, ErrorCode::RuntimeError, "getting an allocator")?;
+        let mut name: *mut std::ffi::c_char = std::ptr::null_mut();
+        // ONNX Runtime's profiler locks itself; `&self` is fine as for runs.
+        ort_call::check(unsafe { (api.SessionEndProfiling)(self.inner.ptr().cast_mut(), allocator, &mut name) }, ErrorCode::RuntimeError, "ending profiling")?;
+        if name.is_null() {
+            return Err(Error::new(ErrorCode::RuntimeError, "ONNX Runtime gave no profile file name"));
+        }
+        let text = unsafe { std::ffi::CStr::from_ptr(name) }.to_string_lossy().into_owned();
+        let _ = ort_call::check(unsafe { (api.AllocatorFree)(allocator, name.cast()) }, ErrorCode::RuntimeError, "freeing a string");
+        if text.is_empty() {
+            return Err(Error::new(ErrorCode::InvalidArgument, "profiling is not enabled for this session: enable it in its session options"));
+        }
+        Ok(PathBuf::from(text))
     }
 
     pub fn inputs(&self) -> &[ValueInfo] {
@@ -510,6 +531,9 @@ fn builder(options: &SessionOptions) -> Result<ort::session::builder::SessionBui
         crate::check_text("session config key", key)?;
         crate::check_text(&format!("session config entry '{key}' value"), value)?;
         builder = builder.with_config_entry(key, value).map_err(fail(&format!("setting config entry '{key}'")))?;
+    }
+    if let Some(prefix) = options.profiling_prefix() {
+        builder = builder.with_profiling(prefix).map_err(fail("enabling profiling"))?;
     }
     for (name, value) in options.free_dimension_overrides() {
         builder = builder.with_dimension_override(name, *value).map_err(fail(&format!("fixing free dimension '{name}'")))?;

@@ -54,6 +54,8 @@ pub struct SessionOptions {
     custom_op_libraries: Vec<Arc<CustomOpLibrary>>,
     /// Free dimensions fixed by name (`batch` = 1), see `add_free_dimension_override`.
     free_dimension_overrides: Vec<(String, i64)>,
+    /// Where ONNX Runtime writes its profile, when profiling is on (see `enable_profiling`).
+    profiling_prefix: Option<std::path::PathBuf>,
 }
 
 impl SessionOptions {
@@ -112,6 +114,23 @@ impl SessionOptions {
         self.free_dimension_overrides.retain(|(n, _)| n != name);
         self.free_dimension_overrides.push((name.to_string(), value));
         Ok(())
+    }
+
+    /// Has ONNX Runtime profile every run of sessions made with these options, into a
+    /// JSON file (Chrome's trace format) whose name starts with `prefix` (a path, with
+    /// or without folders); `Session::end_profiling` ends it and gives the file's path.
+    pub fn enable_profiling(&mut self, prefix: impl AsRef<Path>) -> Result<()> {
+        let prefix = prefix.as_ref();
+        crate::check_text("profiling prefix", &prefix.to_string_lossy())?;
+        if prefix.as_os_str().is_empty() {
+            return Err(Error::new(ErrorCode::InvalidArgument, "the profiling prefix is empty"));
+        }
+        self.profiling_prefix = Some(prefix.to_path_buf());
+        Ok(())
+    }
+
+    pub fn profiling_prefix(&self) -> Option<&Path> {
+        self.profiling_prefix.as_deref()
     }
 
     pub fn free_dimension_overrides(&self) -> &[(String, i64)] {

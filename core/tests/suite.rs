@@ -272,6 +272,23 @@ impl Suite {
                 self.hostile_model(case)?;
                 self.still_usable()
             }
+            "profiling" => {
+                let mut options = SessionOptions::new();
+                options.enable_profiling(std::env::temp_dir().join(case.get("prefix")?)).map_err(|e| e.to_string())?;
+                let session = Session::from_file(self.model_path(), &options).map_err(|e| e.to_string())?;
+                self.check_expected(&session, case)?;
+                let path = session.end_profiling().map_err(|e| e.to_string())?;
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("profile {}: {e}", path.display()))?;
+                let _ = std::fs::remove_file(&path);
+                let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                if !(compact.starts_with('[') && compact.ends_with(']')) {
+                    return Err(format!("profile {} is not a JSON array", path.display()));
+                }
+                if !compact.contains(case.get("contains")?) {
+                    return Err(format!("profile {} has no {}", path.display(), case.get("contains")?));
+                }
+                Ok(())
+            }
             "run_config" => {
                 let got = self.run_with_config(case).map_err(|e| e.to_string())?;
                 within(&got, &read_f32(&self.path(case.get("expected")?))?, case.num("atol")?, case.num("rtol")?)
@@ -452,6 +469,7 @@ impl Suite {
             "empty_bytes" => expect_code(Session::from_bytes(&[], &defaults), case),
             "custom_op_model" => expect_code(self.try_load_and_run(case), case),
             "run_config_value" => expect_code(self.run_with_config(case), case),
+            "end_profiling" => expect_code(self.session.end_profiling(), case),
             "free_dimension_override" => expect_code(SessionOptions::new().add_free_dimension_override(case.get("dimension")?, case.num("value")?), case),
             "custom_op_library" => expect_code(SessionOptions::new().add_custom_op_library(self.path(case.get("library")?)), case),
             "input_shape" => {

@@ -15,6 +15,8 @@ pub struct onyx_session {
     inputs: Vec<onyx_value_info>,
     outputs: Vec<onyx_value_info>,
     metadata: onyx_model_metadata,
+    /// The last profile file's path, lent by onyx_session_end_profiling.
+    profile_path: std::sync::Mutex<CString>,
 }
 
 /// Description of one model input or output. Borrowed from its session.
@@ -74,6 +76,7 @@ fn finish(session: onyx_core::Result<Session>, out: *mut *mut onyx_session) -> o
         outputs: inner.outputs().iter().map(onyx_value_info::new).collect(),
         metadata: onyx_model_metadata::new(inner.metadata()),
         inner,
+        profile_path: std::sync::Mutex::new(CString::default()),
     };
     write_out(out, onyx_boundary::into_raw(handle));
     Ok(())
@@ -277,5 +280,22 @@ pub extern "C" fn onyx_model_metadata_custom_value(meta: *const onyx_model_metad
             return std::ptr::null();
         };
         meta.custom.iter().find(|(k, _)| k.to_bytes() == key.as_bytes()).map_or(std::ptr::null(), |(_, v)| v.as_ptr())
+    })
+}
+
+/// Ends profiling (enabled with onyx_session_options_enable_profiling) and writes the
+/// path of the JSON file ONNX Runtime wrote (Chrome's trace format) to `*path`,
+/// borrowed: valid until the next call on this session or onyx_session_free.
+/// ONYX_ERROR_INVALID_ARGUMENT when profiling is not enabled. Later runs are not profiled.
+#[no_mangle]
+pub extern "C" fn onyx_session_end_profiling(session: *const onyx_session, path: *mut *const c_char) -> *mut onyx_status {
+    guard(|| {
+        let session = non_null(session, "session")?;
+        check_out(path, "path")?;
+        let file = session.inner.end_profiling()?;
+        let mut held = session.profile_path.lock().unwrap_or_else(|e| e.into_inner());
+        *held = CString::new(file.as_os_str().as_encoded_bytes()).unwrap_or_default();
+        write_out(path, held.as_ptr());
+        Ok(())
     })
 }

@@ -84,6 +84,14 @@ pub extern "C" fn onyx_session_options_set_deterministic_compute(options: *mut o
     })
 }
 
+/// Has ONNX Runtime profile the runs of sessions made with these options into a JSON
+/// file whose name starts with `prefix` (a path); onyx_session_end_profiling ends it and
+/// gives the file's path.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_enable_profiling(options: *mut onyx_session_options, prefix: *const c_char) -> *mut onyx_status {
+    with_options(options, |o| o.enable_profiling(utf8(prefix, "prefix")?))
+}
+
 /// Fixes the model's free dimension `name` (a named dynamic dimension such as "batch")
 /// to `value` in every input and output that has it: the session reports that value,
 /// and a run with another is ONYX_ERROR_SHAPE_MISMATCH. A negative value is

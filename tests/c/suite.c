@@ -598,6 +598,9 @@ static int case_error(const spec_case *c) {
         onyx_tensor *outputs[8] = {0};
         status = load_and_run(c, outputs, 1);
         onyx_tensor_free(outputs[0]);
+    } else if (!strcmp(trigger, "end_profiling")) {
+        const char *path = NULL;
+        status = onyx_session_end_profiling(shared_session, &path);
     } else if (!strcmp(trigger, "run_config_value")) {
         float *logits = NULL;
         status = run_with_config(c, &logits);
@@ -741,6 +744,49 @@ static onyx_status *run_with_config(const spec_case *c, float **logits) {
     return status;
 }
 
+/* The profile is a JSON array holding `contains` once spaces are removed. */
+static int check_profile(const char *path, const char *contains) {
+    size_t size = 0;
+    uint8_t *bytes = spec_read_file(path, &size);
+    if (!bytes) FAIL("profile %s cannot be read", path);
+    char *text = malloc(size + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < size; i++)
+        if (bytes[i] != ' ' && bytes[i] != '\n' && bytes[i] != '\r' && bytes[i] != '\t') text[n++] = (char)bytes[i];
+    text[n] = '\0';
+    int bad = 0;
+    if (n < 2 || text[0] != '[' || text[n - 1] != ']') {
+        snprintf(why, sizeof why, "profile %s is not a JSON array", path);
+        bad = 1;
+    } else if (!strstr(text, contains)) {
+        snprintf(why, sizeof why, "profile %s has no %s", path, contains);
+        bad = 1;
+    }
+    free(text);
+    free(bytes);
+    remove(path);
+    return bad;
+}
+
+static int case_profiling(const spec_case *c) {
+    char model[8192], prefix[4096];
+    spec_path(&suite, spec_get(&suite.header, "model"), model, sizeof model);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(prefix, sizeof prefix, "%s/%s", tmp && *tmp ? tmp : "/tmp", spec_get(c, "prefix"));
+    onyx_session_options *options = NULL;
+    onyx_session *session = NULL;
+    int bad = failed(onyx_session_options_create(&options), "options") ||
+              failed(onyx_session_options_enable_profiling(options, prefix), "enable profiling") ||
+              failed(onyx_session_create_from_file(model, options, &session), "session");
+    onyx_session_options_free(options);
+    if (!bad) bad = check_expected(session, c);
+    const char *path = NULL;
+    if (!bad) bad = failed(onyx_session_end_profiling(session, &path), "end profiling");
+    if (!bad) bad = check_profile(path, spec_get(c, "contains"));
+    onyx_session_free(session);
+    return bad;
+}
+
 static int case_run_config(const spec_case *c) {
     float *got = NULL;
     if (failed(run_with_config(c, &got), "run")) return 1;
@@ -856,6 +902,7 @@ static int run_case(const spec_case *c) {
     if (!strcmp(kind, "custom_op")) return case_custom_op(c);
     if (!strcmp(kind, "dimension_override")) return case_dimension_override(c);
     if (!strcmp(kind, "run_config")) return case_run_config(c);
+    if (!strcmp(kind, "profiling")) return case_profiling(c);
     FAIL("unknown case kind '%s'", kind);
 }
 

@@ -544,6 +544,8 @@ def spec_text(model_sha, tiny_sha, results):
         "dimension batch", "value 1", "input_shape 1,3,224,224", f"input {inp[0]}", f"expected {exp[0]}"] + tol + [
         "wrong_shape 2,3,224,224", "code SHAPE_MISMATCH 12",
         "message_contains dimension 0 expected 1, got 2"]))
+    cases.append(("profiling", "profiling", ["prefix onyx-suite-profile", "contains \"cat\":\"Node\""] + one))
+    error("error_end_profiling_when_off", "end_profiling", "INVALID_ARGUMENT 1", ["not enabled"])
     cases.append(("run_config_entry", "run_config", ["key memory.enable_memory_arena_shrinkage", "value cpu:0"] + one))
     error("error_run_config_value", "run_config_value", "INVALID_ARGUMENT 1", ["bogus"],
           ["key memory.enable_memory_arena_shrinkage", "value bogus:0"])

@@ -589,6 +589,11 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
   SessionOptions& set_deterministic_compute(bool enable) {
     return chain(onyx_session_options_set_deterministic_compute(get(), enable));
   }
+  /// Has ONNX Runtime profile the runs of sessions made with these options into a JSON
+  /// file whose name starts with `prefix`; Session::end_profiling ends it.
+  SessionOptions& enable_profiling(const std::string& prefix) {
+    return chain(onyx_session_options_enable_profiling(get(), detail::checked(prefix, "profiling prefix")));
+  }
   /// Fixes the free dimension `name` ("batch") to `value` in every input and output:
   /// the session reports it, a run with another value is ShapeMismatch. A negative
   /// value is InvalidArgument; a name the model does not use is ignored.
@@ -972,6 +977,13 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
     return out;
   }
   /// The model's metadata.
+  /// Ends profiling (SessionOptions::enable_profiling) and returns the JSON profile's
+  /// path; InvalidArgument when profiling is not enabled. Later runs are not profiled.
+  std::string end_profiling() const {
+    const char* path = nullptr;
+    detail::check(onyx_session_end_profiling(get(), &path));
+    return path;
+  }
   ModelMetadata metadata() const {
     const onyx_model_metadata* meta = onyx_session_metadata(get());
     if (meta == nullptr) {

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -379,6 +380,23 @@ std::vector<float> run_with_config(const Case& c) {
   return suite::shared_session().run(options, {{"input", input}}).at("logits").to_vector<float>();
 }
 
+void profiling(const Case& c) {
+  const char* tmp = std::getenv("TMPDIR");
+  onyx::SessionOptions options;
+  options.enable_profiling(std::string(tmp && *tmp ? tmp : "/tmp") + "/" + c.get("prefix"));
+  const onyx::Session session = onyx::Session::from_file(suite::model_path(), options);
+  check_expected(session, c);
+  const std::string file = session.end_profiling();
+  const std::vector<uint8_t> bytes = suite::read_file(file);
+  std::filesystem::remove(file);
+  std::string compact;
+  for (uint8_t b : bytes) {
+    if (!std::isspace(b)) compact.push_back(static_cast<char>(b));
+  }
+  if (compact.size() < 2 || compact.front() != '[' || compact.back() != ']') fail("profile " + file + " is not a JSON array");
+  if (compact.find(c.get("contains")) == std::string::npos) fail("profile " + file + " has no " + c.get("contains"));
+}
+
 void dimension_override(const Case& c) {
   onyx::SessionOptions options;
   options.add_free_dimension_override(c.get("dimension"), static_cast<int64_t>(std::stoll(c.get("value"))));
@@ -407,7 +425,9 @@ void provoke(const Case& c) {
   const onyx::Session& session = suite::shared_session();
   const onyx::Tensor good = onyx::Tensor::copy(kImageShape, read_f32(path(spec().find("classify_0").get("input"))));
   const std::string& trigger = c.get("trigger");
-  if (trigger == "run_config_value") {
+  if (trigger == "end_profiling") {
+    expect_error(c, [&] { (void)session.end_profiling(); });
+  } else if (trigger == "run_config_value") {
     expect_error(c, [&] { run_with_config(c); });
   } else if (trigger == "free_dimension_override") {
     expect_error(c, [&] { onyx::SessionOptions().add_free_dimension_override(c.get("dimension"), std::stoll(c.get("value"))); });
@@ -550,6 +570,7 @@ void run_case(const Case& c) {
   else if (kind == "hostile_model") hostile_model(c);
   else if (kind == "custom_op") custom_op(c);
   else if (kind == "dimension_override") dimension_override(c);
+  else if (kind == "profiling") profiling(c);
   else if (kind == "run_config") {
     const std::vector<float> got = run_with_config(c);
     within(onyx::Span<const float>(got.data(), got.size()), read_f32(path(c.get("expected"))), c);

@@ -200,6 +200,15 @@ const KINDS = {
     }
     assert.ok(checked > 0);
   },
+  async profiling(c) {
+    const s = await Session.create(rel(spec.header.model), { profilingPrefix: path.join(require('os').tmpdir(), c.get('prefix')) });
+    within(await logitsOf(s, f32(c.get('input'))), f32(c.get('expected')), ...tol(c), 'run');
+    const file = s.endProfiling();
+    const events = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.unlinkSync(file);
+    assert.ok(Array.isArray(events), 'a JSON array');
+    assert.ok(JSON.stringify(events).replace(/\s/g, '').includes(c.get('contains')), `no ${c.get('contains')}`);
+  },
   async run_config(c) {
     const out = await session().run({ input: Tensor.copy(input0(), INPUT_SHAPE) }, { config: { [c.get('key')]: c.get('value') } });
     within(out.logits.toFloat32Array(), f32(c.get('expected')), ...tol(c), 'run');
@@ -243,6 +252,7 @@ const KINDS = {
 
 const input0 = () => f32(classify0.get('input'));
 const TRIGGERS = {
+  async end_profiling(c) { await expectError(c, async () => session().endProfiling()); await followUp(session()); },
   async run_config_value(c) {
     await expectError(c, () => session().run({ input: Tensor.copy(input0(), INPUT_SHAPE) }, { config: { [c.get('key')]: c.get('value') } }));
     await followUp(session());

@@ -43,6 +43,8 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_append_execution_provider(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_allow_provider_fallback(SessionOptionsHandle options, [MarshalAs(UnmanagedType.U1)] bool allow);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_deterministic_compute(SessionOptionsHandle options, [MarshalAs(UnmanagedType.U1)] bool enable);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_enable_profiling(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string prefix);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_end_profiling(SessionHandle session, out IntPtr path);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_add_free_dimension_override(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, long value);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_add_custom_op_library(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_add_config_entry(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string key, [MarshalAs(UnmanagedType.LPUTF8Str)] string value);

@@ -123,6 +123,17 @@ namespace Onyx
             return infos[index];
         }
 
+        /// <summary>Ends profiling (see <see cref="SessionOptions.EnableProfiling"/>) and returns the path
+        /// of the JSON profile ONNX Runtime wrote; later runs are not profiled.</summary>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidArgument"/> when profiling is not enabled.</exception>
+        public string EndProfiling()
+        {
+            handle.ThrowIfClosed(nameof(Session));
+            IntPtr path;
+            Status.Check(Native.onyx_session_end_profiling(handle, out path));
+            return Utf8.FromNative(path);
+        }
+
         /// <summary>The model's metadata.</summary>
         public ModelMetadata Metadata
         {

@@ -88,6 +88,16 @@ namespace Onyx
             Status.Check(Native.onyx_session_options_append_execution_provider(Handle, name));
         }
 
+        /// <summary>Has ONNX Runtime profile the runs of sessions made with these options into a JSON
+        /// file (Chrome's trace format) whose name starts with <paramref name="prefix"/>;
+        /// <see cref="Session.EndProfiling"/> ends it and gives the file's path.</summary>
+        public void EnableProfiling(string prefix)
+        {
+            if (prefix == null) throw new ArgumentNullException(nameof(prefix));
+            Utf8.Check(prefix, "profiling prefix");
+            Status.Check(Native.onyx_session_options_enable_profiling(Handle, prefix));
+        }
+
         /// <summary>Fixes the free dimension <paramref name="name"/> ("batch") to <paramref name="value"/>
         /// in every input and output: the session reports it, and a run with another value is
         /// <see cref="ErrorCode.ShapeMismatch"/>. A name the model does not use is ignored.</summary>

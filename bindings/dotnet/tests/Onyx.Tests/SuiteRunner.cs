@@ -99,6 +99,7 @@ namespace Onyx.Tests
                 case "hostile_model": return HostileModel(c) ?? StillUsable();
                 case "custom_op": return CustomOp(c);
                 case "dimension_override": return DimensionOverride(c);
+                case "profiling": return Profiling(c);
                 case "run_config": return Within(RunWithConfig(c), spec.ReadF32(c.Get("expected")), c);
                 default: return "unknown case kind '" + c.Get("kind") + "'";
             }
@@ -295,6 +296,8 @@ namespace Onyx.Tests
                 {
                     case "missing_model_file":
                         return ExpectCode(() => Session.FromFile(spec.PathOf(c.Get("path"))).Dispose(), c);
+                    case "end_profiling":
+                        return ExpectCode(() => session.EndProfiling(), c);
                     case "run_config_value":
                         return ExpectCode(() => RunWithConfig(c), c);
                     case "free_dimension_override":
@@ -462,6 +465,25 @@ namespace Onyx.Tests
             finally
             {
                 foreach (Tensor t in inputs.Values) t.Dispose();
+            }
+        }
+
+        private string Profiling(SpecCase c)
+        {
+            using (var options = new SessionOptions())
+            {
+                options.EnableProfiling(Path.Combine(Path.GetTempPath(), c.Get("prefix")));
+                using (Session s = Session.FromFile(spec.ModelPath, options))
+                {
+                    string why = CheckExpected(s, c);
+                    if (why != null) return why;
+                    string file = s.EndProfiling();
+                    string compact = new string(File.ReadAllText(file).Where(ch => !char.IsWhiteSpace(ch)).ToArray());
+                    File.Delete(file);
+                    if (!(compact.StartsWith("[", StringComparison.Ordinal) && compact.EndsWith("]", StringComparison.Ordinal))) return "profile " + file + " is not a JSON array";
+                    if (!compact.Contains(c.Get("contains"))) return "profile " + file + " has no " + c.Get("contains");
+                    return null;
+                }
             }
         }
 

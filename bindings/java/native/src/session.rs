@@ -28,6 +28,7 @@ fn options(
     libraries: &JObjectArray,
     dim_names: &JObjectArray,
     dim_values: &JLongArray,
+    profiling: &JString,
 ) -> JniResult<SessionOptions> {
     let mut options = SessionOptions::new();
     options.set_intra_op_threads(intra)?;
@@ -46,6 +47,9 @@ fn options(
     }
     for (name, value) in strings(env, dim_names)?.iter().zip(longs(env, dim_values)?) {
         options.add_free_dimension_override(name, value)?;
+    }
+    if let Some(prefix) = optional_string(env, profiling)? {
+        options.enable_profiling(prefix)?;
     }
     Ok(options)
 }
@@ -101,9 +105,10 @@ pub extern "system" fn Java_dev_onyx_Native_sessionCreate<'l>(
     libraries: JObjectArray<'l>,
     dim_names: JObjectArray<'l>,
     dim_values: JLongArray<'l>,
+    profiling: JString<'l>,
 ) -> jlong {
     entry(&mut env, |env| {
-        let options = options(env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config, &libraries, &dim_names, &dim_values)?;
+        let options = options(env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config, &libraries, &dim_names, &dim_values, &profiling)?;
         let session = match optional_string(env, &path)? {
             Some(path) => Session::from_file(path, &options)?,
             // A copy, not a pinned array: parsing a large model must not hold off the GC.
@@ -157,6 +162,15 @@ pub extern "system" fn Java_dev_onyx_Native_sessionValueInfo<'l>(
             ],
         )?;
         Ok(object.into_raw())
+    })
+}
+
+/// Ends profiling; the profile file's path.
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_sessionEndProfiling<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jobject {
+    entry(&mut env, |env| {
+        let path = unsafe { borrow::<Session>(handle) }?.end_profiling()?;
+        crate::new_string(env, &path.to_string_lossy())
     })
 }
 

@@ -178,6 +178,8 @@ pub struct SessionOptionsJs {
     pub config: Option<Vec<Vec<String>>>,
     /// Custom-operator libraries (paths), opened by core in order.
     pub custom_op_libraries: Option<Vec<String>>,
+    /// Profile file prefix: runs are profiled when set.
+    pub profiling_prefix: Option<String>,
     /// Free dimensions fixed by name: [name, value] pairs.
     pub free_dimension_overrides: Option<Vec<(String, i64)>>,
 }
@@ -199,6 +201,9 @@ fn session_options(o: Option<SessionOptionsJs>) -> core::Result<core::SessionOpt
                 return Err(core::Error::new(ErrorCode::InvalidArgument, "a config entry is a [key, value] pair"));
             }
             options.add_config_entry(&entry[0], &entry[1]);
+        }
+        if let Some(prefix) = o.profiling_prefix {
+            options.enable_profiling(prefix)?;
         }
         for (name, value) in o.free_dimension_overrides.unwrap_or_default() {
             options.add_free_dimension_override(&name, value)?;
@@ -294,6 +299,10 @@ impl NativeSession {
     #[napi]
     pub fn output(&self, index: i64) -> napi::Result<ValueInfoJs> {
         guard(|| Ok(value_info(self.inner.output(index)?)))
+    }
+    #[napi]
+    pub fn end_profiling(&self) -> napi::Result<String> {
+        guard(|| Ok(self.inner.end_profiling()?.to_string_lossy().into_owned()))
     }
     #[napi]
     pub fn metadata(&self) -> MetadataJs {

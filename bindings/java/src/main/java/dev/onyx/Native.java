@@ -49,7 +49,10 @@ final class Native {
 
     /** From the file at {@code path}, or from {@code bytes} when {@code path} is null. */
     static native long sessionCreate(String path, byte[] bytes, long intra, long inter, int optimization, boolean deterministic,
-            String[] providers, boolean allowFallback, String[] config, String[] libraries, String[] dimNames, long[] dimValues);
+            String[] providers, boolean allowFallback, String[] config, String[] libraries, String[] dimNames, long[] dimValues,
+            String profilingPrefix);
+
+    static native String sessionEndProfiling(long session);
 
     static native void sessionFree(long session);
 

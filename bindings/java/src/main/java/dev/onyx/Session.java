@@ -141,6 +141,16 @@ public final class Session implements AutoCloseable {
         return outputs;
     }
 
+    /**
+     * Ends profiling (see {@link SessionOptions#enableProfiling}); later runs are not profiled.
+     *
+     * @return the JSON profile ONNX Runtime wrote
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} when profiling is not enabled
+     */
+    public Path endProfiling() {
+        return java.nio.file.Paths.get(state.call(Native::sessionEndProfiling));
+    }
+
     /** @return the model's metadata */
     public ModelMetadata metadata() {
         return metadata;

@@ -21,6 +21,7 @@ public final class SessionOptions {
     private boolean allowProviderFallback;
     private final List<String> configEntries = new ArrayList<>();
     private final List<String> customOpLibraries = new ArrayList<>();
+    private String profilingPrefix;
     private final java.util.Map<String, Long> freeDimensionOverrides = new java.util.LinkedHashMap<>();
 
     /** Default options: ONNX Runtime picks thread counts, all optimizations, CPU only. */
@@ -104,6 +105,19 @@ public final class SessionOptions {
     }
 
     /**
+     * Has ONNX Runtime profile the runs of sessions made with these options into a JSON file
+     * (Chrome's trace format) whose name starts with {@code prefix};
+     * {@link Session#endProfiling()} ends it and gives the file.
+     *
+     * @param prefix the file name's start, with or without folders
+     * @return this
+     */
+    public SessionOptions enableProfiling(Path prefix) {
+        this.profilingPrefix = java.util.Objects.requireNonNull(prefix, "prefix").toString();
+        return this;
+    }
+
+    /**
      * Fixes the model's free dimension {@code name} ("batch") to {@code value} in every input
      * and output: the session reports it, and a run with another value is
      * {@link ErrorCode#SHAPE_MISMATCH}. A name the model does not use is ignored.
@@ -160,6 +174,6 @@ public final class SessionOptions {
         String[] dimNames = freeDimensionOverrides.keySet().toArray(new String[0]);
         long[] dimValues = freeDimensionOverrides.values().stream().mapToLong(Long::longValue).toArray();
         return Native.sessionCreate(path, bytes, intraOpThreads, interOpThreads, level, deterministicCompute, providers,
-                allowProviderFallback, config, libraries, dimNames, dimValues);
+                allowProviderFallback, config, libraries, dimNames, dimValues, profilingPrefix);
     }
 }

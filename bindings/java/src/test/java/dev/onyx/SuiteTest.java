@@ -283,6 +283,9 @@ class SuiteTest {
             case "custom_op":
                 customOp(c);
                 return;
+            case "profiling":
+                profiling(c);
+                return;
             case "run_config":
                 within(runWithConfig(c), c);
                 return;
@@ -318,6 +321,18 @@ class SuiteTest {
             }
         } finally {
             inputs.values().forEach(Tensor::close);
+        }
+    }
+
+    private void profiling(Spec.Case c) throws Exception {
+        SessionOptions options = new SessionOptions().enableProfiling(Paths.get(System.getProperty("java.io.tmpdir"), c.get("prefix")));
+        try (Session s = Session.fromFile(spec.model(), options)) {
+            checkExpected(s, c);
+            Path file = s.endProfiling();
+            String compact = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).replaceAll("\\s", "");
+            Files.deleteIfExists(file);
+            check(compact.startsWith("[") && compact.endsWith("]"), "profile " + file + " is not a JSON array");
+            check(compact.contains(c.get("contains")), "profile " + file + " has no " + c.get("contains"));
         }
     }
 
@@ -501,6 +516,9 @@ class SuiteTest {
             switch (c.get("trigger")) {
                 case "missing_model_file":
                     expectCode(c, () -> Session.fromFile(spec.path(c.get("path"))).close());
+                    return;
+                case "end_profiling":
+                    expectCode(c, () -> session.endProfiling());
                     return;
                 case "run_config_value":
                     expectCode(c, () -> runWithConfig(c));
