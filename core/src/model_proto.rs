@@ -156,7 +156,10 @@ fn model(wire: &mut impl Source) -> Option<ModelFacts> {
             (METADATA_PROPS, LENGTH_DELIMITED) => {
                 let n = varint(wire)?;
                 let entry = wire.take(n)?;
-                facts.metadata_props.push(entry_of(&entry)?);
+                // An entry that is not UTF-8 is left to ONNX Runtime's own lookup.
+                if let Some(entry) = entry_of(&entry) {
+                    facts.metadata_props.push(entry);
+                }
             }
             (GRAPH, LENGTH_DELIMITED) => {
                 let n = varint(wire)?;

@@ -191,16 +191,31 @@ impl Tensor {
     /// The elements as `T`; `TYPE_MISMATCH` when `T` is not the element type.
     pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
         self.expect_type::<T>()?;
+        if self.byte_len == 0 {
+            return Ok(&[]); // ONNX Runtime gives NULL data for an empty output
+        }
         Ok(unsafe { std::slice::from_raw_parts(self.data.cast::<T>(), self.element_count()) })
     }
 
     pub fn as_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
         self.expect_type::<T>()?;
+        if self.byte_len == 0 {
+            return Ok(&mut []);
+        }
         Ok(unsafe { std::slice::from_raw_parts_mut(self.data.cast::<T>(), self.element_count()) })
     }
 
+    /// The element type check of a typed view; for `bool`, also that every byte is 0 or
+    /// 1 (a caller's bytes or a pass-through operator can hold others, and a Rust `bool`
+    /// may not): INVALID_ARGUMENT naming the first that is not.
     fn expect_type<T: Element>(&self) -> Result<()> {
-        self.expect_element_type(T::TYPE)
+        self.expect_element_type(T::TYPE)?;
+        if T::TYPE == ElementType::Bool {
+            if let Some((i, b)) = self.as_bytes().iter().enumerate().find(|(_, b)| **b > 1) {
+                return Err(Error::new(ErrorCode::InvalidArgument, format!("tensor element {i} holds byte {b}, which is not a bool (0 or 1)")));
+            }
+        }
+        Ok(())
     }
 
     /// `TYPE_MISMATCH` unless the tensor holds `wanted` elements: the one rule every
@@ -332,6 +347,20 @@ mod tests {
         assert!(element_count(&[count]).is_ok());
         let error = byte_len(ElementType::Float32, &[count]).unwrap_err();
         assert!(error.message().contains("too large"), "{}", error.message());
+    }
+
+    #[test]
+    fn typed_views_of_empty_and_of_non_bool_bytes() {
+        let empty = unsafe { Tensor::borrow(ElementType::Float32, &[0], std::ptr::null_mut(), 0) };
+        if let Ok(empty) = empty {
+            // Needs a loaded ONNX Runtime; the suite's tests cover it when one is.
+            assert!(empty.as_slice::<f32>().unwrap().is_empty());
+        }
+        if let Ok(t) = Tensor::copy_bytes(ElementType::Bool, &[2], &[1, 2]) {
+            let e = t.as_slice::<bool>().unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidArgument);
+            assert!(e.message().contains("element 1 holds byte 2"), "{}", e.message());
+        }
     }
 
     #[test]

@@ -102,6 +102,10 @@ pub struct ModelMetadata {
     pub custom: BTreeMap<String, String>,
 }
 
+/// Entries copied by ONNX Runtime's custom-metadata lookups, at most, per model load
+/// (about 0.1 s here).
+const LOOKUP_BUDGET: usize = 2_000_000;
+
 impl ModelMetadata {
     /// `props`: the model's `metadata_props` as read from its protobuf (see
     /// `metadata_props`), None when they could not be read that way. ONNX Runtime's key
@@ -112,13 +116,31 @@ impl ModelMetadata {
             .map_err(|e| crate::ort_call::from_ort(crate::ErrorCode::RuntimeError, "reading model metadata", e))?;
         // Later duplicates win, as in ONNX Runtime's own map.
         let from_props: std::collections::HashMap<String, String> = props.unwrap_or_default().into_iter().collect();
+        let keys = meta.custom_keys().map_err(|e| crate::ort_call::from_ort(crate::ErrorCode::RuntimeError, "reading metadata keys", e))?;
+        // Each ONNX Runtime lookup copies its whole map: bound their total cost, so a
+        // hostile model Onyx cannot read itself (ONNX Runtime format) cannot stall the load.
+        let mut lookups_left = (LOOKUP_BUDGET / keys.len().max(1)).max(1);
+        let mut skipped = 0usize;
         let mut custom = BTreeMap::new();
-        for key in meta.custom_keys().map_err(|e| crate::ort_call::from_ort(crate::ErrorCode::RuntimeError, "reading metadata keys", e))? {
+        for key in keys {
             let value = match from_props.get(&key) {
                 Some(v) => v.clone(),
-                None => meta.custom(&key).unwrap_or_default(),
+                None if lookups_left > 0 => {
+                    lookups_left -= 1;
+                    meta.custom(&key).unwrap_or_default()
+                }
+                None => {
+                    skipped += 1;
+                    continue;
+                }
             };
             custom.insert(key, value);
+        }
+        if skipped > 0 {
+            crate::runtime::log_warning(&format!(
+                "model metadata: {skipped} of {} custom entries were not read (ONNX Runtime reads each in time proportional to all of them)",
+                custom.len() + skipped
+            ));
         }
         Ok(ModelMetadata {
             producer: meta.producer().unwrap_or_default(),

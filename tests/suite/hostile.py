@@ -127,11 +127,17 @@ def rows():
     from onnx import helper
 
     meta = [(f"key{i:05d}", "v" * 32) for i in range(20000)]
+    identity = [helper.make_node("Identity", ["x"], ["y"])]
+    metadata_model = _model(identity, [_float_io("x", [1])], [_float_io("y", [1])], metadata=meta)
+    # One value's first byte made 0x86 (not UTF-8): Onyx's own reader skips that entry
+    # only, instead of falling back to ONNX Runtime's quadratic lookups for all of them.
+    at = metadata_model.index(b"v" * 32)
+    non_utf8 = metadata_model[:at] + b"\x86" + metadata_model[at + 1:]
     no_opset = _model([helper.make_node("Identity", ["x"], ["y"])], [_float_io("x", [1])], [_float_io("y", [1])])
     return [
-        ("hostile_metadata_20000", "metadata_20000.onnx",
-         _model([helper.make_node("Identity", ["x"], ["y"])], [_float_io("x", [1])], [_float_io("y", [1])],
-                metadata=meta), "file", "OK", 2, ["custom_count 20000"]),
+        ("hostile_metadata_20000", "metadata_20000.onnx", metadata_model, "file", "OK", 2, ["custom_count 20000"]),
+        ("hostile_metadata_20000_non_utf8", "metadata_20000_non_utf8.onnx", non_utf8, "file", "OK", 2,
+         ["custom_count 20000"]),
         ("hostile_nodes_100000", "nodes_100000.onnx", _chain(100000), "file", "OK", 60, []),
         ("hostile_external_beside", "external_beside.onnx", _identity_of(_external("w", "beside.bin")), "file", "OK", 5, []),
         ("hostile_external_from_bytes", "external_beside.onnx", None, "bytes", "INVALID_MODEL 6", 5,
