@@ -44,11 +44,10 @@ VALGRIND := valgrind --suppressions=$(ROOT)/tests/hardening/valgrind.supp --erro
 # Cases the valgrind copy of the suite leaves out: time bounds that valgrind's 50x
 # slowdown would break, and a terminate that must land while the run is going.
 VALGRIND_SKIP := --skip 'terminate_*' --skip 'hostile_metadata_*' --skip 'hostile_nodes_*'
-# The custom-op libraries the suite registers, preloaded so that Onyx's dlclose of them
-# (core/src/custom_ops.rs) does not unload them: each unload loses the memory their
-# static initialisers allocated, which ASan and valgrind then report as a definite
-# leak outside Onyx's control (docs/reliability.md, open finding F4).
-CUSTOMOP_PRELOAD = $(CUSTOMOPS_LIB):$(ORT_EXTENSIONS_LIB)
+# Libraries to preload into the sanitizer and valgrind runs: none since finding F4 was
+# fixed (core never unloads a custom-op library, so their load-time memory is not lost);
+# set it to the two custom-op libraries to compare.
+CUSTOMOP_PRELOAD =
 HARDENING_STEPS := hardening-fuzz hardening-mutation hardening-asan hardening-tsan hardening-valgrind
 
 .PHONY: test-hardening fuzz fuzz-tools fuzz-build fuzz-seeds hardening-lib $(HARDENING_STEPS)

@@ -68,11 +68,9 @@ fuzz_target!(|bytes: &[u8]| {
         for t in outputs.iter() {
             assert_eq!(t.byte_length(), t.element_count() * t.element_type().size(), "output length");
             let _ = t.as_bytes().iter().fold(0u8, |a, b| a ^ b);
-            // Open finding F1 (docs/reliability.md): an empty output that ONNX Runtime
-            // allocated has a NULL data pointer, and Tensor::as_slice makes a slice of
-            // it (undefined behaviour; an abort with debug assertions, as here). Typed
-            // reads of empty outputs are skipped until core is fixed.
-            if t.element_type() == ElementType::Float32 && (t.element_count() > 0 || !t.data_ptr().is_null()) {
+            // Finding F1 (docs/reliability.md, fixed): an empty output has a NULL data
+            // pointer; typed reads of it must give an empty slice.
+            if t.element_type() == ElementType::Float32 {
                 let _ = t.as_slice::<f32>().expect("a float output reads as f32").iter().sum::<f32>();
             }
         }
