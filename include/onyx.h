@@ -408,6 +408,19 @@ struct onyx_status *onyx_session_options_set_deterministic_compute(struct onyx_s
                                                                    bool enable);
 
 /**
+ * Turns ONNX Runtime's CPU memory arena on (the default) or off: off, every allocation
+ * goes to the system allocator and memory goes back when tensors are freed.
+ */
+struct onyx_status *onyx_session_options_set_cpu_memory_arena(struct onyx_session_options *options,
+                                                              bool enable);
+
+/**
+ * Turns ONNX Runtime's memory-pattern planning on (the default) or off.
+ */
+struct onyx_status *onyx_session_options_set_memory_pattern(struct onyx_session_options *options,
+                                                            bool enable);
+
+/**
  * Has ONNX Runtime profile the runs of sessions made with these options into a JSON
  * file whose name starts with `prefix` (a path); onyx_session_end_profiling ends it and
  * gives the file's path.

@@ -84,6 +84,10 @@ export interface SessionOptions {
   intraOpThreads?: number;
   interOpThreads?: number;
   optimization?: 'disabled' | 'basic' | 'extended' | 'all' | number;
+  /** ONNX Runtime's CPU memory arena (default true); off, allocations go to the system allocator. */
+  cpuMemoryArena?: boolean;
+  /** ONNX Runtime's memory-pattern planning (default true). */
+  memoryPattern?: boolean;
   /** Profile every run into a JSON file whose name starts with this (see `Session.endProfiling`). */
   profilingPrefix?: string;
   /**

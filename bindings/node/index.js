@@ -142,6 +142,8 @@ function nativeOptions(o) {
   const opt = {};
   if (o.intraOpThreads !== undefined) opt.intraOpThreads = o.intraOpThreads;
   if (o.interOpThreads !== undefined) opt.interOpThreads = o.interOpThreads;
+  if (o.cpuMemoryArena !== undefined) opt.cpuMemoryArena = Boolean(o.cpuMemoryArena);
+  if (o.memoryPattern !== undefined) opt.memoryPattern = Boolean(o.memoryPattern);
   if (o.profilingPrefix !== undefined) opt.profilingPrefix = String(o.profilingPrefix);
   if (o.freeDimensionOverrides !== undefined) opt.freeDimensionOverrides = Object.entries(o.freeDimensionOverrides).map(([k, v]) => [String(k), Number(v)]);
   if (o.customOpLibraries !== undefined) opt.customOpLibraries = o.customOpLibraries.map((p) => path.resolve(String(p)));

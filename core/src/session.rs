@@ -532,6 +532,13 @@ fn builder(options: &SessionOptions) -> Result<ort::session::builder::SessionBui
         crate::check_text(&format!("session config entry '{key}' value"), value)?;
         builder = builder.with_config_entry(key, value).map_err(fail(&format!("setting config entry '{key}'")))?;
     }
+    if !options.memory_pattern() {
+        builder = builder.with_memory_pattern(false).map_err(fail("turning memory patterns off"))?;
+    }
+    if !options.cpu_memory_arena() {
+        use ort::AsPointer;
+        ort_call::check(unsafe { (ort_call::api().DisableCpuMemArena)(builder.ptr_mut()) }, ErrorCode::InvalidArgument, "turning the CPU memory arena off")?;
+    }
     if let Some(prefix) = options.profiling_prefix() {
         builder = builder.with_profiling(prefix).map_err(fail("enabling profiling"))?;
     }

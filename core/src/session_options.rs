@@ -56,6 +56,10 @@ pub struct SessionOptions {
     free_dimension_overrides: Vec<(String, i64)>,
     /// Where ONNX Runtime writes its profile, when profiling is on (see `enable_profiling`).
     profiling_prefix: Option<std::path::PathBuf>,
+    /// ONNX Runtime's CPU memory arena and memory-pattern planning, both on by default
+    /// (stored negated so `Default` is ONNX Runtime's default).
+    no_cpu_memory_arena: bool,
+    no_memory_pattern: bool,
 }
 
 impl SessionOptions {
@@ -127,6 +131,25 @@ impl SessionOptions {
         }
         self.profiling_prefix = Some(prefix.to_path_buf());
         Ok(())
+    }
+
+    /// ONNX Runtime's CPU memory arena (on by default): off, each allocation goes to the
+    /// system allocator and memory goes back when tensors are freed.
+    pub fn set_cpu_memory_arena(&mut self, enable: bool) {
+        self.no_cpu_memory_arena = !enable;
+    }
+
+    pub fn cpu_memory_arena(&self) -> bool {
+        !self.no_cpu_memory_arena
+    }
+
+    /// ONNX Runtime's memory-pattern planning (on by default; it helps fixed-shape inputs).
+    pub fn set_memory_pattern(&mut self, enable: bool) {
+        self.no_memory_pattern = !enable;
+    }
+
+    pub fn memory_pattern(&self) -> bool {
+        !self.no_memory_pattern
     }
 
     pub fn profiling_prefix(&self) -> Option<&Path> {

@@ -241,6 +241,12 @@ impl Suite {
                     Ok(other) => return Err(format!("unknown optimization '{other}'")),
                     Err(_) => {}
                 }
+                if let Ok(arena) = case.get("memory_arena") {
+                    options.set_cpu_memory_arena(arena == "on");
+                }
+                if let Ok(pattern) = case.get("memory_pattern") {
+                    options.set_memory_pattern(pattern == "on");
+                }
                 let session = Session::from_file(self.model_path(), &options).map_err(|e| e.to_string())?;
                 self.check_expected(&session, case)
             }

@@ -84,6 +84,25 @@ pub extern "C" fn onyx_session_options_set_deterministic_compute(options: *mut o
     })
 }
 
+/// Turns ONNX Runtime's CPU memory arena on (the default) or off: off, every allocation
+/// goes to the system allocator and memory goes back when tensors are freed.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_set_cpu_memory_arena(options: *mut onyx_session_options, enable: bool) -> *mut onyx_status {
+    with_options(options, |o| {
+        o.set_cpu_memory_arena(enable);
+        Ok(())
+    })
+}
+
+/// Turns ONNX Runtime's memory-pattern planning on (the default) or off.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_set_memory_pattern(options: *mut onyx_session_options, enable: bool) -> *mut onyx_status {
+    with_options(options, |o| {
+        o.set_memory_pattern(enable);
+        Ok(())
+    })
+}
+
 /// Has ONNX Runtime profile the runs of sessions made with these options into a JSON
 /// file whose name starts with `prefix` (a path); onyx_session_end_profiling ends it and
 /// gives the file's path.

@@ -397,6 +397,9 @@ static int case_options(const spec_case *c) {
         if (strcmp(level, "disabled") != 0 && strcmp(level, "all") != 0) FAIL("unknown optimization '%s'", level);
         bad = failed(onyx_session_options_set_optimization_level(options, value), "level");
     }
+    const char *arena = spec_get(c, "memory_arena"), *pattern = spec_get(c, "memory_pattern");
+    if (arena && !bad) bad = failed(onyx_session_options_set_cpu_memory_arena(options, strcmp(arena, "on") == 0), "arena");
+    if (pattern && !bad) bad = failed(onyx_session_options_set_memory_pattern(options, strcmp(pattern, "on") == 0), "pattern");
     if (!bad) bad = failed(onyx_session_create_from_file(model_path, options, &session), "session");
     onyx_session_options_free(options); /* the session keeps what it needs */
     if (!bad) bad = check_expected(session, c);

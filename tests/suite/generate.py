@@ -497,6 +497,8 @@ def spec_text(model_sha, tiny_sha, results):
         ("options_intra_2", "options", ["intra_threads 2"] + one),
         ("options_optimization_disabled", "options", ["optimization disabled"] + one),
         ("options_optimization_all", "options", ["optimization all"] + one),
+        ("options_no_memory_arena", "options", ["memory_arena off"] + one),
+        ("options_no_memory_pattern", "options", ["memory_pattern off"] + one),
         ("terminate_batch_16", "terminate", ["batch 16", f"input {inp[0]}", "code CANCELLED 14"]),
         ("float_conversion_vectors", "float_vectors", [f"bfloat16 {rel(BF16_VECTORS)}", f"float16 {rel(F16_VECTORS)}"]),
     ]

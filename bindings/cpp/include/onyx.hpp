@@ -585,6 +585,12 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
   SessionOptions& set_allow_provider_fallback(bool allow) {
     return chain(onyx_session_options_set_allow_provider_fallback(get(), allow));
   }
+  /// ONNX Runtime's CPU memory arena (on by default); off, allocations go to the system allocator.
+  SessionOptions& set_cpu_memory_arena(bool enable) {
+    return chain(onyx_session_options_set_cpu_memory_arena(get(), enable));
+  }
+  /// ONNX Runtime's memory-pattern planning (on by default).
+  SessionOptions& set_memory_pattern(bool enable) { return chain(onyx_session_options_set_memory_pattern(get(), enable)); }
   /// Asks kernels for reproducible results where they have a choice.
   SessionOptions& set_deterministic_compute(bool enable) {
     return chain(onyx_session_options_set_deterministic_compute(get(), enable));

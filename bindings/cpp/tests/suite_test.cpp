@@ -275,6 +275,8 @@ void threads(const Case& c) {
 void options(const Case& c) {
   onyx::SessionOptions options;
   if (c.has("intra_threads")) options.set_intra_op_threads(static_cast<int32_t>(c.number("intra_threads")));
+  if (c.has("memory_arena")) options.set_cpu_memory_arena(c.get("memory_arena") == "on");
+  if (c.has("memory_pattern")) options.set_memory_pattern(c.get("memory_pattern") == "on");
   if (c.has("optimization")) {
     const std::string& level = c.get("optimization");
     if (level == "disabled") options.set_optimization_level(onyx::OptimizationLevel::Disabled);

@@ -173,6 +173,8 @@ const KINDS = {
     const o = {};
     if (c.has('intra_threads')) o.intraOpThreads = Number(c.get('intra_threads'));
     else if (c.has('optimization')) o.optimization = c.get('optimization');
+    else if (c.has('memory_arena')) o.cpuMemoryArena = c.get('memory_arena') === 'on';
+    else if (c.has('memory_pattern')) o.memoryPattern = c.get('memory_pattern') === 'on';
     else assert.fail('unknown option');
     const s = await Session.create(rel(spec.header.model), o);
     within(await logitsOf(s, f32(c.get('input'))), f32(c.get('expected')), ...tol(c), c.name);

@@ -42,6 +42,8 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_optimization_level(SessionOptionsHandle options, uint level);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_append_execution_provider(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_allow_provider_fallback(SessionOptionsHandle options, [MarshalAs(UnmanagedType.U1)] bool allow);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_cpu_memory_arena(SessionOptionsHandle options, [MarshalAs(UnmanagedType.U1)] bool enable);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_memory_pattern(SessionOptionsHandle options, [MarshalAs(UnmanagedType.U1)] bool enable);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_deterministic_compute(SessionOptionsHandle options, [MarshalAs(UnmanagedType.U1)] bool enable);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_enable_profiling(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string prefix);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_end_profiling(SessionHandle session, out IntPtr path);

@@ -28,6 +28,8 @@ namespace Onyx
         private OptimizationLevel optimizationLevel = OptimizationLevel.All;
         private bool allowProviderFallback;
         private bool deterministicCompute;
+        private bool cpuMemoryArena = true;
+        private bool memoryPattern = true;
 
         /// <summary>Creates options with ONNX Runtime's defaults (all optimizations, threads chosen by ONNX Runtime, CPU).</summary>
         public SessionOptions()
@@ -69,6 +71,21 @@ namespace Onyx
         {
             get { return allowProviderFallback; }
             set { Status.Check(Native.onyx_session_options_set_allow_provider_fallback(Handle, value)); allowProviderFallback = value; }
+        }
+
+        /// <summary>ONNX Runtime's CPU memory arena (default true); off, allocations go to the system
+        /// allocator and memory goes back when tensors are freed.</summary>
+        public bool CpuMemoryArena
+        {
+            get { return cpuMemoryArena; }
+            set { Status.Check(Native.onyx_session_options_set_cpu_memory_arena(Handle, value)); cpuMemoryArena = value; }
+        }
+
+        /// <summary>ONNX Runtime's memory-pattern planning (default true).</summary>
+        public bool MemoryPattern
+        {
+            get { return memoryPattern; }
+            set { Status.Check(Native.onyx_session_options_set_memory_pattern(Handle, value)); memoryPattern = value; }
         }
 
         /// <summary>Asks kernels for reproducible results where they have a choice. Default false.</summary>

@@ -253,6 +253,8 @@ namespace Onyx.Tests
             using (var options = new SessionOptions())
             {
                 if (c.Find("intra_threads") != null) options.IntraOpThreads = c.Int("intra_threads");
+                if (c.Find("memory_arena") != null) options.CpuMemoryArena = c.Get("memory_arena") == "on";
+                if (c.Find("memory_pattern") != null) options.MemoryPattern = c.Get("memory_pattern") == "on";
                 string optimization = c.Find("optimization");
                 if (optimization == "disabled") options.OptimizationLevel = OptimizationLevel.Disabled;
                 else if (optimization == "all") options.OptimizationLevel = OptimizationLevel.All;

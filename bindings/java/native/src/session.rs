@@ -29,6 +29,7 @@ fn options(
     dim_names: &JObjectArray,
     dim_values: &JLongArray,
     profiling: &JString,
+    memory: [jboolean; 2],
 ) -> JniResult<SessionOptions> {
     let mut options = SessionOptions::new();
     options.set_intra_op_threads(intra)?;
@@ -48,6 +49,8 @@ fn options(
     for (name, value) in strings(env, dim_names)?.iter().zip(longs(env, dim_values)?) {
         options.add_free_dimension_override(name, value)?;
     }
+    options.set_cpu_memory_arena(memory[0] != 0);
+    options.set_memory_pattern(memory[1] != 0);
     if let Some(prefix) = optional_string(env, profiling)? {
         options.enable_profiling(prefix)?;
     }
@@ -106,9 +109,12 @@ pub extern "system" fn Java_dev_onyx_Native_sessionCreate<'l>(
     dim_names: JObjectArray<'l>,
     dim_values: JLongArray<'l>,
     profiling: JString<'l>,
+    cpu_memory_arena: jboolean,
+    memory_pattern: jboolean,
 ) -> jlong {
     entry(&mut env, |env| {
-        let options = options(env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config, &libraries, &dim_names, &dim_values, &profiling)?;
+        let memory = [cpu_memory_arena, memory_pattern];
+        let options = options(env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config, &libraries, &dim_names, &dim_values, &profiling, memory)?;
         let session = match optional_string(env, &path)? {
             Some(path) => Session::from_file(path, &options)?,
             // A copy, not a pinned array: parsing a large model must not hold off the GC.

@@ -178,6 +178,9 @@ pub struct SessionOptionsJs {
     pub config: Option<Vec<Vec<String>>>,
     /// Custom-operator libraries (paths), opened by core in order.
     pub custom_op_libraries: Option<Vec<String>>,
+    /// ONNX Runtime's CPU memory arena and memory patterns (both on by default).
+    pub cpu_memory_arena: Option<bool>,
+    pub memory_pattern: Option<bool>,
     /// Profile file prefix: runs are profiled when set.
     pub profiling_prefix: Option<String>,
     /// Free dimensions fixed by name: [name, value] pairs.
@@ -201,6 +204,12 @@ fn session_options(o: Option<SessionOptionsJs>) -> core::Result<core::SessionOpt
                 return Err(core::Error::new(ErrorCode::InvalidArgument, "a config entry is a [key, value] pair"));
             }
             options.add_config_entry(&entry[0], &entry[1]);
+        }
+        if let Some(enable) = o.cpu_memory_arena {
+            options.set_cpu_memory_arena(enable);
+        }
+        if let Some(enable) = o.memory_pattern {
+            options.set_memory_pattern(enable);
         }
         if let Some(prefix) = o.profiling_prefix {
             options.enable_profiling(prefix)?;

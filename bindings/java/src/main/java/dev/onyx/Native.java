@@ -50,7 +50,7 @@ final class Native {
     /** From the file at {@code path}, or from {@code bytes} when {@code path} is null. */
     static native long sessionCreate(String path, byte[] bytes, long intra, long inter, int optimization, boolean deterministic,
             String[] providers, boolean allowFallback, String[] config, String[] libraries, String[] dimNames, long[] dimValues,
-            String profilingPrefix);
+            String profilingPrefix, boolean cpuMemoryArena, boolean memoryPattern);
 
     static native String sessionEndProfiling(long session);
 

@@ -17,6 +17,8 @@ public final class SessionOptions {
     private int interOpThreads;
     private OptimizationLevel optimizationLevel = OptimizationLevel.ALL;
     private boolean deterministicCompute;
+    private boolean cpuMemoryArena = true;
+    private boolean memoryPattern = true;
     private final List<String> executionProviders = new ArrayList<>();
     private boolean allowProviderFallback;
     private final List<String> configEntries = new ArrayList<>();
@@ -61,7 +63,26 @@ public final class SessionOptions {
     }
 
     /**
-     * @param deterministic ask kernels for bit-reproducible results where they have a choice
+     * @param enable ONNX Runtime's CPU memory arena (on by default); off, allocations go to the
+     *     system allocator and memory goes back when tensors are freed
+     * @return this
+     */
+    public SessionOptions setCpuMemoryArena(boolean enable) {
+        this.cpuMemoryArena = enable;
+        return this;
+    }
+
+    /**
+     * @param enable ONNX Runtime's memory-pattern planning (on by default)
+     * @return this
+     */
+    public SessionOptions setMemoryPattern(boolean enable) {
+        this.memoryPattern = enable;
+        return this;
+    }
+
+    /**
+     * @param deterministic ask kernels for reproducible results where they have a choice
      * @return this
      */
     public SessionOptions setDeterministicCompute(boolean deterministic) {
@@ -174,6 +195,6 @@ public final class SessionOptions {
         String[] dimNames = freeDimensionOverrides.keySet().toArray(new String[0]);
         long[] dimValues = freeDimensionOverrides.values().stream().mapToLong(Long::longValue).toArray();
         return Native.sessionCreate(path, bytes, intraOpThreads, interOpThreads, level, deterministicCompute, providers,
-                allowProviderFallback, config, libraries, dimNames, dimValues, profilingPrefix);
+                allowProviderFallback, config, libraries, dimNames, dimValues, profilingPrefix, cpuMemoryArena, memoryPattern);
     }
 }

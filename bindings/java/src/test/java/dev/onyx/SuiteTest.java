@@ -249,6 +249,12 @@ class SuiteTest {
                 if (c.has("intra_threads")) {
                     options.setIntraOpThreads(c.integer("intra_threads"));
                 }
+                if (c.has("memory_arena")) {
+                    options.setCpuMemoryArena(c.get("memory_arena").equals("on"));
+                }
+                if (c.has("memory_pattern")) {
+                    options.setMemoryPattern(c.get("memory_pattern").equals("on"));
+                }
                 if (c.has("optimization")) {
                     switch (c.get("optimization")) {
                         case "disabled":
