@@ -170,6 +170,9 @@ impl Session {
         if output_indices.is_empty() {
             return Err(no_outputs());
         }
+        for &i in &output_indices {
+            returnable(&self.outputs[i])?;
+        }
         let mut values = vec![std::ptr::null_mut(); output_indices.len()];
         self.raw_run(&checked, &output_indices, &mut values, options)?;
         let mut tensors = Vec::with_capacity(values.len());
@@ -478,6 +481,18 @@ fn check_value(
 
 fn names(infos: &[ValueInfo]) -> String {
     infos.iter().map(|i| format!("'{}'", i.name)).collect::<Vec<_>>().join(", ")
+}
+
+/// Onyx returns tensors of the element types it supports; asking for another output
+/// fails before the run, naming it (the value model for sequences, maps, optionals and
+/// strings is still to come).
+fn returnable(info: &ValueInfo) -> Result<()> {
+    let what = match (info.kind, info.element_type) {
+        (crate::ValueKind::Tensor, Some(_)) => return Ok(()),
+        (crate::ValueKind::Tensor, None) => format!("a tensor of {}", info.describe_type()),
+        _ => format!("a {}", info.describe_type()),
+    };
+    Err(Error::new(ErrorCode::TypeMismatch, format!("output '{}' is {what}, which Onyx cannot return yet (it returns tensors of its element types)", info.name)))
 }
 
 fn no_outputs() -> Error {

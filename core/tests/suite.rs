@@ -473,7 +473,7 @@ impl Suite {
                 expect_code(Session::from_bytes(&corrupt, &defaults), case)
             }
             "empty_bytes" => expect_code(Session::from_bytes(&[], &defaults), case),
-            "custom_op_model" => expect_code(self.try_load_and_run(case), case),
+            "load_and_run" => expect_code(self.try_load_and_run(case), case),
             "run_config_value" => expect_code(self.run_with_config(case), case),
             "end_profiling" => expect_code(self.session.end_profiling(), case),
             "free_dimension_override" => expect_code(SessionOptions::new().add_free_dimension_override(case.get("dimension")?, case.num("value")?), case),

@@ -597,7 +597,7 @@ static int case_error(const spec_case *c) {
         status = onyx_session_run(shared_session, NULL, names, inputs, 2, NULL, 1, &output);
     } else if (!strcmp(trigger, "missing_input")) {
         status = onyx_session_run(shared_session, NULL, NULL, NULL, 0, NULL, 1, &output);
-    } else if (!strcmp(trigger, "custom_op_model")) {
+    } else if (!strcmp(trigger, "load_and_run")) {
         onyx_tensor *outputs[8] = {0};
         status = load_and_run(c, outputs, 1);
         onyx_tensor_free(outputs[0]);

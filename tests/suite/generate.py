@@ -553,6 +553,8 @@ def spec_text(model_sha, tiny_sha, results):
           ["key memory.enable_memory_arena_shrinkage", "value bogus:0"])
     error("error_free_dimension_negative", "free_dimension_override", "INVALID_ARGUMENT 1", ["batch", "-1"],
           ["dimension batch", "value -1"])
+    error("error_sequence_output", "load_and_run", "TYPE_MISMATCH 10", ["output 'seq'", "sequence"],
+          ["model fixtures/hostile/sequence_output.onnx", "input x fixtures/hostile/sequence_output_x.f32 2"])
     cases += hostile.cases()
     cases += customop_cases()
 
@@ -592,10 +594,10 @@ def customop_cases():
          io("negpos", "input", "x", "4"), io("negpos", "output", "neg"), io("negpos", "output", "pos")] + exact),
         ("custom_op_two_libraries", "custom_op", ["libraries own extensions", f"model {folder}/scale_shift.onnx",
          io("scale_shift", "input", "x", "2,3"), io("scale_shift", "output", "y")] + exact),
-        ("error_custom_op_unknown", "error", ["trigger custom_op_model", f"model {folder}/unknown_op.onnx",
+        ("error_custom_op_unknown", "error", ["trigger load_and_run", f"model {folder}/unknown_op.onnx",
          io("unknown_op", "input", "x", "2,3"), "code UNSUPPORTED_OPERATOR 21",
          "message_contains DoesNotExist", "message_contains dev.onyx.test"]),
-        ("error_custom_op_kernel_fails", "error", ["trigger custom_op_model", "libraries own", f"model {folder}/fail.onnx",
+        ("error_custom_op_kernel_fails", "error", ["trigger load_and_run", "libraries own", f"model {folder}/fail.onnx",
          io("fail", "input", "x", "2,3"), "code RUNTIME_ERROR 17", f"message_contains {customops.FAIL_MESSAGE}"]),
         ("error_custom_op_library_missing", "error", ["trigger custom_op_library", f"library {folder}/no-such-library.so",
          "code INVALID_ARGUMENT 1", "message_contains no-such-library.so", "message_contains no such file"]),

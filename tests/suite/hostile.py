@@ -122,6 +122,14 @@ def _named(name):
     return model.replace(b"PLACEHOLDER", raw)
 
 
+def sequence_output():
+    """x float [2] -> SequenceConstruct(x, x) -> seq: an output that is not a tensor."""
+    from onnx import TensorProto, helper
+
+    seq = helper.make_value_info("seq", helper.make_sequence_type_proto(helper.make_tensor_type_proto(TensorProto.FLOAT, [2])))
+    return _model([helper.make_node("SequenceConstruct", ["x", "x"], ["seq"])], [_float_io("x", [2])], [seq])
+
+
 def rows():
     """(case name, file name or absolute path, content or special kind, load, code, seconds, extra fields)."""
     from onnx import helper
@@ -187,6 +195,10 @@ def write(fixtures: Path):
     if not link.is_symlink():
         link.unlink(missing_ok=True)
         link.symlink_to(Path("..") / "outside.bin")
+    # A model whose output Onyx cannot return yet, and an input for it (suite case
+    # error_sequence_output).
+    _put(folder / "sequence_output.onnx", sequence_output())
+    _put(folder / "sequence_output_x.f32", bytes(8))
     for _, name, content, *_ in rows():
         path = folder / name
         if name.startswith("/") or content is None:

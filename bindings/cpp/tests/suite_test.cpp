@@ -433,7 +433,7 @@ void provoke(const Case& c) {
     expect_error(c, [&] { run_with_config(c); });
   } else if (trigger == "free_dimension_override") {
     expect_error(c, [&] { onyx::SessionOptions().add_free_dimension_override(c.get("dimension"), std::stoll(c.get("value"))); });
-  } else if (trigger == "custom_op_model") {
+  } else if (trigger == "load_and_run") {
     expect_error(c, [&] { load_and_run(c); });
   } else if (trigger == "custom_op_library") {
     expect_error(c, [&] { onyx::SessionOptions().add_custom_op_library(path(c.get("library"))); });

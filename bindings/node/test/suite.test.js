@@ -263,7 +263,7 @@ const TRIGGERS = {
     await expectError(c, () => Session.create(TINY_FOR_LIBRARIES, { freeDimensionOverrides: { [c.get('dimension')]: Number(c.get('value')) } }));
     await followUp(session());
   },
-  async custom_op_model(c) { await expectError(c, () => loadAndRun(c)); await followUp(session()); },
+  async load_and_run(c) { await expectError(c, () => loadAndRun(c)); await followUp(session()); },
   async custom_op_library(c) {
     await expectError(c, () => Session.create(TINY_FOR_LIBRARIES, { customOpLibraries: [rel(c.get('library'))] }));
     await followUp(session());

@@ -304,7 +304,7 @@ namespace Onyx.Tests
                         return ExpectCode(() => RunWithConfig(c), c);
                     case "free_dimension_override":
                         return ExpectCode(() => { using (var options = new SessionOptions()) options.AddFreeDimensionOverride(c.Get("dimension"), long.Parse(c.Get("value"), CultureInfo.InvariantCulture)); }, c);
-                    case "custom_op_model":
+                    case "load_and_run":
                         return ExpectCode(() => LoadAndRun(c, outputs => null), c);
                     case "custom_op_library":
                         return ExpectCode(() => { using (var options = new SessionOptions()) options.AddCustomOpLibrary(spec.PathOf(c.Get("library"))); }, c);

@@ -532,7 +532,7 @@ class SuiteTest {
                 case "free_dimension_override":
                     expectCode(c, () -> new SessionOptions().addFreeDimensionOverride(c.get("dimension"), Long.parseLong(c.get("value"))));
                     return;
-                case "custom_op_model":
+                case "load_and_run":
                     expectCode(c, () -> loadAndRun(c, outputs -> { }));
                     return;
                 case "custom_op_library":
