@@ -444,7 +444,7 @@ struct onyx_status *onyx_session_options_add_free_dimension_override(struct onyx
  * `RegisterCustomOps` (ONNX Runtime Extensions, or your own). Several may be added.
  * It is opened now: ONYX_ERROR_INVALID_ARGUMENT, naming the path and the reason, when
  * the file is missing, is not a shared library, or exports no `RegisterCustomOps`. It
- * stays loaded while any session created with these options lives. A model using an
+ * stays loaded until the process exits (unloading leaks what it allocated). A model using an
  * operator no library provides fails to load with ONYX_ERROR_UNSUPPORTED_OPERATOR.
  */
 struct onyx_status *onyx_session_options_add_custom_op_library(struct onyx_session_options *options,

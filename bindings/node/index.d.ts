@@ -97,7 +97,7 @@ export interface SessionOptions {
   freeDimensionOverrides?: Record<string, number>;
   /**
    * Custom-operator libraries: shared libraries exporting ONNX Runtime's `RegisterCustomOps`
-   * (ONNX Runtime Extensions, or your own), kept loaded while the session lives. A bad path is
+   * (ONNX Runtime Extensions, or your own), kept loaded until the process exits. A bad path is
    * `INVALID_ARGUMENT` naming it and the reason; a model using an operator no library provides
    * is `UNSUPPORTED_OPERATOR`.
    */

@@ -94,8 +94,7 @@ impl SessionOptions {
     /// Adds a custom-operator library (a shared library exporting ONNX Runtime's
     /// `RegisterCustomOps`); several may be added. It is opened now, so a path that is
     /// missing, not a shared library, or without `RegisterCustomOps` is INVALID_ARGUMENT
-    /// naming the path and the reason; it stays loaded while any session made with
-    /// these options lives.
+    /// naming the path and the reason; it stays loaded until the process exits.
     pub fn add_custom_op_library(&mut self, path: impl AsRef<Path>) -> Result<()> {
         let library = CustomOpLibrary::open(path.as_ref())?;
         // ONNX Runtime refuses a library's domain registered twice ("Domain already set in

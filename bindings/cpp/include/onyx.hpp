@@ -607,8 +607,7 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
     return chain(onyx_session_options_add_free_dimension_override(get(), detail::checked(name, "free dimension name"), value));
   }
   /// Adds a custom-operator library (a shared library exporting ONNX Runtime's
-  /// RegisterCustomOps); several may be added, each loaded while a session made with
-  /// these options lives. Throws InvalidArgument naming the path and the reason when
+  /// RegisterCustomOps); several may be added, each loaded until the process exits. Throws InvalidArgument naming the path and the reason when
   /// it is missing, not a shared library, or has no RegisterCustomOps. A model using
   /// an operator no library provides fails to load with UnsupportedOperator.
   SessionOptions& add_custom_op_library(const std::string& path) {

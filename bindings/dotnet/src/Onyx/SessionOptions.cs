@@ -128,7 +128,7 @@ namespace Onyx
 
         /// <summary>Adds a custom-operator library: a shared library exporting ONNX Runtime's
         /// <c>RegisterCustomOps</c> (ONNX Runtime Extensions, or your own). Several may be added; each
-        /// stays loaded while a session made with these options lives. A model using an operator no
+        /// stays loaded until the process exits. A model using an operator no
         /// library provides fails to load with <see cref="ErrorCode.UnsupportedOperator"/>.</summary>
         /// <param name="path">The library's path.</param>
         /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidArgument"/>, naming the path and the

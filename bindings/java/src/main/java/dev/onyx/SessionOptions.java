@@ -157,7 +157,7 @@ public final class SessionOptions {
     /**
      * Adds a custom-operator library: a shared library exporting ONNX Runtime's
      * {@code RegisterCustomOps} (ONNX Runtime Extensions, or your own). Several may be added;
-     * each stays loaded while a session made with these options lives. A model using an
+     * each stays loaded until the process exits. A model using an
      * operator no library provides fails to load with {@link ErrorCode#UNSUPPORTED_OPERATOR}.
      *
      * @param library the library's path
