@@ -101,8 +101,8 @@ class Tensor {
   get shape() { return this._shape.slice(); }
   get byteLength() { return this._bytes.byteLength; }
   get elementCount() { return this._count; }
-  /** Address of the tensor's first byte (a BigInt), for zero-copy checks. */
-  get dataAddress() { return native.addressOf(this._bytes); }
+  /** Address of the first byte core's tensor reads (a BigInt), for zero-copy checks. */
+  get dataAddress() { return call(() => native.tensorDataAddress(this._type, this._shape, this._bytes)); }
   /** The elements in place, as a TypedArray of the tensor's own type (writing it writes the tensor). */
   get data() { return view(this._bytes, this._type); }
   get borrowed() { return this._borrowed; }

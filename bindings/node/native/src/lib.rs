@@ -559,6 +559,14 @@ pub fn tensor_check(elem_type: u32, shape: Vec<i64>, data: Uint8ArraySlice) -> n
     guard(|| unsafe { core::Tensor::borrow(element_type(elem_type)?, &shape, data.as_ptr() as *mut u8, data.len()) }.map(|t| t.element_count() as f64))
 }
 
+/// The address core's tensor over `data` reads (what a run reads): the zero-copy tests
+/// compare it with the TypedArray's own address.
+#[napi]
+pub fn tensor_data_address(elem_type: u32, shape: Vec<i64>, data: Uint8ArraySlice) -> napi::Result<BigInt> {
+    // SAFETY: the tensor is dropped before `data` goes out of scope and never written.
+    guard(|| unsafe { core::Tensor::borrow(element_type(elem_type)?, &shape, data.as_ptr() as *mut u8, data.len()) }.map(|t| BigInt::from(t.data_ptr() as u64)))
+}
+
 /// The bytes a zero-filled tensor of this type and shape needs (core's size checks).
 #[napi]
 pub fn tensor_byte_length(elem_type: u32, shape: Vec<i64>) -> napi::Result<f64> {
