@@ -205,6 +205,12 @@
 #define ONYX_LOG_FATAL 4
 
 /**
+ * An asynchronous run in flight (onyx_session_run_async). Freeing it neither waits
+ * for the run nor cancels it.
+ */
+typedef struct onyx_async_run onyx_async_run;
+
+/**
  * The model's metadata. Borrowed from its session.
  */
 typedef struct onyx_model_metadata onyx_model_metadata;
@@ -244,6 +250,29 @@ typedef struct onyx_tensor onyx_tensor;
  * Description of one model input or output. Borrowed from its session.
  */
 typedef struct onyx_value_info onyx_value_info;
+
+/**
+ * Receives a log line instead of stderr: `level` (ONYX_LOG_*), `category` (ONNX
+ * Runtime's, or "onyx" for Onyx's own lines) and `message`, both borrowed for the
+ * call. Called on any thread, ONNX Runtime's included, possibly on several at once.
+ */
+typedef void (*onyx_log_callback)(void *user_data,
+                                  uint32_t level,
+                                  const char *category,
+                                  const char *message);
+
+/**
+ * Called once when an asynchronous run is over, on one of Onyx's worker threads
+ * (never the thread that started the run). On success `status` is NULL and
+ * `outputs` holds `output_count` new tensors, which the callback owns (free each with
+ * onyx_tensor_free); the array itself is only valid during the call. On failure
+ * `status` is the error, which the callback owns (onyx_status_free), and `outputs`
+ * is NULL. The callback should return soon: other runs' callbacks wait for a worker.
+ */
+typedef void (*onyx_run_callback)(void *user_data,
+                                  struct onyx_status *status,
+                                  struct onyx_tensor *const *outputs,
+                                  size_t output_count);
 
 #ifdef __cplusplus
 extern "C" {
@@ -356,6 +385,15 @@ struct onyx_status *onyx_runtime_path(const char **out);
 struct onyx_status *onyx_set_log_level(uint32_t level);
 
 /**
+ * Sends the log lines the level lets through (onyx_set_log_level) to `callback`
+ * instead of stderr; NULL goes back to stderr. When this returns, the callback it
+ * replaced is not running and will not be called again, so its `user_data` may be
+ * freed. The callback must not call this function (ONYX_ERROR_INVALID_ARGUMENT); a
+ * line Onyx logs while the callback runs on that thread is dropped.
+ */
+struct onyx_status *onyx_set_log_callback(onyx_log_callback callback, void *user_data);
+
+/**
  * Creates options with ONNX Runtime's defaults (all optimizations, threads
  * chosen by ONNX Runtime, CPU only). Free with onyx_session_options_free.
  */
@@ -459,6 +497,25 @@ struct onyx_status *onyx_session_options_add_config_entry(struct onyx_session_op
                                                           const char *value);
 
 /**
+ * Supplies an external-data file from memory: a model whose initializers name
+ * `file_name` as their external `location` reads them from these `length` bytes
+ * instead of the disk, whether it is loaded from a path or from bytes. The bytes are
+ * copied; adding a name again replaces it.
+ */
+struct onyx_status *onyx_session_options_add_external_data(struct onyx_session_options *options,
+                                                           const char *file_name,
+                                                           const uint8_t *data,
+                                                           size_t length);
+
+/**
+ * Lets a model loaded from a path read external data outside its own folder (an
+ * absolute location, or one with ".."); off by default, when such a model is
+ * ONYX_ERROR_INVALID_MODEL.
+ */
+struct onyx_status *onyx_session_options_set_external_data_outside_model_folder(struct onyx_session_options *options,
+                                                                                bool allow);
+
+/**
  * Loads a model from a file. `options` may be NULL (defaults). Free the session
  * with onyx_session_free. Errors: ONYX_ERROR_MODEL_NOT_FOUND (no such file),
  * ONYX_ERROR_INVALID_MODEL (not an ONNX model), ONYX_ERROR_INVALID_UTF8 (path),
@@ -477,7 +534,8 @@ struct onyx_status *onyx_session_create_from_bytes(const uint8_t *data,
                                                    struct onyx_session **out);
 
 /**
- * Frees a session and everything borrowed from it. NULL is allowed.
+ * Frees a session and everything borrowed from it. NULL is allowed. Asynchronous
+ * runs in flight keep what they need: the model is released when the last one ends.
  */
 void onyx_session_free(struct onyx_session *session);
 
@@ -773,6 +831,44 @@ struct onyx_status *onyx_session_run_into(const struct onyx_session *session,
                                           const char *const *output_names,
                                           size_t output_count,
                                           struct onyx_tensor *const *outputs);
+
+/**
+ * Starts a run and returns at once; `callback(user_data, ...)` is called exactly once
+ * when it is over (see onyx_run_callback). Arguments as onyx_session_run, except the
+ * outputs, which the callback receives (`output_names` NULL: all outputs in model
+ * order, `output_count` then ignored). Names and run options (tag, config entries) are
+ * copied here; the input tensors are borrowed and must stay alive and unchanged until
+ * the callback is called. The run holds the session: it may be freed meanwhile.
+ *
+ * Only arguments this call cannot read (NULL pointers, bad UTF-8) fail here, and then
+ * the callback is never called. Every other failure, a bad input included, reaches the
+ * callback with its code. Terminating `run_options` also terminates this run;
+ * onyx_async_run_cancel cancels this run alone. `out_run` receives the handle of the
+ * run (free it with onyx_async_run_free).
+ */
+struct onyx_status *onyx_session_run_async(const struct onyx_session *session,
+                                           const struct onyx_run_options *run_options,
+                                           const char *const *input_names,
+                                           const struct onyx_tensor *const *inputs,
+                                           size_t input_count,
+                                           const char *const *output_names,
+                                           size_t output_count,
+                                           onyx_run_callback callback,
+                                           void *user_data,
+                                           struct onyx_async_run **out_run);
+
+/**
+ * Cancels the run: it completes (or has completed) with ONYX_ERROR_CANCELLED unless
+ * its result was already decided. Writes whether the cancellation was in time to
+ * `out_cancelled` (may be NULL). Any thread, any time before onyx_async_run_free.
+ */
+struct onyx_status *onyx_async_run_cancel(const struct onyx_async_run *run, bool *out_cancelled);
+
+/**
+ * Frees the handle of an asynchronous run (NULL is allowed). The run goes on, and its
+ * callback is still called.
+ */
+void onyx_async_run_free(struct onyx_async_run *run);
 
 #ifdef __cplusplus
 }  // extern "C"

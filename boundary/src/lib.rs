@@ -4,8 +4,8 @@
 
 mod aliasing;
 mod handle;
-mod panic;
 
 pub use aliasing::check_no_aliasing;
 pub use handle::{borrow, borrow_mut, free, into_raw};
-pub use panic::{catch, panic_error};
+/// Panics are caught by core's one function (core's worker threads catch them too).
+pub use onyx_core::{catch_panic as catch, panic_error};

@@ -16,23 +16,28 @@
 //! # Ok(()) }
 //! ```
 
-mod element;
+mod async_run;
 mod custom_ops;
+mod element;
 mod error;
 mod model_proto;
 mod ort_call;
+mod panic;
 mod run_options;
 mod runtime;
 mod session;
 mod session_options;
 mod tensor;
 mod value_info;
+pub mod workers;
 
+pub use async_run::{AsyncRun, RunFuture};
 pub use custom_ops::CustomOpLibrary;
 pub use element::{Bf16, Element, ElementType, F16};
 pub use error::{check_text, Error, ErrorCode, Result};
+pub use panic::{catch_panic, panic_error};
 pub use run_options::RunOptions;
-pub use runtime::{LogLevel, Runtime, ORT_LIBRARY_ENV, PINNED_ORT_FILE_NAME, PINNED_ORT_VERSION};
+pub use runtime::{LogCallback, LogLevel, Runtime, ORT_LIBRARY_ENV, PINNED_ORT_FILE_NAME, PINNED_ORT_VERSION};
 pub use session::{RunOutputs, Session, ValueIndex};
 pub use session_options::{OptimizationLevel, SessionOptions};
 pub use tensor::Tensor;

@@ -5,9 +5,13 @@
 //!   so reading 20,000 entries through it took 50 s here; this takes milliseconds;
 //! - which graph inputs declare no shape at all (unknown rank): the C API reports them
 //!   with rank 0, like scalars, and Onyx must not refuse a tensor of any rank for them.
-//! Only the model's top level and the graph's inputs are read: every other field (the
-//! nodes and initializers, which hold the weights) is skipped unread, by a seek when the
-//! model is a file.
+//! - where the graph's initializers keep external data (`TensorProto.external_data`), so a
+//!   reference outside the model's folder is refused with a clear error before ONNX
+//!   Runtime reads anything, or read by Onyx when the caller allowed it.
+//!
+//! Only the model's top level, the graph's inputs and outputs and the initializers'
+//! names and data locations are read: every other field (the nodes, and the weights
+//! themselves) is skipped unread, by a seek when the model is a file.
 //!
 //! The model has already been loaded by ONNX Runtime when this runs, so a model this does
 //! not understand (an ONNX-Runtime-format file, say) just gives `None`, and the caller
@@ -30,6 +34,12 @@ const NAME: u64 = 1;
 const TYPE: u64 = 2;
 const TENSOR_TYPE: u64 = 1;
 const SHAPE: u64 = 2;
+/// `GraphProto.initializer` (TensorProto: name 8, external_data 13, data_location 14).
+const GRAPH_INITIALIZER: u64 = 5;
+const TENSOR_NAME: u64 = 8;
+const TENSOR_EXTERNAL_DATA: u64 = 13;
+const TENSOR_DATA_LOCATION: u64 = 14;
+const DATA_LOCATION_EXTERNAL: u64 = 1;
 
 /// What was read.
 #[derive(Debug, Default, PartialEq)]
@@ -38,6 +48,8 @@ pub(crate) struct ModelFacts {
     pub metadata_props: Vec<(String, String)>,
     /// Names of the graph inputs and outputs that are tensors declaring no shape.
     pub unshaped: Vec<String>,
+    /// (initializer name, `location`) of every top-level initializer kept in an external file.
+    pub external_data: Vec<(String, String)>,
 }
 
 const VARINT: u64 = 0;
@@ -163,7 +175,7 @@ fn model(wire: &mut impl Source) -> Option<ModelFacts> {
             }
             (GRAPH, LENGTH_DELIMITED) => {
                 let n = varint(wire)?;
-                graph_values(wire, n, &mut facts.unshaped)?;
+                graph_values(wire, n, &mut facts)?;
             }
             (_, wire_type) => skip_field(wire, wire_type)?,
         }
@@ -171,8 +183,8 @@ fn model(wire: &mut impl Source) -> Option<ModelFacts> {
     Some(facts)
 }
 
-/// Walks the `n` bytes of a GraphProto, reading only its inputs and outputs.
-fn graph_values(wire: &mut impl Source, n: u64, unshaped: &mut Vec<String>) -> Option<()> {
+/// Walks the `n` bytes of a GraphProto, reading only its inputs, outputs and initializers.
+fn graph_values(wire: &mut impl Source, n: u64, facts: &mut ModelFacts) -> Option<()> {
     let end = wire.left().checked_sub(n)?;
     while wire.left() > end {
         let tag = varint(wire)?;
@@ -181,13 +193,47 @@ fn graph_values(wire: &mut impl Source, n: u64, unshaped: &mut Vec<String>) -> O
                 let len = varint(wire)?;
                 let input = wire.take(len)?;
                 if let Some(name) = unshaped_tensor(&input)? {
-                    unshaped.push(name);
+                    facts.unshaped.push(name);
+                }
+            }
+            (GRAPH_INITIALIZER, LENGTH_DELIMITED) => {
+                let len = varint(wire)?;
+                if let Some(external) = initializer_location(wire, len)? {
+                    facts.external_data.push(external);
                 }
             }
             (_, wire_type) => skip_field(wire, wire_type)?,
         }
     }
     (wire.left() == end).then_some(())
+}
+
+/// Walks the `n` bytes of a TensorProto: its name and external `location` when its data
+/// is external. The data fields are skipped, never read.
+fn initializer_location(wire: &mut impl Source, n: u64) -> Option<Option<(String, String)>> {
+    let end = wire.left().checked_sub(n)?;
+    let (mut name, mut location, mut external) = (String::new(), None, false);
+    while wire.left() > end {
+        let tag = varint(wire)?;
+        match (tag >> 3, tag & 7) {
+            (TENSOR_NAME, LENGTH_DELIMITED) => {
+                let len = varint(wire)?;
+                name = String::from_utf8_lossy(&wire.take(len)?).into_owned();
+            }
+            (TENSOR_EXTERNAL_DATA, LENGTH_DELIMITED) => {
+                let len = varint(wire)?;
+                if let Some((key, value)) = entry_of(&wire.take(len)?) {
+                    if key == "location" {
+                        location = Some(value);
+                    }
+                }
+            }
+            (TENSOR_DATA_LOCATION, VARINT) => external = varint(wire)? == DATA_LOCATION_EXTERNAL,
+            (_, wire_type) => skip_field(wire, wire_type)?,
+        }
+    }
+    (wire.left() == end).then_some(())?;
+    Some(location.filter(|_| external).map(|location| (name, location)))
 }
 
 /// A ValueInfoProto's name when it is a tensor without a shape.
@@ -286,6 +332,16 @@ mod tests {
         let facts = from_bytes(&[field(GRAPH, &graph), entry("k", "v")].concat()).unwrap();
         assert_eq!(facts.unshaped, vec!["x".to_string()], "s declares a shape (a scalar), x none");
         assert_eq!(facts.metadata_props, vec![("k".into(), "v".into())]);
+    }
+
+    #[test]
+    fn initializers_kept_outside_name_their_location() {
+        let location = |key: &str, value: &str| field(TENSOR_EXTERNAL_DATA, &[field(KEY, key.as_bytes()), field(VALUE, value.as_bytes())].concat());
+        let external = [&field(TENSOR_NAME, b"w")[..], &location("offset", "0"), &location("location", "../w.bin"), &[0x70, 0x01]].concat();
+        let inline = [&field(TENSOR_NAME, b"b")[..], &field(9, &[0u8; 16]), &location("location", "ignored")].concat();
+        let graph = [field(GRAPH_INITIALIZER, &external), field(GRAPH_INITIALIZER, &inline)].concat();
+        let facts = from_bytes(&field(GRAPH, &graph)).unwrap();
+        assert_eq!(facts.external_data, vec![("w".to_string(), "../w.bin".to_string())], "b's data is inline (no data_location)");
     }
 
     #[test]

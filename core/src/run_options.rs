@@ -1,7 +1,10 @@
 use std::{
     ffi::CString,
     ptr::NonNull,
-    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+    sync::{
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        Arc, Mutex, Weak,
+    },
 };
 
 use crate::{ort_call, Error, ErrorCode, Result, Runtime};
@@ -16,6 +19,10 @@ pub struct RunOptions {
     /// Counts terminate calls, so a run can tell it was terminated while it ran even
     /// when another thread reset the flag before the run looked.
     terminations: AtomicU64,
+    /// The config entries added, so an asynchronous run can take its own copy.
+    entries: Vec<(CString, CString)>,
+    /// The copies asynchronous runs made of these options: terminate reaches them too.
+    copies: Mutex<Vec<Weak<RunOptions>>>,
 }
 
 // ONNX Runtime's terminate flag is atomic; everything else needs `&mut`.
@@ -28,7 +35,14 @@ impl RunOptions {
         let mut ptr = std::ptr::null_mut();
         ort_call::check(unsafe { (ort_call::api().CreateRunOptions)(&mut ptr) }, ErrorCode::RuntimeError, "creating run options")?;
         let ptr = NonNull::new(ptr).ok_or_else(|| Error::new(ErrorCode::RuntimeError, "ONNX Runtime returned no run options"))?;
-        Ok(RunOptions { ptr, tag: CString::default(), terminated: AtomicBool::new(false), terminations: AtomicU64::new(0) })
+        Ok(RunOptions {
+            ptr,
+            tag: CString::default(),
+            terminated: AtomicBool::new(false),
+            terminations: AtomicU64::new(0),
+            entries: Vec::new(),
+            copies: Mutex::new(Vec::new()),
+        })
     }
 
     /// Tags the runs' log lines.
@@ -47,11 +61,42 @@ impl RunOptions {
         crate::check_text("run config key", key)?;
         crate::check_text(&format!("run config entry '{key}' value"), value)?;
         let (c_key, c_value) = (CString::new(key).unwrap_or_default(), CString::new(value).unwrap_or_default());
+        self.add_c_entry(&c_key, &c_value)?;
+        self.entries.push((c_key, c_value));
+        Ok(())
+    }
+
+    fn add_c_entry(&mut self, key: &std::ffi::CStr, value: &std::ffi::CStr) -> Result<()> {
         ort_call::check(
-            unsafe { (ort_call::api().AddRunConfigEntry)(self.ptr.as_ptr(), c_key.as_ptr(), c_value.as_ptr()) },
+            unsafe { (ort_call::api().AddRunConfigEntry)(self.ptr.as_ptr(), key.as_ptr(), value.as_ptr()) },
             ErrorCode::InvalidArgument,
-            &format!("setting run config entry '{key}'"),
+            &format!("setting run config entry '{}'", key.to_string_lossy()),
         )
+    }
+
+    /// A copy (tag and config entries) for one asynchronous run, which cancelling
+    /// that run terminates alone; terminating these options terminates it too.
+    pub(crate) fn copy_for_one_run(options: Option<&RunOptions>) -> Result<Arc<RunOptions>> {
+        let mut copy = RunOptions::new()?;
+        if let Some(options) = options {
+            if !options.tag.as_bytes().is_empty() {
+                copy.set_tag(options.tag())?;
+            }
+            for (key, value) in &options.entries {
+                copy.add_c_entry(key, value)?;
+            }
+        }
+        let copy = Arc::new(copy);
+        if let Some(options) = options {
+            let mut copies = options.copies.lock().unwrap_or_else(|p| p.into_inner());
+            copies.retain(|c| c.strong_count() > 0);
+            copies.push(Arc::downgrade(&copy));
+            // Checked under the lock terminate takes, so no terminate falls in between.
+            if options.is_terminated() {
+                copy.terminate()?;
+            }
+        }
+        Ok(copy)
     }
 
     pub fn tag(&self) -> &str {
@@ -65,9 +110,14 @@ impl RunOptions {
     /// Stops runs in progress with these options, and fails later ones with
     /// `CANCELLED`, until [`RunOptions::reset_terminate`]. Safe from any thread.
     pub fn terminate(&self) -> Result<()> {
+        let copies = self.copies.lock().unwrap_or_else(|p| p.into_inner());
         self.terminations.fetch_add(1, Ordering::SeqCst);
         self.terminated.store(true, Ordering::SeqCst);
-        ort_call::check(unsafe { (ort_call::api().RunOptionsSetTerminate)(self.ptr.as_ptr()) }, ErrorCode::RuntimeError, "terminating")
+        ort_call::check(unsafe { (ort_call::api().RunOptionsSetTerminate)(self.ptr.as_ptr()) }, ErrorCode::RuntimeError, "terminating")?;
+        for copy in copies.iter().filter_map(Weak::upgrade) {
+            copy.terminate()?;
+        }
+        Ok(())
     }
 
     /// Lets runs with these options proceed again after [`RunOptions::terminate`].

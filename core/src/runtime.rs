@@ -1,7 +1,7 @@
 use std::{
     ffi::CStr,
     path::{Path, PathBuf},
-    sync::{Arc, Mutex, OnceLock},
+    sync::{Arc, Mutex, OnceLock, RwLock},
 };
 
 use crate::{ort_call, Error, ErrorCode, Result};
@@ -121,6 +121,18 @@ impl Runtime {
         }
     }
 
+    /// Sends log lines (those the level lets through) to `callback` instead of stderr;
+    /// None goes back to stderr. Works before and after the runtime is loaded. When this
+    /// returns, the callback it replaced is not running and will not be called again.
+    /// A callback may not call this (INVALID_ARGUMENT): it would wait for itself.
+    pub fn set_log_callback(callback: Option<LogCallback>) -> Result<()> {
+        if IN_LOG_CALLBACK.with(|c| c.get()) {
+            return Err(Error::new(ErrorCode::InvalidArgument, "the log callback cannot be changed from inside the log callback"));
+        }
+        *LOG_CALLBACK.write().unwrap_or_else(|p| p.into_inner()) = callback;
+        Ok(())
+    }
+
     pub fn log_level() -> LogLevel {
         *LOG_LEVEL.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -233,16 +245,48 @@ fn log_line(level: ort::logging::LogLevel, category: &str, _id: &str, location: 
         L::Error => (LogLevel::Error, "ERROR"),
         L::Fatal => (LogLevel::Fatal, "FATAL"),
     };
-    if rank >= Runtime::log_level() {
+    if rank >= Runtime::log_level() && !to_callback(rank, category, message) {
         write_log_line(&format!("onnxruntime {tag} [{category}] {location}: {message}"));
     }
 }
 
-/// Onyx's own warnings, through the same level and line format as ONNX Runtime's.
+/// Onyx's own warnings, through the same level, callback and line format as ONNX Runtime's.
 pub(crate) fn log_warning(message: &str) {
-    if LogLevel::Warning >= Runtime::log_level() {
+    if LogLevel::Warning >= Runtime::log_level() && !to_callback(LogLevel::Warning, "onyx", message) {
         write_log_line(&format!("onyx WARNING: {message}"));
     }
+}
+
+/// Receives log lines instead of stderr: severity, category (ONNX Runtime's, e.g.
+/// "onnxruntime", or "onyx" for Onyx's own) and message. Called on any thread,
+/// ONNX Runtime's included, possibly on several at once.
+pub type LogCallback = Arc<dyn Fn(LogLevel, &str, &str) + Send + Sync>;
+
+/// Read-locked while a callback runs, so that once `set_log_callback` returns the old
+/// callback is never called again (a binding may free what it points to).
+static LOG_CALLBACK: RwLock<Option<LogCallback>> = RwLock::new(None);
+
+thread_local! {
+    static IN_LOG_CALLBACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Hands a line to the callback, if one is set; false when there is none.
+fn to_callback(level: LogLevel, category: &str, message: &str) -> bool {
+    if IN_LOG_CALLBACK.with(|c| c.get()) {
+        return true; // a line logged by the callback itself: dropped, never recursed into
+    }
+    let callback = LOG_CALLBACK.read().unwrap_or_else(|p| p.into_inner());
+    let Some(callback) = callback.as_ref() else {
+        return false;
+    };
+    IN_LOG_CALLBACK.with(|c| c.set(true));
+    // A panicking callback loses its line; it never unwinds into ONNX Runtime.
+    let _ = crate::catch_panic(|| {
+        callback(level, category, message);
+        Ok(())
+    });
+    IN_LOG_CALLBACK.with(|c| c.set(false));
+    true
 }
 
 /// The one place Onyx writes a log line (stderr, one line, "onyx: " first).

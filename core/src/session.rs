@@ -1,4 +1,13 @@
-use std::{collections::HashMap, ffi::CString, path::{Path, PathBuf}, ptr::NonNull, sync::Arc};
+use std::{
+    collections::HashMap,
+    ffi::CString,
+    path::{Path, PathBuf},
+    ptr::NonNull,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+};
 
 use ort::AsPointer;
 
@@ -21,6 +30,9 @@ pub struct Session {
     metadata: ModelMetadata,
     /// Declared after `inner`, so dropped after it: the kernels live in these libraries.
     _custom_op_libraries: Vec<Arc<crate::CustomOpLibrary>>,
+    /// External-data files given in memory: ONNX Runtime may point its initializers
+    /// into them, so they live as long as the session.
+    _external_data: Vec<Arc<Vec<u8>>>,
 }
 
 impl Session {
@@ -33,11 +45,14 @@ impl Session {
         if !path.is_file() {
             return Err(Error::new(ErrorCode::InvalidModel, format!("model path {} is not a file", path.display())));
         }
-        let mut builder = builder(options)?;
+        let facts = crate::model_proto::from_file(path);
+        let folder = path.parent().unwrap_or(Path::new("."));
+        let read_by_onyx = external_files_outside(facts.as_ref(), options, folder)?;
+        let mut builder = builder(options, &read_by_onyx)?;
         let session = builder
             .commit_from_file(path)
             .map_err(|e| model_error(&format!("loading model {}", path.display()), e))?;
-        Self::wrap(session, crate::model_proto::from_file(path), options)
+        Self::wrap(session, facts, options, read_by_onyx)
     }
 
     /// Loads a model from its bytes; the bytes may be freed once this returns.
@@ -45,11 +60,22 @@ impl Session {
         if bytes.is_empty() {
             return Err(Error::new(ErrorCode::InvalidModel, "model bytes are empty"));
         }
-        let mut builder = builder(options)?;
+        let facts = crate::model_proto::from_bytes(bytes);
+        let caller_named_folder = options.config_entries.iter().any(|(k, _)| k == EXTERNAL_DATA_FOLDER);
+        if let Some(facts) = facts.as_ref().filter(|_| !caller_named_folder) {
+            if let Some((name, location)) = facts.external_data.iter().find(|(_, l)| !supplied(options, l)) {
+                return Err(Error::new(
+                    ErrorCode::InvalidModel,
+                    format!(
+                        "initializer '{name}' keeps its data in the external file '{location}', which a model loaded from bytes cannot read: supply the file's bytes with the session option add_external_data, or load the model from its path"
+                    ),
+                ));
+            }
+        }
+        let mut builder = builder(options, &[])?;
         // A model given as bytes has no folder, and ONNX Runtime would read its external
         // data relative to the process's working folder (an `.env` there could become an
         // initializer). Point it at a folder that cannot exist, unless the caller named one.
-        let caller_named_folder = options.config_entries.iter().any(|(k, _)| k == EXTERNAL_DATA_FOLDER);
         if !caller_named_folder {
             builder = builder
                 .with_config_entry(EXTERNAL_DATA_FOLDER, NO_EXTERNAL_DATA_FOLDER)
@@ -67,10 +93,15 @@ impl Session {
             }
             error
         })?;
-        Self::wrap(session, crate::model_proto::from_bytes(bytes), options)
+        Self::wrap(session, facts, options, Vec::new())
     }
 
-    fn wrap(inner: ort::session::Session, facts: Option<crate::model_proto::ModelFacts>, options: &SessionOptions) -> Result<Session> {
+    fn wrap(
+        inner: ort::session::Session,
+        facts: Option<crate::model_proto::ModelFacts>,
+        options: &SessionOptions,
+        read_by_onyx: Vec<(String, Arc<Vec<u8>>)>,
+    ) -> Result<Session> {
         let mut inputs: Vec<ValueInfo> = inner.inputs().iter().map(ValueInfo::from_outlet).collect();
         let mut outputs: Vec<ValueInfo> = inner.outputs().iter().map(ValueInfo::from_outlet).collect();
         // ONNX Runtime reports a value that declares no shape with rank 0, like a scalar;
@@ -96,6 +127,7 @@ impl Session {
             metadata,
             inner,
             _custom_op_libraries: options.custom_op_libraries().to_vec(),
+            _external_data: options.external_data().iter().map(|(_, b)| b.clone()).chain(read_by_onyx.into_iter().map(|(_, b)| b)).collect(),
         })
     }
 
@@ -250,6 +282,7 @@ impl Session {
         // Read before the run: the count first, then the flag (terminate bumps the count
         // before it sets either flag), so no terminate that ONNX Runtime sees is missed.
         let before = options.map(|o| (o.terminations(), o.is_terminated()));
+        let _counted = RunCounter::enter();
         // Run through the C API on `&self`: ONNX Runtime documents `Run` as safe to
         // call concurrently on one session, which `ort`'s `&mut self` API hides.
         let status = unsafe {
@@ -339,6 +372,34 @@ impl Session {
             ));
         }
         Ok(checked)
+    }
+}
+
+static RUNS_NOW: AtomicUsize = AtomicUsize::new(0);
+static MOST_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts the runs inside ONNX Runtime at this moment, for [`Session::most_runs_at_once`].
+struct RunCounter;
+
+impl RunCounter {
+    fn enter() -> RunCounter {
+        let now = RUNS_NOW.fetch_add(1, Ordering::SeqCst) + 1;
+        MOST_RUNS.fetch_max(now, Ordering::SeqCst);
+        RunCounter
+    }
+}
+
+impl Drop for RunCounter {
+    fn drop(&mut self) {
+        RUNS_NOW.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Session {
+    /// The most runs this process had inside ONNX Runtime at one moment: lets a test
+    /// prove runs overlapped (structurally, not by timing).
+    pub fn most_runs_at_once() -> usize {
+        MOST_RUNS.load(Ordering::SeqCst)
     }
 }
 
@@ -524,7 +585,76 @@ fn model_error<R>(context: &str, e: ort::Error<R>) -> Error {
     ort_call::from_ort(code, context, e)
 }
 
-fn builder(options: &SessionOptions) -> Result<ort::session::builder::SessionBuilder> {
+fn supplied(options: &SessionOptions, location: &str) -> bool {
+    options.external_data().iter().any(|(name, _)| name == location)
+}
+
+/// Whether an external-data `location` leaves the model's folder: absolute (a Unix or
+/// Windows form) or with a `..` component.
+fn leaves_folder(location: &str) -> bool {
+    let bytes = location.as_bytes();
+    location.starts_with(['/', '\\']) || (bytes.len() > 1 && bytes[1] == b':') || location.split(['/', '\\']).any(|part| part == "..")
+}
+
+/// The external files outside the model's folder that Onyx reads itself (the caller
+/// allowed them), or the INVALID_MODEL error naming the first one when not allowed.
+fn external_files_outside(facts: Option<&crate::model_proto::ModelFacts>, options: &SessionOptions, folder: &Path) -> Result<Vec<(String, Arc<Vec<u8>>)>> {
+    let mut read: Vec<(String, Arc<Vec<u8>>)> = Vec::new();
+    let Some(facts) = facts else { return Ok(read) };
+    for (name, location) in &facts.external_data {
+        if !leaves_folder(location) || supplied(options, location) || read.iter().any(|(l, _)| l == location) {
+            continue;
+        }
+        if !options.external_data_outside_model_folder() {
+            return Err(Error::new(
+                ErrorCode::InvalidModel,
+                format!(
+                    "initializer '{name}' keeps its data in '{location}', outside the model's folder {}: refused (allow it with the session option external_data_outside_model_folder, or supply the file with add_external_data)",
+                    folder.display()
+                ),
+            ));
+        }
+        let file = folder.join(location); // an absolute location replaces the folder
+        let unreadable = |e: String| Error::new(ErrorCode::InvalidModel, format!("initializer '{name}' keeps its data in {}, which cannot be read: {e}", file.display()));
+        let bytes = read_fallibly(&file).map_err(unreadable)?;
+        read.push((location.clone(), Arc::new(bytes)));
+    }
+    Ok(read)
+}
+
+/// A file's bytes, its size allocated fallibly (it comes from a model).
+fn read_fallibly(file: &Path) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut handle = std::fs::File::open(file).map_err(|e| e.to_string())?;
+    let size = handle.metadata().map_err(|e| e.to_string())?.len();
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(usize::try_from(size).unwrap_or(usize::MAX)).map_err(|_| format!("cannot allocate {size} bytes for it"))?;
+    handle.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+/// Hands ONNX Runtime the external files held in memory, in one call (the caller's,
+/// then `more`, read by Onyx). ONNX Runtime takes file names in its path encoding.
+fn add_external_files(builder: &mut ort::session::builder::SessionBuilder, files: Vec<&(String, Arc<Vec<u8>>)>) -> Result<()> {
+    use ort::AsPointer;
+    if files.is_empty() {
+        return Ok(());
+    }
+    #[cfg(windows)]
+    let names: Vec<Vec<u16>> = files.iter().map(|(n, _)| n.encode_utf16().chain([0]).collect()).collect();
+    #[cfg(not(windows))]
+    let names: Vec<CString> = files.iter().map(|(n, _)| CString::new(n.as_str()).unwrap_or_default()).collect(); // checked: no NUL
+    let name_ptrs: Vec<*const ort_sys::os_char> = names.iter().map(|n| n.as_ptr().cast()).collect();
+    // ONNX Runtime only reads the buffers; the C API just lacks the `const`.
+    let buffers: Vec<*mut std::ffi::c_char> = files.iter().map(|(_, b)| b.as_ptr().cast_mut().cast()).collect();
+    let lengths: Vec<usize> = files.iter().map(|(_, b)| b.len()).collect();
+    let status = unsafe {
+        (ort_call::api().AddExternalInitializersFromMemory)(builder.ptr_mut(), name_ptrs.as_ptr(), buffers.as_ptr(), lengths.as_ptr(), files.len())
+    };
+    ort_call::check(status, ErrorCode::InvalidArgument, "adding external data files from memory")
+}
+
+fn builder(options: &SessionOptions, read_by_onyx: &[(String, Arc<Vec<u8>>)]) -> Result<ort::session::builder::SessionBuilder> {
     let runtime = Runtime::get()?;
     let fail = |what: &str| {
         let what = what.to_string();
@@ -560,6 +690,7 @@ fn builder(options: &SessionOptions) -> Result<ort::session::builder::SessionBui
     for (name, value) in options.free_dimension_overrides() {
         builder = builder.with_dimension_override(name, *value).map_err(fail(&format!("fixing free dimension '{name}'")))?;
     }
+    add_external_files(&mut builder, options.external_data().iter().chain(read_by_onyx).collect())?;
     for library in options.custom_op_libraries() {
         builder = builder
             .with_operator_library(library.path())

@@ -60,6 +60,11 @@ pub struct SessionOptions {
     /// (stored negated so `Default` is ONNX Runtime's default).
     no_cpu_memory_arena: bool,
     no_memory_pattern: bool,
+    /// External-data files the caller supplied in memory: (file name as the model's
+    /// `location` names it, its bytes). Shared, so cloning options copies no weights.
+    external_data: Vec<(String, Arc<Vec<u8>>)>,
+    /// Lets a model loaded from a path read external data outside its own folder.
+    external_data_outside_model_folder: bool,
 }
 
 impl SessionOptions {
@@ -130,6 +135,46 @@ impl SessionOptions {
         }
         self.profiling_prefix = Some(prefix.to_path_buf());
         Ok(())
+    }
+
+    /// Supplies an external-data file from memory: a model whose initializers name
+    /// `file_name` as their `location` reads them from `bytes` instead of the disk
+    /// (loaded from a path or from bytes alike). Adding a name again replaces it. The
+    /// bytes are shared, not copied, and kept as long as sessions made with them live.
+    pub fn add_external_data(&mut self, file_name: &str, bytes: Vec<u8>) -> Result<()> {
+        crate::check_text("external data file name", file_name)?;
+        if file_name.is_empty() {
+            return Err(Error::new(ErrorCode::InvalidArgument, "the external data file name is empty"));
+        }
+        self.external_data.retain(|(n, _)| n != file_name);
+        self.external_data.push((file_name.to_string(), Arc::new(bytes)));
+        Ok(())
+    }
+
+    /// [`SessionOptions::add_external_data`] with a copy of `bytes` (allocated
+    /// fallibly: OUT_OF_MEMORY names the file), for bindings lending their own buffers.
+    pub fn add_external_data_copy(&mut self, file_name: &str, bytes: &[u8]) -> Result<()> {
+        let mut copy = Vec::new();
+        copy.try_reserve_exact(bytes.len()).map_err(|_| {
+            Error::new(ErrorCode::OutOfMemory, format!("cannot allocate {} bytes for external data file '{file_name}'", bytes.len()))
+        })?;
+        copy.extend_from_slice(bytes);
+        self.add_external_data(file_name, copy)
+    }
+
+    pub fn external_data(&self) -> &[(String, Arc<Vec<u8>>)] {
+        &self.external_data
+    }
+
+    /// Off by default: a model (loaded from a path) whose external data lies outside its
+    /// own folder (an absolute `location`, or one with `..`) is INVALID_MODEL, since a
+    /// model from elsewhere could otherwise read any file. On, Onyx reads such files.
+    pub fn set_external_data_outside_model_folder(&mut self, allow: bool) {
+        self.external_data_outside_model_folder = allow;
+    }
+
+    pub fn external_data_outside_model_folder(&self) -> bool {
+        self.external_data_outside_model_folder
     }
 
     /// ONNX Runtime's CPU memory arena (on by default): off, each allocation goes to the

@@ -19,9 +19,11 @@ mod session_options;
 mod session;
 mod tensor;
 mod run;
+mod async_run;
 
 pub use constants::*;
 pub use element::*;
+pub use async_run::*;
 pub use run::*;
 pub use runtime::*;
 pub use session::*;

@@ -12,7 +12,7 @@ use crate::{
 /// onyx_run_options_terminate and _reset_terminate may be called from any thread
 /// while runs use the options; the other functions need exclusive use.
 pub struct onyx_run_options {
-    inner: RunOptions,
+    pub(crate) inner: RunOptions,
 }
 
 /// Creates run options. Free with onyx_run_options_free.

@@ -1,7 +1,7 @@
 use std::{
-    ffi::{c_char, CString},
+    ffi::{c_char, c_void, CString},
     path::Path,
-    sync::OnceLock,
+    sync::{Arc, OnceLock},
 };
 
 use onyx_core::{LogLevel, Runtime};
@@ -76,4 +76,37 @@ pub extern "C" fn onyx_set_log_level(level: u32) -> *mut onyx_status {
         Runtime::set_log_level(LogLevel::from_u32(level)?);
         Ok(())
     })
+}
+
+/// Receives a log line instead of stderr: `level` (ONYX_LOG_*), `category` (ONNX
+/// Runtime's, or "onyx" for Onyx's own lines) and `message`, both borrowed for the
+/// call. Called on any thread, ONNX Runtime's included, possibly on several at once.
+pub type onyx_log_callback = Option<unsafe extern "C" fn(user_data: *mut c_void, level: u32, category: *const c_char, message: *const c_char)>;
+
+struct LogTarget(*mut c_void);
+// SAFETY: the caller hands `user_data` over for calls on any thread (the contract above).
+unsafe impl Send for LogTarget {}
+unsafe impl Sync for LogTarget {}
+
+/// Sends the log lines the level lets through (onyx_set_log_level) to `callback`
+/// instead of stderr; NULL goes back to stderr. When this returns, the callback it
+/// replaced is not running and will not be called again, so its `user_data` may be
+/// freed. The callback must not call this function (ONYX_ERROR_INVALID_ARGUMENT); a
+/// line Onyx logs while the callback runs on that thread is dropped.
+#[no_mangle]
+pub extern "C" fn onyx_set_log_callback(callback: onyx_log_callback, user_data: *mut c_void) -> *mut onyx_status {
+    guard(|| {
+        let Some(callback) = callback else { return Runtime::set_log_callback(None) };
+        let target = LogTarget(user_data);
+        Runtime::set_log_callback(Some(Arc::new(move |level: LogLevel, category: &str, message: &str| {
+            let (category, message) = (c_text(category), c_text(message));
+            let target = &target; // the whole wrapper, which is Send, not its raw field
+            unsafe { callback(target.0, level as u32, category.as_ptr(), message.as_ptr()) };
+        })))
+    })
+}
+
+/// Log text as C text (a NUL inside would only cut it short).
+fn c_text(text: &str) -> CString {
+    CString::new(text.replace('\0', " ")).unwrap_or_default()
 }

@@ -11,7 +11,7 @@ use crate::{
 /// once (runs, introspection); concurrent runs proceed in parallel. Freeing it
 /// while another thread uses it is undefined: join those threads first.
 pub struct onyx_session {
-    pub(crate) inner: Session,
+    pub(crate) inner: std::sync::Arc<Session>,
     inputs: Vec<onyx_value_info>,
     outputs: Vec<onyx_value_info>,
     metadata: onyx_model_metadata,
@@ -75,7 +75,7 @@ fn finish(session: onyx_core::Result<Session>, out: *mut *mut onyx_session) -> o
         inputs: inner.inputs().iter().map(onyx_value_info::new).collect(),
         outputs: inner.outputs().iter().map(onyx_value_info::new).collect(),
         metadata: onyx_model_metadata::new(inner.metadata()),
-        inner,
+        inner: std::sync::Arc::new(inner),
         profile_path: std::sync::Mutex::new(CString::default()),
     };
     write_out(out, onyx_boundary::into_raw(handle));
@@ -120,7 +120,8 @@ pub extern "C" fn onyx_session_create_from_bytes(
     })
 }
 
-/// Frees a session and everything borrowed from it. NULL is allowed.
+/// Frees a session and everything borrowed from it. NULL is allowed. Asynchronous
+/// runs in flight keep what they need: the model is released when the last one ends.
 #[no_mangle]
 pub extern "C" fn onyx_session_free(session: *mut onyx_session) {
     crate::status::free_handle(session)

@@ -145,3 +145,32 @@ pub extern "C" fn onyx_session_options_add_config_entry(
         Ok(())
     })
 }
+
+/// Supplies an external-data file from memory: a model whose initializers name
+/// `file_name` as their external `location` reads them from these `length` bytes
+/// instead of the disk, whether it is loaded from a path or from bytes. The bytes are
+/// copied; adding a name again replaces it.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_add_external_data(
+    options: *mut onyx_session_options,
+    file_name: *const c_char,
+    data: *const u8,
+    length: usize,
+) -> *mut onyx_status {
+    with_options(options, |o| {
+        let name = utf8(file_name, "file_name")?;
+        let bytes = crate::status::array(data, length, "data")?;
+        o.add_external_data_copy(name, bytes)
+    })
+}
+
+/// Lets a model loaded from a path read external data outside its own folder (an
+/// absolute location, or one with ".."); off by default, when such a model is
+/// ONYX_ERROR_INVALID_MODEL.
+#[no_mangle]
+pub extern "C" fn onyx_session_options_set_external_data_outside_model_folder(options: *mut onyx_session_options, allow: bool) -> *mut onyx_status {
+    with_options(options, |o| {
+        o.set_external_data_outside_model_folder(allow);
+        Ok(())
+    })
+}

@@ -23,6 +23,11 @@ impl onyx_status {
     }
 }
 
+/// A status the receiver owns, for an error delivered to a callback.
+pub(crate) fn boxed_status(error: Error) -> *mut onyx_status {
+    onyx_status::boxed(error)
+}
+
 /// Runs `f`, turning its error or panic into a status. Every fallible export goes
 /// through here, so no panic crosses the C boundary.
 pub(crate) fn guard(f: impl FnOnce() -> Result<()>) -> *mut onyx_status {

@@ -542,6 +542,8 @@ static int case_custom_op(const spec_case *c) {
 }
 
 static onyx_status *run_with_config(const spec_case *c, float **logits);
+static int async_bad_input(const spec_case *c);
+static onyx_status *load_escaping(const spec_case *c, int allow, onyx_session **session);
 
 static int case_error(const spec_case *c) {
     const char *trigger = spec_get(c, "trigger");
@@ -601,6 +603,12 @@ static int case_error(const spec_case *c) {
         onyx_tensor *outputs[8] = {0};
         status = load_and_run(c, outputs, 1);
         onyx_tensor_free(outputs[0]);
+    } else if (!strcmp(trigger, "async_bad_input")) {
+        onyx_tensor_free(good);
+        free(image);
+        return async_bad_input(c) || still_usable();
+    } else if (!strcmp(trigger, "external_data_outside")) {
+        status = load_escaping(c, 0, &session);
     } else if (!strcmp(trigger, "end_profiling")) {
         const char *path = NULL;
         status = onyx_session_end_profiling(shared_session, &path);
@@ -886,6 +894,304 @@ static int case_hostile_model(const spec_case *c) {
     return bad || still_usable();
 }
 
+
+/* --- asynchronous runs ------------------------------------------------------------ */
+
+/* One async run's result, filled by its callback on an Onyx worker thread. */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t done_cond;
+    int done;
+    pthread_t caller;
+    int on_caller_thread;
+    uint32_t code;
+    char message[2048];
+    float logits[LOGITS];
+    size_t count;
+} async_result;
+
+static void async_result_init(async_result *r) {
+    memset(r, 0, sizeof *r);
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_cond_init(&r->done_cond, NULL);
+    r->caller = pthread_self();
+}
+
+static void on_run_done(void *user_data, onyx_status *status, onyx_tensor *const *outputs, size_t output_count) {
+    async_result *r = user_data;
+    pthread_mutex_lock(&r->lock);
+    r->on_caller_thread = pthread_equal(pthread_self(), r->caller);
+    if (status) {
+        r->code = onyx_status_code(status);
+        snprintf(r->message, sizeof r->message, "%s", onyx_status_message(status));
+        onyx_status_free(status);
+    } else {
+        r->count = output_count ? onyx_tensor_element_count(outputs[0]) : 0;
+        if (r->count == LOGITS) memcpy(r->logits, onyx_tensor_data(outputs[0]), sizeof r->logits);
+        for (size_t i = 0; i < output_count; i++) onyx_tensor_free(outputs[i]);
+    }
+    r->done++;
+    pthread_cond_broadcast(&r->done_cond);
+    pthread_mutex_unlock(&r->lock);
+}
+
+static void async_wait(async_result *r) {
+    pthread_mutex_lock(&r->lock);
+    while (!r->done) pthread_cond_wait(&r->done_cond, &r->lock);
+    pthread_mutex_unlock(&r->lock);
+}
+
+static void async_result_destroy(async_result *r) {
+    pthread_mutex_destroy(&r->lock);
+    pthread_cond_destroy(&r->done_cond);
+}
+
+/* Starts `image` on `session` asynchronously; the tensor must outlive the run. */
+static onyx_status *start_async(const onyx_session *session, const onyx_tensor *image, async_result *r, onyx_async_run **run) {
+    const char *name = "input";
+    const onyx_tensor *inputs[1] = {image};
+    return onyx_session_run_async(session, NULL, &name, inputs, 1, NULL, 0, on_run_done, r, run);
+}
+
+/* The three images as three concurrent async runs; the `cancel`-th is cancelled at once. */
+static int case_async_runs(const spec_case *c) {
+    enum { RUNS = 3 };
+    char files[RUNS][4096], expected_files[RUNS][4096];
+    if (sscanf(spec_get(c, "inputs"), "%4095s %4095s %4095s", files[0], files[1], files[2]) != RUNS ||
+        sscanf(spec_get(c, "expected"), "%4095s %4095s %4095s", expected_files[0], expected_files[1], expected_files[2]) != RUNS)
+        FAIL("the case needs %d inputs and expected outputs", RUNS);
+    size_t cancel = (size_t)atoi(spec_get(c, "cancel"));
+    onyx_tensor *images[RUNS] = {0};
+    onyx_async_run *runs[RUNS] = {0};
+    static async_result results[RUNS];
+    int bad = 0, in_time = 0;
+    for (size_t i = 0; i < RUNS; i++) {
+        size_t n;
+        float *image = load_f32(files[i], &n);
+        async_result_init(&results[i]);
+        bad = bad || failed(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, image_shape, 4, image, n * sizeof(float), &images[i]), "input");
+        free(image);
+    }
+    for (size_t i = 0; !bad && i < RUNS; i++) bad = failed(start_async(shared_session, images[i], &results[i], &runs[i]), "starting an async run");
+    _Bool cancelled = 0;
+    if (!bad) bad = failed(onyx_async_run_cancel(runs[cancel], &cancelled), "cancel");
+    in_time = cancelled;
+    for (size_t i = 0; i < RUNS; i++) {
+        if (runs[i]) async_wait(&results[i]);
+        onyx_async_run_free(runs[i]);
+    }
+    if (!bad && !in_time) {
+        snprintf(why, sizeof why, "cancel came too late: run %zu had already finished", cancel);
+        bad = 1;
+    }
+    for (size_t i = 0; !bad && i < RUNS; i++) {
+        async_result *r = &results[i];
+        if (r->done != 1) {
+            snprintf(why, sizeof why, "run %zu: the callback was called %d times", i, r->done);
+            bad = 1;
+        } else if (r->on_caller_thread) {
+            snprintf(why, sizeof why, "run %zu: the callback ran on the caller's thread", i);
+            bad = 1;
+        } else if (i == cancel) {
+            bad = expect_error(r->code, r->message, c);
+        } else if (r->code) {
+            snprintf(why, sizeof why, "run %zu failed: %s (%s)", i, r->message, onyx_error_code_name(r->code));
+            bad = 1;
+        } else {
+            size_t n_exp;
+            float *expected = load_f32(expected_files[i], &n_exp);
+            bad = within(r->logits, r->count, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+            free(expected);
+        }
+    }
+    for (size_t i = 0; i < RUNS; i++) {
+        onyx_tensor_free(images[i]);
+        async_result_destroy(&results[i]);
+    }
+    return bad || still_usable();
+}
+
+/* A session freed while its async run is in flight: the run still completes correctly. */
+static int case_async_close(const spec_case *c) {
+    char path[8192];
+    spec_path(&suite, spec_get(&suite.header, "model"), path, sizeof path);
+    size_t n, n_exp;
+    float *image = load_f32(spec_get(c, "input"), &n), *expected = load_f32(spec_get(c, "expected"), &n_exp);
+    onyx_session *session = NULL;
+    onyx_tensor *input = NULL;
+    onyx_async_run *run = NULL;
+    async_result result;
+    async_result_init(&result);
+    int bad = failed(onyx_session_create_from_file(path, NULL, &session), "session") ||
+              failed(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, image_shape, 4, image, n * sizeof(float), &input), "input") ||
+              failed(start_async(session, input, &result, &run), "starting an async run");
+    onyx_session_free(session); /* while the run is in flight */
+    if (run) async_wait(&result);
+    onyx_async_run_free(run);
+    if (!bad && result.code) {
+        snprintf(why, sizeof why, "the run failed: %s (%s)", result.message, onyx_error_code_name(result.code));
+        bad = 1;
+    }
+    if (!bad) bad = within(result.logits, result.count, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+    onyx_tensor_free(input);
+    async_result_destroy(&result);
+    free(image);
+    free(expected);
+    return bad;
+}
+
+/* A wrongly shaped input: the call succeeds, the callback gets the error. */
+static int async_bad_input(const spec_case *c) {
+    int64_t shape[8];
+    size_t rank = spec_shape(spec_get(c, "shape"), shape, 8);
+    onyx_tensor *input = NULL;
+    onyx_async_run *run = NULL;
+    async_result result;
+    async_result_init(&result);
+    int bad = failed(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, shape, rank, &input), "input") ||
+              failed(start_async(shared_session, input, &result, &run), "onyx_session_run_async (the mistake must reach the callback, not the call)");
+    if (!bad) {
+        async_wait(&result);
+        if (!result.code) {
+            snprintf(why, sizeof why, "the run succeeded, expected %s", spec_get(c, "code"));
+            bad = 1;
+        } else {
+            bad = expect_error(result.code, result.message, c);
+        }
+    }
+    onyx_async_run_free(run);
+    onyx_tensor_free(input);
+    async_result_destroy(&result);
+    return bad;
+}
+
+/* --- external data ------------------------------------------------------------------- */
+
+static int case_external_data(const spec_case *c) {
+    char model[8192], data_path[8192];
+    spec_path(&suite, spec_get(c, "model"), model, sizeof model);
+    spec_path(&suite, spec_get(c, "data"), data_path, sizeof data_path);
+    onyx_session *from_file = NULL, *from_memory = NULL;
+    onyx_session_options *options = NULL;
+    float *by_file = NULL, *by_memory = NULL;
+    size_t n_in, n_exp, model_size = 0, data_size = 0;
+    float *image = load_f32(spec_get(c, "input"), &n_in), *expected = load_f32(spec_get(c, "expected"), &n_exp);
+    uint8_t *model_bytes = spec_read_file(model, &model_size), *data = spec_read_file(data_path, &data_size);
+    int bad = !model_bytes || !data;
+    if (bad) snprintf(why, sizeof why, "cannot read %s or %s", model, data_path);
+    if (!bad) bad = failed(onyx_session_create_from_file(model, NULL, &from_file), "loading from the path");
+    if (!bad) bad = run_logits(from_file, image, 1, &by_file);
+    if (!bad) bad = within(by_file, LOGITS, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+    if (!bad) bad = failed(onyx_session_options_create(&options), "options") ||
+                    failed(onyx_session_options_add_external_data(options, spec_get(c, "data_file"), data, data_size), "external data");
+    free(data); /* copied by the options */
+    if (!bad) bad = failed(onyx_session_create_from_bytes(model_bytes, model_size, options, &from_memory), "loading from memory");
+    onyx_session_options_free(options);
+    if (!bad) bad = run_logits(from_memory, image, 1, &by_memory);
+    if (!bad && !bits_equal(by_file, by_memory, LOGITS)) {
+        snprintf(why, sizeof why, "the logits from memory differ from those from the path");
+        bad = 1;
+    }
+    onyx_session_free(from_file);
+    onyx_session_free(from_memory);
+    free(model_bytes);
+    free(by_file);
+    free(by_memory);
+    free(image);
+    free(expected);
+    return bad;
+}
+
+/* Loads the escaping model, with the opt-in when `allow`. */
+static onyx_status *load_escaping(const spec_case *c, int allow, onyx_session **session) {
+    char model[8192];
+    spec_path(&suite, spec_get(c, "model"), model, sizeof model);
+    onyx_session_options *options = NULL;
+    onyx_status *status = onyx_session_options_create(&options);
+    if (!status && allow) status = onyx_session_options_set_external_data_outside_model_folder(options, true);
+    if (!status) status = onyx_session_create_from_file(model, options, session);
+    onyx_session_options_free(options);
+    return status;
+}
+
+static int case_external_data_outside(const spec_case *c) {
+    onyx_session *session = NULL;
+    if (failed(load_escaping(c, 1, &session), "loading with the opt-in")) return 1;
+    char name[256], file[4096], out_name[256], out_file[4096];
+    int64_t dims[8];
+    char shape[256];
+    sscanf(spec_get(c, "input"), "%255s %4095s %255s", name, file, shape);
+    sscanf(spec_get(c, "output"), "%255s %4095s", out_name, out_file);
+    size_t rank = spec_shape(shape, dims, 8), n, n_exp;
+    float *x = load_f32(file, &n), *expected = load_f32(out_file, &n_exp);
+    onyx_tensor *input = NULL, *output = NULL;
+    const char *names[1] = {name};
+    int bad = failed(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, dims, rank, x, n * sizeof(float), &input), "input");
+    const onyx_tensor *inputs[1] = {input};
+    if (!bad) bad = failed(onyx_session_run(session, NULL, names, inputs, 1, NULL, 1, &output), "run");
+    if (!bad) bad = within(onyx_tensor_data(output), onyx_tensor_element_count(output), expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+    onyx_tensor_free(output);
+    onyx_tensor_free(input);
+    onyx_session_free(session);
+    free(x);
+    free(expected);
+    return bad;
+}
+
+/* --- log callback -------------------------------------------------------------------- */
+
+typedef struct {
+    pthread_mutex_t lock;
+    size_t lines, below_level, matching;
+    uint32_t level;
+    const char *contains;
+    char first[512];
+} log_record;
+
+static void on_log(void *user_data, uint32_t level, const char *category, const char *message) {
+    log_record *r = user_data;
+    pthread_mutex_lock(&r->lock);
+    r->lines++;
+    if (level < r->level) r->below_level++;
+    if (r->contains && strstr(message, r->contains)) r->matching++;
+    if (r->lines == 1) snprintf(r->first, sizeof r->first, "[%s] %s", category, message);
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Loads the tiny model and runs nothing: what ONNX Runtime logs while loading. */
+static int load_tiny(void) {
+    char path[8192];
+    onyx_session *session = NULL;
+    spec_path(&suite, spec_get(&suite.header, "tiny_model"), path, sizeof path);
+    int bad = failed(onyx_session_create_from_file(path, NULL, &session), "loading the tiny model");
+    onyx_session_free(session);
+    return bad;
+}
+
+static int case_log_callback(const spec_case *c) {
+    unsigned low = 0, high = 0;
+    char name[64];
+    sscanf(spec_get(c, "level"), "%63s %u", name, &low);
+    sscanf(spec_get(c, "quiet_level"), "%63s %u", name, &high);
+    log_record record = {.level = low, .contains = spec_get(c, "message_contains")};
+    pthread_mutex_init(&record.lock, NULL);
+    int bad = failed(onyx_set_log_callback(on_log, &record), "setting the callback") ||
+              failed(onyx_set_log_level(low), "level") || load_tiny();
+    size_t loud = record.lines, matching = record.matching, below = record.below_level;
+    record.lines = 0;
+    if (!bad) bad = failed(onyx_set_log_level(high), "quiet level") || load_tiny();
+    size_t quiet = record.lines;
+    onyx_status_free(onyx_set_log_level(ONYX_LOG_WARNING));
+    onyx_status_free(onyx_set_log_callback(NULL, NULL));
+    pthread_mutex_destroy(&record.lock);
+    if (bad) return 1;
+    if (loud == 0) FAIL("no log line reached the callback at level %u", low);
+    if (below) FAIL("%zu lines below level %u reached the callback", below, low);
+    if (!matching) FAIL("no line contains '%s' (first line: %s)", record.contains, record.first);
+    if (quiet) FAIL("%zu lines reached the callback at level %u", quiet, high);
+    return 0;
+}
+
 static int run_case(const spec_case *c) {
     const char *kind = spec_get(c, "kind");
     if (!kind) FAIL("no kind");
@@ -906,6 +1212,11 @@ static int run_case(const spec_case *c) {
     if (!strcmp(kind, "dimension_override")) return case_dimension_override(c);
     if (!strcmp(kind, "run_config")) return case_run_config(c);
     if (!strcmp(kind, "profiling")) return case_profiling(c);
+    if (!strcmp(kind, "async_runs")) return case_async_runs(c);
+    if (!strcmp(kind, "async_close")) return case_async_close(c);
+    if (!strcmp(kind, "external_data")) return case_external_data(c);
+    if (!strcmp(kind, "external_data_outside")) return case_external_data_outside(c);
+    if (!strcmp(kind, "log_callback")) return case_log_callback(c);
     FAIL("unknown case kind '%s'", kind);
 }
 

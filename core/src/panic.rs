@@ -5,7 +5,7 @@ use std::{
     sync::Once,
 };
 
-use onyx_core::{Error, ErrorCode, Result};
+use crate::{Error, ErrorCode, Result};
 
 thread_local! {
     /// How many `catch` calls this thread is inside.
@@ -43,8 +43,9 @@ fn quiet_caught_panics() {
     });
 }
 
-/// Runs `f`; a panic becomes [`panic_error`]. Nothing unwinds past a boundary.
-pub fn catch<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+/// Runs `f`; a panic becomes [`panic_error`]. Nothing unwinds past a boundary (a
+/// binding's entry point, or one of core's worker threads).
+pub fn catch_panic<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
     quiet_caught_panics();
     CATCHING.with(|c| c.set(c.get() + 1));
     let result = catch_unwind(AssertUnwindSafe(f));
@@ -58,16 +59,16 @@ mod tests {
 
     #[test]
     fn a_panic_becomes_the_panic_code_with_its_text() {
-        let error = catch::<()>(|| panic!("boom {}", 7)).unwrap_err();
+        let error = catch_panic::<()>(|| panic!("boom {}", 7)).unwrap_err();
         assert_eq!(error.code(), ErrorCode::Panic);
-        assert!(error.message().contains(": boom 7 (at boundary/src/panic.rs:"), "{}", error.message());
-        let error = catch::<()>(|| std::panic::panic_any(42u8)).unwrap_err();
+        assert!(error.message().contains(": boom 7 (at core/src/panic.rs:"), "{}", error.message());
+        let error = catch_panic::<()>(|| std::panic::panic_any(42u8)).unwrap_err();
         assert!(error.message().contains(": no message (at "), "{}", error.message());
     }
 
     #[test]
     fn an_error_passes_through() {
-        let error = catch::<()>(|| Err(Error::new(ErrorCode::ShapeMismatch, "x"))).unwrap_err();
+        let error = catch_panic::<()>(|| Err(Error::new(ErrorCode::ShapeMismatch, "x"))).unwrap_err();
         assert_eq!(error.code(), ErrorCode::ShapeMismatch);
     }
 }
