@@ -4,10 +4,11 @@
 use std::{
     path::{Path, PathBuf},
     process::Command,
+    sync::{Arc, Mutex},
     time::Duration,
 };
 
-use onyx_core::{ElementType, ErrorCode, OptimizationLevel, RunOptions, Runtime, Session, SessionOptions, Tensor};
+use onyx_core::{ElementType, ErrorCode, LogLevel, OptimizationLevel, RunOptions, Runtime, Session, SessionOptions, Tensor};
 
 type Check = Result<(), String>;
 
@@ -108,7 +109,7 @@ fn expect_code(result: Result<impl Sized, onyx_core::Error>, case: &Case) -> Che
 
 struct Suite {
     spec: Spec,
-    session: Session,
+    session: Arc<Session>,
 }
 
 impl Suite {
@@ -295,6 +296,27 @@ impl Suite {
                 }
                 Ok(())
             }
+            "async_runs" => self.async_runs(case),
+            "async_close" => {
+                let session = Arc::new(Session::from_file(self.model_path(), &SessionOptions::default()).map_err(|e| e.to_string())?);
+                let image = Tensor::copy(&[1, 3, 224, 224], &read_f32(&self.path(case.get("input")?))?).map_err(|e| e.to_string())?;
+                let run = session.run_async(vec![("input".to_string(), image)], None, None);
+                drop(session); // while the run is in flight
+                let outputs = run.wait().map_err(|e| e.to_string())?;
+                within(outputs[0].as_slice::<f32>().map_err(|e| e.to_string())?, &read_f32(&self.path(case.get("expected")?))?, case.num("atol")?, case.num("rtol")?)
+            }
+            "external_data" => self.external_data(case),
+            "external_data_outside" => {
+                let mut options = SessionOptions::new();
+                options.set_external_data_outside_model_folder(true);
+                let session = Session::from_file(self.path(case.get("model")?), &options).map_err(|e| e.to_string())?;
+                let fields: Vec<&str> = case.get("input")?.split(' ').collect();
+                let x = Tensor::copy(&shape(fields[2])?, &read_f32(&self.path(fields[1]))?).map_err(|e| e.to_string())?;
+                let (_, expected) = case.get("output")?.split_once(' ').ok_or("bad output field")?;
+                let outputs = session.run(&[(fields[0], &x)], None, None).map_err(|e| e.to_string())?;
+                within(outputs[0].as_slice::<f32>().map_err(|e| e.to_string())?, &read_f32(&self.path(expected))?, case.num("atol")?, case.num("rtol")?)
+            }
+            "log_callback" => self.log_callback(case),
             "run_config" => {
                 let got = self.run_with_config(case).map_err(|e| e.to_string())?;
                 within(&got, &read_f32(&self.path(case.get("expected")?))?, case.num("atol")?, case.num("rtol")?)
@@ -352,6 +374,92 @@ impl Suite {
     /// Loads the case's model with its libraries and runs it on its `input` lines.
     fn load_and_run(&self, case: &Case) -> Result<Vec<Tensor>, String> {
         self.try_load_and_run(case).map_err(|e| e.to_string())
+    }
+
+    /// The three images as three concurrent async runs, one cancelled at once.
+    fn async_runs(&self, case: &Case) -> Check {
+        let inputs: Vec<&str> = case.get("inputs")?.split(' ').collect();
+        let expected: Vec<&str> = case.get("expected")?.split(' ').collect();
+        let cancel: usize = case.num("cancel")?;
+        let mut runs = Vec::new();
+        for input in &inputs {
+            let image = Tensor::copy(&[1, 3, 224, 224], &read_f32(&self.path(input))?).map_err(|e| e.to_string())?;
+            runs.push(self.session.run_async(vec![("input".to_string(), image)], None, None));
+        }
+        let in_time = runs[cancel].cancel();
+        let results: Vec<_> = runs.into_iter().map(|r| r.wait()).collect();
+        if !in_time {
+            return Err(format!("cancel came too late: run {cancel} had already finished"));
+        }
+        for (i, result) in results.into_iter().enumerate() {
+            if i == cancel {
+                expect_code(result, case).map_err(|e| format!("run {i}: {e}"))?;
+                continue;
+            }
+            let outputs = result.map_err(|e| format!("run {i} failed: {e}"))?;
+            within(outputs[0].as_slice::<f32>().map_err(|e| e.to_string())?, &read_f32(&self.path(expected[i]))?, case.num("atol")?, case.num("rtol")?)
+                .map_err(|e| format!("run {i}: {e}"))?;
+        }
+        self.still_usable()
+    }
+
+    /// ResNet18 with external weights, from its path and from memory: same logits, bit for bit.
+    fn external_data(&self, case: &Case) -> Check {
+        let model = self.path(case.get("model")?);
+        let from_path = Session::from_file(&model, &SessionOptions::new()).map_err(|e| e.to_string())?;
+        self.check_expected(&from_path, case)?;
+        let mut options = SessionOptions::new();
+        let data = std::fs::read(self.path(case.get("data")?)).map_err(|e| e.to_string())?;
+        options.add_external_data(case.get("data_file")?, data).map_err(|e| e.to_string())?;
+        let bytes = std::fs::read(&model).map_err(|e| e.to_string())?;
+        let from_memory = Session::from_bytes(&bytes, &options).map_err(|e| e.to_string())?;
+        drop(options); // the session keeps what it needs
+        let input = read_f32(&self.path(case.get("input")?))?;
+        let a = self.logits(&from_path, &input, &[1, 3, 224, 224])?;
+        let b = self.logits(&from_memory, &input, &[1, 3, 224, 224])?;
+        if a.iter().map(|f| f.to_bits()).ne(b.iter().map(|f| f.to_bits())) {
+            return Err("the logits from memory differ from those from the path".into());
+        }
+        Ok(())
+    }
+
+    /// Lines reach the callback at `level` and none at `quiet_level`.
+    fn log_callback(&self, case: &Case) -> Check {
+        let level_of = |key: &str| -> Result<LogLevel, String> {
+            let number = case.get(key)?.split(' ').nth(1).ok_or("bad level")?;
+            LogLevel::from_u32(number.parse().map_err(|_| "bad level")?).map_err(|e| e.to_string())
+        };
+        let (loud, quiet) = (level_of("level")?, level_of("quiet_level")?);
+        let lines: Arc<Mutex<Vec<(LogLevel, String)>>> = Arc::default();
+        let sink = lines.clone();
+        Runtime::set_log_callback(Some(Arc::new(move |level, _category: &str, message: &str| {
+            sink.lock().unwrap().push((level, message.to_string()));
+        })))
+        .map_err(|e| e.to_string())?;
+        let tiny = self.path(self.spec.header.get("tiny_model").unwrap());
+        Runtime::set_log_level(loud);
+        let first = Session::from_file(&tiny, &SessionOptions::new()).map(drop);
+        let heard = std::mem::take(&mut *lines.lock().unwrap());
+        Runtime::set_log_level(quiet);
+        let second = Session::from_file(&tiny, &SessionOptions::new()).map(drop);
+        let heard_quietly = lines.lock().unwrap().len();
+        Runtime::set_log_level(LogLevel::Warning);
+        Runtime::set_log_callback(None).map_err(|e| e.to_string())?;
+        first.and(second).map_err(|e| e.to_string())?;
+        let contains = case.get("message_contains")?;
+        if heard.is_empty() {
+            return Err(format!("no log line reached the callback at {loud:?}"));
+        }
+        if let Some((level, message)) = heard.iter().find(|(level, _)| *level < loud) {
+            return Err(format!("a {level:?} line reached the callback at {loud:?}: {message}"));
+        }
+        if !heard.iter().any(|(_, message)| message.contains(contains)) {
+            return Err(format!("no line contains '{contains}' (first: {})", heard[0].1));
+        }
+        if heard_quietly > 0 {
+            return Err(format!("{heard_quietly} lines reached the callback at {quiet:?}"));
+        }
+        Ok(())
     }
 
     fn try_load_and_run(&self, case: &Case) -> Result<Vec<Tensor>, onyx_core::Error> {
@@ -476,6 +584,13 @@ impl Suite {
             "load_and_run" => expect_code(self.try_load_and_run(case), case),
             "run_config_value" => expect_code(self.run_with_config(case), case),
             "end_profiling" => expect_code(self.session.end_profiling(), case),
+            "async_bad_input" => {
+                let shape = shape(case.get("shape")?)?;
+                let tensor = Tensor::zeros(ElementType::Float32, &shape).map_err(|e| e.to_string())?;
+                // Returns a future, never an error: the mistake arrives through it.
+                expect_code(self.session.run_async(vec![("input".to_string(), tensor)], None, None).wait(), case)
+            }
+            "external_data_outside" => expect_code(Session::from_file(self.path(case.get("model")?), &defaults), case),
             "free_dimension_override" => expect_code(SessionOptions::new().add_free_dimension_override(case.get("dimension")?, case.num("value")?), case),
             "custom_op_library" => expect_code(SessionOptions::new().add_custom_op_library(self.path(case.get("library")?)), case),
             "input_shape" => {
@@ -550,7 +665,7 @@ fn main() {
     let spec = parse_spec(&root.join("tests/suite/spec.txt"));
     let model = spec.dir.join(spec.header.get("model").unwrap());
     let session = Session::from_file(&model, &SessionOptions::default()).unwrap_or_else(|e| panic!("cannot load {}: {e}", model.display()));
-    let suite = Suite { spec, session };
+    let suite = Suite { spec, session: Arc::new(session) };
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     for case in &suite.spec.cases {
         let langs = case.all("langs");
