@@ -388,3 +388,104 @@ fn a_long_hostile_name_gives_a_bounded_message() {
     onyx_tensor_free(a);
     onyx_session_free(session);
 }
+
+/// What the async callbacks of one test saw: (status code, sum of the first output).
+type Seen = std::sync::Mutex<Vec<(u32, f32)>>;
+
+unsafe extern "C" fn record_run(user_data: *mut std::ffi::c_void, status: *mut onyx_status, outputs: *const *mut onyx_tensor, count: usize) {
+    let seen = unsafe { &*(user_data as *const Seen) };
+    let entry = if status.is_null() {
+        let out = unsafe { *outputs };
+        let first = unsafe { *onyx_tensor_data(out).cast::<f32>() };
+        for i in 0..count {
+            onyx_tensor_free(unsafe { *outputs.add(i) });
+        }
+        (0, first)
+    } else {
+        (code(status), f32::NAN)
+    };
+    seen.lock().unwrap().push(entry);
+}
+
+fn wait_for(seen: &Seen, n: usize) {
+    let start = std::time::Instant::now();
+    while seen.lock().unwrap().len() < n {
+        assert!(start.elapsed().as_secs() < 60, "callbacks did not arrive");
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn async_runs_call_back_exactly_once_and_refuse_what_they_cannot_read() {
+    init();
+    let mut session = ptr::null_mut();
+    assert_eq!(code(onyx_session_create_from_file(tiny_model().as_ptr(), ptr::null(), &mut session)), 0);
+    let (a, shape) = ([1.5f32; 16], [16i64]);
+    let mut ta = ptr::null_mut();
+    assert_eq!(code(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, shape.as_ptr(), 1, a.as_ptr().cast(), 64, &mut ta)), 0);
+    let names = [c"a".as_ptr(), c"b".as_ptr()];
+    let inputs = [ta.cast_const(), ta.cast_const()];
+    let seen: Seen = Default::default();
+    let user = &seen as *const Seen as *mut std::ffi::c_void;
+    let mut run = ptr::null_mut();
+    // What the call cannot read fails at the call, and the callback never comes.
+    assert_eq!(code(onyx_session_run_async(ptr::null(), ptr::null(), names.as_ptr(), inputs.as_ptr(), 2, ptr::null(), 0, Some(record_run), user, &mut run)), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_run_async(session, ptr::null(), names.as_ptr(), inputs.as_ptr(), 2, ptr::null(), 0, None, user, &mut run)), ONYX_ERROR_NULL_POINTER);
+    assert_eq!(code(onyx_session_run_async(session, ptr::null(), names.as_ptr(), inputs.as_ptr(), 2, ptr::null(), 0, Some(record_run), user, ptr::null_mut())), ONYX_ERROR_NULL_POINTER);
+    assert!(run.is_null());
+    // Many at once: each calls back once, with 1.5 + 1.5.
+    const RUNS: usize = 200;
+    for _ in 0..RUNS {
+        let mut run = ptr::null_mut();
+        assert_eq!(code(onyx_session_run_async(session, ptr::null(), names.as_ptr(), inputs.as_ptr(), 2, ptr::null(), 0, Some(record_run), user, &mut run)), 0);
+        onyx_async_run_free(run); // the run goes on
+    }
+    wait_for(&seen, RUNS);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(seen.lock().unwrap().len(), RUNS);
+    assert!(seen.lock().unwrap().iter().all(|&(c, v)| c == 0 && v == 3.0));
+    // Terminated run options reach the run through its own copy; a missing input is
+    // reported through the callback, not the call.
+    seen.lock().unwrap().clear();
+    let mut options = ptr::null_mut();
+    assert_eq!(code(onyx_run_options_create(&mut options)), 0);
+    assert_eq!(code(onyx_run_options_terminate(options)), 0);
+    let mut terminated = ptr::null_mut();
+    assert_eq!(code(onyx_session_run_async(session, options, names.as_ptr(), inputs.as_ptr(), 2, ptr::null(), 0, Some(record_run), user, &mut terminated)), 0);
+    onyx_run_options_free(options); // copied by the call
+    let mut missing = ptr::null_mut();
+    assert_eq!(code(onyx_session_run_async(session, ptr::null(), names.as_ptr(), inputs.as_ptr(), 1, ptr::null(), 0, Some(record_run), user, &mut missing)), 0);
+    wait_for(&seen, 2);
+    let mut codes: Vec<u32> = seen.lock().unwrap().iter().map(|e| e.0).collect();
+    codes.sort();
+    assert_eq!(codes, vec![ONYX_ERROR_MISSING_INPUT, ONYX_ERROR_CANCELLED]);
+    // A run whose result is decided can no longer be cancelled.
+    let mut in_time = true;
+    assert_eq!(code(onyx_async_run_cancel(missing, &mut in_time)), 0);
+    assert!(!in_time);
+    assert_eq!(code(onyx_async_run_cancel(ptr::null(), &mut in_time)), ONYX_ERROR_NULL_POINTER);
+    onyx_async_run_free(terminated);
+    onyx_async_run_free(missing);
+    onyx_async_run_free(ptr::null_mut());
+    onyx_tensor_free(ta);
+    onyx_session_free(session);
+}
+
+static INSIDE_SET: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(u32::MAX);
+
+unsafe extern "C" fn try_to_replace_itself(_: *mut std::ffi::c_void, _: u32, _: *const std::ffi::c_char, _: *const std::ffi::c_char) {
+    INSIDE_SET.store(code(onyx_set_log_callback(None, ptr::null_mut())), std::sync::atomic::Ordering::SeqCst);
+}
+
+#[test]
+fn a_log_callback_cannot_replace_itself() {
+    init();
+    assert_eq!(code(onyx_set_log_callback(Some(try_to_replace_itself), ptr::null_mut())), 0);
+    assert_eq!(code(onyx_set_log_level(ONYX_LOG_VERBOSE)), 0);
+    let mut session = ptr::null_mut();
+    assert_eq!(code(onyx_session_create_from_file(tiny_model().as_ptr(), ptr::null(), &mut session)), 0);
+    assert_eq!(code(onyx_set_log_level(ONYX_LOG_WARNING)), 0);
+    assert_eq!(code(onyx_set_log_callback(None, ptr::null_mut())), 0);
+    onyx_session_free(session);
+    assert_eq!(INSIDE_SET.load(std::sync::atomic::Ordering::SeqCst), ONYX_ERROR_INVALID_ARGUMENT);
+}
