@@ -5,7 +5,7 @@ use onyx_core::{AsyncRun, Tensor};
 use crate::{
     run::onyx_run_options,
     session::onyx_session,
-    status::{array, check_out, guard, non_null, utf8, write_out, onyx_status},
+    status::{check_out, guard, non_null, write_out, onyx_status},
     tensor::{boxed, onyx_tensor},
 };
 
@@ -70,23 +70,13 @@ pub extern "C" fn onyx_session_run_async(
             return Err(onyx_core::Error::new(onyx_core::ErrorCode::NullPointer, "callback is NULL"));
         };
         check_out(out_run, "out_run")?;
-        let names = array(input_names, input_count, "input_names")?;
-        let tensors = array(inputs, input_count, "inputs")?;
-        let mut lent = Vec::with_capacity(input_count);
-        for (i, (&name, &tensor)) in names.iter().zip(tensors).enumerate() {
-            let name = utf8(name, format_args!("input_names[{i}]"))?;
-            let tensor = non_null(tensor, format_args!("inputs[{i}] ('{name}')"))?;
-            lent.push((name.to_string(), LentTensor(&tensor.inner)));
-        }
+        let lent: Vec<(String, LentTensor)> = crate::run::named_inputs(input_names, inputs, input_count)?
+            .into_iter()
+            .map(|(name, tensor)| (name.to_string(), LentTensor(tensor)))
+            .collect();
         let outputs = match output_names.is_null() {
             true => None,
-            false => Some(
-                array(output_names, output_count, "output_names")?
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &n)| utf8(n, format_args!("output_names[{i}]")).map(str::to_string))
-                    .collect::<onyx_core::Result<Vec<_>>>()?,
-            ),
+            false => Some(crate::run::names_of_outputs(output_names, output_count)?.into_iter().map(str::to_string).collect()),
         };
         let options = unsafe { run_options.as_ref() }.map(|o| &o.inner);
         let user_data = UserData(user_data);

@@ -74,7 +74,7 @@ pub extern "C" fn onyx_run_options_reset_terminate(options: *const onyx_run_opti
     guard(|| non_null(options, "options")?.inner.reset_terminate())
 }
 
-fn named_inputs<'a>(
+pub(crate) fn named_inputs<'a>(
     names: *const *const c_char,
     tensors: *const *const onyx_tensor,
     count: usize,
@@ -93,7 +93,7 @@ fn named_inputs<'a>(
         .collect()
 }
 
-fn names_of_outputs<'a>(names: *const *const c_char, count: usize) -> onyx_core::Result<Vec<&'a str>> {
+pub(crate) fn names_of_outputs<'a>(names: *const *const c_char, count: usize) -> onyx_core::Result<Vec<&'a str>> {
     array(names, count, "output_names")?.iter().enumerate().map(|(i, &n)| utf8(n, format_args!("output_names[{i}]"))).collect()
 }
 
