@@ -9,7 +9,7 @@ are left out.
 
 OUT_DIR gets spec.txt (tests/suite/spec.txt without the skipped cases, with the
 stand-in's top-5 in the classify cases) and fixtures/: links to every fixture of
-tests/suite/fixtures, except resnet18.onnx (the stand-in: input [batch,3,224,224],
+tests/suite/fixtures, except resnet18.onnx and its external-data copy (the stand-in: input [batch,3,224,224],
 output logits [batch,1000], ResNet18's metadata, Conv + Relu + GlobalAveragePool +
 Flatten + Gemm) and logits_<k>.f32 (its outputs for input_<k>.f32, computed by the
 venv's onnxruntime, the library every runner uses). Every case runs the runner's
@@ -60,6 +60,25 @@ def standin_model(suite_spec):
     return model.SerializeToString(deterministic=True)
 
 
+def write_external(fixtures):
+    """fixtures/external/: the stand-in with its weights in a data file (as the suite's
+    ResNet18 has them there), and links to the other external-data fixtures."""
+    sys.path.insert(0, str(SUITE))
+    import external_data
+
+    folder = fixtures / external_data.FOLDER
+    if folder.is_symlink():
+        folder.unlink()
+    folder.mkdir(exist_ok=True)
+    model, data = external_data._resnet18_external(fixtures / "resnet18.onnx")
+    (folder / external_data.MODEL).write_bytes(model)
+    (folder / external_data.DATA).write_bytes(data)
+    for entry in (SUITE / "fixtures" / external_data.FOLDER).iterdir():
+        link = folder / entry.name
+        if entry.name not in (external_data.MODEL, external_data.DATA) and not link.exists():
+            os.symlink(entry, link)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path)
@@ -74,12 +93,13 @@ def main():
         link = fixtures / entry.name
         if link.is_symlink() or link.is_file():
             link.unlink()
-        if entry.name != "resnet18.onnx" and not entry.name.startswith("logits_"):
+        if entry.name not in ("resnet18.onnx", "external") and not entry.name.startswith("logits_"):
             os.symlink(entry, link)
 
     model_info = next(b for b in blocks if b.startswith("case model_info"))
     model = standin_model(model_info.splitlines())
     (fixtures / "resnet18.onnx").write_bytes(model)
+    write_external(fixtures)
     session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
     top5 = {}
     for i in range(3):
@@ -95,9 +115,9 @@ def main():
         if case is not None and any(fnmatch.fnmatchcase(case, p) for p in args.skip):
             continue
         # Paths that leave the suite folder ("../../target/...") are relative to it:
-        # make them relative to OUT_DIR instead.
+        # make them relative to OUT_DIR instead (message texts are not paths).
         lines = [l.split(" ", 1)[0] + " " + os.path.relpath(SUITE / l.split(" ", 1)[1], out)
-                 if " ../" in l else l for l in lines]
+                 if " ../" in l and not l.startswith("message_contains ") else l for l in lines]
         if case is not None:
             count += 1
             expected = next((l.split(" ", 1)[1] for l in lines if l.startswith("expected ")), None)
