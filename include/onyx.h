@@ -236,6 +236,13 @@ typedef struct onyx_session onyx_session;
 typedef struct onyx_session_options onyx_session_options;
 
 /**
+ * A group of sessions that share the weights of each model they load (see
+ * onyx_session_options_set_shared_weights). Free with onyx_shared_weights_free; the
+ * sessions made with it keep what they use.
+ */
+typedef struct onyx_shared_weights onyx_shared_weights;
+
+/**
  * The outcome of a failed call: an error code and a message. NULL means success.
  */
 typedef struct onyx_status onyx_status;
@@ -514,6 +521,35 @@ struct onyx_status *onyx_session_options_add_external_data(struct onyx_session_o
  */
 struct onyx_status *onyx_session_options_set_external_data_outside_model_folder(struct onyx_session_options *options,
                                                                                 bool allow);
+
+/**
+ * Creates an empty group.
+ */
+struct onyx_status *onyx_shared_weights_create(struct onyx_shared_weights **out);
+
+/**
+ * Frees the group (NULL is allowed). Sessions made with it go on sharing what they use.
+ */
+void onyx_shared_weights_free(struct onyx_shared_weights *group);
+
+/**
+ * How many models the group holds weights of now (those with a live session); 0 for NULL.
+ */
+size_t onyx_shared_weights_model_count(const struct onyx_shared_weights *group);
+
+/**
+ * The bytes of weights the group holds now, each counted once; 0 for NULL.
+ */
+size_t onyx_shared_weights_byte_length(const struct onyx_shared_weights *group);
+
+/**
+ * Sessions made with these options share each model's weights with the other sessions
+ * of `group` (NULL: share nothing, the default): the second and later sessions of a
+ * model cost a fraction of the first, and give bit-identical answers. The first session
+ * of a model in a group loads it twice (once to let ONNX Runtime optimize it).
+ */
+struct onyx_status *onyx_session_options_set_shared_weights(struct onyx_session_options *options,
+                                                            const struct onyx_shared_weights *group);
 
 /**
  * Loads a model from a file. `options` may be NULL (defaults). Free the session

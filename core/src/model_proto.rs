@@ -236,6 +236,88 @@ fn initializer_location(wire: &mut impl Source, n: u64) -> Option<Option<(String
     Some(location.filter(|_| external).map(|location| (name, location)))
 }
 
+/// A top-level initializer whose data is inline as `raw_data`: where its bytes are in the
+/// model (for [`SharedWeights`](crate::SharedWeights), which shares them between sessions).
+#[derive(Debug, PartialEq)]
+pub(crate) struct InlineInitializer {
+    pub name: String,
+    pub data_type: u32,
+    pub dims: Vec<i64>,
+    /// Offset and length of `raw_data` in the model's bytes.
+    pub raw: (usize, usize),
+}
+
+const TENSOR_DIMS: u64 = 1;
+const TENSOR_DATA_TYPE: u64 = 2;
+const TENSOR_RAW_DATA: u64 = 9;
+
+/// Every top-level initializer of `model` kept inline as `raw_data`; None when the bytes
+/// are not a model this reader understands.
+pub(crate) fn inline_initializers(model: &[u8]) -> Option<Vec<InlineInitializer>> {
+    let mut wire = Wire { input: model, left: model.len() as u64 };
+    let mut found = Vec::new();
+    while wire.left() > 0 {
+        let tag = varint(&mut wire)?;
+        match (tag >> 3, tag & 7) {
+            (GRAPH, LENGTH_DELIMITED) => {
+                let n = varint(&mut wire)?;
+                let end = wire.left().checked_sub(n)?;
+                while wire.left() > end {
+                    let tag = varint(&mut wire)?;
+                    match (tag >> 3, tag & 7) {
+                        (GRAPH_INITIALIZER, LENGTH_DELIMITED) => {
+                            let len = varint(&mut wire)?;
+                            let start = model.len() - wire.left() as usize;
+                            let tensor = model.get(start..start.checked_add(usize::try_from(len).ok()?)?)?;
+                            wire.skip(len)?;
+                            if let Some(mut initializer) = inline_initializer(tensor)? {
+                                initializer.raw.0 += start;
+                                found.push(initializer);
+                            }
+                        }
+                        (_, wire_type) => skip_field(&mut wire, wire_type)?,
+                    }
+                }
+                (wire.left() == end).then_some(())?;
+            }
+            (_, wire_type) => skip_field(&mut wire, wire_type)?,
+        }
+    }
+    Some(found)
+}
+
+/// One TensorProto's name, type, dims and `raw_data` position (relative to `tensor`).
+fn inline_initializer(tensor: &[u8]) -> Option<Option<InlineInitializer>> {
+    let mut wire = Wire { input: tensor, left: tensor.len() as u64 };
+    let (mut name, mut data_type, mut dims, mut raw) = (String::new(), 0u32, Vec::new(), None);
+    while wire.left() > 0 {
+        let tag = varint(&mut wire)?;
+        match (tag >> 3, tag & 7) {
+            (TENSOR_NAME, LENGTH_DELIMITED) => {
+                let len = varint(&mut wire)?;
+                name = String::from_utf8_lossy(&wire.take(len)?).into_owned();
+            }
+            (TENSOR_DATA_TYPE, VARINT) => data_type = u32::try_from(varint(&mut wire)?).ok()?,
+            (TENSOR_DIMS, VARINT) => dims.push(varint(&mut wire)? as i64),
+            (TENSOR_DIMS, LENGTH_DELIMITED) => {
+                let len = varint(&mut wire)?;
+                let end = wire.left().checked_sub(len)?;
+                while wire.left() > end {
+                    dims.push(varint(&mut wire)? as i64);
+                }
+            }
+            (TENSOR_RAW_DATA, LENGTH_DELIMITED) => {
+                let len = varint(&mut wire)?;
+                raw = Some((tensor.len() - wire.left() as usize, usize::try_from(len).ok()?));
+                wire.skip(len)?;
+            }
+            (TENSOR_DATA_LOCATION, VARINT) if varint(&mut wire)? == DATA_LOCATION_EXTERNAL => return Some(None),
+            (_, wire_type) => skip_field(&mut wire, wire_type)?,
+        }
+    }
+    Some(raw.map(|raw| InlineInitializer { name, data_type, dims, raw }))
+}
+
 /// A ValueInfoProto's name when it is a tensor without a shape.
 fn unshaped_tensor(bytes: &[u8]) -> Option<Option<String>> {
     let (mut name, mut tensor_type) = (Vec::new(), None);
@@ -342,6 +424,21 @@ mod tests {
         let graph = [field(GRAPH_INITIALIZER, &external), field(GRAPH_INITIALIZER, &inline)].concat();
         let facts = from_bytes(&field(GRAPH, &graph)).unwrap();
         assert_eq!(facts.external_data, vec![("w".to_string(), "../w.bin".to_string())], "b's data is inline (no data_location)");
+    }
+
+    #[test]
+    fn inline_initializers_give_where_their_bytes_are() {
+        let raw = [1u8, 2, 3, 4, 5, 6, 7, 8];
+        let tensor = [&[0x08, 0x02, 0x08, 0x01, 0x10, 0x01][..], &field(TENSOR_NAME, b"w"), &field(TENSOR_RAW_DATA, &raw)].concat();
+        let external = [&field(TENSOR_NAME, b"e")[..], &[0x70, 0x01]].concat();
+        let graph = [field(1, b"a node"), field(GRAPH_INITIALIZER, &tensor), field(GRAPH_INITIALIZER, &external)].concat();
+        let model = [&[0x08, 0x0a][..], &field(GRAPH, &graph)].concat();
+        let found = inline_initializers(&model).unwrap();
+        assert_eq!(found.len(), 1, "e is external");
+        let w = &found[0];
+        assert_eq!((w.name.as_str(), w.data_type, w.dims.as_slice()), ("w", 1, &[2i64, 1][..]));
+        assert_eq!(&model[w.raw.0..w.raw.0 + w.raw.1], &raw);
+        assert_eq!(inline_initializers(&model[..model.len() - 2]), None);
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct Session {
     /// External-data files given in memory: ONNX Runtime may point its initializers
     /// into them, so they live as long as the session.
     _external_data: Vec<Arc<Vec<u8>>>,
+    /// The shared weights this session runs on in place (see `SharedWeights`).
+    _shared_model: Option<Arc<crate::shared_weights::SharedModel>>,
 }
 
 impl Session {
@@ -48,11 +50,38 @@ impl Session {
         let facts = crate::model_proto::from_file(path);
         let folder = path.parent().unwrap_or(Path::new("."));
         let read_by_onyx = external_files_outside(facts.as_ref(), options, folder)?;
+        let context = format!("loading model {}", path.display());
+        if let Some(group) = options.shared_weights() {
+            let bytes = read_fallibly(path).map_err(|e| Error::new(ErrorCode::InvalidModel, format!("{context}: {e}")))?;
+            let model = group.model_for(&bytes, options, |optimized| {
+                let mut builder = optimizing_builder(options, &read_by_onyx, optimized)?;
+                builder.commit_from_file(path).map(drop).map_err(|e| model_error(&context, e))
+            })?;
+            return Self::from_shared(model, group, facts, options, &context);
+        }
         let mut builder = builder(options, &read_by_onyx)?;
-        let session = builder
-            .commit_from_file(path)
-            .map_err(|e| model_error(&format!("loading model {}", path.display()), e))?;
+        let session = builder.commit_from_file(path).map_err(|e| model_error(&context, e))?;
         Self::wrap(session, facts, options, read_by_onyx)
+    }
+
+    /// A session of `model`'s optimized graph, on the group's shared weights.
+    fn from_shared(
+        model: Arc<crate::shared_weights::SharedModel>,
+        group: &crate::SharedWeights,
+        facts: Option<crate::model_proto::ModelFacts>,
+        options: &SessionOptions,
+        context: &str,
+    ) -> Result<Session> {
+        let mut plain = options.clone();
+        plain.optimization_level = crate::OptimizationLevel::Disabled; // optimized once already
+        let mut builder = builder(&plain, &[])?
+            .with_prepacked_weights(group.prepacked())
+            .map_err(|e| ort_call::from_ort(ErrorCode::RuntimeError, "sharing prepacked weights", e))?;
+        model.add_to(&mut builder)?;
+        let session = builder.commit_from_file(model.path()).map_err(|e| model_error(context, e))?;
+        let mut session = Self::wrap(session, facts, options, Vec::new())?;
+        session._shared_model = Some(model);
+        Ok(session)
     }
 
     /// Loads a model from its bytes; the bytes may be freed once this returns.
@@ -72,27 +101,25 @@ impl Session {
                 ));
             }
         }
-        let mut builder = builder(options, &[])?;
         // A model given as bytes has no folder, and ONNX Runtime would read its external
         // data relative to the process's working folder (an `.env` there could become an
         // initializer). Point it at a folder that cannot exist, unless the caller named one.
-        if !caller_named_folder {
-            builder = builder
+        let no_folder = |builder: ort::session::builder::SessionBuilder| match caller_named_folder {
+            true => Ok(builder),
+            false => builder
                 .with_config_entry(EXTERNAL_DATA_FOLDER, NO_EXTERNAL_DATA_FOLDER)
-                .map_err(|e| ort_call::from_ort(ErrorCode::RuntimeError, "setting the external data folder", e))?;
+                .map_err(|e| ort_call::from_ort(ErrorCode::RuntimeError, "setting the external data folder", e)),
+        };
+        let context = format!("loading a model from {} bytes", bytes.len());
+        if let Some(group) = options.shared_weights() {
+            let model = group.model_for(bytes, options, |optimized| {
+                let mut builder = no_folder(optimizing_builder(options, &[], optimized)?)?;
+                builder.commit_from_memory(bytes).map(drop).map_err(|e| bytes_load_error(&context, e))
+            })?;
+            return Self::from_shared(model, group, facts, options, &context);
         }
-        let session = builder.commit_from_memory(bytes).map_err(|e| {
-            let error = model_error(&format!("loading a model from {} bytes", bytes.len()), e);
-            if error.message().contains(NO_EXTERNAL_DATA_FOLDER) {
-                return Error::new(
-                    ErrorCode::InvalidModel,
-                    format!(
-                        "the model keeps data in an external file, which a model loaded from bytes may not read: load it from its path, or name the folder with the session config entry {EXTERNAL_DATA_FOLDER}"
-                    ),
-                );
-            }
-            error
-        })?;
+        let mut builder = no_folder(builder(options, &[])?)?;
+        let session = builder.commit_from_memory(bytes).map_err(|e| bytes_load_error(&context, e))?;
         Self::wrap(session, facts, options, Vec::new())
     }
 
@@ -128,6 +155,7 @@ impl Session {
             inner,
             _custom_op_libraries: options.custom_op_libraries().to_vec(),
             _external_data: options.external_data().iter().map(|(_, b)| b.clone()).chain(read_by_onyx.into_iter().map(|(_, b)| b)).collect(),
+            _shared_model: None,
         })
     }
 
@@ -652,6 +680,31 @@ fn add_external_files(builder: &mut ort::session::builder::SessionBuilder, files
         (ort_call::api().AddExternalInitializersFromMemory)(builder.ptr_mut(), name_ptrs.as_ptr(), buffers.as_ptr(), lengths.as_ptr(), files.len())
     };
     ort_call::check(status, ErrorCode::InvalidArgument, "adding external data files from memory")
+}
+
+/// A failed load from bytes; one that tried to read external data from disk says so.
+fn bytes_load_error<R>(context: &str, e: ort::Error<R>) -> Error {
+    let error = model_error(context, e);
+    if error.message().contains(NO_EXTERNAL_DATA_FOLDER) {
+        return Error::new(
+            ErrorCode::InvalidModel,
+            format!(
+                "the model keeps data in an external file, which a model loaded from bytes may not read: load it from its path, or name the folder with the session config entry {EXTERNAL_DATA_FOLDER}"
+            ),
+        );
+    }
+    error
+}
+
+/// The builder of the load that writes a model's optimized graph to `optimized`, once
+/// per model for a `SharedWeights` group. ONNX Runtime warns that a graph optimized
+/// for this machine is not portable: it is only used here, so that line is not shown.
+fn optimizing_builder(options: &SessionOptions, read_by_onyx: &[(String, Arc<Vec<u8>>)], optimized: &Path) -> Result<ort::session::builder::SessionBuilder> {
+    let mut builder = builder(options, read_by_onyx)?
+        .with_optimized_model_path(optimized)
+        .map_err(|e| ort_call::from_ort(ErrorCode::RuntimeError, "naming the optimized model file", e))?;
+    ort_call::check(unsafe { (ort_call::api().SetSessionLogSeverityLevel)(builder.ptr_mut(), 3) }, ErrorCode::RuntimeError, "quieting the optimizing load")?;
+    Ok(builder)
 }
 
 fn builder(options: &SessionOptions, read_by_onyx: &[(String, Arc<Vec<u8>>)]) -> Result<ort::session::builder::SessionBuilder> {

@@ -1,7 +1,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::{CustomOpLibrary, Error, ErrorCode, Result};
+use crate::{CustomOpLibrary, Error, ErrorCode, Result, SharedWeights};
 
 /// How much ONNX Runtime rewrites the graph before running it.
 #[repr(u32)]
@@ -65,6 +65,8 @@ pub struct SessionOptions {
     external_data: Vec<(String, Arc<Vec<u8>>)>,
     /// Lets a model loaded from a path read external data outside its own folder.
     external_data_outside_model_folder: bool,
+    /// The group whose sessions share each model's weights (see `set_shared_weights`).
+    shared_weights: Option<SharedWeights>,
 }
 
 impl SessionOptions {
@@ -175,6 +177,16 @@ impl SessionOptions {
 
     pub fn external_data_outside_model_folder(&self) -> bool {
         self.external_data_outside_model_folder
+    }
+
+    /// Sessions made with these options share each model's weights with the other
+    /// sessions of `group` (see [`SharedWeights`]); None (the default) shares nothing.
+    pub fn set_shared_weights(&mut self, group: Option<&SharedWeights>) {
+        self.shared_weights = group.cloned();
+    }
+
+    pub fn shared_weights(&self) -> Option<&SharedWeights> {
+        self.shared_weights.as_ref()
     }
 
     /// ONNX Runtime's CPU memory arena (on by default): off, each allocation goes to the

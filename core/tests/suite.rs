@@ -8,7 +8,7 @@ use std::{
     time::Duration,
 };
 
-use onyx_core::{ElementType, ErrorCode, LogLevel, OptimizationLevel, RunOptions, Runtime, Session, SessionOptions, Tensor};
+use onyx_core::{ElementType, ErrorCode, LogLevel, OptimizationLevel, RunOptions, Runtime, Session, SessionOptions, SharedWeights, Tensor};
 
 type Check = Result<(), String>;
 
@@ -317,6 +317,7 @@ impl Suite {
                 within(outputs[0].as_slice::<f32>().map_err(|e| e.to_string())?, &read_f32(&self.path(expected))?, case.num("atol")?, case.num("rtol")?)
             }
             "log_callback" => self.log_callback(case),
+            "shared_weights" => self.shared_weights(case),
             "run_config" => {
                 let got = self.run_with_config(case).map_err(|e| e.to_string())?;
                 within(&got, &read_f32(&self.path(case.get("expected")?))?, case.num("atol")?, case.num("rtol")?)
@@ -419,6 +420,34 @@ impl Suite {
         let b = self.logits(&from_memory, &input, &[1, 3, 224, 224])?;
         if a.iter().map(|f| f.to_bits()).ne(b.iter().map(|f| f.to_bits())) {
             return Err("the logits from memory differ from those from the path".into());
+        }
+        Ok(())
+    }
+
+    /// `sessions` sessions on one group: the model's weights held once, the same logits.
+    fn shared_weights(&self, case: &Case) -> Check {
+        let group = SharedWeights::new().map_err(|e| e.to_string())?;
+        let mut options = SessionOptions::new();
+        options.set_shared_weights(Some(&group));
+        let input = read_f32(&self.path(case.get("input")?))?;
+        let plain = self.logits(&self.session, &input, &[1, 3, 224, 224])?;
+        let mut sessions = Vec::new();
+        for i in 0..case.num::<usize>("sessions")? {
+            let session = Session::from_file(self.model_path(), &options).map_err(|e| e.to_string())?;
+            let got = self.logits(&session, &input, &[1, 3, 224, 224])?;
+            within(&got, &read_f32(&self.path(case.get("expected")?))?, case.num("atol")?, case.num("rtol")?)?;
+            if got.iter().map(|f| f.to_bits()).ne(plain.iter().map(|f| f.to_bits())) {
+                return Err(format!("session {i}: the logits differ from an unshared session's"));
+            }
+            sessions.push(session);
+        }
+        let (models, bytes, min_bytes) = (group.model_count(), group.byte_length(), case.num::<usize>("min_shared_bytes")?);
+        if models != 1 || bytes < min_bytes {
+            return Err(format!("the group holds {models} models and {bytes} bytes, expected 1 model and at least {min_bytes} bytes"));
+        }
+        drop(sessions);
+        if group.model_count() != 0 {
+            return Err("the group still holds a model after its sessions were dropped".into());
         }
         Ok(())
     }

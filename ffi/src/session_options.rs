@@ -174,3 +174,51 @@ pub extern "C" fn onyx_session_options_set_external_data_outside_model_folder(op
         Ok(())
     })
 }
+
+/// A group of sessions that share the weights of each model they load (see
+/// onyx_session_options_set_shared_weights). Free with onyx_shared_weights_free; the
+/// sessions made with it keep what they use.
+pub struct onyx_shared_weights {
+    inner: onyx_core::SharedWeights,
+}
+
+/// Creates an empty group.
+#[no_mangle]
+pub extern "C" fn onyx_shared_weights_create(out: *mut *mut onyx_shared_weights) -> *mut onyx_status {
+    guard(|| {
+        check_out(out, "out")?;
+        let inner = onyx_core::SharedWeights::new()?;
+        write_out(out, onyx_boundary::into_raw(onyx_shared_weights { inner }));
+        Ok(())
+    })
+}
+
+/// Frees the group (NULL is allowed). Sessions made with it go on sharing what they use.
+#[no_mangle]
+pub extern "C" fn onyx_shared_weights_free(group: *mut onyx_shared_weights) {
+    crate::status::free_handle(group)
+}
+
+/// How many models the group holds weights of now (those with a live session); 0 for NULL.
+#[no_mangle]
+pub extern "C" fn onyx_shared_weights_model_count(group: *const onyx_shared_weights) -> usize {
+    crate::status::guard_value(0, || unsafe { group.as_ref() }.map_or(0, |g| g.inner.model_count()))
+}
+
+/// The bytes of weights the group holds now, each counted once; 0 for NULL.
+#[no_mangle]
+pub extern "C" fn onyx_shared_weights_byte_length(group: *const onyx_shared_weights) -> usize {
+    crate::status::guard_value(0, || unsafe { group.as_ref() }.map_or(0, |g| g.inner.byte_length()))
+}
+
+/// Sessions made with these options share each model's weights with the other sessions
+/// of `group` (NULL: share nothing, the default): the second and later sessions of a
+/// model cost a fraction of the first, and give bit-identical answers. The first session
+/// of a model in a group loads it twice (once to let ONNX Runtime optimize it).
+#[no_mangle]
+pub extern "C" fn onyx_session_options_set_shared_weights(options: *mut onyx_session_options, group: *const onyx_shared_weights) -> *mut onyx_status {
+    with_options(options, |o| {
+        o.set_shared_weights(unsafe { group.as_ref() }.map(|g| &g.inner));
+        Ok(())
+    })
+}

@@ -1138,6 +1138,52 @@ static int case_external_data_outside(const spec_case *c) {
     return bad;
 }
 
+/* --- shared weights ------------------------------------------------------------------ */
+
+/* `sessions` sessions on one group: one model's weights held once (at least
+ * `min_shared_bytes`), every session's logits bit-identical to the shared session's. */
+static int case_shared_weights(const spec_case *c) {
+    enum { MAX_SESSIONS = 8 };
+    size_t count = (size_t)atoi(spec_get(c, "sessions")), n, n_exp;
+    if (count < 2 || count > MAX_SESSIONS) FAIL("sessions %zu is not 2 to %d", count, MAX_SESSIONS);
+    char path[8192];
+    spec_path(&suite, spec_get(&suite.header, "model"), path, sizeof path);
+    float *image = load_f32(spec_get(c, "input"), &n), *expected = load_f32(spec_get(c, "expected"), &n_exp), *plain = NULL;
+    onyx_shared_weights *group = NULL;
+    onyx_session_options *options = NULL;
+    onyx_session *sessions[MAX_SESSIONS] = {0};
+    int bad = failed(onyx_shared_weights_create(&group), "group") || failed(onyx_session_options_create(&options), "options") ||
+              failed(onyx_session_options_set_shared_weights(options, group), "set shared weights") ||
+              run_logits(shared_session, image, 1, &plain);
+    for (size_t i = 0; !bad && i < count; i++) {
+        float *got = NULL;
+        bad = failed(onyx_session_create_from_file(path, options, &sessions[i]), "session") || run_logits(sessions[i], image, 1, &got);
+        if (!bad) bad = within(got, LOGITS, expected, n_exp, field_float(c, "atol"), field_float(c, "rtol"));
+        if (!bad && !bits_equal(got, plain, LOGITS)) {
+            snprintf(why, sizeof why, "session %zu: the logits differ from an unshared session's", i);
+            bad = 1;
+        }
+        free(got);
+    }
+    onyx_session_options_free(options);
+    size_t models = onyx_shared_weights_model_count(group), bytes = onyx_shared_weights_byte_length(group);
+    size_t min_bytes = (size_t)atoll(spec_get(c, "min_shared_bytes"));
+    if (!bad && (models != 1 || bytes < min_bytes)) {
+        snprintf(why, sizeof why, "the group holds %zu models and %zu bytes, expected 1 model and at least %zu bytes", models, bytes, min_bytes);
+        bad = 1;
+    }
+    for (size_t i = 0; i < count; i++) onyx_session_free(sessions[i]);
+    if (!bad && onyx_shared_weights_model_count(group) != 0) {
+        snprintf(why, sizeof why, "the group still holds a model after its sessions were freed");
+        bad = 1;
+    }
+    onyx_shared_weights_free(group);
+    free(image);
+    free(expected);
+    free(plain);
+    return bad;
+}
+
 /* --- log callback -------------------------------------------------------------------- */
 
 typedef struct {
@@ -1217,6 +1263,7 @@ static int run_case(const spec_case *c) {
     if (!strcmp(kind, "external_data")) return case_external_data(c);
     if (!strcmp(kind, "external_data_outside")) return case_external_data_outside(c);
     if (!strcmp(kind, "log_callback")) return case_log_callback(c);
+    if (!strcmp(kind, "shared_weights")) return case_shared_weights(c);
     FAIL("unknown case kind '%s'", kind);
 }
 

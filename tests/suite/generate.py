@@ -560,6 +560,8 @@ def spec_text(model_sha, tiny_sha, results):
     cases += customop_cases()
     cases += async_cases(inp, exp, tol, one, error)
     cases += external_data_cases(inp, exp, tol, error)
+    # Four sessions on one group share ResNet18's weights (about 47 MB of them, held once).
+    cases.append(("shared_weights", "shared_weights", ["sessions 4", "min_shared_bytes 40000000"] + one))
     cases.append(("log_callback", "log_callback", ["level VERBOSE 0", "quiet_level FATAL 4",
                                                    f"message_contains {LOG_LINE_WHILE_LOADING}"]))
 
