@@ -22,3 +22,16 @@ bench-instructions: ort fixtures
 	  valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect='*one_call_*' \
 	    $(CARGO_TARGET)/onyx-bench count $$path $(ROOT)/tests/suite $(ORT_LIB) 500 2>&1 | awk -v p=$$path '/Collected :/ {print p, $$4}'; \
 	done | python3 -c 'import sys; r={p:int(i)/500 for p,i in (l.split() for l in sys.stdin)}; o,c=r["ort"],r["c"]; print(f"onyx: ort direct {o:.0f}, C ABI {c:.0f} instructions per call (C / direct {c/o:.3f})"); open("$(BENCH_DIR)/results.txt","a").write(f"bench c add16_call_instructions {c:.0f} instructions {c/o:.4f}\n")'
+
+# Resident memory of 1 and 4 ResNet18 sessions, with and without SharedWeights, each
+# mode in three processes of its own (medians); the target: each extra shared session
+# costs at most 25 % of the first.
+.PHONY: bench-memory
+BENCH_TARGETS += bench-memory
+bench-memory: ort fixtures
+	@cargo build --quiet --release -p onyx-bench
+	@mkdir -p $(BENCH_DIR)
+	@echo "onyx: [bench] resident memory of ResNet18 sessions (intra-op 1, each run once), plain and shared, 3 processes each"
+	@for round in 1 2 3; do for mode in plain shared; do \
+	  $(CARGO_TARGET)/onyx-bench memory $(ROOT)/tests/suite $(ORT_LIB) $$mode 4 | sed "s/^/$$mode /"; \
+	done; done | python3 scripts/memory-table.py $(BENCH_DIR)/results.txt

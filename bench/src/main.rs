@@ -15,6 +15,8 @@ use std::{
     time::Instant,
 };
 
+mod memory;
+
 use onyx::*;
 use ort::{session::Session as OrtSession, value::TensorRef};
 
@@ -135,6 +137,11 @@ fn one_call_c(session: &CSession, a: &[f32], b: &[f32]) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let [_, command, suite, ort_library, mode, sessions] = &args[..] {
+        if command == "memory" {
+            return memory::measure(Path::new(suite), Path::new(ort_library), mode, sessions.parse().expect("sessions"));
+        }
+    }
     if let [_, mode, path, suite, ort_library, calls] = &args[..] {
         if mode == "count" {
             let library = CString::new(ort_library.as_str()).unwrap();
@@ -144,6 +151,7 @@ fn main() {
     let [_, suite, ort_library, out] = &args[..] else {
         eprintln!("usage: onyx-bench <tests/suite folder> <libonnxruntime path> <out folder>");
         eprintln!("       onyx-bench count ort|c <tests/suite folder> <libonnxruntime path> <calls>");
+        eprintln!("       onyx-bench memory <tests/suite folder> <libonnxruntime path> plain|shared <sessions>");
         std::process::exit(2);
     };
     let (suite, out) = (Path::new(suite), Path::new(out));
