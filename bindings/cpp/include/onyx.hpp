@@ -3,12 +3,13 @@
  * @brief Onyx's C++17 API: a header-only layer over the C ABI in onyx.h.
  *
  * One move-only RAII class per C handle (SessionOptions, Session, Tensor,
- * RunOptions) and a static Runtime; failures are exceptions (onyx::Error, carrying
+ * RunOptions, AsyncRun) and a static Runtime; failures are exceptions (onyx::Error, carrying
  * the stable onyx::ErrorCode) unless the program is built with
  * ONYX_NO_EXCEPTIONS, in which case they go to onyx::set_error_handler's handler
  * and then std::abort(). Nothing here adds state or logic to the C ABI: every call
  * is one C call plus the conversion of its status (RunOutputs keeps the output
- * names beside the tensors, which the C ABI returns alone).
+ * names beside the tensors, which the C ABI returns alone; an AsyncRun's callback
+ * fills a std::promise; the log callback is a std::function held for C).
  *
  * @code
  * #include <onyx.hpp>
@@ -55,9 +56,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <future>
 #include <initializer_list>
 #include <iterator>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -124,7 +129,7 @@ enum class OptimizationLevel : uint32_t {
   All = ONYX_OPTIMIZATION_ALL,
 };
 
-/// Which of ONNX Runtime's own log lines reach stderr (ONYX_LOG_*).
+/// Which log lines reach stderr or the log callback (ONYX_LOG_*); also the level of a line.
 enum class LogLevel : uint32_t {
   Verbose = ONYX_LOG_VERBOSE,
   Info = ONYX_LOG_INFO,
@@ -196,6 +201,14 @@ inline std::atomic<ErrorHandler> error_handler{nullptr};
 inline ErrorHandler set_error_handler(ErrorHandler handler) noexcept {
   return detail::error_handler.exchange(handler);
 }
+#endif
+
+/// 1 when the compiler has exceptions on, so code called from Onyx's threads (the
+/// callbacks) can stop a C++ exception before it reaches C; 0 with -fno-exceptions.
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#define ONYX_HPP_CATCHES 1
+#else
+#define ONYX_HPP_CATCHES 0
 #endif
 
 namespace detail {
@@ -536,12 +549,76 @@ class Runtime {
     return out;
   }
 
-  /// Which of ONNX Runtime's log lines reach stderr (default Warning). Any thread.
+  /// Which of ONNX Runtime's and Onyx's log lines reach stderr, or the log callback
+  /// (default Warning: Warning and above). Any thread.
   static void set_log_level(LogLevel level) {
     detail::ensure_abi();
     detail::check(onyx_set_log_level(static_cast<uint32_t>(level)));
   }
+
+  /// What receives log lines instead of stderr: the line's level, its category
+  /// (ONNX Runtime's, or "onyx" for Onyx's own lines) and its message, both valid
+  /// only during the call.
+  using LogCallback = std::function<void(LogLevel level, std::string_view category, std::string_view message)>;
+
+  /**
+   * Sends the log lines the level lets through (set_log_level) to `callback`
+   * instead of stderr; an empty function goes back to stderr
+   * (onyx_set_log_callback). The callback is called on any thread, ONNX Runtime's
+   * included, possibly on several at once, so it must be thread-safe; it should
+   * return soon. An exception it throws is swallowed (that line is lost); a line
+   * logged while it runs, on its thread, is dropped.
+   *
+   * When this returns, the callback it replaced is not running and will not be
+   * called again, and it has been destroyed (with what it captured). Calling this
+   * from inside the callback is core's InvalidArgument. Any thread.
+   */
+  static void set_log_callback(LogCallback callback);
 };
+
+namespace detail {
+
+/// The callback the C ABI calls: one per process (replaced under the lock, never
+/// destroyed at exit, so a line logged while the process ends finds it alive).
+inline std::mutex log_callback_lock;
+inline Runtime::LogCallback* log_callback_current = nullptr;
+/// The callback a thread is running (the one installed in C), else NULL:
+/// set_log_callback from inside it must not wait for the lock (a thread holding the
+/// lock waits, in C, for this callback to return).
+inline thread_local void* running_log_callback = nullptr;
+
+inline void log_line(void* user_data, uint32_t level, const char* category, const char* message) noexcept {
+  const Runtime::LogCallback& callback = *static_cast<const Runtime::LogCallback*>(user_data);
+  running_log_callback = user_data;
+#if ONYX_HPP_CATCHES
+  try {
+    callback(static_cast<LogLevel>(level), str(category), str(message));
+  } catch (...) {
+    // Never into C: the line is lost.
+  }
+#else
+  callback(static_cast<LogLevel>(level), str(category), str(message));
+#endif
+  running_log_callback = nullptr;
+}
+
+}  // namespace detail
+
+inline void Runtime::set_log_callback(LogCallback callback) {
+  detail::ensure_abi();
+  if (void* running = detail::running_log_callback) {
+    // Core refuses this (InvalidArgument) before changing anything. It is asked to
+    // re-install the running callback, so nothing would change even if it did not.
+    detail::check(onyx_set_log_callback(&detail::log_line, running));
+    return;
+  }
+  std::unique_ptr<LogCallback> next = callback ? std::make_unique<LogCallback>(std::move(callback)) : nullptr;
+  std::unique_ptr<LogCallback> old;  // destroyed after the lock is released: its captures may log or set again
+  const std::lock_guard<std::mutex> lock(detail::log_callback_lock);
+  detail::check(onyx_set_log_callback(next ? &detail::log_line : nullptr, next.get()));
+  // The C ABI no longer calls the old one, nor ever will: it may go.
+  old.reset(std::exchange(detail::log_callback_current, next.release()));
+}
 
 // ---------------------------------------------------------------------------------
 // Session options
@@ -617,6 +694,30 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
   SessionOptions& add_config_entry(const std::string& key, const std::string& value) {
     return chain(onyx_session_options_add_config_entry(get(), detail::checked(key, "session config key"),
                                                        detail::checked(value, ("session config entry '" + key + "' value").c_str())));
+  }
+
+  /**
+   * Supplies an external-data file from memory: a model whose initializers name
+   * `file_name` as their external data `location` reads them from these `length`
+   * bytes instead of the disk, whether it is loaded from a path or from bytes. The
+   * bytes are copied (they may be freed when this returns); adding a name again
+   * replaces it. A name holding a NUL is core's InvalidArgument.
+   */
+  SessionOptions& add_external_data(std::string_view file_name, const void* data, size_t length) {
+    const std::string name(file_name);
+    return chain(onyx_session_options_add_external_data(get(), detail::checked(name, "external data file name"),
+                                                        static_cast<const uint8_t*>(data), length));
+  }
+  /// As add_external_data(file_name, data, length), from a container of bytes
+  /// (std::vector<uint8_t>, std::array, ...), copied.
+  SessionOptions& add_external_data(std::string_view file_name, Span<const uint8_t> bytes) {
+    return add_external_data(file_name, bytes.data(), bytes.size());
+  }
+  /// Lets a model loaded from a path read external data outside its own folder (an
+  /// absolute location, or one with ".."). Off by default: such a model then fails
+  /// to load with InvalidModel, naming the initializer and the location.
+  SessionOptions& set_external_data_outside_model_folder(bool allow) {
+    return chain(onyx_session_options_set_external_data_outside_model_folder(get(), allow));
   }
 
  private:
@@ -752,12 +853,23 @@ class Tensor : public detail::Handle<onyx_tensor, onyx_tensor_free> {
   }
 };
 
-/// One run input: a name and a tensor, both borrowed for the call.
+/**
+ * One run input: a name and a tensor, both borrowed for the call.
+ *
+ * Session::run only reads the tensor during the call, whichever way it is given. For
+ * Session::run_async, a tensor given as an rvalue (a temporary, or `std::move(t)`) is
+ * moved into the run, which keeps it until the run is over; one given as an lvalue
+ * is borrowed and must stay alive and unchanged until the run is over.
+ */
 struct Input {
-  /// Model input `input_name` takes `value`.
+  /// Model input `input_name` takes `value` (borrowed).
   Input(Name input_name, const Tensor& value) noexcept : name(input_name), tensor(&value) {}
-  Name name;             ///< The model input's name.
-  const Tensor* tensor;  ///< Its value.
+  /// Model input `input_name` takes `value`; run_async moves it into the run, run
+  /// only reads it (it is not moved from).
+  Input(Name input_name, Tensor&& value) noexcept : name(input_name), tensor(&value), movable(&value) {}
+  Name name;                  ///< The model input's name.
+  const Tensor* tensor;       ///< Its value.
+  Tensor* movable = nullptr;  ///< The same tensor when given as an rvalue: run_async takes it.
 };
 
 /// One run_into output: the name of a model output and the caller's tensor that
@@ -868,6 +980,167 @@ class RunOptions : public detail::Handle<onyx_run_options, onyx_run_options_free
 };
 
 // ---------------------------------------------------------------------------------
+// Asynchronous runs
+// ---------------------------------------------------------------------------------
+
+namespace detail {
+
+/// What one asynchronous run shares with its C callback (which holds one reference,
+/// given as user_data): the promise, the output names for RunOutputs, and the input
+/// tensors moved into the run.
+struct AsyncState {
+  std::promise<RunOutputs> promise;
+  std::vector<std::string> output_names;
+  std::vector<Tensor> inputs;
+#ifdef ONYX_NO_EXCEPTIONS
+  // Without exceptions the future gets empty outputs and the error waits here for
+  // AsyncRun::get (written before the promise is set, read after the future is).
+  bool failed = false;
+  ErrorCode code{};
+  std::string message;
+#endif
+};
+
+/// The onyx_run_callback of Session::run_async, on one of Onyx's worker threads:
+/// settles the promise, lets nothing escape into C, frees what C handed over.
+inline void async_run_done(void* user_data, onyx_status* status, onyx_tensor* const* outputs, size_t count) noexcept {
+  const std::unique_ptr<std::shared_ptr<AsyncState>> reference(static_cast<std::shared_ptr<AsyncState>*>(user_data));
+  const StatusOwner owned_status{status};
+  AsyncState& state = **reference;
+  state.inputs.clear();  // the run is over: the tensors moved into it go before the result is delivered
+#if ONYX_HPP_CATCHES
+  try {
+#endif
+    if (status != nullptr) {
+      const auto code = static_cast<ErrorCode>(onyx_status_code(status));
+#ifdef ONYX_NO_EXCEPTIONS
+      state.failed = true;
+      state.code = code;
+      state.message = str(onyx_status_message(status));
+      state.promise.set_value(RunOutputs());
+#else
+      state.promise.set_exception(std::make_exception_ptr(Error(code, str(onyx_status_message(status)))));
+#endif
+      return;
+    }
+    std::vector<Tensor> tensors;
+#if ONYX_HPP_CATCHES
+    try {
+      tensors.reserve(count);
+    } catch (...) {
+      for (size_t i = 0; i < count; ++i) onyx_tensor_free(outputs[i]);
+      throw;
+    }
+#else
+    tensors.reserve(count);
+#endif
+    for (size_t i = 0; i < count; ++i) tensors.emplace_back(outputs[i]);  // owned at once, no allocation
+    state.promise.set_value(RunOutputs(std::move(tensors), std::move(state.output_names)));
+#if ONYX_HPP_CATCHES
+  } catch (...) {
+    // Out of memory while delivering: the run fails with that exception instead.
+    try {
+      state.promise.set_exception(std::current_exception());
+    } catch (...) {
+      // The promise is already satisfied: nothing left to tell.
+    }
+  }
+#endif
+}
+
+}  // namespace detail
+
+/**
+ * An asynchronous run (onyx_async_run), returned by Session::run_async: the run
+ * goes on on Onyx's worker threads while the caller does something else, and its
+ * outputs or its error arrive in a std::future. Move-only.
+ *
+ * get() waits and returns the outputs, or throws the run's onyx::Error, with the
+ * same code a synchronous run would give (a bad input included: starting the run
+ * does not check it); a cancelled run throws onyx::Error with ErrorCode::Cancelled.
+ *
+ * Destroying an AsyncRun neither waits for the run nor cancels it: the run goes on
+ * and its outputs are freed when it is over. The Session may be destroyed while
+ * its runs are in flight: they keep what they need.
+ *
+ * Threads: cancel() may be called from any thread, also while another waits in
+ * get(); get(), wait() and wait_for() are for one thread at a time (as
+ * std::future's; share() the future() to wait from several).
+ */
+class AsyncRun : public detail::Handle<onyx_async_run, onyx_async_run_free> {
+ public:
+  /// An empty object: no run.
+  AsyncRun() noexcept = default;
+
+  /// Waits for the run and returns its outputs, or fails with its error
+  /// (ErrorCode::Cancelled after a timely cancel()). Once only: afterwards, and for
+  /// an empty object, NullPointer.
+  RunOutputs get() {
+    if (!future_.valid()) {
+      detail::fail(ErrorCode::NullPointer, "the asynchronous run has no result to give (empty, moved from, or already taken)");
+    }
+    RunOutputs outputs = future_.get();
+#ifdef ONYX_NO_EXCEPTIONS
+    if (state_->failed) detail::fail(state_->code, state_->message.c_str());
+#endif
+    return outputs;
+  }
+  /// Waits until the run is over. An object with nothing to wait for (see
+  /// valid()) returns at once.
+  void wait() const {
+    if (future_.valid()) future_.wait();
+  }
+  /// Waits until the run is over or `timeout` has passed: std::future_status::ready
+  /// or timeout (deferred never happens). Ready at once when there is nothing to
+  /// wait for (see valid()).
+  template <typename Rep, typename Period>
+  std::future_status wait_for(const std::chrono::duration<Rep, Period>& timeout) const {
+    return future_.valid() ? future_.wait_for(timeout) : std::future_status::ready;
+  }
+  /// True while get() may be called (false for an empty object or once it has been).
+  bool valid() const noexcept { return future_.valid(); }
+
+  /**
+   * Cancels the run, from any thread: returns true when the run will complete as
+   * ErrorCode::Cancelled (whether it had started or not), false when its result
+   * was already decided (get() then gives it). Cancelling one run never stops
+   * another. NullPointer for an empty object.
+   */
+  bool cancel() const {
+    bool cancelled = false;
+    detail::check(onyx_async_run_cancel(handle(), &cancelled));
+    return cancelled;
+  }
+
+  /**
+   * The std::future of the outputs, for code that composes futures (move it out, or
+   * share() it). Taking it leaves get(), wait() and wait_for() nothing to wait for;
+   * cancel() still works. With ONYX_NO_EXCEPTIONS a failed run gives empty outputs
+   * through the future: use get() to reach the error.
+   */
+  std::future<RunOutputs>& future() noexcept { return future_; }
+
+  /// The C handle, still owned by this object (get() here is the future's: the
+  /// outputs). release() gives it up, as for every handle class.
+  onyx_async_run* handle() const noexcept { return Handle::get(); }
+
+ private:
+  friend class Session;
+#ifdef ONYX_NO_EXCEPTIONS
+  AsyncRun(onyx_async_run* owned, std::future<RunOutputs> future, std::shared_ptr<detail::AsyncState> state) noexcept
+      : Handle(owned), future_(std::move(future)), state_(std::move(state)) {}
+#else
+  AsyncRun(onyx_async_run* owned, std::future<RunOutputs> future, std::shared_ptr<detail::AsyncState>) noexcept
+      : Handle(owned), future_(std::move(future)) {}
+#endif
+
+  std::future<RunOutputs> future_;
+#ifdef ONYX_NO_EXCEPTIONS
+  std::shared_ptr<detail::AsyncState> state_;
+#endif
+};
+
+// ---------------------------------------------------------------------------------
 // Sessions
 // ---------------------------------------------------------------------------------
 
@@ -917,6 +1190,8 @@ inline ValueInfo value_info(const onyx_value_info* info) {
  * A loaded model (onyx_session). Any number of threads may use one session at
  * once (runs and introspection; concurrent runs proceed in parallel). Destroying
  * it while another thread uses it is undefined: join those threads first.
+ * Asynchronous runs (run_async) in flight are not such a use: they keep what they
+ * need, and the model is released when the last one is over.
  */
 class Session : public detail::Handle<onyx_session, onyx_session_free> {
  public:
@@ -1044,6 +1319,33 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
     run_into_impl(run_options(options), inputs, outputs);
   }
 
+  /**
+   * Starts a run on Onyx's worker threads and returns at once
+   * (onyx_session_run_async): the same inputs and output names as run(), the
+   * outputs or the error in the returned AsyncRun (get(), wait(), cancel()).
+   * Every mistake a run can make, a bad input included, is the AsyncRun's error,
+   * never thrown here; this throws only for what C++ cannot hand to C (an empty
+   * session or tensor is NullPointer, a name holding a NUL InvalidArgument).
+   *
+   * Input tensors: one given as an rvalue (`{{"input", std::move(tensor)}}`, or a
+   * temporary) is moved into the run, which frees it when the run is over; one
+   * given as an lvalue is borrowed and must stay alive and unchanged until the run
+   * is over (get() or wait() has returned). The memory of a Tensor::borrow tensor
+   * is always the caller's to keep alive. Names are copied here. The session may
+   * be destroyed while the run is in flight.
+   */
+  AsyncRun run_async(Span<const Input> inputs, Span<const Name> output_names = {}) const {
+    return run_async_impl(nullptr, inputs, output_names);
+  }
+  /**
+   * As run_async(inputs, output_names), with run options: the run takes its own
+   * copy (tag, config entries), so `options` may be destroyed at once;
+   * RunOptions::terminate() on them also cancels this run (ErrorCode::Cancelled).
+   */
+  AsyncRun run_async(const RunOptions& options, Span<const Input> inputs, Span<const Name> output_names = {}) const {
+    return run_async_impl(run_options(options), inputs, output_names);
+  }
+
  private:
   // An empty SessionOptions/RunOptions object passed on purpose is a NullPointer
   // error, as in C; only "no options" overloads pass NULL to mean defaults.
@@ -1110,6 +1412,50 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
       kept_names.emplace_back(detail::str(names[i]));
     }
     return RunOutputs(std::move(tensors), std::move(kept_names));
+  }
+
+  AsyncRun run_async_impl(const onyx_run_options* options, Span<const Input> inputs, Span<const Name> output_names) const {
+    RawInputs raw(inputs);
+    auto state = std::make_shared<detail::AsyncState>();
+    const size_t count = output_names.empty() ? output_count() : output_names.size();
+    detail::SmallArray<const char*> names(count);
+    state->output_names.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+      if (!output_names.empty()) {
+        names[i] = output_names[i].c_str("output name");
+      } else {
+        const onyx_value_info* info = nullptr;
+        detail::check(onyx_session_output_info(get(), i, &info));
+        names[i] = onyx_value_info_name(info);
+      }
+      state->output_names.emplace_back(detail::str(names[i]));
+    }
+    std::future<RunOutputs> future = state->promise.get_future();
+    // Everything that can throw happens before the tensors move, so a failure here
+    // leaves the caller's tensors where they were.
+    size_t moved = 0;
+    for (size_t i = 0; i < inputs.size(); ++i) moved += inputs[i].movable != nullptr ? 1 : 0;
+    state->inputs.reserve(moved);
+    auto reference = std::make_unique<std::shared_ptr<detail::AsyncState>>(state);
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      // raw already holds the C pointer, which the move keeps (a tensor given twice
+      // is moved once; the second move carries an empty handle).
+      if (inputs[i].movable != nullptr) state->inputs.push_back(std::move(*inputs[i].movable));
+    }
+    onyx_async_run* run = nullptr;
+    onyx_status* status =
+        onyx_session_run_async(get(), options, raw.names.data(), raw.tensors.data(), inputs.size(),
+                               output_names.empty() ? nullptr : names.data(), count, &detail::async_run_done,
+                               reference.get(), &run);
+    if (status != nullptr) {
+      // Refused at the call: the callback will never run. The tensors go back.
+      for (size_t i = inputs.size(), j = moved; i-- > 0;) {
+        if (inputs[i].movable != nullptr) *inputs[i].movable = std::move(state->inputs[--j]);
+      }
+      detail::fail(status);
+    }
+    (void)reference.release();  // the callback's now: it may already have run and freed it
+    return AsyncRun(run, std::move(future), std::move(state));
   }
 
   void run_into_impl(const onyx_run_options* options, Span<const Input> inputs, Span<const Output> outputs) const {

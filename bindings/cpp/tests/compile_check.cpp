@@ -12,6 +12,8 @@ static_assert(!std::is_copy_constructible_v<onyx::Session> && std::is_nothrow_mo
 static_assert(!std::is_copy_constructible_v<onyx::Tensor> && std::is_nothrow_move_constructible_v<onyx::Tensor>);
 static_assert(!std::is_copy_assignable_v<onyx::SessionOptions> && std::is_nothrow_move_assignable_v<onyx::SessionOptions>);
 static_assert(!std::is_copy_assignable_v<onyx::RunOptions> && std::is_nothrow_move_assignable_v<onyx::RunOptions>);
+static_assert(!std::is_copy_constructible_v<onyx::AsyncRun> && std::is_nothrow_move_constructible_v<onyx::AsyncRun>);
+static_assert(!std::is_copy_assignable_v<onyx::AsyncRun> && std::is_nothrow_move_assignable_v<onyx::AsyncRun>);
 static_assert(std::is_base_of_v<std::runtime_error, onyx::Error>);
 static_assert(onyx::element_type_of<float> == onyx::ElementType::Float32);
 static_assert(onyx::element_type_of<const double> == onyx::ElementType::Float64);
@@ -83,6 +85,22 @@ void onyx_compile_check(const char* path) {
   other.run_into(run_options, {{"input", input}}, {{"logits", logits}});
   run_options.terminate();
   run_options.reset_terminate();
+
+  onyx::AsyncRun async = other.run_async({{"input", input}});
+  onyx::AsyncRun async2 = other.run_async(run_options, {{"input", onyx::Tensor::zeros<float>({1, 3, 224, 224})}}, {"logits"});
+  async = std::move(async2);
+  (void)async.cancel();
+  async.wait();
+  (void)async.wait_for(std::chrono::milliseconds(1));
+  (void)async.valid();
+  (void)async.handle();
+  std::future<onyx::RunOutputs>& future = async.future();
+  (void)future;
+  outputs = async.get();
+  onyx::Runtime::set_log_callback([](onyx::LogLevel, std::string_view, std::string_view) {});
+  onyx::Runtime::set_log_callback(nullptr);
+  options.add_external_data("weights.bin", bytes.data(), bytes.size()).add_external_data("other.bin", bytes);
+  options.set_external_data_outside_model_folder(true);
 
   typed<float>(input);
   typed<double>(input);
