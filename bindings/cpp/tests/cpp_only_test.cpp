@@ -5,10 +5,15 @@
 // print no `[cpp] ...` line; gtest reports them.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <future>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
 #include <type_traits>
@@ -481,4 +486,157 @@ TEST(Errors, AStdStringHoldingANulIsCoresInvalidArgumentNotCutShort) {
   onyx::SessionOptions options;
   expect_onyx_error([&] { options.add_config_entry(std::string("k\0", 2), "1"); }, onyx::ErrorCode::InvalidArgument,
                     "session config key");
+}
+
+// --- asynchronous runs, the log callback, external data ---------------------------------
+
+namespace {
+
+std::vector<float> sync_logits(const onyx::Session& session, const onyx::Tensor& input) {
+  return session.run({{"input", input}}).at("logits").to_vector<float>();
+}
+
+bool same_bits(const std::vector<float>& a, onyx::Span<const float> b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+}  // namespace
+
+TEST(Async, TheFutureOutlivesItsAsyncRunAndHasTheSynchronousRunsBits) {
+  const onyx::Session& session = suite::shared_session();
+  const onyx::Tensor input = onyx::Tensor::copy(kImageShape, image());
+  const std::vector<float> alone = sync_logits(session, input);
+  std::future<onyx::RunOutputs> future;
+  {
+    // A temporary tensor, moved into the run; the AsyncRun goes before the run is over.
+    onyx::AsyncRun run = session.run_async({{"input", onyx::Tensor::copy(kImageShape, image())}});
+    future = std::move(run.future());
+    EXPECT_FALSE(run.valid());
+    expect_onyx_error([&] { (void)run.get(); }, onyx::ErrorCode::NullPointer, "");
+    EXPECT_TRUE(run.handle() != nullptr);
+  }
+  const onyx::RunOutputs outputs = future.get();
+  EXPECT_EQ(outputs.names(), (std::vector<std::string>{"logits"}));
+  EXPECT_TRUE(same_bits(alone, outputs.at("logits").values<float>()));
+}
+
+TEST(Async, LvaluesAreBorrowedRvaluesMovedInAndARefusedStartGivesThemBack) {
+  const onyx::Session& session = suite::shared_session();
+  const onyx::Tensor borrowed = onyx::Tensor::copy(kImageShape, image());
+  const std::vector<float> alone = sync_logits(session, borrowed);
+  onyx::AsyncRun first = session.run_async({{"input", borrowed}}, {"logits"});
+  EXPECT_TRUE(borrowed);
+
+  onyx::Tensor moved = onyx::Tensor::copy(kImageShape, image());
+  onyx::AsyncRun second = session.run_async({{"input", std::move(moved)}});
+  EXPECT_FALSE(moved);  // NOLINT(bugprone-use-after-move): the run took it
+  EXPECT_TRUE(same_bits(alone, first.get().at("logits").values<float>()));
+  EXPECT_TRUE(same_bits(alone, second.get().at("logits").values<float>()));
+
+  // Refused at the call (C cannot take an empty session, C++ a name holding a NUL):
+  // thrown here, and the tensor is still the caller's.
+  onyx::Tensor back = onyx::Tensor::copy(kImageShape, image());
+  onyx_tensor* raw = back.get();
+  const onyx::Session empty;
+  expect_onyx_error([&] { (void)empty.run_async({{"input", std::move(back)}}); }, onyx::ErrorCode::NullPointer, "");
+  EXPECT_EQ(back.get(), raw);  // NOLINT(bugprone-use-after-move): given back
+  const std::string with_nul("in\0put", 6);
+  expect_onyx_error([&] { (void)session.run_async({{with_nul, std::move(back)}}); }, onyx::ErrorCode::InvalidArgument,
+                    "input name");
+  EXPECT_EQ(back.get(), raw);  // NOLINT(bugprone-use-after-move)
+}
+
+TEST(Async, GetGivesTheResultOnceALateCancelIsFalseAndTerminatedOptionsCancel) {
+  const onyx::Session& session = suite::shared_session();
+  const onyx::Tensor input = onyx::Tensor::copy(kImageShape, image());
+  onyx::AsyncRun run = session.run_async({{"input", input}});
+  run.wait();
+  EXPECT_EQ(run.wait_for(std::chrono::milliseconds(0)), std::future_status::ready);
+  EXPECT_FALSE(run.cancel());  // the result was decided: get() gives it
+  EXPECT_EQ(run.get().size(), 1u);
+  EXPECT_FALSE(run.valid());
+  expect_onyx_error([&] { (void)run.get(); }, onyx::ErrorCode::NullPointer, "");
+
+  // Terminated before the start: the run's own copy of the options is terminated too.
+  onyx::RunOptions options;
+  options.terminate();
+  onyx::AsyncRun terminated = session.run_async(options, {{"input", input}});
+  expect_onyx_error([&] { (void)terminated.get(); }, onyx::ErrorCode::Cancelled, "");
+
+  onyx::AsyncRun nothing;
+  EXPECT_FALSE(nothing.valid());
+  expect_onyx_error([&] { (void)nothing.cancel(); }, onyx::ErrorCode::NullPointer, "");
+}
+
+namespace {
+
+/// Level back to WARNING and stderr when a test ends, however it ends.
+struct RestoreLogging {
+  ~RestoreLogging() {
+    try {
+      onyx::Runtime::set_log_level(onyx::LogLevel::Warning);
+      onyx::Runtime::set_log_callback(nullptr);
+    } catch (...) {
+    }
+  }
+};
+
+void load_tiny() { (void)onyx::Session::from_file(suite::spec().path(suite::spec().header.get("tiny_model"))); }
+
+}  // namespace
+
+TEST(LogCallback, AThrowingCallbackLosesOnlyItsLineAndIsDestroyedWhenReplaced) {
+  const RestoreLogging restore;
+  auto lines = std::make_shared<std::atomic<int>>(0);
+  onyx::Runtime::set_log_callback([lines](onyx::LogLevel, std::string_view, std::string_view) {
+    ++*lines;
+    throw std::runtime_error("a callback that throws");
+  });
+  onyx::Runtime::set_log_level(onyx::LogLevel::Verbose);
+  load_tiny();
+  EXPECT_GE(lines->load(), 2) << "later lines still reach a callback that threw";
+  onyx::Runtime::set_log_level(onyx::LogLevel::Warning);
+  onyx::Runtime::set_log_callback(nullptr);
+  EXPECT_EQ(lines.use_count(), 1) << "the replaced std::function (and what it captured) is destroyed by set";
+}
+
+TEST(LogCallback, SettingItFromInsideTheCallbackIsCoresInvalidArgumentAndKeepsIt) {
+  const RestoreLogging restore;
+  struct Seen {
+    std::mutex lock;
+    int lines = 0;
+    std::vector<onyx::ErrorCode> codes;
+  };
+  auto seen = std::make_shared<Seen>();
+  onyx::Runtime::set_log_callback([seen](onyx::LogLevel, std::string_view, std::string_view) {
+    bool first;
+    {
+      const std::lock_guard<std::mutex> lock(seen->lock);
+      first = ++seen->lines == 1;
+    }
+    if (!first) return;
+    onyx::ErrorCode code{};
+    try {
+      onyx::Runtime::set_log_callback(nullptr);
+    } catch (const onyx::Error& e) {
+      code = e.code();
+    }
+    const std::lock_guard<std::mutex> lock(seen->lock);
+    seen->codes.push_back(code);
+  });
+  onyx::Runtime::set_log_level(onyx::LogLevel::Verbose);
+  load_tiny();
+  onyx::Runtime::set_log_level(onyx::LogLevel::Warning);
+  const std::lock_guard<std::mutex> lock(seen->lock);
+  ASSERT_EQ(seen->codes.size(), 1u);
+  EXPECT_EQ(seen->codes[0], onyx::ErrorCode::InvalidArgument);
+  EXPECT_GE(seen->lines, 2) << "the callback stays installed after the refused change";
+}
+
+TEST(ExternalData, AFileNameHoldingANulIsCoresInvalidArgument) {
+  onyx::SessionOptions options;
+  const std::vector<uint8_t> bytes(4);
+  expect_onyx_error([&] { options.add_external_data(std::string_view("w.bin\0x", 7), bytes); },
+                    onyx::ErrorCode::InvalidArgument, "external data file name");
+  EXPECT_NO_THROW(options.add_external_data("w.bin", bytes.data(), bytes.size()));
 }

@@ -12,7 +12,9 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -423,6 +425,9 @@ void custom_op(const Case& c) {
   }
 }
 
+onyx::Session load_escaping(const Case& c, bool allow);
+void async_bad_input(const Case& c);
+
 void provoke(const Case& c) {
   const onyx::Session& session = suite::shared_session();
   const onyx::Tensor good = onyx::Tensor::copy(kImageShape, read_f32(path(spec().find("classify_0").get("input"))));
@@ -489,6 +494,10 @@ void provoke(const Case& c) {
     expect_error(c, [&] { onyx::check_abi_version(major << 16); });
   } else if (trigger == "runtime_path_missing") {
     runtime_path_missing(c);
+  } else if (trigger == "async_bad_input") {
+    async_bad_input(c);
+  } else if (trigger == "external_data_outside") {
+    expect_error(c, [&] { load_escaping(c, false); });
   } else {
     fail("unknown trigger '" + trigger + "'");
   }
@@ -556,6 +565,187 @@ void hostile_model(const Case& c) {
   still_usable();
 }
 
+// --- asynchronous runs ---------------------------------------------------------------
+
+/// A zero tensor of the case's (wrong) shape: starting the run succeeds, its AsyncRun
+/// carries the error.
+void async_bad_input(const Case& c) {
+  const onyx::Tensor input = onyx::Tensor::zeros<float>(shape(c.get("shape")));
+  onyx::AsyncRun run;
+  try {
+    run = suite::shared_session().run_async({{"input", input}});
+  } catch (const onyx::Error& e) {
+    fail(std::string("run_async threw ") + e.code_name() + " '" + e.what() +
+         "' (the mistake must reach the AsyncRun, not the call)");
+  }
+  expect_error(c, [&] { run.get(); });
+}
+
+/// The outputs of run.get(), or the error it threw.
+struct AsyncResult {
+  std::optional<onyx::RunOutputs> outputs;
+  std::optional<onyx::Error> error;
+};
+
+AsyncResult await(onyx::AsyncRun& run) {
+  AsyncResult result;
+  try {
+    result.outputs = run.get();
+  } catch (const onyx::Error& e) {
+    result.error = e;
+  }
+  return result;
+}
+
+/// Three images as three concurrent runs on the shared session; run `cancel` is
+/// cancelled right after all three have started.
+void async_runs(const Case& c) {
+  const std::vector<std::string> inputs = suite::split(c.get("inputs"), ' ');
+  const std::vector<std::string> expected = suite::split(c.get("expected"), ' ');
+  const size_t cancel = static_cast<size_t>(c.number("cancel"));
+  if (inputs.size() != expected.size() || cancel >= inputs.size()) fail("bad inputs/expected/cancel fields");
+  std::vector<onyx::Tensor> images;
+  for (const std::string& input : inputs) images.push_back(onyx::Tensor::copy(kImageShape, read_f32(path(input))));
+  std::vector<onyx::AsyncRun> runs;
+  for (onyx::Tensor& image : images) runs.push_back(suite::shared_session().run_async({{"input", std::move(image)}}));
+  for (const onyx::Tensor& image : images) {
+    if (image) fail("run_async did not take the tensor given as an rvalue");
+  }
+  const bool in_time = runs[cancel].cancel();
+  std::vector<AsyncResult> results;
+  for (onyx::AsyncRun& run : runs) results.push_back(await(run));
+  if (!in_time) fail("cancel came too late: run " + std::to_string(cancel) + " had already finished");
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const AsyncResult& r = results[i];
+    if (i == cancel) {
+      try {
+        expect_error(c, [&] {
+          if (r.error) throw *r.error;
+        });
+      } catch (const CaseFailure& e) {
+        fail("run " + std::to_string(i) + " (cancelled): " + e.what());
+      }
+    } else if (r.error) {
+      fail("run " + std::to_string(i) + " failed: " + r.error->code_name() + ": " + r.error->what());
+    } else {
+      try {
+        within(r.outputs->at("logits").values<float>(), read_f32(path(expected[i])), c);
+      } catch (const CaseFailure& e) {
+        fail("run " + std::to_string(i) + ": " + e.what());
+      }
+    }
+  }
+  still_usable();
+}
+
+/// A new session destroyed right after starting a run on it: the run still completes.
+void async_close(const Case& c) {
+  onyx::Session session = onyx::Session::from_file(suite::model_path());
+  const onyx::Tensor input = onyx::Tensor::copy(kImageShape, read_f32(path(c.get("input"))));
+  onyx::AsyncRun run = session.run_async({{"input", input}});
+  session = onyx::Session();  // frees the session while the run is in flight
+  const AsyncResult r = await(run);
+  if (r.error) fail(std::string("the run failed: ") + r.error->code_name() + ": " + r.error->what());
+  within(r.outputs->at("logits").values<float>(), read_f32(path(c.get("expected"))), c);
+}
+
+// --- external data --------------------------------------------------------------------
+
+void external_data(const Case& c) {
+  const std::string model = path(c.get("model"));
+  const std::vector<float> image = read_f32(path(c.get("input")));
+  const std::vector<float> by_file = logits(onyx::Session::from_file(model), image, kImageShape);
+  within(by_file, read_f32(path(c.get("expected"))), c);
+  onyx::SessionOptions options;
+  {
+    const std::vector<uint8_t> data = suite::read_file(path(c.get("data")));
+    options.add_external_data(c.get("data_file"), data);
+  }  // freed: the options hold a copy
+  const std::vector<uint8_t> bytes = suite::read_file(model);
+  const onyx::Session from_memory = onyx::Session::from_bytes(bytes, options);
+  if (!bit_identical(logits(from_memory, image, kImageShape), by_file)) {
+    fail("the logits with the data from memory differ from those from the path");
+  }
+}
+
+/// The case's model, whose external data lies outside its folder; with the opt-in when `allow`.
+onyx::Session load_escaping(const Case& c, bool allow) {
+  onyx::SessionOptions options;
+  if (allow) options.set_external_data_outside_model_folder(true);
+  return onyx::Session::from_file(path(c.get("model")), options);
+}
+
+void external_data_outside(const Case& c) {
+  const onyx::Session session = load_escaping(c, true);
+  const std::vector<std::string> in = suite::split(c.get("input"), ' '), out = suite::split(c.get("output"), ' ');
+  if (in.size() != 3 || out.size() != 2) fail("bad input/output fields");
+  const onyx::Tensor x = onyx::Tensor::copy(shape(in[2]), read_f32(path(in[1])));
+  const onyx::RunOutputs outputs = session.run({{in[0], x}}, {out[0]});
+  within(outputs.at(out[0]).values<float>(), read_f32(path(out[1])), c);
+}
+
+// --- log callback ---------------------------------------------------------------------
+
+/// What the callback saw; shared with it, so it outlives any late call.
+struct LogRecord {
+  std::mutex lock;
+  size_t lines = 0, below_level = 0, matching = 0;
+  uint32_t level = 0;
+  std::string contains, first;
+};
+
+/// The number after a level's name ("VERBOSE 0" -> 0).
+uint32_t level_number(const Case& c, const char* key) {
+  const std::vector<std::string> fields = suite::split(c.get(key), ' ');
+  if (fields.size() != 2) fail(std::string("bad ") + key + " field '" + c.get(key) + "'");
+  return static_cast<uint32_t>(std::stoul(fields[1]));
+}
+
+void log_callback(const Case& c) {
+  const uint32_t loud_level = level_number(c, "level"), quiet_level = level_number(c, "quiet_level");
+  auto record = std::make_shared<LogRecord>();
+  record->level = loud_level;
+  record->contains = c.get("message_contains");
+  const std::string tiny = path(spec().header.get("tiny_model"));
+  // Back to WARNING and stderr however the case ends.
+  struct Restore {
+    ~Restore() {
+      try {
+        onyx::Runtime::set_log_level(onyx::LogLevel::Warning);
+        onyx::Runtime::set_log_callback(nullptr);
+      } catch (...) {
+      }
+    }
+  } restore;
+  onyx::Runtime::set_log_callback([record](onyx::LogLevel level, std::string_view category, std::string_view message) {
+    const std::lock_guard<std::mutex> lock(record->lock);
+    ++record->lines;
+    if (static_cast<uint32_t>(level) < record->level) ++record->below_level;
+    if (message.find(record->contains) != std::string_view::npos) ++record->matching;
+    if (record->lines == 1) record->first = "[" + std::string(category) + "] " + std::string(message);
+  });
+  const auto load_tiny = [&] { (void)onyx::Session::from_file(tiny); };
+  onyx::Runtime::set_log_level(static_cast<onyx::LogLevel>(loud_level));
+  load_tiny();
+  size_t loud, below, matching;
+  {
+    const std::lock_guard<std::mutex> lock(record->lock);
+    loud = record->lines, below = record->below_level, matching = record->matching;
+    record->lines = 0;
+  }
+  onyx::Runtime::set_log_level(static_cast<onyx::LogLevel>(quiet_level));
+  load_tiny();
+  size_t quiet;
+  {
+    const std::lock_guard<std::mutex> lock(record->lock);
+    quiet = record->lines;
+  }
+  if (loud == 0) fail("no log line reached the callback at level " + std::to_string(loud_level));
+  if (below != 0) fail(std::to_string(below) + " lines below level " + std::to_string(loud_level) + " reached the callback");
+  if (matching == 0) fail("no line contains '" + record->contains + "' (first line: " + record->first + ")");
+  if (quiet != 0) fail(std::to_string(quiet) + " lines reached the callback at level " + std::to_string(quiet_level));
+}
+
 void run_case(const Case& c) {
   const std::string& kind = c.get("kind");
   if (kind == "runtime_info") runtime_info(c);
@@ -573,6 +763,11 @@ void run_case(const Case& c) {
   else if (kind == "custom_op") custom_op(c);
   else if (kind == "dimension_override") dimension_override(c);
   else if (kind == "profiling") profiling(c);
+  else if (kind == "async_runs") async_runs(c);
+  else if (kind == "async_close") async_close(c);
+  else if (kind == "external_data") external_data(c);
+  else if (kind == "external_data_outside") external_data_outside(c);
+  else if (kind == "log_callback") log_callback(c);
   else if (kind == "run_config") {
     const std::vector<float> got = run_with_config(c);
     within(onyx::Span<const float>(got.data(), got.size()), read_f32(path(c.get("expected"))), c);
