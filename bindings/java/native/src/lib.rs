@@ -17,11 +17,12 @@ use std::{
 use jni::{
     objects::{JObject, JString, JThrowable, JValue},
     sys::{jboolean, jfloat, jint, jlong, jobject, jshort},
-    JNIEnv,
+    JNIEnv, JavaVM,
 };
 use onyx_core::{Error, ErrorCode};
 
 mod arrays;
+mod async_run;
 mod elements;
 mod run_options;
 mod runtime;
@@ -181,4 +182,31 @@ pub(crate) fn new_string(env: &mut JNIEnv, value: &str) -> JniResult<jobject> {
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_version<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>) -> jobject {
     entry(&mut env, |env| new_string(env, env!("CARGO_PKG_VERSION")))
+}
+
+// --- threads that call into Java -------------------------------------------------------
+
+/// The JNIEnv of this thread, attaching it to the JVM first if it is a native thread
+/// (one of onyx-core's workers, or one of ONNX Runtime's). A native thread is attached
+/// as a daemon, so it never keeps the JVM from exiting, and stays attached until it
+/// ends (jni detaches it then); the Java thread takes the native thread's name
+/// (`onyx-worker-N`) so thread dumps tell them apart. None when the JVM cannot take
+/// the thread (it is shutting down).
+pub(crate) fn attach(vm: &JavaVM) -> Option<JNIEnv<'_>> {
+    if let Ok(env) = vm.get_env() {
+        return Some(env);
+    }
+    let mut env = vm.attach_current_thread_as_daemon().ok()?;
+    if let Some(name) = std::thread::current().name() {
+        let named = env.with_local_frame(4, |env| -> jni::errors::Result<()> {
+            let thread = env.call_static_method("java/lang/Thread", "currentThread", "()Ljava/lang/Thread;", &[])?.l()?;
+            let name = env.new_string(name)?;
+            env.call_method(&thread, "setName", "(Ljava/lang/String;)V", &[JValue::Object(&name)])?;
+            Ok(())
+        });
+        if named.is_err() && env.exception_check().unwrap_or(false) {
+            let _ = env.exception_clear();
+        }
+    }
+    Some(env)
 }

@@ -1,5 +1,7 @@
 //! `Session`: creating, describing and running a model.
 
+use std::sync::Arc;
+
 use jni::{
     objects::{JByteArray, JIntArray, JLongArray, JObject, JObjectArray, JString, JValue},
     sys::{jboolean, jint, jlong, jobject},
@@ -8,8 +10,8 @@ use jni::{
 use onyx_core::{Error, ErrorCode, OptimizationLevel, RunOptions, Session, SessionOptions, Tensor, ValueInfo};
 
 use crate::{
-    arrays::{ints, longs, new_longs, new_strings, strings},
-    borrow, borrow_mut, entry, into_handle, optional_string, JniResult,
+    arrays::{direct_buffer, ints, longs, new_longs, new_strings, strings, with_primitive_array},
+    borrow, borrow_mut, entry, fail, into_handle, optional_string, JniResult,
 };
 
 /// Session options arrive as plain values (Java's `SessionOptions` is plain data,
@@ -30,6 +32,7 @@ fn options(
     dim_values: &JLongArray,
     profiling: &JString,
     memory: [jboolean; 2],
+    external: &ExternalData,
 ) -> JniResult<SessionOptions> {
     let mut options = SessionOptions::new();
     options.set_intra_op_threads(intra)?;
@@ -54,7 +57,63 @@ fn options(
     if let Some(prefix) = optional_string(env, profiling)? {
         options.enable_profiling(prefix)?;
     }
+    external.add_to(env, &mut options)?;
     Ok(options)
+}
+
+/// External-data files given in memory: names, and for each a `byte[]` or a direct
+/// `ByteBuffer` with the byte range to read (Java's `SessionOptions` keeps the caller's
+/// arrays and buffers; onyx-core copies them here, once per session created).
+struct ExternalData<'a, 'l> {
+    names: &'a JObjectArray<'l>,
+    data: &'a JObjectArray<'l>,
+    offsets: &'a JLongArray<'l>,
+    lengths: &'a JLongArray<'l>,
+    outside_model_folder: jboolean,
+}
+
+impl ExternalData<'_, '_> {
+    fn add_to(&self, env: &mut JNIEnv, options: &mut SessionOptions) -> JniResult<()> {
+        let names = strings(env, self.names)?;
+        let (offsets, lengths) = (longs(env, self.offsets)?, longs(env, self.lengths)?);
+        if offsets.len() != names.len() || lengths.len() != names.len() {
+            return fail(ErrorCode::InvalidArgument, "as many external-data offsets and lengths as names are needed");
+        }
+        for (i, name) in names.iter().enumerate() {
+            let data = env.get_object_array_element(self.data, i as jint)?;
+            let (offset, length) = (offsets[i], lengths[i]);
+            if data.is_null() {
+                return fail(ErrorCode::NullPointer, format!("the bytes of external data file '{name}' were null"));
+            }
+            if env.is_instance_of(&data, "[B")? {
+                let added = with_primitive_array(env, &data, 1, false, |bytes| {
+                    let range = usize::try_from(offset).ok().zip(usize::try_from(length).ok()).and_then(|(o, l)| Some(o..o.checked_add(l)?));
+                    match range.and_then(|r| bytes.get(r)) {
+                        Some(bytes) => options.add_external_data_copy(name, bytes),
+                        None => Err(Error::new(ErrorCode::InvalidArgument, format!("bytes {offset}..+{length} lie outside the array of {} bytes", bytes.len()))),
+                    }
+                })?;
+                added?;
+            } else {
+                let start = direct_buffer(env, &data, offset, length, 1, "addExternalData")?;
+                options.add_external_data_copy(name, unsafe { std::slice::from_raw_parts(start, length as usize) })?;
+            }
+            env.delete_local_ref(data)?;
+        }
+        options.set_external_data_outside_model_folder(self.outside_model_folder != 0);
+        Ok(())
+    }
+}
+
+/// onyx-core's check of an external-data file name, for `addExternalData` (so a bad
+/// name fails where it is added; session creation checks again).
+#[no_mangle]
+pub extern "system" fn Java_dev_onyx_Native_checkExternalDataName<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, name: JString<'l>) {
+    entry(&mut env, |env| {
+        let name = crate::string(env, &name)?;
+        SessionOptions::new().add_external_data(&name, Vec::new())?;
+        Ok(())
+    })
 }
 
 /// onyx-core's check of a free-dimension override, for `addFreeDimensionOverride`.
@@ -111,25 +170,40 @@ pub extern "system" fn Java_dev_onyx_Native_sessionCreate<'l>(
     profiling: JString<'l>,
     cpu_memory_arena: jboolean,
     memory_pattern: jboolean,
+    external_names: JObjectArray<'l>,
+    external_data: JObjectArray<'l>,
+    external_offsets: JLongArray<'l>,
+    external_lengths: JLongArray<'l>,
+    external_data_outside_model_folder: jboolean,
 ) -> jlong {
     entry(&mut env, |env| {
         let memory = [cpu_memory_arena, memory_pattern];
-        let options = options(env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config, &libraries, &dim_names, &dim_values, &profiling, memory)?;
+        let external = ExternalData {
+            names: &external_names,
+            data: &external_data,
+            offsets: &external_offsets,
+            lengths: &external_lengths,
+            outside_model_folder: external_data_outside_model_folder,
+        };
+        let options = options(
+            env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config, &libraries, &dim_names, &dim_values, &profiling, memory, &external,
+        )?;
         let session = match optional_string(env, &path)? {
             Some(path) => Session::from_file(path, &options)?,
             // A copy, not a pinned array: parsing a large model must not hold off the GC.
             None => Session::from_bytes(&env.convert_byte_array(&bytes)?, &options)?,
         };
-        Ok(into_handle(session))
+        // An Arc: an asynchronous run holds the session while it is in flight.
+        Ok(into_handle(Arc::new(session)))
     })
 }
 
-crate::free_function!(Java_dev_onyx_Native_sessionFree, Session);
+crate::free_function!(Java_dev_onyx_Native_sessionFree, Arc<Session>);
 
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_sessionValueCount<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong, outputs: jboolean) -> jint {
     entry(&mut env, |_| {
-        let session = unsafe { borrow::<Session>(handle) }?;
+        let session = unsafe { borrow::<Arc<Session>>(handle) }?;
         Ok(if outputs != 0 { session.outputs().len() } else { session.inputs().len() } as jint)
     })
 }
@@ -151,7 +225,7 @@ pub extern "system" fn Java_dev_onyx_Native_sessionValueInfo<'l>(
     at: jint,
 ) -> jobject {
     entry(&mut env, |env| {
-        let session = unsafe { borrow::<Session>(handle) }?;
+        let session = unsafe { borrow::<Arc<Session>>(handle) }?;
         let info: &ValueInfo = if outputs != 0 { session.output(at)? } else { session.input(at)? };
         let name = env.new_string(&info.name)?;
         let shape = unsafe { JObject::from_raw(new_longs(env, &info.shape)?) };
@@ -175,7 +249,7 @@ pub extern "system" fn Java_dev_onyx_Native_sessionValueInfo<'l>(
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_sessionEndProfiling<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jobject {
     entry(&mut env, |env| {
-        let path = unsafe { borrow::<Session>(handle) }?.end_profiling()?;
+        let path = unsafe { borrow::<Arc<Session>>(handle) }?.end_profiling()?;
         crate::new_string(env, &path.to_string_lossy())
     })
 }
@@ -184,7 +258,7 @@ pub extern "system" fn Java_dev_onyx_Native_sessionEndProfiling<'l>(mut env: JNI
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_sessionMetadata<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jobject {
     entry(&mut env, |env| {
-        let meta = unsafe { borrow::<Session>(handle) }?.metadata();
+        let meta = unsafe { borrow::<Arc<Session>>(handle) }?.metadata();
         let mut fields = Vec::new();
         for text in [&meta.producer, &meta.graph_name, &meta.domain, &meta.description, &meta.graph_description] {
             fields.push(JObject::from(env.new_string(text)?));
@@ -286,7 +360,7 @@ pub extern "system" fn Java_dev_onyx_Native_sessionRun<'l>(
     options: jlong,
 ) -> jobject {
     entry(&mut env, |env| {
-        let session = unsafe { borrow::<Session>(handle) }?;
+        let session = unsafe { borrow::<Arc<Session>>(handle) }?;
         let in_indices = indices(env, &input_indices)?;
         let (_, in_tensors) = tensors(env, &input_tensors, in_indices.len())?;
         let out_indices = if output_indices.is_null() { None } else { Some(indices(env, &output_indices)?) };
@@ -327,7 +401,7 @@ pub extern "system" fn Java_dev_onyx_Native_sessionRunInto<'l>(
     options: jlong,
 ) {
     entry(&mut env, |env| {
-        let session = unsafe { borrow::<Session>(handle) }?;
+        let session = unsafe { borrow::<Arc<Session>>(handle) }?;
         let in_indices = indices(env, &input_indices)?;
         let in_handles = longs(env, &input_tensors)?;
         let out_indices = indices(env, &output_indices)?;

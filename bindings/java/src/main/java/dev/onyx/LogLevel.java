@@ -1,6 +1,6 @@
 package dev.onyx;
 
-/** Severity of ONNX Runtime's own log lines that Onyx lets through to stderr. */
+/** Severity of the log lines (ONNX Runtime's and Onyx's) that Onyx lets through to stderr or the {@link LogCallback}. */
 public enum LogLevel {
     /** Everything. */
     VERBOSE,

@@ -27,6 +27,9 @@ final class Native {
 
     static native void setLogLevel(int level);
 
+    /** A {@link LogSink}, or null for stderr. */
+    static native void setLogCallback(LogSink sink);
+
     // element facts and conversions (onyx-core's)
     static native long elementTypeSize(int elementType);
 
@@ -47,10 +50,17 @@ final class Native {
 
     static native void checkFreeDimensionOverride(String name, long value);
 
-    /** From the file at {@code path}, or from {@code bytes} when {@code path} is null. */
+    static native void checkExternalDataName(String name);
+
+    /**
+     * From the file at {@code path}, or from {@code bytes} when {@code path} is null.
+     * {@code externalData[i]} is a {@code byte[]} or a direct {@code ByteBuffer}, read from
+     * {@code externalOffsets[i]} for {@code externalLengths[i]} bytes.
+     */
     static native long sessionCreate(String path, byte[] bytes, long intra, long inter, int optimization, boolean deterministic,
             String[] providers, boolean allowFallback, String[] config, String[] libraries, String[] dimNames, long[] dimValues,
-            String profilingPrefix, boolean cpuMemoryArena, boolean memoryPattern);
+            String profilingPrefix, boolean cpuMemoryArena, boolean memoryPattern, String[] externalNames, Object[] externalData,
+            long[] externalOffsets, long[] externalLengths, boolean externalDataOutsideModelFolder);
 
     static native String sessionEndProfiling(long session);
 
@@ -65,6 +75,19 @@ final class Native {
     /** Names are null unless Java met a name the model lacks: then core's named run reports it. */
     static native long[] sessionRun(long session, int[] inputIndices, String[] inputNames, long[] inputTensors,
             int[] outputIndices, String[] outputNames, long runOptions);
+
+    /**
+     * Starts an asynchronous run (inputs and outputs by name; output names null: all) and
+     * returns its handle. {@code future.done(long[] outputs, int code, String message)} is
+     * called exactly once, on an Onyx worker thread, unless this throws.
+     */
+    static native long sessionRunAsync(long session, String[] inputNames, long[] inputTensors, String[] outputNames, long runOptions,
+            Object future);
+
+    /** @return true when the run will complete as CANCELLED */
+    static native boolean asyncRunCancel(long run);
+
+    static native void asyncRunFree(long run);
 
     static native void sessionRunInto(long session, int[] inputIndices, String[] inputNames, long[] inputTensors,
             int[] outputIndices, String[] outputNames, long[] outputTensors, long runOptions);

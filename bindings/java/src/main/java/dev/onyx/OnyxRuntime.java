@@ -58,12 +58,31 @@ public final class OnyxRuntime {
     }
 
     /**
-     * Sets which ONNX Runtime log lines reach stderr (default: warnings and up).
+     * Sets which log lines reach stderr, or the {@link #setLogCallback log callback} (default: warnings and up).
      *
      * @param level the lowest severity shown
      */
     public static void setLogLevel(LogLevel level) {
         NativeLibrary.ensureLoaded();
         Native.setLogLevel(java.util.Objects.requireNonNull(level, "level").number());
+    }
+
+    /**
+     * Sends the log lines the level lets through ({@link #setLogLevel}) to {@code callback}
+     * instead of stderr; null goes back to stderr. The callback is called on any thread,
+     * ONNX Runtime's included, possibly on several at once (see {@link LogCallback}). When
+     * this returns, the callback it replaced is not running and will not be called again.
+     *
+     * <pre>{@code
+     * OnyxRuntime.setLogCallback((level, category, message) -> logger.info(level + " " + message));
+     * }</pre>
+     *
+     * @param callback the callback, or null for stderr
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} when called from inside the log
+     *     callback (it would wait for itself)
+     */
+    public static void setLogCallback(LogCallback callback) {
+        NativeLibrary.ensureLoaded();
+        Native.setLogCallback(callback == null ? null : new LogSink(callback));
     }
 }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A loaded model, ready to run.
@@ -209,6 +210,208 @@ public final class Session implements AutoCloseable {
             return new RunOutputs(names, tensors);
         } finally {
             call.release();
+        }
+    }
+
+    /**
+     * Starts a run and returns at once; the run happens on one of Onyx's worker threads.
+     *
+     * <pre>{@code
+     * CompletableFuture<RunOutputs> future = session.runAsync(Map.of("input", input));
+     * future.cancel(true);            // true when in time: the run stops, get() throws RunCancelledException
+     * try (RunOutputs outputs = future.join()) { ... }
+     * }</pre>
+     *
+     * <p>Every Onyx failure, a bad input included ({@link ErrorCode#SHAPE_MISMATCH},
+     * {@link ErrorCode#UNKNOWN_INPUT}, ...), completes the future exceptionally with the
+     * {@link OnyxException} {@link #run(Map)} would throw; nothing Onyx reports is thrown
+     * here. Only misuse of the Java objects is: a null argument
+     * ({@link NullPointerException}), a closed session, tensor or run options
+     * ({@link IllegalStateException}).
+     *
+     * <p>{@link CompletableFuture#cancel cancel} stops the run: when in time it returns true,
+     * the future is {@link CompletableFuture#isCancelled() cancelled} at once and
+     * {@code get()} / {@code join()} throw {@link RunCancelledException} (code
+     * {@link ErrorCode#CANCELLED}); when the result was already decided it returns false and
+     * the future completes with that result (as for any {@code CompletableFuture}, cancel
+     * returns {@code isCancelled()}: true again on a future already cancelled). A run
+     * terminated through its {@link RunOptions} completes the same way as a cancelled one.
+     *
+     * <p>The run holds the session and the input tensors until it is over, so closing
+     * either meanwhile is safe (the native objects are freed when the run ends, even after a
+     * cancellation), but do not write into an input tensor before the future completes.
+     * The future is completed from {@link CompletableFuture#defaultExecutor()}'s
+     * threads (the common pool), never from an Onyx worker, so dependent actions
+     * ({@code thenApply}, ...) that block hold up no run. Close the outputs when done.
+     *
+     * @param inputs input tensors by input name
+     * @return the future outputs, in model order
+     */
+    public CompletableFuture<RunOutputs> runAsync(Map<String, Tensor> inputs) {
+        return runAsync(inputs, null, null);
+    }
+
+    /**
+     * As {@link #runAsync(Map)}, with run options (tag, config entries; terminating them
+     * terminates this run too). The run takes its own copy of the options when it starts.
+     *
+     * @param inputs input tensors by input name
+     * @param options run options, or null
+     * @return the future outputs, in model order
+     */
+    public CompletableFuture<RunOutputs> runAsync(Map<String, Tensor> inputs, RunOptions options) {
+        return runAsync(inputs, null, options);
+    }
+
+    /**
+     * As {@link #runAsync(Map)}, for the outputs asked for.
+     *
+     * @param inputs input tensors by input name
+     * @param outputNames the outputs wanted, in the order wanted; null for all
+     * @param options run options, or null
+     * @return the future outputs; a name the model lacks completes it with {@link ErrorCode#UNKNOWN_OUTPUT}
+     */
+    public CompletableFuture<RunOutputs> runAsync(Map<String, Tensor> inputs, List<String> outputNames, RunOptions options) {
+        List<String> names = outputNames == null ? this.outputNames : Collections.unmodifiableList(new ArrayList<>(outputNames));
+        String[] outNames = outputNames == null ? null : names.toArray(new String[0]);
+        if (outNames != null) {
+            for (String name : outNames) {
+                Objects.requireNonNull(name, "output name");
+            }
+        }
+        Call call = new Call(inputs, 0, options); // throws at the call for null or closed objects
+        AsyncRunFuture future = new AsyncRunFuture(names, call::release);
+        long run;
+        try {
+            run = Native.sessionRunAsync(call.session, call.inNames, call.inHandles, outNames, call.options, future);
+        } catch (OnyxException e) {
+            call.release(); // the run never started: done will not be called
+            future.completeExceptionally(e);
+            return future;
+        } catch (RuntimeException | Error e) {
+            call.release();
+            throw e;
+        }
+        future.started(run);
+        return future;
+    }
+
+    /**
+     * The future of one {@link #runAsync} call. Its native run is a handle that
+     * {@link #cancel} uses and that is freed when the native side reports the end.
+     */
+    private static final class AsyncRunFuture extends CompletableFuture<RunOutputs> {
+        private final List<String> names;
+        /** Releases the session, the input tensors and the run options the run holds. */
+        private Runnable release;
+        /** The native run, until the native side reports the end. */
+        private NativeState run;
+        private boolean nativeDone;
+
+        AsyncRunFuture(List<String> names, Runnable release) {
+            this.names = names;
+            this.release = release;
+        }
+
+        /** The native run started; its end may already have been reported. */
+        synchronized void started(long handle) {
+            if (nativeDone) {
+                Native.asyncRunFree(handle);
+            } else {
+                run = new NativeState(this, handle, Native::asyncRunFree, "asynchronous run", null);
+            }
+        }
+
+        /**
+         * Stops the run. True when in time: the future is then cancelled with a
+         * {@link RunCancelledException}. {@code mayInterruptIfRunning} makes no difference:
+         * a run in progress is always stopped (between two of the model's nodes).
+         */
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            NativeState native_;
+            synchronized (this) {
+                native_ = run;
+            }
+            if (native_ != null) {
+                boolean inTime;
+                try {
+                    inTime = native_.call(Native::asyncRunCancel);
+                } catch (IllegalStateException over) { // the native side reported the end meanwhile
+                    inTime = false;
+                }
+                if (inTime) {
+                    completeExceptionally(new RunCancelledException("the run was cancelled"));
+                }
+            }
+            return isCancelled();
+        }
+
+        /**
+         * Called once by libonyx_jni.so when the run is over, on an Onyx worker thread:
+         * {@code outputs} holds the output handles (now owned here), or is null and
+         * {@code code} / {@code message} are the error. Never throws.
+         */
+        void done(long[] outputs, int code, String message) {
+            Object result;
+            try {
+                if (outputs != null) {
+                    List<Tensor> tensors = new ArrayList<>(outputs.length);
+                    for (long handle : outputs) {
+                        tensors.add(Tensor.wrap(handle));
+                    }
+                    result = new RunOutputs(names, tensors);
+                } else if (code == ErrorCode.CANCELLED.number()) {
+                    result = new RunCancelledException(String.valueOf(message));
+                } else {
+                    result = new OnyxException(code, String.valueOf(message));
+                }
+            } catch (Throwable t) {
+                result = t;
+            } finally {
+                end();
+            }
+            Object outcome = result;
+            try {
+                defaultExecutor().execute(() -> deliver(outcome));
+            } catch (Throwable rejected) { // no thread to be had: complete here rather than never
+                deliver(outcome);
+            }
+        }
+
+        /** The native run is over: release what it held, free its handle. */
+        private void end() {
+            Runnable held;
+            NativeState native_;
+            synchronized (this) {
+                nativeDone = true;
+                held = release;
+                release = null;
+                native_ = run;
+            }
+            try {
+                if (held != null) {
+                    held.run();
+                }
+            } finally {
+                if (native_ != null) {
+                    native_.close();
+                }
+            }
+        }
+
+        private void deliver(Object outcome) {
+            try {
+                if (outcome instanceof RunOutputs) {
+                    if (!super.complete((RunOutputs) outcome)) {
+                        ((RunOutputs) outcome).close(); // cancelled (or completed by hand) meanwhile: nobody will read them
+                    }
+                } else {
+                    completeExceptionally((Throwable) outcome);
+                }
+            } catch (Throwable ignored) {
+                // Dependent actions' failures are theirs: CompletableFuture hands them on already.
+            }
         }
     }
 

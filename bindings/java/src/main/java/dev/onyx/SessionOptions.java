@@ -25,6 +25,9 @@ public final class SessionOptions {
     private final List<String> customOpLibraries = new ArrayList<>();
     private String profilingPrefix;
     private final java.util.Map<String, Long> freeDimensionOverrides = new java.util.LinkedHashMap<>();
+    /** External-data files by name: the caller's byte[] or a slice of the caller's ByteBuffer (not copies). */
+    private final java.util.Map<String, Object> externalData = new java.util.LinkedHashMap<>();
+    private boolean externalDataOutsideModelFolder;
 
     /** Default options: ONNX Runtime picks thread counts, all optimizations, CPU only. */
     public SessionOptions() {}
@@ -172,6 +175,64 @@ public final class SessionOptions {
         return this;
     }
 
+    /**
+     * Supplies an external-data file from memory: a model whose initializers keep their data
+     * in a file named {@code fileName} (the {@code location} the model gives, such as
+     * {@code "model.onnx.data"}) reads them from {@code bytes} instead of the disk, whether
+     * it is loaded from a path or with {@link Session#fromBytes}. Adding a name again
+     * replaces it.
+     *
+     * <p>The array is not copied here: it is read (and copied into native memory) each time a
+     * session is created from these options, so keep it unchanged until then.
+     *
+     * @param fileName the file's name, as the model's {@code location} names it
+     * @param bytes the file's bytes
+     * @return this
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} for an empty name (onyx-core's check)
+     */
+    public SessionOptions addExternalData(String fileName, byte[] bytes) {
+        java.util.Objects.requireNonNull(fileName, "fileName");
+        java.util.Objects.requireNonNull(bytes, "bytes");
+        NativeLibrary.ensureLoaded();
+        Native.checkExternalDataName(fileName);
+        externalData.put(fileName, bytes);
+        return this;
+    }
+
+    /**
+     * As {@link #addExternalData(String, byte[])}, with the buffer's remaining bytes (from its
+     * position to its limit, as they are now; later changes to its position do not matter).
+     * A direct buffer, such as a {@link java.nio.MappedByteBuffer} of the file, is read
+     * without a copy on the Java heap. The bytes are read each time a session is created.
+     *
+     * @param fileName the file's name, as the model's {@code location} names it
+     * @param bytes the file's bytes
+     * @return this
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} for an empty name (onyx-core's check)
+     */
+    public SessionOptions addExternalData(String fileName, java.nio.ByteBuffer bytes) {
+        java.util.Objects.requireNonNull(fileName, "fileName");
+        java.util.Objects.requireNonNull(bytes, "bytes");
+        NativeLibrary.ensureLoaded();
+        Native.checkExternalDataName(fileName);
+        externalData.put(fileName, bytes.slice());
+        return this;
+    }
+
+    /**
+     * Lets a model loaded from a path read external data outside its own folder (a
+     * {@code location} that is absolute or goes up with {@code ..}). Off by default: such a
+     * model fails to load with {@link ErrorCode#INVALID_MODEL} naming the initializer and the
+     * location, since a model from elsewhere could otherwise read any file.
+     *
+     * @param allow true to let Onyx read such files
+     * @return this
+     */
+    public SessionOptions setExternalDataOutsideModelFolder(boolean allow) {
+        this.externalDataOutsideModelFolder = allow;
+        return this;
+    }
+
     /** @return threads inside one operator (0: ONNX Runtime chooses) */
     public int intraOpThreads() {
         return intraOpThreads;
@@ -194,7 +255,36 @@ public final class SessionOptions {
         String[] libraries = customOpLibraries.toArray(new String[0]);
         String[] dimNames = freeDimensionOverrides.keySet().toArray(new String[0]);
         long[] dimValues = freeDimensionOverrides.values().stream().mapToLong(Long::longValue).toArray();
+        int n = externalData.size();
+        String[] externalNames = new String[n];
+        Object[] data = new Object[n];
+        long[] offsets = new long[n];
+        long[] lengths = new long[n];
+        int i = 0;
+        for (java.util.Map.Entry<String, Object> entry : externalData.entrySet()) {
+            externalNames[i] = entry.getKey();
+            Object value = entry.getValue();
+            if (value instanceof java.nio.ByteBuffer) {
+                java.nio.ByteBuffer buffer = (java.nio.ByteBuffer) value; // a slice: position 0, limit its length
+                lengths[i] = buffer.capacity();
+                if (buffer.isDirect()) {
+                    data[i] = buffer;
+                } else if (buffer.hasArray()) {
+                    data[i] = buffer.array();
+                    offsets[i] = buffer.arrayOffset();
+                } else { // a read-only heap buffer: its array is out of reach
+                    byte[] copy = new byte[buffer.capacity()];
+                    buffer.duplicate().get(copy);
+                    data[i] = copy;
+                }
+            } else {
+                data[i] = value;
+                lengths[i] = ((byte[]) value).length;
+            }
+            i++;
+        }
         return Native.sessionCreate(path, bytes, intraOpThreads, interOpThreads, level, deterministicCompute, providers,
-                allowProviderFallback, config, libraries, dimNames, dimValues, profilingPrefix, cpuMemoryArena, memoryPattern);
+                allowProviderFallback, config, libraries, dimNames, dimValues, profilingPrefix, cpuMemoryArena, memoryPattern,
+                externalNames, data, offsets, lengths, externalDataOutsideModelFolder);
     }
 }
