@@ -13,13 +13,18 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -298,6 +303,22 @@ class SuiteTest {
             case "dimension_override":
                 dimensionOverride(c);
                 return;
+            case "async_runs":
+                asyncRuns(c);
+                stillUsable();
+                return;
+            case "async_close":
+                asyncClose(c);
+                return;
+            case "external_data":
+                externalData(c);
+                return;
+            case "external_data_outside":
+                externalDataOutside(c);
+                return;
+            case "log_callback":
+                logCallback(c);
+                return;
             default:
                 throw new AssertionError("unknown case kind '" + c.get("kind") + "'");
         }
@@ -532,6 +553,22 @@ class SuiteTest {
                 case "free_dimension_override":
                     expectCode(c, () -> new SessionOptions().addFreeDimensionOverride(c.get("dimension"), Long.parseLong(c.get("value"))));
                     return;
+                case "async_bad_input": {
+                    long[] shape = Spec.shape(c.get("shape"));
+                    try (Tensor tensor = Tensor.zeros(ElementType.FLOAT32, shape)) {
+                        CompletableFuture<RunOutputs> future;
+                        try {
+                            future = session.runAsync(Map.of("input", tensor));
+                        } catch (RuntimeException e) {
+                            throw new AssertionError("runAsync threw at the call (the mistake must reach the future): " + e, e);
+                        }
+                        expectCode(c, () -> awaitOutputs(future).close());
+                    }
+                    return;
+                }
+                case "external_data_outside":
+                    expectCode(c, () -> Session.fromFile(spec.path(c.get("model"))).close());
+                    return;
                 case "load_and_run":
                     expectCode(c, () -> loadAndRun(c, outputs -> { }));
                     return;
@@ -619,6 +656,167 @@ class SuiteTest {
                 default:
                     throw new AssertionError("unknown trigger '" + c.get("trigger") + "'");
             }
+        }
+    }
+
+    // --- asynchronous runs, external data, the log callback -------------------------------
+
+    /**
+     * The future's outputs: a failure surfaces as the exception itself (the OnyxException
+     * that completed it, or the RunCancelledException of a cancelled future), as a
+     * synchronous run would throw it.
+     */
+    private static RunOutputs awaitOutputs(CompletableFuture<RunOutputs> future) throws Exception {
+        try {
+            return future.get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception) {
+                throw (Exception) cause;
+            }
+            throw new AssertionError(cause);
+        } catch (TimeoutException e) {
+            throw new AssertionError("the asynchronous run did not complete within 120 s");
+        }
+    }
+
+    /** The three images as three concurrent asynchronous runs; run {@code cancel} is cancelled at once. */
+    private void asyncRuns(Spec.Case c) throws Exception {
+        String[] inputs = c.get("inputs").split(" ");
+        String[] expected = c.get("expected").split(" ");
+        check(inputs.length == 3 && expected.length == 3, "the case needs 3 inputs and 3 expected outputs");
+        int cancel = c.integer("cancel");
+        String[] code = c.get("code").split(" ");
+        List<Tensor> tensors = new ArrayList<>();
+        try {
+            for (String input : inputs) {
+                tensors.add(Tensor.copy(spec.floats(input), IMAGE));
+            }
+            List<CompletableFuture<RunOutputs>> futures = new ArrayList<>();
+            for (Tensor tensor : tensors) {
+                futures.add(session.runAsync(Map.of("input", tensor)));
+            }
+            boolean inTime = futures.get(cancel).cancel(true);
+            check(inTime, "cancel came too late: run " + cancel + " had already finished");
+            check(futures.get(cancel).isCancelled(), "the cancelled future does not report isCancelled()");
+            for (int i = 0; i < futures.size(); i++) {
+                if (i == cancel) {
+                    try {
+                        awaitOutputs(futures.get(i)).close();
+                        throw new AssertionError("run " + i + " succeeded, expected " + code[0]);
+                    } catch (RunCancelledException e) {
+                        check(e.code().name().equals(code[0]) && e.codeNumber() == Integer.parseInt(code[1]),
+                                "run " + i + ": got " + e.code() + " (" + e.codeNumber() + "), expected " + code[0] + " (" + code[1] + ")");
+                    }
+                    continue;
+                }
+                try (RunOutputs outputs = awaitOutputs(futures.get(i))) {
+                    float[] got = outputs.get(0).toFloatArray();
+                    float[] want = spec.floats(expected[i]);
+                    check(got.length == want.length, "run " + i + ": got " + got.length + " values, expected " + want.length);
+                    within(got, 0, want, c.number("atol"), c.number("rtol"));
+                } catch (OnyxException e) {
+                    throw new AssertionError("run " + i + " failed: " + e.getMessage(), e);
+                } catch (AssertionError e) {
+                    throw new AssertionError("run " + i + ": " + e.getMessage(), e);
+                }
+            }
+        } finally {
+            tensors.forEach(Tensor::close);
+        }
+    }
+
+    /** A new session closed while its asynchronous run is in flight: the run still completes. */
+    private void asyncClose(Spec.Case c) throws Exception {
+        try (Tensor input = Tensor.copy(spec.floats(c.get("input")), IMAGE)) {
+            Session fresh = Session.fromFile(spec.model());
+            CompletableFuture<RunOutputs> future = fresh.runAsync(Map.of("input", input));
+            fresh.close(); // while the run is in flight
+            try (RunOutputs outputs = awaitOutputs(future)) {
+                within(outputs.get(0).toFloatArray(), c);
+            } catch (OnyxException e) {
+                throw new AssertionError("the run failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Loaded from its path (the data file beside it), then from bytes with the data in memory: the same logits. */
+    private void externalData(Spec.Case c) throws Exception {
+        Path model = spec.path(c.get("model"));
+        float[] input = spec.floats(c.get("input"));
+        float[] byFile;
+        try (Session fromFile = Session.fromFile(model)) {
+            byFile = logits(fromFile, input, IMAGE);
+        }
+        within(byFile, c);
+        SessionOptions options = new SessionOptions().addExternalData(c.get("data_file"), Files.readAllBytes(spec.path(c.get("data"))));
+        try (Session fromMemory = Session.fromBytes(Files.readAllBytes(model), options)) {
+            float[] byMemory = logits(fromMemory, input, IMAGE);
+            check(byMemory.length == byFile.length, "the session from memory gives " + byMemory.length + " values");
+            for (int i = 0; i < byFile.length; i++) {
+                check(Float.floatToRawIntBits(byMemory[i]) == Float.floatToRawIntBits(byFile[i]),
+                        "the logits from memory differ from those from the path at " + i);
+            }
+        }
+    }
+
+    /** With the opt-in, the model whose data lies outside its folder loads and gives its output. */
+    private void externalDataOutside(Spec.Case c) throws Exception {
+        String[] in = c.get("input").split(" ");
+        String[] out = c.get("output").split(" ");
+        SessionOptions options = new SessionOptions().setExternalDataOutsideModelFolder(true);
+        try (Session s = Session.fromFile(spec.path(c.get("model")), options);
+                Tensor x = Tensor.copy(spec.floats(in[1]), Spec.shape(in[2]));
+                RunOutputs outputs = s.run(Map.of(in[0], x), List.of(out[0]), null)) {
+            float[] want = spec.floats(out[1]);
+            float[] got = outputs.get(out[0]).toFloatArray();
+            check(got.length == want.length, "got " + got.length + " values, expected " + want.length);
+            within(got, 0, want, c.number("atol"), c.number("rtol"));
+        }
+    }
+
+    /** A level as the spec writes it ("VERBOSE 0"): the name, checked against its number. */
+    private static LogLevel level(String text) {
+        String[] parts = text.split(" ");
+        LogLevel level = LogLevel.valueOf(parts[0]);
+        check(level.number() == Integer.parseInt(parts[1]), parts[0] + " is " + level.number() + " in Java, " + parts[1] + " in the spec");
+        return level;
+    }
+
+    private void logCallback(Spec.Case c) {
+        LogLevel low = level(c.get("level"));
+        LogLevel high = level(c.get("quiet_level"));
+        String contains = c.get("message_contains");
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        List<String> below = Collections.synchronizedList(new ArrayList<>());
+        int loud;
+        int quiet;
+        boolean matching;
+        try {
+            OnyxRuntime.setLogCallback((level, category, message) -> {
+                lines.add("[" + category + "] " + message);
+                if (level.number() < low.number()) {
+                    below.add(level + " " + message);
+                }
+            });
+            OnyxRuntime.setLogLevel(low);
+            Session.fromFile(spec.tinyModel()).close();
+            synchronized (lines) {
+                loud = lines.size();
+                matching = lines.stream().anyMatch(line -> line.contains(contains));
+            }
+            String first = loud > 0 ? lines.get(0) : "";
+            lines.clear();
+            OnyxRuntime.setLogLevel(high);
+            Session.fromFile(spec.tinyModel()).close();
+            quiet = lines.size();
+            check(loud > 0, "no log line reached the callback at level " + low);
+            check(below.isEmpty(), below.size() + " lines below level " + low + " reached the callback, such as " + (below.isEmpty() ? "" : below.get(0)));
+            check(matching, "no line contains '" + contains + "' (first line: " + first + ")");
+            check(quiet == 0, quiet + " lines reached the callback at level " + high + ", such as " + (quiet > 0 ? lines.get(0) : ""));
+        } finally {
+            OnyxRuntime.setLogLevel(LogLevel.WARNING);
+            OnyxRuntime.setLogCallback(null);
         }
     }
 
