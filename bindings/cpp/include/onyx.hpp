@@ -625,6 +625,25 @@ inline void Runtime::set_log_callback(LogCallback callback) {
 // ---------------------------------------------------------------------------------
 
 /**
+ * A group of sessions that share the weights of each model they load
+ * (onyx_shared_weights): the second and later sessions of a model made with options
+ * naming the group cost a fraction of the first, with bit-identical answers. A model's
+ * weights are held while a session of it lives; the group may be destroyed before its
+ * sessions. The first session of a model in a group loads it twice (to optimize it once).
+ */
+class SharedWeights : public detail::Handle<onyx_shared_weights, onyx_shared_weights_free> {
+ public:
+  /// An empty group.
+  SharedWeights() : Handle(detail::created(onyx_shared_weights_create)) {}
+  /// An empty object (no C handle).
+  explicit SharedWeights(std::nullptr_t) noexcept {}
+  /// How many models the group holds weights of now.
+  size_t model_count() const noexcept { return onyx_shared_weights_model_count(get()); }
+  /// The bytes of weights the group holds now, each counted once.
+  size_t byte_length() const noexcept { return onyx_shared_weights_byte_length(get()); }
+};
+
+/**
  * Options for creating sessions (onyx_session_options). Setters return *this for
  * chaining. Not synchronised. A session copies what it needs, so options may be
  * changed or destroyed right after creating one.
@@ -718,6 +737,11 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
   /// to load with InvalidModel, naming the initializer and the location.
   SessionOptions& set_external_data_outside_model_folder(bool allow) {
     return chain(onyx_session_options_set_external_data_outside_model_folder(get(), allow));
+  }
+  /// Sessions made with these options share each model's weights with the other
+  /// sessions of `group` (nullptr: share nothing, the default).
+  SessionOptions& set_shared_weights(const SharedWeights* group) {
+    return chain(onyx_session_options_set_shared_weights(get(), group ? group->get() : nullptr));
   }
 
  private:

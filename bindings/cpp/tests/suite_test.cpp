@@ -684,6 +684,32 @@ void external_data_outside(const Case& c) {
   within(outputs.at(out[0]).values<float>(), read_f32(path(out[1])), c);
 }
 
+// --- shared weights -------------------------------------------------------------------
+
+/// `sessions` sessions on one group: the model's weights held once, the same logits.
+void shared_weights(const Case& c) {
+  onyx::SharedWeights group;
+  onyx::SessionOptions options;
+  options.set_shared_weights(&group);
+  const std::vector<float> image = read_f32(path(c.get("input")));
+  const std::vector<float> plain = logits(suite::shared_session(), image, kImageShape);
+  std::vector<onyx::Session> sessions;
+  const size_t count = std::stoul(c.get("sessions"));
+  for (size_t i = 0; i < count; ++i) {
+    sessions.push_back(onyx::Session::from_file(suite::model_path(), options));
+    const std::vector<float> got = logits(sessions.back(), image, kImageShape);
+    within(got, read_f32(path(c.get("expected"))), c);
+    if (!bit_identical(got, plain)) fail("session " + std::to_string(i) + ": the logits differ from an unshared session's");
+  }
+  const size_t min_bytes = std::stoull(c.get("min_shared_bytes"));
+  if (group.model_count() != 1 || group.byte_length() < min_bytes) {
+    fail("the group holds " + std::to_string(group.model_count()) + " models and " + std::to_string(group.byte_length()) +
+         " bytes, expected 1 model and at least " + std::to_string(min_bytes) + " bytes");
+  }
+  sessions.clear();
+  if (group.model_count() != 0) fail("the group still holds a model after its sessions were destroyed");
+}
+
 // --- log callback ---------------------------------------------------------------------
 
 /// What the callback saw; shared with it, so it outlives any late call.
@@ -768,6 +794,7 @@ void run_case(const Case& c) {
   else if (kind == "external_data") external_data(c);
   else if (kind == "external_data_outside") external_data_outside(c);
   else if (kind == "log_callback") log_callback(c);
+  else if (kind == "shared_weights") shared_weights(c);
   else if (kind == "run_config") {
     const std::vector<float> got = run_with_config(c);
     within(onyx::Span<const float>(got.data(), got.size()), read_f32(path(c.get("expected"))), c);
