@@ -33,6 +33,18 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_runtime_version(out IntPtr version);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_runtime_path(out IntPtr path);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_set_log_level(uint level);
+        // `callback` is the function pointer of a delegate kept alive in a static field
+        // (OnyxRuntime's trampoline); `userData` a GCHandle to the user's LogCallback.
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_set_log_callback(IntPtr callback, IntPtr userData);
+
+        /// <summary><c>onyx_log_callback</c>: both strings are borrowed for the call.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void NativeLogCallback(IntPtr userData, uint level, IntPtr category, IntPtr message);
+
+        /// <summary><c>onyx_run_callback</c>: <paramref name="status"/> (owned) on failure, else
+        /// <paramref name="outputCount"/> owned tensors in an array borrowed for the call.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void NativeRunCallback(IntPtr userData, IntPtr status, IntPtr outputs, UIntPtr outputCount);
 
         // --- session options ---
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_create(out IntPtr options);
@@ -50,6 +62,8 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_add_free_dimension_override(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, long value);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_add_custom_op_library(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_add_config_entry(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string key, [MarshalAs(UnmanagedType.LPUTF8Str)] string value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_session_options_add_external_data(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string fileName, byte* data, UIntPtr length);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_external_data_outside_model_folder(SessionOptionsHandle options, [MarshalAs(UnmanagedType.U1)] bool allow);
 
         // --- sessions and introspection ---
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_create_from_file([MarshalAs(UnmanagedType.LPUTF8Str)] string path, SessionOptionsHandle options, out IntPtr session);
@@ -108,5 +122,12 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern unsafe IntPtr onyx_session_run_into(IntPtr session, IntPtr runOptions, IntPtr* inputNames, IntPtr* inputs, UIntPtr inputCount,
                                                                    IntPtr* outputNames, UIntPtr outputCount, IntPtr* outputs);
+        // The callback is PendingRun's static delegate's function pointer; `userData` a
+        // GCHandle to the run's PendingRun, freed by the callback.
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern unsafe IntPtr onyx_session_run_async(IntPtr session, IntPtr runOptions, IntPtr* inputNames, IntPtr* inputs, UIntPtr inputCount,
+                                                                    IntPtr* outputNames, UIntPtr outputCount, IntPtr callback, IntPtr userData, out IntPtr run);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_async_run_cancel(IntPtr run, [MarshalAs(UnmanagedType.U1)] out bool cancelled);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_async_run_free(IntPtr run);
     }
 }

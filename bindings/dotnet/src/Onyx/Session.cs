@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace Onyx
 {
@@ -200,6 +201,81 @@ namespace Onyx
             WithCancellation(cancellationToken, runOptions => RunCore(inputs, null, outputs, runOptions));
         }
 
+        /// <summary>
+        /// Starts a run on Onyx's worker threads and returns at once; the task completes when the run
+        /// is over, with the outputs named in <paramref name="outputNames"/> (all of them, in model
+        /// order, when null), which the caller disposes. Continuations never run on Onyx's worker
+        /// threads (the task is completed with <see cref="TaskCreationOptions.RunContinuationsAsynchronously"/>).
+        /// Any number of runs may be in flight on one session at once.
+        /// </summary>
+        /// <remarks>
+        /// Every mistake Onyx finds (an unknown input, a wrong shape, ...) fails the task with the
+        /// <see cref="OnyxException"/> that <see cref="Run(IReadOnlyDictionary{string, Tensor}, IReadOnlyList{string}, RunOptions)"/>
+        /// would throw; it is never thrown by this call. Only the misuse .NET itself catches is thrown
+        /// here, as for Run: null arguments, and a disposed session or tensor.
+        /// The run holds the session and every input tensor until it is over: disposing them meanwhile
+        /// is safe (a borrowed array stays pinned and the native objects are freed when the run ends),
+        /// but keep a borrowed array unchanged until then.
+        /// Cancelling <paramref name="cancellationToken"/>, and terminating <paramref name="runOptions"/>,
+        /// stops the run: the task is then Canceled (awaiting it throws <see cref="TaskCanceledException"/>,
+        /// carrying the token when the token cancelled it), unless the run's result was already decided.
+        /// A token cancelled before the call gives a Canceled task at once (the run never starts).
+        /// </remarks>
+        /// <param name="inputs">Input name to tensor.</param>
+        /// <param name="outputNames">The outputs wanted, or null for all.</param>
+        /// <param name="runOptions">Run options (tag, config entries, terminate switch), or null; the
+        /// run takes its own copy of the tag and entries, and <see cref="RunOptions.Terminate"/> still reaches it.</param>
+        /// <param name="cancellationToken">Cancels this run alone.</param>
+        public unsafe Task<RunOutputs> RunAsync(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<string> outputNames = null,
+                                                RunOptions runOptions = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (inputs == null) throw new ArgumentNullException(nameof(inputs));
+            handle.ThrowIfClosed(nameof(Session));
+            int inputCount = inputs.Count;
+            int outputCount = outputNames != null ? outputNames.Count : 0;
+            IntPtr* inputNames = stackalloc IntPtr[inputCount + 1];
+            IntPtr* inputHandles = stackalloc IntPtr[inputCount + 1];
+            IntPtr* outputNamesPtr = stackalloc IntPtr[outputCount + 1];
+            IReadOnlyList<string> names = outputNames == null ? (IReadOnlyList<string>)this.outputNames : new ReadOnlyCollection<string>(new List<string>(outputNames));
+            // The session and the inputs are held until the run is over; the run options only
+            // for this call (the C ABI copies them, and the names).
+            var pending = new PendingRun(names, cancellationToken, inputCount + 1);
+            var callHeld = new SafeHandle[1];
+            int callHeldCount = 0;
+            List<IntPtr> encoded = null;
+            bool started = false;
+            try
+            {
+                IntPtr session = Hold(handle, pending.Held, ref pending.HeldCount);
+                FillInputs(inputs, inputCount, inputNames, inputHandles, pending.Held, ref pending.HeldCount, ref encoded);
+                if (outputNames != null) FillOutputNames(names, outputCount, outputNamesPtr, ref encoded);
+                IntPtr options = runOptions == null ? IntPtr.Zero : Hold(runOptions.Handle, callHeld, ref callHeldCount);
+                // Checked here, not left to onyx_async_run_cancel after the start: a run may be
+                // over before the token could reach it, and an already cancelled token must win.
+                if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<RunOutputs>(cancellationToken);
+                IntPtr run;
+                IntPtr status = Native.onyx_session_run_async(session, options, inputNames, inputHandles, (UIntPtr)inputCount,
+                                                              outputNames != null ? outputNamesPtr : null, (UIntPtr)outputCount,
+                                                              PendingRun.CallbackPointer, pending.UserData, out run);
+                // A failed call never calls back (only arguments it cannot read fail it).
+                if (status != IntPtr.Zero) return Task.FromException<RunOutputs>(Status.ToException(status));
+                started = true;
+                pending.Started(run);
+                return pending.Task;
+            }
+            catch (OnyxException e)
+            {
+                // Onyx refused something before the run (a name with a NUL): the task says so.
+                return Task.FromException<RunOutputs>(e);
+            }
+            finally
+            {
+                if (!started) pending.Abandon();
+                for (int j = 0; j < callHeldCount; j++) callHeld[j].DangerousRelease();
+                if (encoded != null) foreach (IntPtr p in encoded) Marshal.FreeHGlobal(p);
+            }
+        }
+
         /// <summary>Frees the native session once no run uses it any more. A second call does nothing.</summary>
         public void Dispose()
         {
@@ -262,17 +338,8 @@ namespace Onyx
             {
                 IntPtr session = Hold(handle, held, ref heldCount);
                 IntPtr options = runOptions == null ? IntPtr.Zero : Hold(runOptions.Handle, held, ref heldCount);
-                int i = 0;
-                foreach (KeyValuePair<string, Tensor> input in inputs)
-                {
-                    if (input.Value == null) throw new ArgumentException("input '" + input.Key + "' is null", nameof(inputs));
-                    // The buffers were sized by Count: never write past them, whatever the dictionary does.
-                    if (i == inputCount) throw new InvalidOperationException("the inputs changed during the call");
-                    inputNames[i] = NativeName(input.Key, "input name", ref encoded);
-                    inputHandles[i] = Hold(input.Value.Handle, held, ref heldCount);
-                    i++;
-                }
-                if (i != inputCount) throw new InvalidOperationException("the inputs changed during the call");
+                FillInputs(inputs, inputCount, inputNames, inputHandles, held, ref heldCount, ref encoded);
+                int i;
                 if (into != null)
                 {
                     i = 0;
@@ -289,14 +356,7 @@ namespace Onyx
                                                               outputNamesPtr, (UIntPtr)outputCount, outputHandles));
                     return null;
                 }
-                if (wanted != null)
-                {
-                    for (i = 0; i < outputCount; i++)
-                    {
-                        if (wanted[i] == null) throw new ArgumentException("an output name is null", "outputNames");
-                        outputNamesPtr[i] = NativeName(wanted[i], "output name", ref encoded);
-                    }
-                }
+                if (wanted != null) FillOutputNames(wanted, outputCount, outputNamesPtr, ref encoded);
                 for (i = 0; i < outputCount; i++) outputHandles[i] = IntPtr.Zero;
                 Status.Check(Native.onyx_session_run(session, options, inputNames, inputHandles, (UIntPtr)inputCount,
                                                      wanted != null ? outputNamesPtr : null, (UIntPtr)outputCount, outputHandles));
@@ -309,6 +369,33 @@ namespace Onyx
             {
                 for (int j = 0; j < heldCount; j++) held[j].DangerousRelease();
                 if (encoded != null) foreach (IntPtr p in encoded) Marshal.FreeHGlobal(p);
+            }
+        }
+
+        /// <summary>Each input's native name and tensor (holding a reference on the tensor in
+        /// <paramref name="held"/>); .NET's own exceptions for a null tensor.</summary>
+        private unsafe void FillInputs(IReadOnlyDictionary<string, Tensor> inputs, int inputCount, IntPtr* inputNames, IntPtr* inputHandles,
+                                       SafeHandle[] held, ref int heldCount, ref List<IntPtr> encoded)
+        {
+            int i = 0;
+            foreach (KeyValuePair<string, Tensor> input in inputs)
+            {
+                if (input.Value == null) throw new ArgumentException("input '" + input.Key + "' is null", nameof(inputs));
+                // The buffers were sized by Count: never write past them, whatever the dictionary does.
+                if (i == inputCount) throw new InvalidOperationException("the inputs changed during the call");
+                inputNames[i] = NativeName(input.Key, "input name", ref encoded);
+                inputHandles[i] = Hold(input.Value.Handle, held, ref heldCount);
+                i++;
+            }
+            if (i != inputCount) throw new InvalidOperationException("the inputs changed during the call");
+        }
+
+        private unsafe void FillOutputNames(IReadOnlyList<string> wanted, int outputCount, IntPtr* outputNamesPtr, ref List<IntPtr> encoded)
+        {
+            for (int i = 0; i < outputCount; i++)
+            {
+                if (wanted[i] == null) throw new ArgumentException("an output name is null", "outputNames");
+                outputNamesPtr[i] = NativeName(wanted[i], "output name", ref encoded);
             }
         }
 

@@ -30,6 +30,7 @@ namespace Onyx
         private bool deterministicCompute;
         private bool cpuMemoryArena = true;
         private bool memoryPattern = true;
+        private bool externalDataOutsideModelFolder;
 
         /// <summary>Creates options with ONNX Runtime's defaults (all optimizations, threads chosen by ONNX Runtime, CPU).</summary>
         public SessionOptions()
@@ -151,6 +152,41 @@ namespace Onyx
             Utf8.Check(key, "session config key");
             Utf8.Check(value, "session config entry '" + key + "' value");
             Status.Check(Native.onyx_session_options_add_config_entry(Handle, key, value));
+        }
+
+        /// <summary>Supplies an external-data file from memory: a model whose initializers name
+        /// <paramref name="fileName"/> as their external <c>location</c> reads them from
+        /// <paramref name="bytes"/> instead of the disk, whether it is loaded from a path or with
+        /// <see cref="Session.FromBytes"/>. The bytes are copied (the array may be reused at once);
+        /// adding a name again replaces it.</summary>
+        /// <param name="fileName">The <c>location</c> the model names ("model.onnx.data").</param>
+        /// <param name="bytes">The file's contents.</param>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidArgument"/> for an empty name.</exception>
+        public unsafe void AddExternalData(string fileName, byte[] bytes)
+        {
+            if (fileName == null) throw new ArgumentNullException(nameof(fileName));
+            if (bytes == null) throw new ArgumentNullException(nameof(bytes));
+            Utf8.Check(fileName, "external data file name");
+            IntPtr status;
+            fixed (byte* data = bytes)
+            {
+                status = Native.onyx_session_options_add_external_data(Handle, fileName, data, (UIntPtr)bytes.Length);
+            }
+            Status.Check(status);
+        }
+
+        /// <summary>Lets a model loaded from a path read external data outside its own folder (an
+        /// absolute <c>location</c>, or one with ".."). Default false: such a model fails to load with
+        /// <see cref="ErrorCode.InvalidModel"/> naming the initializer and the location, since a model
+        /// from elsewhere could otherwise read any file.</summary>
+        public bool ExternalDataOutsideModelFolder
+        {
+            get { return externalDataOutsideModelFolder; }
+            set
+            {
+                Status.Check(Native.onyx_session_options_set_external_data_outside_model_folder(Handle, value));
+                externalDataOutsideModelFolder = value;
+            }
         }
 
         /// <summary>Frees the native options. A second call does nothing.</summary>
