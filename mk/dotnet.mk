@@ -40,7 +40,10 @@ test-dotnet: test-dotnet-suite consumer-dotnet
 
 # The suite and the binding's own tests, built against the Onyx.dll that goes in the package,
 # with the natives beside the test assembly (as the package's targets file places them).
-# nunit-console exits with the number of failed tests.
+# nunit-console exits with the number of failed tests. -domain=None: the tests run in
+# nunit-console's own AppDomain, because Mono 6.8 never finishes unloading a domain that
+# native threads called into (Onyx's workers and ONNX Runtime's threads, through RunAsync
+# and the log callback), and nunit-console would otherwise unload the test domain at the end.
 test-dotnet-suite: package-dotnet fixtures | $(LOGS)
 	@echo "onyx: [csharp] compiling the NUnit tests (mcs) into build/dotnet/tests"
 	@rm -rf $(DOTNET_BUILD)/tests && mkdir -p $(DOTNET_BUILD)/tests
@@ -49,7 +52,7 @@ test-dotnet-suite: package-dotnet fixtures | $(LOGS)
 	  -out:$(DOTNET_BUILD)/tests/Onyx.Tests.exe $(DOTNET_SRC)/tests/Onyx.Tests/*.cs
 	@echo "onyx: [csharp] the shared suite and the binding's tests (nunit-console)"
 	@cd $(DOTNET_BUILD)/tests && env -u ONYX_ORT_LIBRARY ONYX_SUITE_SPEC=$(SPEC) \
-	  nunit-console -nologo -noshadow -xml=$(DOTNET_BUILD)/tests/TestResult.xml Onyx.Tests.exe 2>&1 | tee $(LOGS)/csharp.log
+	  nunit-console -nologo -noshadow -domain=None -xml=$(DOTNET_BUILD)/tests/TestResult.xml Onyx.Tests.exe 2>&1 | tee $(LOGS)/csharp.log
 
 # examples/dotnet as a package user gets it: the .nupkg in a fresh folder feed, installed
 # with nuget, compiled against the package's Onyx.dll, natives copied from the package

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace Onyx.Tests
 {
@@ -101,6 +102,11 @@ namespace Onyx.Tests
                 case "dimension_override": return DimensionOverride(c);
                 case "profiling": return Profiling(c);
                 case "run_config": return Within(RunWithConfig(c), spec.ReadF32(c.Get("expected")), c);
+                case "async_runs": return AsyncRuns(c) ?? StillUsable();
+                case "async_close": return AsyncClose(c);
+                case "external_data": return ExternalData(c);
+                case "external_data_outside": return ExternalDataOutside(c);
+                case "log_callback": return LogCallbackCase(c);
                 default: return "unknown case kind '" + c.Get("kind") + "'";
             }
         }
@@ -356,6 +362,10 @@ namespace Onyx.Tests
                         }
                     case "input_index":
                         return ExpectCode(() => session.Input(c.Int("index")), c);
+                    case "async_bad_input":
+                        return AsyncBadInput(c);
+                    case "external_data_outside":
+                        return ExpectCode(() => LoadEscaping(c, false).Dispose(), c);
                     case "abi_major":
                         // The load-time check, fed a library version of that major (minor 0).
                         return ExpectCode(() => Library.CheckAbiVersion((uint)c.Int("major") << 16), c);
@@ -567,6 +577,249 @@ namespace Onyx.Tests
             if (why == null && took > bound)
                 why = "the load took " + took.ToString("F2", CultureInfo.InvariantCulture) + " s, more than " + c.Get("seconds") + " s";
             return why;
+        }
+
+        // --- asynchronous runs -------------------------------------------------------------
+
+        /// <summary>How long a test waits for a task before calling it lost (the runs take well under a second).</summary>
+        private static readonly TimeSpan TaskTimeout = TimeSpan.FromSeconds(120);
+
+        /// <summary>Waits for <paramref name="task"/> and returns its result, or throws what awaiting it
+        /// throws (the OnyxException itself, TaskCanceledException), as <c>await</c> would.</summary>
+        private static T Await<T>(Task<T> task)
+        {
+            try
+            {
+                task.Wait(TaskTimeout);
+            }
+            catch (AggregateException)
+            {
+            }
+            if (!task.IsCompleted) throw new SpecException("the task did not complete within " + TaskTimeout.TotalSeconds + " s");
+            return task.GetAwaiter().GetResult();
+        }
+
+        /// <summary>A cancelled run is a Canceled task in C#: the case's code must be CANCELLED, the
+        /// one code that idiom stands for (name and number as Onyx has them).</summary>
+        private static string ExpectCancelledCode(SpecCase c)
+        {
+            string[] code = c.Get("code").Split(' ');
+            var cancelled = new OnyxException(ErrorCode.Cancelled, "");
+            if (code[0] != cancelled.ErrorCodeName || int.Parse(code[1], CultureInfo.InvariantCulture) != (int)ErrorCode.Cancelled)
+                return "the case expects " + c.Get("code") + "; a cancelled run is a Canceled task, which is " + cancelled.ErrorCodeName + " " + (int)ErrorCode.Cancelled;
+            return null;
+        }
+
+        /// <summary>The images as concurrent async runs on the shared session; run <c>cancel</c> is
+        /// cancelled (through its token) right after all have started.</summary>
+        private string AsyncRuns(SpecCase c)
+        {
+            string[] files = c.Get("inputs").Split(' '), expected = c.Get("expected").Split(' ');
+            int cancel = c.Int("cancel");
+            if (files.Length != expected.Length || files.Length < 2) return "the case needs as many inputs as expected outputs, at least 2";
+            if (cancel < 0 || cancel >= files.Length) return "cancel " + cancel + " is not one of the runs";
+            string why = ExpectCancelledCode(c);
+            if (why != null) return why;
+            int runs = files.Length;
+            var tensors = new Tensor[runs];
+            var tokens = new CancellationTokenSource[runs];
+            var tasks = new Task<RunOutputs>[runs];
+            try
+            {
+                for (int i = 0; i < runs; i++)
+                {
+                    tensors[i] = Tensor.Copy(spec.ReadF32(files[i]), ImageShape);
+                    tokens[i] = new CancellationTokenSource();
+                }
+                for (int i = 0; i < runs; i++) tasks[i] = session.RunAsync(Inputs(tensors[i]), null, null, tokens[i].Token);
+                tokens[cancel].Cancel();
+                for (int i = 0; i < runs && why == null; i++)
+                {
+                    if (i == cancel)
+                    {
+                        try
+                        {
+                            Await(tasks[i]).Dispose();
+                            why = "cancel came too late: run " + i + " had already finished";
+                        }
+                        catch (TaskCanceledException e)
+                        {
+                            if (!tasks[i].IsCanceled) why = "run " + i + " threw TaskCanceledException but is " + tasks[i].Status;
+                            else if (e.CancellationToken != tokens[i].Token) why = "run " + i + ": the TaskCanceledException does not carry the run's token";
+                        }
+                        catch (Exception e)
+                        {
+                            why = "run " + i + " failed with " + e.GetType().Name + " '" + e.Message + "', expected a Canceled task (CANCELLED)";
+                        }
+                        continue;
+                    }
+                    try
+                    {
+                        using (RunOutputs outputs = Await(tasks[i]))
+                            why = Within(outputs[0].ToArray<float>(), spec.ReadF32(expected[i]), c);
+                        if (why != null) why = "run " + i + ": " + why;
+                    }
+                    catch (Exception e)
+                    {
+                        why = "run " + i + " failed: " + e.GetType().Name + " " + e.Message;
+                    }
+                }
+            }
+            finally
+            {
+                // Every run is over before its input goes (they hold it anyway).
+                foreach (Task<RunOutputs> t in tasks)
+                {
+                    if (t == null) continue;
+                    try { Await(t).Dispose(); }
+                    catch (Exception) { }
+                }
+                foreach (Tensor t in tensors) if (t != null) t.Dispose();
+                foreach (CancellationTokenSource t in tokens) if (t != null) t.Dispose();
+            }
+            return why;
+        }
+
+        /// <summary>A new session disposed right after its async run started: the run still completes.</summary>
+        private string AsyncClose(SpecCase c)
+        {
+            Task<RunOutputs> task;
+            using (Tensor input = Tensor.Copy(spec.ReadF32(c.Get("input")), ImageShape))
+            {
+                var s = Session.FromFile(spec.ModelPath);
+                try
+                {
+                    task = s.RunAsync(Inputs(input));
+                }
+                finally
+                {
+                    s.Dispose(); // while the run is in flight
+                }
+            }
+            using (RunOutputs outputs = Await(task))
+                return Within(outputs[0].ToArray<float>(), spec.ReadF32(c.Get("expected")), c);
+        }
+
+        /// <summary>A wrongly shaped input: the call succeeds, the task fails with the code.</summary>
+        private string AsyncBadInput(SpecCase c)
+        {
+            long[] shape = Spec.Shape(c.Get("shape"));
+            using (Tensor tensor = Tensor.Zeros(ElementType.Float32, shape))
+            {
+                Task<RunOutputs> task;
+                try
+                {
+                    task = session.RunAsync(Inputs(tensor));
+                }
+                catch (Exception e)
+                {
+                    return "RunAsync threw " + e.GetType().Name + " at the call (the mistake must reach the task): " + e.Message;
+                }
+                string why = ExpectCode(() => Await(task).Dispose(), c);
+                if (why == null && !task.IsFaulted) why = "the task is " + task.Status + ", expected Faulted";
+                return why;
+            }
+        }
+
+        // --- external data -------------------------------------------------------------------
+
+        /// <summary>The model from its path (data beside it), then from its bytes with the data in memory.</summary>
+        private string ExternalData(SpecCase c)
+        {
+            string model = spec.PathOf(c.Get("model"));
+            float[] input = spec.ReadF32(c.Get("input"));
+            float[] byFile, byMemory;
+            using (Session fromFile = Session.FromFile(model))
+                byFile = Logits(fromFile, input, ImageShape);
+            string why = Within(byFile, spec.ReadF32(c.Get("expected")), c);
+            if (why != null) return "from the path: " + why;
+            using (var options = new SessionOptions())
+            {
+                options.AddExternalData(c.Get("data_file"), File.ReadAllBytes(spec.PathOf(c.Get("data"))));
+                using (Session fromMemory = Session.FromBytes(File.ReadAllBytes(model), options))
+                    byMemory = Logits(fromMemory, input, ImageShape);
+            }
+            return BitEqual(byFile, byMemory) ? null : "the logits from memory differ from those from the path";
+        }
+
+        /// <summary>The case's model, whose external data lies outside its folder, loaded from its path.</summary>
+        private Session LoadEscaping(SpecCase c, bool allow)
+        {
+            using (var options = new SessionOptions())
+            {
+                if (allow) options.ExternalDataOutsideModelFolder = true;
+                return Session.FromFile(spec.PathOf(c.Get("model")), options);
+            }
+        }
+
+        private string ExternalDataOutside(SpecCase c)
+        {
+            string[] input = c.Get("input").Split(' '), output = c.Get("output").Split(' ');
+            using (Session s = LoadEscaping(c, true))
+            using (Tensor x = Tensor.Copy(spec.ReadF32(input[1]), Spec.Shape(input[2])))
+            using (RunOutputs outputs = s.Run(new Dictionary<string, Tensor> { { input[0], x } }, new[] { output[0] }))
+                return Within(outputs[output[0]].ToArray<float>(), spec.ReadF32(output[1]), c);
+        }
+
+        // --- log callback -------------------------------------------------------------------
+
+        /// <summary>What the callback saw, counted under its own lock (lines come from any thread).</summary>
+        private sealed class LogRecord
+        {
+            internal int Lines, BelowLevel, Matching;
+            internal string First;
+        }
+
+        /// <summary>A level field ("VERBOSE 0"): the number, checked against the name of that LogLevel.</summary>
+        private static LogLevel LevelOf(SpecCase c, string key)
+        {
+            string[] field = c.Get(key).Split(' ');
+            var level = (LogLevel)int.Parse(field[1], CultureInfo.InvariantCulture);
+            if (level.ToString().ToUpperInvariant() != field[0]) throw new SpecException(key + " " + c.Get(key) + " is LogLevel." + level + " here");
+            return level;
+        }
+
+        private string LogCallbackCase(SpecCase c)
+        {
+            LogLevel low = LevelOf(c, "level"), high = LevelOf(c, "quiet_level");
+            string contains = c.Get("message_contains");
+            var record = new LogRecord();
+            int loud, below, matching, quiet;
+            OnyxRuntime.SetLogCallback((level, category, message) =>
+            {
+                lock (record)
+                {
+                    record.Lines++;
+                    if (level < low) record.BelowLevel++;
+                    if (message.Contains(contains)) record.Matching++;
+                    if (record.First == null) record.First = "[" + category + "] " + message;
+                }
+            });
+            try
+            {
+                OnyxRuntime.SetLogLevel(low);
+                Session.FromFile(spec.TinyModelPath).Dispose();
+                lock (record)
+                {
+                    loud = record.Lines;
+                    below = record.BelowLevel;
+                    matching = record.Matching;
+                    record.Lines = 0;
+                }
+                OnyxRuntime.SetLogLevel(high);
+                Session.FromFile(spec.TinyModelPath).Dispose();
+                lock (record) quiet = record.Lines;
+            }
+            finally
+            {
+                OnyxRuntime.SetLogLevel(LogLevel.Warning);
+                OnyxRuntime.SetLogCallback(null);
+            }
+            if (loud == 0) return "no log line reached the callback at level " + low;
+            if (below != 0) return below + " lines below level " + low + " reached the callback";
+            if (matching == 0) return "no line contains '" + contains + "' (first line: " + record.First + ")";
+            if (quiet != 0) return quiet + " lines reached the callback at level " + high;
+            return null;
         }
 
         private static string ExpectCode(Action action, SpecCase c)
