@@ -83,6 +83,13 @@ namespace Onyx
         protected override void Free(IntPtr pointer) { Native.onyx_session_free(pointer); }
     }
 
+    /// <summary>Owns an <c>onyx_shared_weights*</c>.</summary>
+    internal sealed class SharedWeightsHandle : OnyxHandle
+    {
+        internal SharedWeightsHandle(IntPtr pointer) : base(pointer) { }
+        protected override void Free(IntPtr pointer) { Native.onyx_shared_weights_free(pointer); }
+    }
+
     /// <summary>Owns an <c>onyx_run_options*</c>.</summary>
     internal sealed class RunOptionsHandle : OnyxHandle
     {

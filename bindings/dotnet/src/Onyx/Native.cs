@@ -64,6 +64,12 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_add_config_entry(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string key, [MarshalAs(UnmanagedType.LPUTF8Str)] string value);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_session_options_add_external_data(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string fileName, byte* data, UIntPtr length);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_external_data_outside_model_folder(SessionOptionsHandle options, [MarshalAs(UnmanagedType.U1)] bool allow);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_shared_weights(SessionOptionsHandle options, SharedWeightsHandle group);
+        [DllImport(Lib, CallingConvention = Cdecl, EntryPoint = "onyx_session_options_set_shared_weights")] internal static extern IntPtr onyx_session_options_set_no_shared_weights(SessionOptionsHandle options, IntPtr none);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_shared_weights_create(out IntPtr group);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_shared_weights_free(IntPtr group);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_shared_weights_model_count(SharedWeightsHandle group);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_shared_weights_byte_length(SharedWeightsHandle group);
 
         // --- sessions and introspection ---
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_create_from_file([MarshalAs(UnmanagedType.LPUTF8Str)] string path, SessionOptionsHandle options, out IntPtr session);

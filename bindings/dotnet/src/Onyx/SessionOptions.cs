@@ -23,6 +23,7 @@ namespace Onyx
     public sealed class SessionOptions : IDisposable
     {
         private readonly SessionOptionsHandle handle;
+        private SharedWeights sharedWeights;
         private int intraOpThreads;
         private int interOpThreads;
         private OptimizationLevel optimizationLevel = OptimizationLevel.All;
@@ -186,6 +187,21 @@ namespace Onyx
             {
                 Status.Check(Native.onyx_session_options_set_external_data_outside_model_folder(Handle, value));
                 externalDataOutsideModelFolder = value;
+            }
+        }
+
+        /// <summary>The group whose sessions share each model's weights with sessions made with these
+        /// options (null, the default: share nothing). The options keep the group's weights reachable
+        /// for the sessions they make, so the group may be disposed afterwards.</summary>
+        public SharedWeights SharedWeights
+        {
+            get { return sharedWeights; }
+            set
+            {
+                Status.Check(value == null
+                    ? Native.onyx_session_options_set_no_shared_weights(Handle, IntPtr.Zero)
+                    : Native.onyx_session_options_set_shared_weights(Handle, value.Handle));
+                sharedWeights = value;
             }
         }
 

@@ -107,6 +107,7 @@ namespace Onyx.Tests
                 case "external_data": return ExternalData(c);
                 case "external_data_outside": return ExternalDataOutside(c);
                 case "log_callback": return LogCallbackCase(c);
+                case "shared_weights": return SharedWeightsCase(c);
                 default: return "unknown case kind '" + c.Get("kind") + "'";
             }
         }
@@ -759,6 +760,43 @@ namespace Onyx.Tests
             using (Tensor x = Tensor.Copy(spec.ReadF32(input[1]), Spec.Shape(input[2])))
             using (RunOutputs outputs = s.Run(new Dictionary<string, Tensor> { { input[0], x } }, new[] { output[0] }))
                 return Within(outputs[output[0]].ToArray<float>(), spec.ReadF32(output[1]), c);
+        }
+
+        // --- shared weights -----------------------------------------------------------------
+
+        /// <summary><c>sessions</c> sessions on one group: the model's weights held once, the same logits.</summary>
+        private string SharedWeightsCase(SpecCase c)
+        {
+            float[] input = spec.ReadF32(c.Get("input"));
+            float[] plain = Logits(session, input, ImageShape);
+            int count = int.Parse(c.Get("sessions"), CultureInfo.InvariantCulture);
+            long minBytes = long.Parse(c.Get("min_shared_bytes"), CultureInfo.InvariantCulture);
+            var sessions = new List<Session>();
+            using (var group = new SharedWeights())
+            {
+                try
+                {
+                    using (var options = new SessionOptions())
+                    {
+                        options.SharedWeights = group;
+                        for (int i = 0; i < count; i++)
+                        {
+                            sessions.Add(Session.FromFile(spec.ModelPath, options));
+                            float[] got = Logits(sessions[i], input, ImageShape);
+                            string why = Within(got, spec.ReadF32(c.Get("expected")), c);
+                            if (why != null) return "session " + i + ": " + why;
+                            if (!BitEqual(got, plain)) return "session " + i + ": the logits differ from an unshared session's";
+                        }
+                    }
+                    if (group.ModelCount != 1 || group.ByteLength < minBytes)
+                        return "the group holds " + group.ModelCount + " models and " + group.ByteLength + " bytes, expected 1 model and at least " + minBytes + " bytes";
+                }
+                finally
+                {
+                    foreach (Session s in sessions) s.Dispose();
+                }
+                return group.ModelCount == 0 ? null : "the group still holds a model after its sessions were disposed";
+            }
         }
 
         // --- log callback -------------------------------------------------------------------
