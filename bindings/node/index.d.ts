@@ -104,6 +104,18 @@ export interface SessionOptions {
   customOpLibraries?: string[];
   /** ONNX Runtime session config entries, e.g. `{ 'session.intra_op.allow_spinning': '0' }`. */
   config?: Record<string, string>;
+  /**
+   * External-data files in memory, by the file name the model's initializers give as their
+   * `location`, e.g. `{ 'model.onnx.data': fs.readFileSync('model.onnx.data') }`: copied when
+   * the session is created. Works for a model loaded from a path or from bytes (a model loaded
+   * from bytes can read its external data no other way).
+   */
+  externalData?: Record<string, Uint8Array>;
+  /**
+   * Off by default: a model loaded from a path whose external data lies outside its folder
+   * (an absolute location, or one with `..`) is `INVALID_MODEL`. On, Onyx reads it.
+   */
+  externalDataOutsideModelFolder?: boolean;
 }
 
 export interface RunOptions {
@@ -111,7 +123,12 @@ export interface RunOptions {
   config?: Record<string, string>;
   /** Output names to compute (all by default). */
   outputs?: string[];
-  /** Aborting it terminates the run, which rejects with CANCELLED; the session stays usable. */
+  /**
+   * Cancels the run: aborted before the call, the run rejects at once with `CANCELLED`;
+   * aborted while it is queued or running, core cancels it and it rejects with `CANCELLED`
+   * (unless its result was already decided). A tiny model's run done inline is over before
+   * `run` returns and cannot be cancelled. The session stays usable.
+   */
   signal?: AbortSignal;
 }
 
@@ -130,7 +147,11 @@ export declare class Session {
   /** Ends profiling (`profilingPrefix` in the options) and gives the JSON profile's path; `INVALID_ARGUMENT` when it is off. */
   endProfiling(): string;
   output(index: number): ValueInfo;
-  /** Runs on Onyx's worker threads; resolves to the outputs by name. */
+  /**
+   * Core's asynchronous run on Onyx's worker threads; resolves to the outputs by name. Every
+   * failure (a bad input included) is a rejection, never a throw. The run holds the native
+   * session: a Session collected by the GC meanwhile still completes its runs.
+   */
   run(feeds: Record<string, Tensor>, options?: RunOptions): Promise<Record<string, Tensor>>;
   /** Runs writing each output into the caller's tensor; resolves to `outputs`. */
   runInto(feeds: Record<string, Tensor>, outputs: Record<string, Tensor>, options?: { signal?: AbortSignal }): Promise<Record<string, Tensor>>;
@@ -146,15 +167,40 @@ export interface HalfFloat {
 export declare const Float16: HalfFloat;
 export declare const BFloat16: HalfFloat;
 
+/** Log levels (core's numbers, the C ABI's `ONYX_LOG_*`); a level lets through its lines and those above. */
+export declare const LogLevel: Readonly<{ VERBOSE: 0; INFO: 1; WARNING: 2; ERROR: 3; FATAL: 4 }>;
+export type LogLevelName = keyof typeof LogLevel;
+export type LogLevelValue = (typeof LogLevel)[LogLevelName];
+
+/**
+ * Receives a log line: its level (a `LogLevel` value), category (ONNX Runtime's, or "onyx" for
+ * Onyx's own) and message. Called on the JavaScript thread that set it, on a later tick than
+ * the line was logged; an exception it throws is an uncaught exception.
+ */
+export type LogCallback = (level: LogLevelValue, category: string, message: string) => void;
+
 export declare const OnyxRuntime: {
   /** The loaded ONNX Runtime's version. */
   version(): string;
   /** Where it was loaded from. */
   path(): string;
+  /** Which log lines get through (default `WARNING`); another number is `INVALID_ARGUMENT`. */
+  setLogLevel(level: LogLevelValue | LogLevelName): void;
+  /**
+   * Sends the log lines the level lets through to `callback` instead of stderr, from any
+   * thread (ONNX Runtime's included) without blocking it; `null` restores stderr. Once this
+   * returns, the replaced callback is never called again. The callback never keeps the
+   * process alive.
+   */
+  setLogCallback(callback: LogCallback | null): void;
+  /** Resolves once every line logged before the call has reached the callback. */
+  flushLog(): Promise<void>;
 };
 
 /** For tests only. */
 export declare const _internal: {
   liveObjects(): number;
   addressOf(data: TensorData): bigint;
+  /** The most runs this process ever had inside ONNX Runtime at once (core's count). */
+  mostRunsInFlight(): number;
 };

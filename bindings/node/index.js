@@ -148,12 +148,29 @@ function nativeOptions(o) {
   if (o.freeDimensionOverrides !== undefined) opt.freeDimensionOverrides = Object.entries(o.freeDimensionOverrides).map(([k, v]) => [String(k), Number(v)]);
   if (o.customOpLibraries !== undefined) opt.customOpLibraries = o.customOpLibraries.map((p) => path.resolve(String(p)));
   if (o.config !== undefined) opt.config = Object.entries(o.config).map(([k, v]) => [String(k), String(v)]);
+  if (o.externalData !== undefined) {
+    opt.externalData = Object.entries(o.externalData).map(([name, data]) => {
+      if (!ArrayBuffer.isView(data)) {
+        throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `external data file '${name}' must be a Uint8Array or Buffer`);
+      }
+      return [String(name), bytesOf(data)];
+    });
+  }
+  if (o.externalDataOutsideModelFolder !== undefined) opt.externalDataOutsideModelFolder = Boolean(o.externalDataOutsideModelFolder);
   if (o.optimization !== undefined) {
     const levels = { disabled: 0, basic: 1, extended: 2, all: 99 };
     opt.optimization = typeof o.optimization === 'string' ? levels[o.optimization] : o.optimization;
     if (opt.optimization === undefined) throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `unknown optimization level '${o.optimization}'`);
   }
   return opt;
+}
+
+/** Native run options holding `config`'s entries (none without config). */
+function configOptions(config) {
+  if (!config) return undefined;
+  const ro = new native.NativeRunOptions();
+  for (const [k, v] of Object.entries(config)) call(() => ro.addConfigEntry(String(k), String(v)));
+  return ro;
 }
 
 function cancelledError() {
@@ -208,28 +225,48 @@ class Session {
   _runOptions(signal, config) {
     if (!signal && !config) return [undefined, () => {}];
     if (signal && signal.aborted) throw cancelledError();
-    const ro = new native.NativeRunOptions();
-    for (const [k, v] of Object.entries(config || {})) call(() => ro.addConfigEntry(String(k), String(v)));
+    const ro = configOptions(config) || new native.NativeRunOptions();
     if (!signal) return [ro, () => {}];
     const onAbort = () => { try { ro.terminate(); } catch (_) { /* the run is over */ } };
     signal.addEventListener('abort', onAbort, { once: true });
     return [ro, () => signal.removeEventListener('abort', onAbort)];
   }
 
-  /** Runs the model; resolves to `{ [outputName]: Tensor }` for the outputs asked for (all by default). */
-  async run(feeds, options = {}) {
-    const [inNames, types, shapes, data] = this._feeds(feeds, 'feed');
-    const names = options.outputs ? options.outputs.map(String) : this._outputNames;
-    const [ro, done] = this._runOptions(options.signal, options.config);
+  /**
+   * Runs the model; resolves to `{ [outputName]: Tensor }` for the outputs asked for (all by
+   * default). A run is core's asynchronous run on Onyx's worker threads; `signal` cancels
+   * it (CANCELLED). A tiny model's run may go inline (README, Threads) and is over before
+   * this returns, so a signal can no longer cancel it.
+   * Not an async function: nothing here keeps the Session alive until the run is over
+   * (the run holds the native session itself), so the GC may collect it meanwhile.
+   */
+  run(feeds, options = {}) {
+    let inNames; let types; let shapes; let data; let names; let ro;
+    const signal = options.signal;
     try {
-      // The addon answers at once for a run it did inline, else with a Promise.
-      const flat = await this._native.run(inNames, types, shapes, data, options.outputs ? names : undefined, ro);
-      return outputsOf(flat, names);
+      [inNames, types, shapes, data] = this._feeds(feeds, 'feed');
+      names = options.outputs ? options.outputs.map(String) : this._outputNames;
+      if (signal && signal.aborted) return Promise.reject(cancelledError());
+      ro = configOptions(options.config);
     } catch (e) {
-      throw translate(e);
-    } finally {
-      done();
+      return Promise.reject(translate(e));
     }
+    const wanted = options.outputs ? names : undefined;
+    const handle = signal ? new native.NativeRunHandle() : undefined;
+    let result;
+    try {
+      result = this._native.run(inNames, types, shapes, data, wanted, ro, handle);
+    } catch (e) {
+      return Promise.reject(translate(e));
+    }
+    // The addon answers at once for a run it did inline, else with a Promise.
+    if (Array.isArray(result)) return Promise.resolve(outputsOf(result, names));
+    const outputs = result.then((flat) => outputsOf(flat, names), (e) => { throw translate(e); });
+    if (!signal) return outputs;
+    const onAbort = () => handle.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const off = () => signal.removeEventListener('abort', onAbort);
+    return outputs.then((out) => { off(); return out; }, (e) => { off(); throw e; });
   }
 
   /** Runs the model writing each output into the caller's tensor (`{ [outputName]: Tensor }`). */
@@ -260,14 +297,75 @@ const BFloat16 = Object.freeze({
   fromFloatBits: (bits) => native.f32BitsToBf16(bits),
 });
 
+/** Log levels, core's numbers (the C ABI's ONYX_LOG_*): a line gets through at its level and up. */
+const LogLevel = Object.freeze({ VERBOSE: 0, INFO: 1, WARNING: 2, ERROR: 3, FATAL: 4 });
+
+function levelNumber(level) {
+  if (typeof level === 'string' && level in LogLevel) return LogLevel[level];
+  if (typeof level === 'number') return level;
+  throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `unknown log level '${level}'`);
+}
+
+// The log callback: the addon queues each line on a threadsafe function (never blocking the
+// thread that logs, never keeping the process alive) whose dispatcher, below, runs on this
+// thread. `logToken` is the callback in place: a line queued for a replaced one is dropped,
+// so once setLogCallback returns the old function is never called again.
+let logToken = null;
+let nextFlush = 0;
+const flushes = new Map();
+
+function setLogCallback(fn) {
+  if (fn !== null && fn !== undefined && typeof fn !== 'function') {
+    throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, 'the log callback must be a function or null');
+  }
+  if (!fn) {
+    call(() => native.setLogCallback(null));
+    logToken = null;
+    return;
+  }
+  const token = {};
+  const dispatch = (level, category, message) => {
+    if (level < 0) { // a flush marker: every line queued before it has been handed over
+      const done = flushes.get(Number(message));
+      if (done) done();
+      return;
+    }
+    if (logToken !== token) return;
+    try {
+      fn(level, category, message);
+    } catch (e) {
+      process.nextTick(() => { throw e; }); // as from a timer: an uncaught exception
+    }
+  };
+  call(() => native.setLogCallback(dispatch));
+  logToken = token;
+}
+
+function flushLog() {
+  const id = nextFlush++ >>> 0;
+  return new Promise((resolve) => {
+    // The queue is unref'd: hold the loop open until the marker arrives.
+    const hold = setTimeout(() => {}, 0x7fffffff);
+    const done = () => { flushes.delete(id); clearTimeout(hold); resolve(); };
+    flushes.set(id, done);
+    if (!native.logFlush(id)) done();
+  });
+}
+
 const OnyxRuntime = Object.freeze({
   /** The loaded ONNX Runtime's version. */
   version: () => call(() => native.ortVersion()),
   path: () => call(() => native.ortPath()),
+  /** Which log lines get through: a `LogLevel` value or name (default WARNING). */
+  setLogLevel: (level) => call(() => native.setLogLevel(levelNumber(level))),
+  /** Sends log lines to `fn(level, category, message)` on this thread instead of stderr; null restores stderr. */
+  setLogCallback,
+  /** Resolves once every line logged before the call has reached the callback. */
+  flushLog,
 });
 
 module.exports = {
-  Session, Tensor, OnyxError, ErrorCode, ElementType, Float16, BFloat16, OnyxRuntime,
+  Session, Tensor, OnyxError, ErrorCode, ElementType, Float16, BFloat16, OnyxRuntime, LogLevel,
   /** For tests: native objects not yet collected, and a TypedArray's address. */
   _internal: { liveObjects: () => native.liveObjects(), addressOf: (a) => native.addressOf(bytesOf(a)), mostRunsInFlight: () => native.mostRunsInFlight() },
 };

@@ -1,18 +1,21 @@
 //! N-API addon of Onyx's Node.js binding: JS objects over onyx-core, nothing more.
 //! Errors reach JavaScript as `[ONYX <number> <NAME>] message`, which index.js turns
-//! into an `OnyxError` with `.code` and `.number`. Runs happen on Onyx's own worker
-//! threads (see `pool`), never on libuv's pool; tiny ones inline (see `Pace`).
+//! into an `OnyxError` with `.code` and `.number`. Runs happen on core's worker threads
+//! (`onyx_core::workers`, the same threads for every binding), never on libuv's pool; a
+//! run is core's asynchronous run (`Session::run_async_then`), a tiny one inline (see `Pace`).
 //!
 //! A tensor's memory is a JavaScript ArrayBuffer (index.js holds it with the element
 //! type and shape, checked here by core when the tensor is made); a run borrows it in
 //! place. So no tensor needs a native handle or a GC finalizer, which cost more than a
 //! tiny model's whole run.
 
+use std::borrow::Borrow;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use onyx_core as core;
 use onyx_core::{Bf16, ElementType, ErrorCode, OptimizationLevel, F16};
@@ -26,50 +29,20 @@ fn guard<T>(f: impl FnOnce() -> core::Result<T>) -> napi::Result<T> {
     onyx_boundary::catch(f).map_err(js_error)
 }
 
-// --- the worker pool -----------------------------------------------------------------
+// --- core's worker threads ------------------------------------------------------------
 
-type Job = Box<dyn FnOnce() + Send>;
-
-/// Onyx's own threads for runs and session loads: as many as the machine has cores,
-/// at least 4, started on first use. A blocked job never holds a libuv pool thread.
-fn pool() -> &'static Mutex<mpsc::Sender<Job>> {
-    static POOL: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
-    POOL.get_or_init(|| {
-        let (tx, rx) = mpsc::channel::<Job>();
-        let rx = Arc::new(Mutex::new(rx));
-        let n = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(4);
-        for i in 0..n {
-            let rx = rx.clone();
-            std::thread::Builder::new()
-                .name(format!("onyx-node-{i}"))
-                .spawn(move || loop {
-                    let job = { rx.lock().unwrap().recv() };
-                    match job {
-                        Ok(job) => job(),
-                        Err(_) => break,
-                    }
-                })
-                .expect("spawning an Onyx worker thread");
-        }
-        Mutex::new(tx)
-    })
-}
-
-fn submit(job: Job) {
-    let _ = pool().lock().unwrap().send(job);
-}
-
-/// Runs `work` on the pool; the promise settles with `done(env, result)` on the JS thread.
+/// Runs `work` on core's worker threads; the promise settles with `done(env, result)` on
+/// the JS thread.
 fn spawn_promise<'e, R, D>(env: &'e Env, work: impl FnOnce() -> core::Result<R> + Send + 'static, done: impl FnOnce(Env, R) -> napi::Result<D> + Send + 'static) -> napi::Result<Object<'e>>
 where
     R: Send + 'static,
     D: ToNapiValue + 'static,
 {
     let (deferred, promise) = env.create_deferred()?;
-    submit(Box::new(move || match onyx_boundary::catch(work) {
+    core::workers::submit(move || match onyx_boundary::catch(work) {
         Ok(r) => deferred.resolve(move |env| done(env, r)),
         Err(e) => deferred.reject(js_error(e)),
-    }));
+    });
     Ok(promise)
 }
 
@@ -83,6 +56,89 @@ pub fn ort_version() -> napi::Result<String> {
 #[napi]
 pub fn ort_path() -> napi::Result<String> {
     guard(|| Ok(core::Runtime::get()?.path().display().to_string()))
+}
+
+/// Which log lines get through (0 verbose to 4 fatal; core's levels).
+#[napi]
+pub fn set_log_level(level: u32) -> napi::Result<()> {
+    guard(|| {
+        core::Runtime::set_log_level(core::LogLevel::from_u32(level)?);
+        Ok(())
+    })
+}
+
+// --- the log callback ---------------------------------------------------------------
+
+/// A log line on its way to JavaScript, as the dispatcher's three arguments: level (-1
+/// marks a flush), category, message.
+type LogLine = FnArgs<(i32, String, String)>;
+
+/// The JavaScript dispatcher (index.js) behind a threadsafe function: called on the JS
+/// thread, in the order the lines were queued; unref'd (weak), so it never keeps the
+/// process alive.
+type LogFunction = ThreadsafeFunction<LogLine, (), LogLine, Status, false, true, 0>;
+
+struct LogTarget {
+    function: Arc<LogFunction>,
+    /// The env (JS thread) that set it; its flushes are the only ones it can answer.
+    env: usize,
+}
+
+static LOG_TARGET: Mutex<Option<LogTarget>> = Mutex::new(None);
+/// Envs whose teardown hook is registered (once per env).
+static LOG_ENVS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+fn log_target() -> std::sync::MutexGuard<'static, Option<LogTarget>> {
+    LOG_TARGET.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Sends core's log lines to `dispatch(level, category, message)` on this JS thread, or
+/// (None) back to stderr. Lines are queued without blocking from whatever thread logs
+/// them (this one included: a line logged during `createSync` arrives on a later tick).
+/// Once core returns, the replaced function gets no more lines from core; lines already
+/// queued still reach it, and index.js drops them.
+#[napi]
+pub fn set_log_callback(env: Env, dispatch: Option<Function<LogLine, ()>>) -> napi::Result<()> {
+    let function = match dispatch {
+        Some(f) => Some(Arc::new(f.build_threadsafe_function::<LogLine>().weak::<true>().callee_handled::<false>().build()?)),
+        None => None,
+    };
+    let callback: Option<core::LogCallback> = function.clone().map(|f| {
+        Arc::new(move |level: core::LogLevel, category: &str, message: &str| {
+            // Non-blocking, into an unbounded queue: fails only while the env shuts down.
+            let _ = f.call((level as i32, category.to_string(), message.to_string()).into(), ThreadsafeFunctionCallMode::NonBlocking);
+        }) as core::LogCallback
+    });
+    guard(|| core::Runtime::set_log_callback(callback))?;
+    let this_env = env.raw() as usize;
+    let replaced = std::mem::replace(&mut *log_target(), function.map(|function| LogTarget { function, env: this_env }));
+    drop(replaced); // releases the old threadsafe function (its queue still drains)
+    let mut envs = LOG_ENVS.lock().unwrap_or_else(|p| p.into_inner());
+    if !envs.contains(&this_env) {
+        // When this env (a worker thread's, say) goes away, lines go back to stderr
+        // instead of into a closed queue.
+        env.add_env_cleanup_hook(this_env, |gone| {
+            LOG_ENVS.lock().unwrap_or_else(|p| p.into_inner()).retain(|e| *e != gone);
+            let mut target = log_target();
+            if target.as_ref().is_some_and(|t| t.env == gone) {
+                let _ = core::Runtime::set_log_callback(None);
+                *target = None;
+            }
+        })?;
+        envs.push(this_env);
+    }
+    Ok(())
+}
+
+/// Queues flush marker `id` behind every line queued so far; false when there is no
+/// callback of this JS thread to queue it on (nothing to wait for).
+#[napi]
+pub fn log_flush(env: Env, id: u32) -> bool {
+    let target = log_target();
+    match target.as_ref() {
+        Some(t) if t.env == env.raw() as usize => t.function.call((-1, String::new(), id.to_string()).into(), ThreadsafeFunctionCallMode::NonBlocking) == Status::Ok,
+        _ => false,
+    }
 }
 
 #[napi]
@@ -130,28 +186,11 @@ pub fn live_objects() -> i64 {
     LIVE.load(std::sync::atomic::Ordering::SeqCst)
 }
 
-static IN_FLIGHT: AtomicU64 = AtomicU64::new(0);
-static MOST_IN_FLIGHT: AtomicU64 = AtomicU64::new(0);
-
-/// The most runs that were ever executing on the workers at once (the parallelism test's
-/// evidence, which needs no clock).
+/// The most runs this process ever had inside ONNX Runtime at once (core's count: the
+/// parallelism test's evidence, which needs no clock).
 #[napi]
 pub fn most_runs_in_flight() -> f64 {
-    MOST_IN_FLIGHT.load(Ordering::SeqCst) as f64
-}
-
-struct InFlight;
-impl InFlight {
-    fn enter() -> InFlight {
-        let now = IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;
-        MOST_IN_FLIGHT.fetch_max(now, Ordering::SeqCst);
-        InFlight
-    }
-}
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
-    }
+    core::Session::most_runs_at_once() as f64
 }
 
 struct Live;
@@ -185,6 +224,11 @@ pub struct SessionOptionsJs {
     pub profiling_prefix: Option<String>,
     /// Free dimensions fixed by name: [name, value] pairs.
     pub free_dimension_overrides: Option<Vec<(String, i64)>>,
+    /// External-data files in memory: [file name as the model names it, bytes] pairs,
+    /// copied into the options (the caller may reuse its buffers at once).
+    pub external_data: Option<Vec<(String, Uint8Array)>>,
+    /// Lets a model loaded from a path read external data outside its folder.
+    pub external_data_outside_model_folder: Option<bool>,
 }
 
 fn session_options(o: Option<SessionOptionsJs>) -> core::Result<core::SessionOptions> {
@@ -216,6 +260,12 @@ fn session_options(o: Option<SessionOptionsJs>) -> core::Result<core::SessionOpt
         }
         for (name, value) in o.free_dimension_overrides.unwrap_or_default() {
             options.add_free_dimension_override(&name, value)?;
+        }
+        for (name, bytes) in o.external_data.unwrap_or_default() {
+            options.add_external_data_copy(&name, &bytes)?;
+        }
+        if let Some(allow) = o.external_data_outside_model_folder {
+            options.set_external_data_outside_model_folder(allow);
         }
         for library in o.custom_op_libraries.unwrap_or_default() {
             options.add_custom_op_library(&library)?;
@@ -330,7 +380,8 @@ impl NativeSession {
     /// Runs the model on the inputs `names[k]` = tensor (`types[k]`, `shapes[k]`,
     /// `data[k]`); `outputs`: the output names wanted (None: all). Names and layouts are
     /// checked by core. Gives `[type, shape, bytes, count]` per output, in order: at once when
-    /// the run was done inline (see `Pace`), else through a Promise.
+    /// the run was done inline (see `Pace`), else through a Promise settled by core's
+    /// asynchronous run, which `handle` (when given) can cancel.
     #[napi(ts_return_type = "Array<unknown> | Promise<Array<unknown>>")]
     #[allow(clippy::too_many_arguments)]
     pub fn run<'e>(
@@ -342,28 +393,33 @@ impl NativeSession {
         data: Vec<Uint8ArraySlice<'e>>,
         outputs: Option<Vec<String>>,
         run_options: Option<&NativeRunOptions>,
+        handle: Option<&NativeRunHandle>,
     ) -> napi::Result<Either<Array<'e>, Object<'e>>> {
         let input_bytes = data.iter().map(|d| d.len() as u64).sum::<u64>();
-        let ro = run_options.map(|r| r.inner.clone());
+        let ro = run_options.map(|r| r.inner.as_ref());
         if self.pace.runs_inline(input_bytes) {
             let layouts = layouts(names, types, shapes, data.iter().map(|d| (d.as_ptr() as *mut u8, d.len())).collect());
-            let out = guard(|| self.pace.timed(input_bytes, || run_outputs(&self.inner, &layouts, outputs.as_deref(), ro.as_deref())))?;
+            let out = guard(|| self.pace.timed(input_bytes, || run_outputs(&self.inner, &layouts, outputs.as_deref(), ro)))?;
             return outputs_to_js(env, out).map(Either::A);
         }
         let (layouts, keep) = held(env, names, types, shapes, &data)?;
-        let session = self.inner.clone();
+        let (inputs, clock) = guard(|| layouts.timed_inputs())?;
+        let (deferred, promise) = env.create_deferred()?;
         let pace = self.pace.clone();
-        let promise = spawn_promise(
-            env,
-            move || {
-                let _counted = InFlight::enter();
-                pace.timed(input_bytes, || run_outputs(&session, &layouts, outputs.as_deref(), ro.as_deref()))
-            },
-            move |env, tensors| {
+        let run = self.inner.run_async_then(inputs, outputs, ro, move |result| {
+            // Called on a worker once the run is over (its inputs already dropped).
+            if let (Ok(_), Some(started)) = (&result, clock.get()) {
+                pace.record(input_bytes, started.elapsed());
+            }
+            deferred.resolve(move |env| {
                 drop(keep); // the inputs' arrays, released on the JS thread
+                let tensors = result.map_err(js_error)?.into_vec();
                 outputs_to_js(&env, tensors).map(|a| a.raw())
-            },
-        )?;
+            });
+        });
+        if let Some(handle) = handle {
+            *handle.run.lock().unwrap_or_else(|p| p.into_inner()) = Some(run);
+        }
         Ok(Either::B(promise))
     }
 
@@ -436,6 +492,63 @@ impl Layouts {
                 Ok((name.as_str(), tensor))
             })
             .collect()
+    }
+
+    /// Core tensors over the caller's memory for an asynchronous run, made (and checked)
+    /// here on the JS thread; the first one notes when the run starts reading its inputs.
+    fn timed_inputs(self) -> core::Result<(Vec<(String, Input)>, RunClock)> {
+        let clock = Arc::new(OnceLock::new());
+        let mut inputs = Vec::with_capacity(self.0.len());
+        for (k, (name, t, shape, ptr, len)) in self.0.into_iter().enumerate() {
+            // SAFETY: see `Layouts`: `Keep` holds the memory until the run's promise settles,
+            // after core dropped the tensors.
+            let tensor = unsafe { core::Tensor::borrow(element_type(t)?, &shape, ptr, len) }?;
+            inputs.push((name, Input { tensor, clock: (k == 0).then(|| clock.clone()) }));
+        }
+        Ok((inputs, clock))
+    }
+}
+
+/// When an asynchronous run started reading its inputs (see `Input`).
+type RunClock = Arc<OnceLock<Instant>>;
+
+/// An input of an asynchronous run. Core borrows each input as a `&Tensor` on the worker
+/// right before it hands them to ONNX Runtime, so the first borrow is when the run itself
+/// starts (after any wait in the workers' queue): `Pace` times the run from there, as it
+/// timed the run inside the job before core's asynchronous runs existed.
+struct Input {
+    tensor: core::Tensor,
+    clock: Option<RunClock>,
+}
+
+impl Borrow<core::Tensor> for Input {
+    fn borrow(&self) -> &core::Tensor {
+        if let Some(clock) = &self.clock {
+            clock.get_or_init(Instant::now);
+        }
+        &self.tensor
+    }
+}
+
+/// A run's cancel handle, made by index.js for a run with an AbortSignal: holds core's
+/// asynchronous run (none for a run done inline, which cannot be cancelled).
+#[napi]
+pub struct NativeRunHandle {
+    run: Mutex<Option<core::AsyncRun>>,
+}
+
+#[napi]
+impl NativeRunHandle {
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NativeRunHandle { run: Mutex::new(None) }
+    }
+    /// Core's cancel: true when the run will reject with CANCELLED, false when its result
+    /// was already decided (or it ran inline).
+    #[napi]
+    pub fn cancel(&self) -> bool {
+        self.run.lock().unwrap_or_else(|p| p.into_inner()).as_ref().is_some_and(|r| r.cancel())
     }
 }
 
@@ -511,10 +624,14 @@ impl Pace {
         let result = run();
         // Failed runs say nothing about the model's pace.
         if result.is_ok() {
-            self.last_input_bytes.store(input_bytes, Ordering::Relaxed);
-            self.last_nanos.store(start.elapsed().as_nanos().min(u64::MAX as u128 - 1) as u64, Ordering::Relaxed);
+            self.record(input_bytes, start.elapsed());
         }
         result
+    }
+    /// A successful run of `input_bytes` took `took` (from reading its inputs to its end).
+    fn record(&self, input_bytes: u64, took: Duration) {
+        self.last_input_bytes.store(input_bytes, Ordering::Relaxed);
+        self.last_nanos.store(took.as_nanos().min(u64::MAX as u128 - 1) as u64, Ordering::Relaxed);
     }
 }
 
