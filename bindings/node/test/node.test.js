@@ -5,8 +5,10 @@ const assert = require('node:assert');
 const fs = require('fs');
 const path = require('path');
 const { Worker } = require('worker_threads');
+const { execFileSync } = require('child_process');
+const { getEventListeners } = require('events');
 const onyx = require('..');
-const { Session, Tensor, OnyxError } = onyx;
+const { Session, Tensor, OnyxError, OnyxRuntime, LogLevel } = onyx;
 
 const SUITE = path.join(__dirname, '..', '..', '..', 'tests', 'suite');
 const MODEL = path.join(SUITE, 'fixtures', 'resnet18.onnx');
@@ -24,10 +26,122 @@ test('an aborted run rejects with CANCELLED and the session stays usable', async
   const p = s.run({ input: Tensor.copy(all, [n, 3, 224, 224]) }, { signal: ac.signal });
   setTimeout(() => ac.abort(), 10);
   await assert.rejects(p, (e) => e instanceof OnyxError && e.code === 'CANCELLED' && e.number === 14);
+  assert.strictEqual(getEventListeners(ac.signal, 'abort').length, 0, 'the abort listener is removed when the run settles');
   const already = new AbortController(); already.abort();
+  const before = onyx._internal.mostRunsInFlight();
   await assert.rejects(s.run({ input: Tensor.copy(INPUT, [1, 3, 224, 224]) }, { signal: already.signal }), (e) => e.code === 'CANCELLED');
-  const out = await s.run({ input: Tensor.copy(INPUT, [1, 3, 224, 224]) });
+  // A signal that is never aborted changes nothing, and its listener goes when the run is over.
+  const unused = new AbortController();
+  const out = await s.run({ input: Tensor.copy(INPUT, [1, 3, 224, 224]) }, { signal: unused.signal });
   assert.ok(close(out.logits.toFloat32Array(), EXPECTED));
+  assert.strictEqual(getEventListeners(unused.signal, 'abort').length, 0);
+  unused.abort(); // after the run: nothing to cancel, nothing thrown
+  assert.ok(onyx._internal.mostRunsInFlight() >= before);
+});
+
+test('a failed run removes its abort listener too', async () => {
+  const s = await Session.create(MODEL);
+  const ac = new AbortController();
+  await assert.rejects(s.run({ input: Tensor.zeros('float', [1, 3, 224, 225]) }, { signal: ac.signal }), (e) => e.code === 'SHAPE_MISMATCH');
+  assert.strictEqual(getEventListeners(ac.signal, 'abort').length, 0);
+});
+
+test('a tiny model runs inline after its first run, a large one on the workers', async () => {
+  // An inline run's promise is settled before any macrotask; a worker's only through one.
+  const settlesInMicrotasks = async (p) => {
+    let done = false;
+    p.then(() => { done = true; }, () => { done = true; });
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    const early = done;
+    await p;
+    return early;
+  };
+  const s = Session.createSync(TINY);
+  const a = Tensor.copy(new Float32Array(16).fill(1), [16]);
+  assert.strictEqual(await settlesInMicrotasks(s.run({ a, b: a })), false, 'the first run goes to the workers');
+  // Timed on the worker (from reading its inputs to its end): under 100 us, so a later run
+  // goes inline (a few tries: a run on a busy machine may take longer once).
+  let inline = false;
+  for (let i = 0; i < 20 && !inline; i++) inline = await settlesInMicrotasks(s.run({ a, b: a }));
+  assert.ok(inline, 'no add16 run went inline');
+  const r = Session.createSync(MODEL);
+  const input = Tensor.copy(INPUT, [1, 3, 224, 224]);
+  await r.run({ input });
+  assert.strictEqual(await settlesInMicrotasks(r.run({ input })), false, 'ResNet18 stays on the workers');
+});
+
+test('the log callback: replaced, never called again; null restores stderr; it never keeps the process alive', async () => {
+  const first = []; const second = [];
+  OnyxRuntime.setLogCallback((level, category, message) => first.push([level, category, message]));
+  try {
+    OnyxRuntime.setLogLevel('VERBOSE');
+    Session.createSync(TINY); // lines queued for `first` on this thread...
+    OnyxRuntime.setLogCallback((level, category, message) => second.push([level, category, message]));
+    await OnyxRuntime.flushLog(); // ...and dropped: it was replaced before they arrived
+    assert.strictEqual(first.length, 0, 'a replaced callback was called');
+    await Session.create(TINY); // on a worker: to the new callback
+    await OnyxRuntime.flushLog();
+    assert.ok(second.length > 0, 'no line reached the new callback');
+    for (const [level, category, message] of second) {
+      assert.ok(Object.values(LogLevel).includes(level), `level ${level}`);
+      assert.strictEqual(typeof category, 'string');
+      assert.strictEqual(typeof message, 'string');
+    }
+    assert.throws(() => OnyxRuntime.setLogLevel(7), (e) => e instanceof OnyxError && e.code === 'INVALID_ARGUMENT');
+    assert.throws(() => OnyxRuntime.setLogCallback(42), (e) => e instanceof OnyxError && e.code === 'INVALID_ARGUMENT');
+  } finally {
+    OnyxRuntime.setLogLevel(LogLevel.WARNING);
+    OnyxRuntime.setLogCallback(null);
+  }
+  const n = second.length;
+  await Session.create(TINY);
+  await OnyxRuntime.flushLog(); // no callback: resolves at once
+  assert.strictEqual(second.length, n);
+  // A process with a callback set and nothing else to do exits; stderr is back after null.
+  const pkg = JSON.stringify(path.join(__dirname, '..'));
+  const script = `const o = require(${pkg});
+    o.OnyxRuntime.setLogCallback(() => {}); o.OnyxRuntime.setLogLevel('VERBOSE');
+    o.Session.createSync(${JSON.stringify(TINY)});
+    o.OnyxRuntime.setLogCallback(null);
+    o.Session.createSync(${JSON.stringify(TINY)});
+    o.OnyxRuntime.setLogCallback(() => {});`;
+  const { spawnSync } = require('child_process');
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30000 });
+  assert.strictEqual(child.status, 0, `the child did not exit cleanly: ${child.error || child.stderr}`);
+  assert.ok(/onnxruntime (VERBOSE|INFO)/.test(child.stderr), `no log line on stderr after null: ${child.stderr.slice(0, 300)}`);
+});
+
+test('a log callback set by a worker thread that exits: lines go back to stderr', () => {
+  const pkg = JSON.stringify(path.join(__dirname, '..'));
+  const script = `const { Worker } = require('worker_threads'); const o = require(${pkg});
+    const w = new Worker(\`const o = require(${pkg});
+      o.OnyxRuntime.setLogCallback(() => {}); o.OnyxRuntime.setLogLevel('VERBOSE');
+      o.Session.createSync(${JSON.stringify(TINY)});\`, { eval: true });
+    w.on('exit', () => { o.Session.createSync(${JSON.stringify(TINY)}); o.OnyxRuntime.setLogLevel('WARNING'); });`;
+  const { spawnSync } = require('child_process');
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30000 });
+  assert.strictEqual(child.status, 0, `the child did not exit cleanly: ${child.error || child.stderr}`);
+  assert.ok(/onnxruntime (VERBOSE|INFO)/.test(child.stderr), `no log line on stderr after the worker exited: ${child.stderr.slice(0, 300)}`);
+});
+
+test('a log callback that throws: an uncaught exception, as from a timer', () => {
+  const pkg = JSON.stringify(path.join(__dirname, '..'));
+  const script = `const o = require(${pkg});
+    process.on('uncaughtException', (e) => { console.log('caught ' + e.message); process.exit(0); });
+    o.OnyxRuntime.setLogLevel('VERBOSE');
+    o.OnyxRuntime.setLogCallback(() => { throw new Error('from the callback'); });
+    o.Session.createSync(${JSON.stringify(TINY)});
+    o.OnyxRuntime.flushLog();`;
+  const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30000 });
+  assert.match(out, /caught from the callback/);
+});
+
+test('external data: a bad value is INVALID_ARGUMENT; a model from bytes without its data is INVALID_MODEL', async () => {
+  const model = path.join(SUITE, 'fixtures', 'external', 'resnet18_external.onnx');
+  await assert.rejects(Session.create(model, { externalData: { 'resnet18_external.onnx.data': 'not bytes' } }),
+    (e) => e instanceof OnyxError && e.code === 'INVALID_ARGUMENT' && e.message.includes('resnet18_external.onnx.data'));
+  await assert.rejects(Session.create(fs.readFileSync(model)), (e) => e instanceof OnyxError && e.code === 'INVALID_MODEL');
+  assert.throws(() => Session.createSync(model, { externalData: { '': new Uint8Array(1) } }), (e) => e instanceof OnyxError && e.code === 'INVALID_ARGUMENT');
 });
 
 test('the event loop keeps ticking during 20 ResNet18 runs', async () => {

@@ -7,7 +7,7 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const onyx = require('..');
-const { Session, Tensor, OnyxError, BFloat16, Float16, OnyxRuntime } = onyx;
+const { Session, Tensor, OnyxError, BFloat16, Float16, OnyxRuntime, LogLevel } = onyx;
 
 const SUITE = process.env.ONYX_SUITE_DIR || path.join(__dirname, '..', '..', '..', 'tests', 'suite');
 const LANG = 'node';
@@ -92,6 +92,18 @@ async function loadAndRun(c) {
   return s.run(feeds);
 }
 const TINY_FOR_LIBRARIES = rel(spec.header.tiny_model);
+/** The GC, exposed by --expose-gc (make test-node) or, without it, through V8's flag. */
+const collect = typeof global.gc === 'function' ? global.gc : (() => {
+  require('v8').setFlagsFromString('--expose-gc');
+  return require('vm').runInNewContext('gc');
+})();
+const tick = () => new Promise((r) => setImmediate(r));
+/** `level` / `quiet_level` lines: `NAME number`; the binding's LogLevel must agree. */
+function logLevel(c, key) {
+  const [name, num] = c.get(key).split(' ');
+  assert.strictEqual(LogLevel[name], Number(num), `LogLevel.${name}`);
+  return LogLevel[name];
+}
 const bitsEqual = (a, b) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 
 const KINDS = {
@@ -244,6 +256,85 @@ const KINDS = {
     assert.ok(took <= Number(c.get('seconds')), `the load took ${took.toFixed(2)} s, more than ${c.get('seconds')} s`);
     await followUp(session());
   },
+  async async_runs(c) {
+    const inputs = c.get('inputs').split(' ').map(f32);
+    const expected = c.get('expected').split(' ').map(f32);
+    const cancel = Number(c.get('cancel'));
+    const controllers = inputs.map(() => new AbortController());
+    const runs = inputs.map((x, i) => session().run({ input: Tensor.copy(x, INPUT_SHAPE) }, { signal: controllers[i].signal }));
+    controllers[cancel].abort(); // right after starting them all
+    const settled = await Promise.allSettled(runs);
+    for (let i = 0; i < settled.length; i++) {
+      const r = settled[i];
+      if (i === cancel) {
+        // Too late, the run would have resolved: its rejection is the cancel's "in time".
+        assert.strictEqual(r.status, 'rejected', `run ${i} was cancelled too late: it completed`);
+        await expectError(c, () => Promise.reject(r.reason));
+      } else {
+        assert.strictEqual(r.status, 'fulfilled', `run ${i} failed: ${r.reason && r.reason.message}`);
+        within(r.value.logits.toFloat32Array(), expected[i], ...tol(c), `run ${i}`);
+      }
+    }
+    await followUp(session());
+  },
+  async async_close(c) {
+    // Node closes a session through the GC: start the run, drop the session, collect it while
+    // the run is in flight; the run still completes (it holds the native session).
+    let s = await Session.create(rel(spec.header.model));
+    let collected = false; let runSettled = false;
+    const registry = new FinalizationRegistry(() => { collected = true; });
+    registry.register(s, 'session');
+    const p = s.run({ input: Tensor.copy(f32(c.get('input')), INPUT_SHAPE) });
+    p.then(() => { runSettled = true; }, () => { runSettled = true; });
+    s = null;
+    // A tick first: until this turn is over the engine may still hold the object.
+    for (let i = 0; i < 50 && !collected && !runSettled; i++) { await tick(); collect(); await tick(); }
+    const inFlight = collected && !runSettled;
+    const out = await p;
+    assert.ok(inFlight, collected ? 'the run was over before the session was collected' : 'the session was never collected');
+    within(out.logits.toFloat32Array(), f32(c.get('expected')), ...tol(c), c.name);
+  },
+  async external_data(c) {
+    const model = rel(c.get('model'));
+    const input = f32(c.get('input'));
+    const byPath = await logitsOf(await Session.create(model), input);
+    within(byPath, f32(c.get('expected')), ...tol(c), 'loaded from the path');
+    const fromBytes = await Session.create(fs.readFileSync(model), { externalData: { [c.get('data_file')]: fs.readFileSync(rel(c.get('data'))) } });
+    const byMemory = await logitsOf(fromBytes, input);
+    assert.ok(bitsEqual(byMemory, byPath), 'the logits with the data in memory differ from those from the path');
+  },
+  async external_data_outside(c) {
+    const s = await Session.create(rel(c.get('model')), { externalDataOutsideModelFolder: true });
+    const [name, file, shape] = c.get('input').split(' ');
+    const [outName, outFile] = c.get('output').split(' ');
+    const out = await s.run({ [name]: Tensor.copy(f32(file), shapeOf(shape)) });
+    within(out[outName].toFloat32Array(), f32(outFile), ...tol(c), `output ${outName}`);
+  },
+  async log_callback(c) {
+    const low = logLevel(c, 'level'); const high = logLevel(c, 'quiet_level');
+    const text = c.get('message_contains');
+    let lines = [];
+    let loud; let quiet;
+    OnyxRuntime.setLogCallback((level, category, message) => lines.push({ level, category, message }));
+    try {
+      OnyxRuntime.setLogLevel(low);
+      Session.createSync(TINY_FOR_LIBRARIES); // logs on this thread (and ONNX Runtime's)
+      await OnyxRuntime.flushLog();
+      loud = lines; lines = [];
+      OnyxRuntime.setLogLevel(high);
+      await Session.create(TINY_FOR_LIBRARIES); // on a worker
+      await OnyxRuntime.flushLog();
+      quiet = lines;
+    } finally {
+      OnyxRuntime.setLogLevel(LogLevel.WARNING);
+      OnyxRuntime.setLogCallback(null);
+    }
+    assert.ok(loud.length > 0, `no log line reached the callback at level ${low}`);
+    const below = loud.filter((l) => l.level < low);
+    assert.strictEqual(below.length, 0, `${below.length} lines below level ${low} reached the callback`);
+    assert.ok(loud.some((l) => l.message.includes(text)), `no line contains '${text}' (first line: [${loud[0].category}] ${loud[0].message})`);
+    assert.strictEqual(quiet.length, 0, `${quiet.length} lines reached the callback at level ${high}`);
+  },
   async error(c) {
     const trigger = c.get('trigger');
     const fn = TRIGGERS[trigger];
@@ -254,6 +345,18 @@ const KINDS = {
 
 const input0 = () => f32(classify0.get('input'));
 const TRIGGERS = {
+  async async_bad_input(c) {
+    const shape = shapeOf(c.get('shape'));
+    let p;
+    assert.doesNotThrow(() => { p = session().run({ input: Tensor.zeros('float', shape) }); }, 'the call itself must not throw');
+    assert.ok(p instanceof Promise, 'run gives a Promise');
+    await expectError(c, () => p);
+    await followUp(session());
+  },
+  async external_data_outside(c) {
+    await expectError(c, () => Session.create(rel(c.get('model'))));
+    await followUp(session());
+  },
   async end_profiling(c) { await expectError(c, async () => session().endProfiling()); await followUp(session()); },
   async run_config_value(c) {
     await expectError(c, () => session().run({ input: Tensor.copy(input0(), INPUT_SHAPE) }, { config: { [c.get('key')]: c.get('value') } }));
