@@ -116,6 +116,22 @@ export interface SessionOptions {
    * (an absolute location, or one with `..`) is `INVALID_MODEL`. On, Onyx reads it.
    */
   externalDataOutsideModelFolder?: boolean;
+  /** The group whose sessions share each model's weights with this session (see `SharedWeights`). */
+  sharedWeights?: SharedWeights | null;
+}
+
+/**
+ * A group of sessions that share the weights of each model they load: the second and later
+ * sessions of a model created with `{ sharedWeights: group }` cost a fraction of the first
+ * (about 9 MiB instead of 72 for ResNet18), with bit-identical answers. A model's weights are
+ * held while a session of it lives.
+ */
+export declare class SharedWeights {
+  constructor();
+  /** How many models the group holds weights of now. */
+  readonly modelCount: number;
+  /** The bytes of weights the group holds now, each counted once. */
+  readonly byteLength: number;
 }
 
 export interface RunOptions {

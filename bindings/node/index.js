@@ -165,6 +165,31 @@ function nativeOptions(o) {
   return opt;
 }
 
+/**
+ * A group of sessions that share the weights of each model they load: the second and
+ * later sessions of a model created with `{ sharedWeights: group }` cost a fraction of the
+ * first (about 9 MiB instead of 72 for ResNet18), with bit-identical answers. A model's
+ * weights are held while a session of it lives.
+ */
+class SharedWeights {
+  constructor() {
+    this._native = call(() => new native.NativeSharedWeights());
+  }
+  /** How many models the group holds weights of now. */
+  get modelCount() { return this._native.modelCount(); }
+  /** The bytes of weights the group holds now, each counted once. */
+  get byteLength() { return this._native.byteLength(); }
+}
+
+/** The native group of the `sharedWeights` session option, if any. */
+function sharedOf(o) {
+  if (!o || o.sharedWeights === undefined || o.sharedWeights === null) return undefined;
+  if (!(o.sharedWeights instanceof SharedWeights)) {
+    throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, 'sharedWeights must be a SharedWeights');
+  }
+  return o.sharedWeights._native;
+}
+
 /** Native run options holding `config`'s entries (none without config). */
 function configOptions(config) {
   if (!config) return undefined;
@@ -194,19 +219,19 @@ class Session {
   }
   /** Loads a model from a path or its bytes (off the JS thread). */
   static async create(model, options) {
-    const o = nativeOptions(options);
+    const o = nativeOptions(options), shared = sharedOf(options);
     try {
       const s = typeof model === 'string'
-        ? await native.sessionFromFile(model, o)
-        : await native.sessionFromBytes(bytesOf(model), o);
+        ? await native.sessionFromFile(model, o, shared)
+        : await native.sessionFromBytes(bytesOf(model), o, shared);
       return new Session(TOKEN, s);
     } catch (e) { throw translate(e); }
   }
   static createSync(model, options) {
-    const o = nativeOptions(options);
+    const o = nativeOptions(options), shared = sharedOf(options);
     return new Session(TOKEN, call(() => typeof model === 'string'
-      ? native.sessionFromFileSync(model, o)
-      : native.sessionFromBytesSync(bytesOf(model), o)));
+      ? native.sessionFromFileSync(model, o, shared)
+      : native.sessionFromBytesSync(bytesOf(model), o, shared)));
   }
   input(i) { return wrapInfo(call(() => this._native.input(i))); }
   /** Ends profiling (`profilingPrefix` in the session options); the JSON profile's path. */
@@ -365,7 +390,7 @@ const OnyxRuntime = Object.freeze({
 });
 
 module.exports = {
-  Session, Tensor, OnyxError, ErrorCode, ElementType, Float16, BFloat16, OnyxRuntime, LogLevel,
+  Session, Tensor, OnyxError, ErrorCode, ElementType, Float16, BFloat16, OnyxRuntime, LogLevel, SharedWeights,
   /** For tests: native objects not yet collected, and a TypedArray's address. */
   _internal: { liveObjects: () => native.liveObjects(), addressOf: (a) => native.addressOf(bytesOf(a)), mostRunsInFlight: () => native.mostRunsInFlight() },
 };

@@ -7,7 +7,7 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const onyx = require('..');
-const { Session, Tensor, OnyxError, BFloat16, Float16, OnyxRuntime, LogLevel } = onyx;
+const { Session, Tensor, OnyxError, BFloat16, Float16, OnyxRuntime, LogLevel, SharedWeights } = onyx;
 
 const SUITE = process.env.ONYX_SUITE_DIR || path.join(__dirname, '..', '..', '..', 'tests', 'suite');
 const LANG = 'node';
@@ -105,6 +105,23 @@ function logLevel(c, key) {
   return LogLevel[name];
 }
 const bitsEqual = (a, b) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+
+/** `sessions` sessions on `group`: each within tolerance and bit-identical to an unshared
+ * session, the model's weights held once while they live. */
+async function sharedSessions(c, group) {
+  const input = f32(c.get('input'));
+  const plain = await logitsOf(session(), input);
+  const sessions = [];
+  for (let i = 0; i < Number(c.get('sessions')); i++) {
+    sessions.push(await Session.create(rel(spec.header.model), { sharedWeights: group }));
+    const got = await logitsOf(sessions[i], input);
+    within(got, f32(c.get('expected')), ...tol(c), `session ${i}`);
+    assert.ok(bitsEqual(got, plain), `session ${i}: the logits differ from an unshared session's`);
+  }
+  const minBytes = Number(c.get('min_shared_bytes'));
+  assert.ok(group.modelCount === 1 && group.byteLength >= minBytes,
+    `the group holds ${group.modelCount} models and ${group.byteLength} bytes, expected 1 model and at least ${minBytes} bytes`);
+}
 
 const KINDS = {
   async runtime_info(c) {
@@ -309,6 +326,13 @@ const KINDS = {
     const [outName, outFile] = c.get('output').split(' ');
     const out = await s.run({ [name]: Tensor.copy(f32(file), shapeOf(shape)) });
     within(out[outName].toFloat32Array(), f32(outFile), ...tol(c), `output ${outName}`);
+  },
+  async shared_weights(c) {
+    const group = new SharedWeights();
+    await sharedSessions(c, group); // its frame, and the sessions it made, are gone when it returns
+    // Node has no close: the sessions go when the GC collects them.
+    for (let k = 0; k < 50 && group.modelCount !== 0; k++) { collect(); await tick(); }
+    assert.strictEqual(group.modelCount, 0, 'the group still holds a model after its sessions were collected');
   },
   async log_callback(c) {
     const low = logLevel(c, 'level'); const high = logLevel(c, 'quiet_level');

@@ -313,25 +313,54 @@ fn wrap_session(s: core::Session) -> NativeSession {
     NativeSession { inner: Arc::new(s), pace: Arc::new(Pace::new()), _live: Live::new() }
 }
 
+/// A group of sessions that share each model's weights (core's `SharedWeights`).
 #[napi]
-pub fn session_from_file_sync(path: String, options: Option<SessionOptionsJs>) -> napi::Result<NativeSession> {
-    guard(|| Ok(wrap_session(core::Session::from_file(&path, &session_options(options)?)?)))
+pub struct NativeSharedWeights {
+    inner: core::SharedWeights,
 }
 
 #[napi]
-pub fn session_from_bytes_sync(bytes: Uint8Array, options: Option<SessionOptionsJs>) -> napi::Result<NativeSession> {
-    guard(|| Ok(wrap_session(core::Session::from_bytes(&bytes, &session_options(options)?)?)))
+impl NativeSharedWeights {
+    #[napi(constructor)]
+    pub fn new() -> napi::Result<Self> {
+        guard(|| Ok(NativeSharedWeights { inner: core::SharedWeights::new()? }))
+    }
+    #[napi]
+    pub fn model_count(&self) -> u32 {
+        self.inner.model_count() as u32
+    }
+    #[napi]
+    pub fn byte_length(&self) -> f64 {
+        self.inner.byte_length() as f64
+    }
+}
+
+/// Session options with the group (if any) whose sessions share weights.
+fn options_with(o: Option<SessionOptionsJs>, shared: Option<&NativeSharedWeights>) -> core::Result<core::SessionOptions> {
+    let mut options = session_options(o)?;
+    options.set_shared_weights(shared.map(|s| &s.inner));
+    Ok(options)
 }
 
 #[napi]
-pub fn session_from_file<'e>(env: &'e Env, path: String, options: Option<SessionOptionsJs>) -> napi::Result<Object<'e>> {
-    let options = guard(|| session_options(options))?;
+pub fn session_from_file_sync(path: String, options: Option<SessionOptionsJs>, shared: Option<&NativeSharedWeights>) -> napi::Result<NativeSession> {
+    guard(|| Ok(wrap_session(core::Session::from_file(&path, &options_with(options, shared)?)?)))
+}
+
+#[napi]
+pub fn session_from_bytes_sync(bytes: Uint8Array, options: Option<SessionOptionsJs>, shared: Option<&NativeSharedWeights>) -> napi::Result<NativeSession> {
+    guard(|| Ok(wrap_session(core::Session::from_bytes(&bytes, &options_with(options, shared)?)?)))
+}
+
+#[napi]
+pub fn session_from_file<'e>(env: &'e Env, path: String, options: Option<SessionOptionsJs>, shared: Option<&NativeSharedWeights>) -> napi::Result<Object<'e>> {
+    let options = guard(|| options_with(options, shared))?;
     spawn_promise(env, move || core::Session::from_file(&path, &options), |_, s| Ok(wrap_session(s)))
 }
 
 #[napi]
-pub fn session_from_bytes<'e>(env: &'e Env, bytes: Uint8Array, options: Option<SessionOptionsJs>) -> napi::Result<Object<'e>> {
-    let options = guard(|| session_options(options))?;
+pub fn session_from_bytes<'e>(env: &'e Env, bytes: Uint8Array, options: Option<SessionOptionsJs>, shared: Option<&NativeSharedWeights>) -> napi::Result<Object<'e>> {
+    let options = guard(|| options_with(options, shared))?;
     // The Uint8Array holds a reference to the caller's buffer until the load is done.
     spawn_promise(env, move || core::Session::from_bytes(&bytes, &options), |_, s| Ok(wrap_session(s)))
 }
