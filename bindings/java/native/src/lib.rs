@@ -27,6 +27,7 @@ mod elements;
 mod run_options;
 mod runtime;
 mod session;
+mod shared_weights;
 mod tensor;
 
 /// Why an entry point failed: an Onyx error to throw as `OnyxException`, or a JNI
@@ -106,7 +107,7 @@ fn throw(env: &mut JNIEnv, failure: Failure) {
 
 // --- handles: a Java `long` holding a `Box<T>` (onyx-boundary's handles) --------------
 
-/// Native objects alive now (sessions, tensors, run options): lets the Java tests
+/// Native objects alive now (sessions, tensors, run options, shared-weights groups): lets the Java tests
 /// prove that closing frees everything.
 static LIVE_OBJECTS: AtomicI64 = AtomicI64::new(0);
 

@@ -33,6 +33,7 @@ fn options(
     profiling: &JString,
     memory: [jboolean; 2],
     external: &ExternalData,
+    shared_weights: jlong,
 ) -> JniResult<SessionOptions> {
     let mut options = SessionOptions::new();
     options.set_intra_op_threads(intra)?;
@@ -58,6 +59,7 @@ fn options(
         options.enable_profiling(prefix)?;
     }
     external.add_to(env, &mut options)?;
+    options.set_shared_weights(unsafe { crate::shared_weights::group(shared_weights) }?);
     Ok(options)
 }
 
@@ -149,7 +151,8 @@ pub extern "system" fn Java_dev_onyx_Native_checkThreadCounts<'l>(mut env: JNIEn
     })
 }
 
-/// A session from a file (`path`) or from a model's bytes (`bytes`, when `path` is null).
+/// A session from a file (`path`) or from a model's bytes (`bytes`, when `path` is null);
+/// `shared_weights` is a `SharedWeights` handle the Java side holds during the call, or 0.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub extern "system" fn Java_dev_onyx_Native_sessionCreate<'l>(
@@ -175,6 +178,7 @@ pub extern "system" fn Java_dev_onyx_Native_sessionCreate<'l>(
     external_offsets: JLongArray<'l>,
     external_lengths: JLongArray<'l>,
     external_data_outside_model_folder: jboolean,
+    shared_weights: jlong,
 ) -> jlong {
     entry(&mut env, |env| {
         let memory = [cpu_memory_arena, memory_pattern];
@@ -187,6 +191,7 @@ pub extern "system" fn Java_dev_onyx_Native_sessionCreate<'l>(
         };
         let options = options(
             env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config, &libraries, &dim_names, &dim_values, &profiling, memory, &external,
+            shared_weights,
         )?;
         let session = match optional_string(env, &path)? {
             Some(path) => Session::from_file(path, &options)?,

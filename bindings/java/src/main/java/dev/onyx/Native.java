@@ -55,12 +55,13 @@ final class Native {
     /**
      * From the file at {@code path}, or from {@code bytes} when {@code path} is null.
      * {@code externalData[i]} is a {@code byte[]} or a direct {@code ByteBuffer}, read from
-     * {@code externalOffsets[i]} for {@code externalLengths[i]} bytes.
+     * {@code externalOffsets[i]} for {@code externalLengths[i]} bytes. {@code sharedWeights} is
+     * a {@link SharedWeights} handle held by the caller during the call, or 0.
      */
     static native long sessionCreate(String path, byte[] bytes, long intra, long inter, int optimization, boolean deterministic,
             String[] providers, boolean allowFallback, String[] config, String[] libraries, String[] dimNames, long[] dimValues,
             String profilingPrefix, boolean cpuMemoryArena, boolean memoryPattern, String[] externalNames, Object[] externalData,
-            long[] externalOffsets, long[] externalLengths, boolean externalDataOutsideModelFolder);
+            long[] externalOffsets, long[] externalLengths, boolean externalDataOutsideModelFolder, long sharedWeights);
 
     static native String sessionEndProfiling(long session);
 
@@ -119,6 +120,15 @@ final class Native {
     static native void tensorToBuffer(long tensor, int elementType, Buffer buffer, long byteOffset, long byteLength);
 
     static native void tensorWriteArray(long tensor, int elementType, Object array, int componentSize);
+
+    // shared weights
+    static native long sharedWeightsNew();
+
+    static native long sharedWeightsModelCount(long group);
+
+    static native long sharedWeightsByteLength(long group);
+
+    static native void sharedWeightsFree(long group);
 
     // run options
     static native long runOptionsNew();

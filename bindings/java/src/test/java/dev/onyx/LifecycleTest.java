@@ -89,6 +89,37 @@ class LifecycleTest {
     }
 
     @Test
+    void aSharedWeightsGroupMayCloseBeforeItsSessions() {
+        OnyxRuntime.init();
+        long before = Native.liveObjects();
+        float[] image = spec.floats(spec.find("classify_0").get("input"));
+        float[] plain;
+        try (Session unshared = Session.fromFile(spec.model())) {
+            plain = runImage(unshared, image);
+        }
+        SharedWeights group = new SharedWeights();
+        SessionOptions options = new SessionOptions().setSharedWeights(group);
+        try (Session first = Session.fromFile(spec.model(), options); Session second = Session.fromFile(spec.model(), options)) {
+            assertEquals(1, group.modelCount());
+            assertTrue(group.byteLength() > 0);
+            group.close();
+            group.close();
+            assertThrows(IllegalStateException.class, group::modelCount);
+            IllegalStateException closed = assertThrows(IllegalStateException.class, () -> Session.fromFile(spec.model(), options));
+            assertTrue(closed.getMessage().contains("shared weights group is closed"), closed.getMessage());
+            first.close(); // the second session alone keeps the weights
+            assertArrayEquals(plain, runImage(second, image), "the session runs on after its group and the first session closed");
+        }
+        assertEquals(before, Native.liveObjects(), "the group and its sessions are freed");
+    }
+
+    private static float[] runImage(Session session, float[] image) {
+        try (Tensor input = Tensor.copy(image, 1, 3, 224, 224); RunOutputs outputs = session.run(Map.of("input", input))) {
+            return outputs.get(0).toFloatArray();
+        }
+    }
+
+    @Test
     void theCleanerFreesWhatWasNotClosed() throws Exception {
         OnyxRuntime.init();
         long before = Native.liveObjects();

@@ -319,6 +319,9 @@ class SuiteTest {
             case "log_callback":
                 logCallback(c);
                 return;
+            case "shared_weights":
+                sharedWeights(c);
+                return;
             default:
                 throw new AssertionError("unknown case kind '" + c.get("kind") + "'");
         }
@@ -772,6 +775,45 @@ class SuiteTest {
             float[] got = outputs.get(out[0]).toFloatArray();
             check(got.length == want.length, "got " + got.length + " values, expected " + want.length);
             within(got, 0, want, c.number("atol"), c.number("rtol"));
+        }
+    }
+
+    /**
+     * {@code sessions} sessions of the suite's model on one group: each within tolerance and
+     * bit-identical to the shared session's logits; the group then holds one model of at least
+     * {@code min_shared_bytes}, and none once the sessions are closed.
+     */
+    private void sharedWeights(Spec.Case c) {
+        int count = Integer.parseInt(c.get("sessions"));
+        check(count >= 2 && count <= 8, "sessions " + count + " is not 2 to 8");
+        long minBytes = Long.parseLong(c.get("min_shared_bytes"));
+        float[] input = spec.floats(c.get("input"));
+        float[] plain = logits(session, input, IMAGE);
+        List<Session> sessions = new ArrayList<>();
+        try (SharedWeights group = new SharedWeights()) {
+            try {
+                SessionOptions options = new SessionOptions().setSharedWeights(group);
+                for (int i = 0; i < count; i++) {
+                    sessions.add(Session.fromFile(spec.model(), options));
+                    float[] got = logits(sessions.get(i), input, IMAGE);
+                    try {
+                        within(got, c);
+                    } catch (AssertionError e) {
+                        throw new AssertionError("session " + i + ": " + e.getMessage(), e);
+                    }
+                    for (int j = 0; j < plain.length; j++) {
+                        check(Float.floatToRawIntBits(got[j]) == Float.floatToRawIntBits(plain[j]),
+                                "session " + i + ": the logits differ from an unshared session's");
+                    }
+                }
+                int models = group.modelCount();
+                long bytes = group.byteLength();
+                check(models == 1 && bytes >= minBytes,
+                        "the group holds " + models + " models and " + bytes + " bytes, expected 1 model and at least " + minBytes + " bytes");
+            } finally {
+                sessions.forEach(Session::close);
+            }
+            check(group.modelCount() == 0, "the group still holds a model after its sessions were closed");
         }
     }
 
