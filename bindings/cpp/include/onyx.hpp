@@ -1407,10 +1407,9 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
     detail::SmallArray<const onyx_tensor*> tensors;
   };
 
-  RunOutputs run_impl(const onyx_run_options* options, Span<const Input> inputs, Span<const Name> output_names) const {
-    RawInputs raw(inputs);
-    const size_t count = output_names.empty() ? output_count() : output_names.size();
-    detail::SmallArray<const char*> names(count);
+  /// The C names of the `count` outputs a run asks for: `output_names`, or (when it is
+  /// empty) every output in model order.
+  void output_c_names(Span<const Name> output_names, detail::SmallArray<const char*>& names, size_t count) const {
     for (size_t i = 0; i < count; ++i) {
       if (!output_names.empty()) {
         names[i] = output_names[i].c_str("output name");
@@ -1420,6 +1419,13 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
         names[i] = onyx_value_info_name(info);
       }
     }
+  }
+
+  RunOutputs run_impl(const onyx_run_options* options, Span<const Input> inputs, Span<const Name> output_names) const {
+    RawInputs raw(inputs);
+    const size_t count = output_names.empty() ? output_count() : output_names.size();
+    detail::SmallArray<const char*> names(count);
+    output_c_names(output_names, names, count);
     // Every allocation the tensors need happens before the C call, so the tensors
     // it returns are owned at once and never leak.
     std::vector<Tensor> tensors;
@@ -1443,17 +1449,9 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
     auto state = std::make_shared<detail::AsyncState>();
     const size_t count = output_names.empty() ? output_count() : output_names.size();
     detail::SmallArray<const char*> names(count);
+    output_c_names(output_names, names, count);
     state->output_names.reserve(count);
-    for (size_t i = 0; i < count; ++i) {
-      if (!output_names.empty()) {
-        names[i] = output_names[i].c_str("output name");
-      } else {
-        const onyx_value_info* info = nullptr;
-        detail::check(onyx_session_output_info(get(), i, &info));
-        names[i] = onyx_value_info_name(info);
-      }
-      state->output_names.emplace_back(detail::str(names[i]));
-    }
+    for (size_t i = 0; i < count; ++i) state->output_names.emplace_back(detail::str(names[i]));
     std::future<RunOutputs> future = state->promise.get_future();
     // Everything that can throw happens before the tensors move, so a failure here
     // leaves the caller's tensors where they were.

@@ -16,18 +16,9 @@ namespace Onyx.Tests
         private static Spec Spec { get { return Spec.Shared; } }
         private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-        private static long Live()
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            return OnyxHandle.LiveCount;
-        }
+        private static long Live() { return BindingTests.Live(); }
 
-        private static float[] Series(int length, float start, float step)
-        {
-            return Enumerable.Range(0, length).Select(i => start + step * i).ToArray();
-        }
+        private static float[] Series(int length, float start, float step) { return BindingTests.Series(length, start, step); }
 
         private static Dictionary<string, Tensor> TinyInputs(Tensor a, Tensor b)
         {

@@ -19,7 +19,7 @@ namespace Onyx.Tests
         private static Spec Spec { get { return Spec.Shared; } }
 
         /// <summary>Live native objects once every unreachable one has been finalised.</summary>
-        private static long Live()
+        internal static long Live()
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -27,7 +27,7 @@ namespace Onyx.Tests
             return OnyxHandle.LiveCount;
         }
 
-        private static float[] Series(int length, float start, float step)
+        internal static float[] Series(int length, float start, float step)
         {
             return Enumerable.Range(0, length).Select(i => start + step * i).ToArray();
         }

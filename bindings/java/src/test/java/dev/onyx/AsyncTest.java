@@ -19,11 +19,7 @@ class AsyncTest {
     private final Spec spec = Spec.load();
 
     private static float[] ramp(int n, float start) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = start + i;
-        }
-        return values;
+        return LifecycleTest.ramp(n, start);
     }
 
     /** Waits (bounded) until the native objects alive are back to {@code before}: runs release what they held when they end. */

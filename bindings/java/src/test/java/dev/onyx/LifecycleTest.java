@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class LifecycleTest {
     private final Spec spec = Spec.load();
 
-    private static float[] ramp(int n, float start) {
+    /** start, start + 1, ... (n values). */
+    static float[] ramp(int n, float start) {
         float[] values = new float[n];
         for (int i = 0; i < n; i++) {
             values[i] = start + i;
