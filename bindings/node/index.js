@@ -323,7 +323,7 @@ const BFloat16 = Object.freeze({
 });
 
 /** Log levels, core's numbers (the C ABI's ONYX_LOG_*): a line gets through at its level and up. */
-const LogLevel = Object.freeze({ VERBOSE: 0, INFO: 1, WARNING: 2, ERROR: 3, FATAL: 4 });
+const LogLevel = Object.freeze(Object.fromEntries(native.logLevels()));
 
 function levelNumber(level) {
   if (typeof level === 'string' && level in LogLevel) return LogLevel[level];

@@ -50,11 +50,6 @@ impl AsyncRun {
         true
     }
 
-    /// Whether the result is decided (delivered, or being delivered).
-    pub fn is_done(&self) -> bool {
-        self.shared.state.lock().unwrap_or_else(|p| p.into_inner()).decided
-    }
-
     fn decide(&self, result: Result<RunOutputs>) -> Result<RunOutputs> {
         let mut state = self.shared.state.lock().unwrap_or_else(|p| p.into_inner());
         state.decided = true;

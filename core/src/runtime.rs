@@ -25,8 +25,22 @@ pub enum LogLevel {
 }
 
 impl LogLevel {
+    /// Every level, in numeric order.
+    pub const ALL: [LogLevel; 5] = [Self::Verbose, Self::Info, Self::Warning, Self::Error, Self::Fatal];
+
+    /// The level's name as every binding spells it (`VERBOSE` ... `FATAL`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Verbose => "VERBOSE",
+            Self::Info => "INFO",
+            Self::Warning => "WARNING",
+            Self::Error => "ERROR",
+            Self::Fatal => "FATAL",
+        }
+    }
+
     pub fn from_u32(value: u32) -> Result<LogLevel> {
-        [Self::Verbose, Self::Info, Self::Warning, Self::Error, Self::Fatal]
+        Self::ALL
             .into_iter()
             .find(|l| *l as u32 == value)
             .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, format!("log level {value} is not one of 0 (verbose) to 4 (fatal)")))
@@ -238,13 +252,14 @@ fn read_version(path: &Path) -> std::result::Result<String, String> {
 
 fn log_line(level: ort::logging::LogLevel, category: &str, _id: &str, location: &str, message: &str) {
     use ort::logging::LogLevel as L;
-    let (rank, tag) = match level {
-        L::Verbose => (LogLevel::Verbose, "VERBOSE"),
-        L::Info => (LogLevel::Info, "INFO"),
-        L::Warning => (LogLevel::Warning, "WARNING"),
-        L::Error => (LogLevel::Error, "ERROR"),
-        L::Fatal => (LogLevel::Fatal, "FATAL"),
+    let rank = match level {
+        L::Verbose => LogLevel::Verbose,
+        L::Info => LogLevel::Info,
+        L::Warning => LogLevel::Warning,
+        L::Error => LogLevel::Error,
+        L::Fatal => LogLevel::Fatal,
     };
+    let tag = rank.name();
     if rank >= Runtime::log_level() && !to_callback(rank, category, message) {
         write_log_line(&format!("onnxruntime {tag} [{category}] {location}: {message}"));
     }

@@ -238,3 +238,13 @@ test('runInto names are checked by core, as run\'s are', async () => {
   }
   await s.runInto({ a, b: a }, { sum: out }); // the session still works
 });
+
+test('ErrorCode and LogLevel are onyx.h\'s ONYX_ERROR_* and ONYX_LOG_* (index.d.ts declares the same values)', () => {
+  const header = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'include', 'onyx.h'), 'utf8');
+  const defines = (prefix) => Object.fromEntries([...header.matchAll(new RegExp(`#define ONYX_${prefix}([A-Z0-9_]+) (\\d+)`, 'g'))]
+    .map((m) => [m[1], Number(m[2])]));
+  assert.deepStrictEqual({ ...onyx.ErrorCode }, defines('ERROR_'));
+  assert.deepStrictEqual({ ...LogLevel }, defines('LOG_'));
+  const declared = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8').match(/LogLevel: Readonly<\{([^}]*)\}>/)[1];
+  assert.deepStrictEqual(Object.fromEntries(declared.split(';').map((e) => e.trim()).filter(Boolean).map((e) => e.split(': ')).map(([k, v]) => [k, Number(v)])), defines('LOG_'));
+});

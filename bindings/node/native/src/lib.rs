@@ -146,6 +146,12 @@ pub fn error_codes() -> Vec<(String, u32)> {
     ErrorCode::ALL.iter().map(|c| (c.name().to_string(), *c as u32)).collect()
 }
 
+/// Core's log levels (name, number), so index.js holds no copy of the table.
+#[napi]
+pub fn log_levels() -> Vec<(String, u32)> {
+    core::LogLevel::ALL.iter().map(|l| (l.name().to_string(), *l as u32)).collect()
+}
+
 #[napi]
 pub fn f32_to_bf16(value: f64) -> u32 {
     Bf16::from_f32(value as f32).0 as u32

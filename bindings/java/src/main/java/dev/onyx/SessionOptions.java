@@ -183,8 +183,7 @@ public final class SessionOptions {
      * it is loaded from a path or with {@link Session#fromBytes}. Adding a name again
      * replaces it.
      *
-     * <p>The array is not copied here: it is read (and copied into native memory) each time a
-     * session is created from these options, so keep it unchanged until then.
+     * <p>The array is copied here, as in every language: later changes to it do not matter.
      *
      * @param fileName the file's name, as the model's {@code location} names it
      * @param bytes the file's bytes
@@ -196,7 +195,7 @@ public final class SessionOptions {
         java.util.Objects.requireNonNull(bytes, "bytes");
         NativeLibrary.ensureLoaded();
         Native.checkExternalDataName(fileName);
-        externalData.put(fileName, bytes);
+        externalData.put(fileName, bytes.clone());
         return this;
     }
 
@@ -204,7 +203,8 @@ public final class SessionOptions {
      * As {@link #addExternalData(String, byte[])}, with the buffer's remaining bytes (from its
      * position to its limit, as they are now; later changes to its position do not matter).
      * A direct buffer, such as a {@link java.nio.MappedByteBuffer} of the file, is read
-     * without a copy on the Java heap. The bytes are read each time a session is created.
+     * without a copy on the Java heap: unlike the array form, the buffer is lent, not copied, and
+     * its bytes are read each time a session is created, so keep them unchanged until then.
      *
      * @param fileName the file's name, as the model's {@code location} names it
      * @param bytes the file's bytes
