@@ -10,6 +10,11 @@ fn main() {
         .find_map(|l| l.strip_prefix("pub const ONYX_ABI_VERSION_MAJOR: u32 = "))
         .and_then(|rest| rest.strip_suffix(';'))
         .expect("ffi/src/constants.rs defines ONYX_ABI_VERSION_MAJOR");
-    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libonyx.so.{major}");
-    println!("cargo:rustc-cdylib-link-arg=-Wl,-rpath,$ORIGIN");
+    // ELF only: a Windows DLL has neither (onyx.dll finds ONNX Runtime by absolute path),
+    // and macOS would use -install_name and @loader_path.
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if !matches!(os.as_str(), "windows" | "macos" | "ios") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libonyx.so.{major}");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-rpath,$ORIGIN");
+    }
 }

@@ -9,7 +9,8 @@
 //! for ONNX Runtime Extensions). So a library, once added, stays loaded until the
 //! process exits; adding it again costs nothing more (dlopen counts).
 
-use std::ffi::{c_void, CStr, CString};
+use std::ffi::CStr;
+use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -18,13 +19,8 @@ use crate::{Error, ErrorCode, Result};
 /// An open custom-operator library (never closed: see the module's comment).
 pub struct CustomOpLibrary {
     path: PathBuf,
-    #[allow(dead_code)]
-    handle: *mut c_void,
+    _library: ManuallyDrop<libloading::Library>,
 }
-
-// The handle is only closed, once, on drop; dlopen handles may be used from any thread.
-unsafe impl Send for CustomOpLibrary {}
-unsafe impl Sync for CustomOpLibrary {}
 
 const REGISTER: &CStr = c"RegisterCustomOps";
 
@@ -38,15 +34,14 @@ impl CustomOpLibrary {
         if !path.is_file() {
             return Err(fail("not a file".into()));
         }
-        let c_path = CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| fail("the path holds a NUL".into()))?;
-        // SAFETY: dlopen with a valid C string; RTLD_LOCAL keeps its symbols to itself.
-        let handle = unsafe { libc::dlopen(c_path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
-        if handle.is_null() {
-            return Err(fail(format!("not a loadable shared library ({})", dl_error())));
+        if path.as_os_str().as_encoded_bytes().contains(&0) {
+            return Err(fail("the path holds a NUL".into()));
         }
-        let library = Arc::new(CustomOpLibrary { path: path.to_path_buf(), handle });
-        // SAFETY: a live handle and a C string.
-        if unsafe { libc::dlsym(handle, REGISTER.as_ptr()) }.is_null() {
+        // Never closed (see the module's comment); symbols stay local to it.
+        let opened = crate::platform::open_library(path).map_err(|why| fail(format!("not a loadable shared library ({why})")))?;
+        let exports = crate::platform::has_symbol(&opened, REGISTER);
+        let library = Arc::new(CustomOpLibrary { path: path.to_path_buf(), _library: ManuallyDrop::new(opened) });
+        if !exports {
             return Err(fail("it exports no RegisterCustomOps function, so it is not an ONNX Runtime custom-op library".into()));
         }
         Ok(library)
@@ -55,15 +50,6 @@ impl CustomOpLibrary {
     pub fn path(&self) -> &Path {
         &self.path
     }
-}
-
-fn dl_error() -> String {
-    // SAFETY: dlerror returns NULL or a C string valid until the next dl call here.
-    let text = unsafe { libc::dlerror() };
-    if text.is_null() {
-        return "unknown reason".into();
-    }
-    unsafe { CStr::from_ptr(text) }.to_string_lossy().into_owned()
 }
 
 impl std::fmt::Debug for CustomOpLibrary {

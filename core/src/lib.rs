@@ -23,6 +23,7 @@ mod error;
 mod model_proto;
 mod ort_call;
 mod panic;
+mod platform;
 mod run_options;
 mod runtime;
 mod session;

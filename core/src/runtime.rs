@@ -9,7 +9,7 @@ use crate::{ort_call, Error, ErrorCode, Result};
 /// The ONNX Runtime release Onyx is built and tested against (versions.env).
 pub const PINNED_ORT_VERSION: &str = env!("ONYX_PINNED_ORT_VERSION");
 /// The file name of the pinned runtime, as shipped beside the Onyx library.
-pub const PINNED_ORT_FILE_NAME: &str = concat!("libonnxruntime.so.", env!("ONYX_PINNED_ORT_VERSION"));
+pub const PINNED_ORT_FILE_NAME: &str = crate::platform::ORT_FILE_NAMES[0];
 /// Environment variable naming the ONNX Runtime library to load.
 pub const ORT_LIBRARY_ENV: &str = "ONYX_ORT_LIBRARY";
 
@@ -171,21 +171,20 @@ fn locate(explicit: Option<&Path>) -> Result<(PathBuf, String)> {
     if let Some(value) = std::env::var_os(ORT_LIBRARY_ENV).filter(|v| !v.is_empty()) {
         return Ok((absolute(Path::new(&value))?, format!("the {ORT_LIBRARY_ENV} environment variable")));
     }
-    let Some(folder) = own_library_folder() else {
+    let Some(folder) = crate::platform::own_library_folder() else {
         return Err(Error::new(
             ErrorCode::RuntimeLoadFailed,
             format!("ONNX Runtime was not given and the folder of the Onyx library is unknown; pass a path or set {ORT_LIBRARY_ENV}"),
         ));
     };
-    let candidates = [folder.join(PINNED_ORT_FILE_NAME), folder.join("libonnxruntime.so")];
+    let candidates = crate::platform::ORT_FILE_NAMES.map(|name| folder.join(name));
     match candidates.iter().find(|p| p.is_file()) {
         Some(found) => Ok((found.clone(), "the folder of the Onyx library".into())),
         None => Err(Error::new(
             ErrorCode::RuntimeLoadFailed,
             format!(
-                "ONNX Runtime not found: tried {} and {} (beside the Onyx library); pass a path or set {ORT_LIBRARY_ENV}",
-                candidates[0].display(),
-                candidates[1].display()
+                "ONNX Runtime not found: tried {} (beside the Onyx library); pass a path or set {ORT_LIBRARY_ENV}",
+                candidates.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" and ")
             ),
         )),
     }
@@ -227,13 +226,7 @@ fn load(path: PathBuf, source: &str) -> Result<Runtime> {
 /// Reads the version before `ort` takes the library, so a wrong file is reported
 /// by Onyx with the path, rather than by a panic deeper down.
 fn read_version(path: &Path) -> std::result::Result<String, String> {
-    let library = unsafe { libloading::Library::new(path) }.map_err(|e| {
-        // libloading keeps dlerror()'s text (the useful part) in the source.
-        match std::error::Error::source(&e) {
-            Some(cause) => format!("{e}: {cause}"),
-            None => e.to_string(),
-        }
-    })?;
+    let library = crate::platform::open_runtime_library(path)?;
     let get_base: libloading::Symbol<unsafe extern "C" fn() -> *const ort_sys::OrtApiBase> =
         unsafe { library.get(b"OrtGetApiBase") }.map_err(|_| "the file does not export OrtGetApiBase: not ONNX Runtime".to_string())?;
     let base = unsafe { get_base() };
@@ -322,15 +315,3 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// The folder of the shared object this code is linked into (libonyx.so,
-/// libonyx_jni.so, or an executable that links Onyx statically).
-fn own_library_folder() -> Option<PathBuf> {
-    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
-    let address = own_library_folder as *const libc::c_void;
-    if unsafe { libc::dladdr(address, &mut info) } == 0 || info.dli_fname.is_null() {
-        return None;
-    }
-    let file = PathBuf::from(unsafe { CStr::from_ptr(info.dli_fname) }.to_string_lossy().into_owned());
-    let file = file.canonicalize().unwrap_or(file);
-    file.parent().map(Path::to_path_buf)
-}

@@ -685,7 +685,8 @@ fn add_external_files(builder: &mut ort::session::builder::SessionBuilder, files
 /// A failed load from bytes; one that tried to read external data from disk says so.
 fn bytes_load_error<R>(context: &str, e: ort::Error<R>) -> Error {
     let error = model_error(context, e);
-    if error.message().contains(NO_EXTERNAL_DATA_FOLDER) {
+    // By the folder's name: ONNX Runtime on Windows writes the path with backslashes.
+    if error.message().contains(NO_EXTERNAL_DATA_FOLDER.rsplit('/').next().unwrap_or(NO_EXTERNAL_DATA_FOLDER)) {
         return Error::new(
             ErrorCode::InvalidModel,
             format!(
