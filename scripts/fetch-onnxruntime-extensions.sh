@@ -9,6 +9,8 @@
 #
 # The jar comes from Maven Central over HTTPS (curl); where that is not reachable,
 # from Maven itself (`mvn dependency:copy`, through whatever mirror ~/.m2 names).
+# scripts/fetch-onnxruntime-platform.sh takes another platform's library from the same
+# jar through ONYX_EXTENSIONS_MEMBER, ONYX_EXTENSIONS_SHA256 and ONYX_EXTENSIONS_DEST.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,13 +20,14 @@ VERSION=$ORT_EXTENSIONS_VERSION
 GROUP=com.microsoft.onnxruntime
 ARTIFACT=onnxruntime-extensions
 JAR=$ARTIFACT-$VERSION.jar
-MEMBER=ai/onnxruntime/extensions/native/linux-x64/libonnxruntime_extensions4j_jni.so
+MEMBER=${ONYX_EXTENSIONS_MEMBER:-ai/onnxruntime/extensions/native/linux-x64/libonnxruntime_extensions4j_jni.so}
+LIB_SHA256=${ONYX_EXTENSIONS_SHA256:-$ORT_EXTENSIONS_LINUX_X64_SHA256}
 LIB=$(basename "$MEMBER")
 URL=${ONYX_MAVEN_CENTRAL:-https://repo1.maven.org/maven2}/${GROUP//.//}/$ARTIFACT/$VERSION/$JAR
 
-dest=$root/.cache/onnxruntime-extensions/$VERSION
+dest=${ONYX_EXTENSIONS_DEST:-$root/.cache/onnxruntime-extensions/$VERSION}
 
-if [ -f "$dest/$LIB" ] && echo "$ORT_EXTENSIONS_LINUX_X64_SHA256  $dest/$LIB" | sha256sum --check --status; then
+if [ -f "$dest/$LIB" ] && echo "$LIB_SHA256  $dest/$LIB" | sha256sum --check --status; then
   exit 0
 fi
 
@@ -49,8 +52,8 @@ jar, member, out = sys.argv[1:]
 with zipfile.ZipFile(jar) as z, open(out, "wb") as f:
     f.write(z.read(member))
 PY
-if ! echo "$ORT_EXTENSIONS_LINUX_X64_SHA256  $part" | sha256sum --check --status; then
-  echo "onyx: $LIB from $JAR does not have the pinned SHA-256 $ORT_EXTENSIONS_LINUX_X64_SHA256 (versions.env)" >&2
+if ! echo "$LIB_SHA256  $part" | sha256sum --check --status; then
+  echo "onyx: $LIB from $JAR does not have the pinned SHA-256 $LIB_SHA256 (versions.env)" >&2
   rm -f "$part"
   exit 1
 fi
