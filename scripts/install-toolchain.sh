@@ -17,6 +17,15 @@ need_deb nm binutils          # the Java test that reads libonyx_jni.so's export
 need_deb valgrind valgrind    # make test-hardening: memcheck over the C suite
 need_deb node nodejs          # machines of this kind have Node 20; Debian's is a fallback
 need_deb npm npm
+# Other platforms (mk/platforms.mk): cross compilers, and the emulators the tests run
+# their suites under (qemu-user for linux-arm64, Wine for windows-x64).
+need_deb aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+need_deb aarch64-linux-gnu-g++ g++-aarch64-linux-gnu
+need_deb x86_64-w64-mingw32-gcc mingw-w64
+need_deb x86_64-w64-mingw32-g++ mingw-w64
+need_deb qemu-aarch64-static qemu-user-static
+[ -x /usr/lib/wine/wine64 ] || command -v wine64 >/dev/null 2>&1 || missing_debs+=(wine64)
+need_deb unshare util-linux
 [ -f /usr/include/gtest/gtest.h ] || missing_debs+=(libgtest-dev)
 dpkg -s libnunit-cil-dev >/dev/null 2>&1 || missing_debs+=(libnunit-cil-dev)
 
@@ -30,6 +39,17 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
     echo "onyx: missing Debian packages (run as root to install): ${missing_debs[*]}" >&2
     exit 1
   fi
+fi
+
+# The Rust standard libraries of the other platforms' targets.
+missing_targets=()
+installed_targets=$(rustup target list --installed 2>/dev/null || true)
+for target in aarch64-unknown-linux-gnu x86_64-pc-windows-gnu; do
+  grep -qx "$target" <<<"$installed_targets" || missing_targets+=("$target")
+done
+if [ ${#missing_targets[@]} -gt 0 ]; then
+  echo "onyx: installing Rust targets: ${missing_targets[*]} (rustup target add)"
+  rustup target add "${missing_targets[@]}" >/dev/null 2>&1 || { rustup target add "${missing_targets[@]}"; exit 1; }
 fi
 
 if ! command -v cbindgen >/dev/null 2>&1; then

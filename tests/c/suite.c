@@ -8,9 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
+#ifdef _WIN32 /* cross-built with MinGW, run under Wine (tests/platforms) */
+#include <io.h>
+#include <windows.h>
+#define access _access
+#define R_OK 4
+#define IS_ABSOLUTE(p) ((p)[0] && (p)[1] == ':' && ((p)[2] == '\\' || (p)[2] == '/'))
+#else
+#include <sys/wait.h>
 #include <unistd.h>
+#define IS_ABSOLUTE(p) ((p)[0] == '/')
+#endif
 
 #include "onyx.h"
 #include "spec.h"
@@ -148,7 +157,7 @@ static int case_runtime_info(const spec_case *c) {
     const char *version = NULL, *path = NULL;
     if (failed(onyx_runtime_version(&version), "version") || failed(onyx_runtime_path(&path), "path")) return 1;
     if (strcmp(version, spec_get(c, "ort_version")) != 0) FAIL("version %s != %s", version, spec_get(c, "ort_version"));
-    if (path[0] != '/' || access(path, R_OK) != 0) FAIL("path %s is not an absolute readable file", path);
+    if (!IS_ABSOLUTE(path) || access(path, R_OK) != 0) FAIL("path %s is not an absolute readable file", path);
     return 0;
 }
 
@@ -445,6 +454,18 @@ static const char *self_path;
 
 /* Loads ONNX Runtime from `path` in a fresh process (a process loads it once). */
 static void load_runtime_in_child(const char *path, char *message, size_t size, uint32_t *code) {
+#ifdef _WIN32
+    *code = 0;
+    char command[8192], line[4096] = "";
+    snprintf(command, sizeof command, "\"\"%s\" --load-runtime \"%s\"\"", self_path, path);
+    FILE *from_child = _popen(command, "r");
+    if (!from_child) {
+        snprintf(message, size, "could not start a child process");
+        return;
+    }
+    if (!fgets(line, sizeof line, from_child)) line[0] = '\0';
+    _pclose(from_child);
+#else
     int fds[2];
     *code = 0;
     snprintf(message, size, "could not start a child process");
@@ -462,7 +483,8 @@ static void load_runtime_in_child(const char *path, char *message, size_t size, 
     if (!fgets(line, sizeof line, from_child)) line[0] = '\0';
     fclose(from_child);
     waitpid(pid, NULL, 0);
-    line[strcspn(line, "\n")] = '\0';
+#endif
+    line[strcspn(line, "\r\n")] = '\0';
     char *space = strchr(line, ' ');
     *code = (uint32_t)strtoul(line, NULL, 10);
     snprintf(message, size, "%s", space ? space + 1 : line);
@@ -1289,8 +1311,13 @@ int main(int argc, char **argv) {
         return 2;
     }
     static char self[4096];
+#ifdef _WIN32
+    DWORD len = GetModuleFileNameA(NULL, self, sizeof self - 1);
+    self[len < sizeof self - 1 ? len : 0] = '\0';
+#else
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     self[len > 0 ? len : 0] = '\0';
+#endif
     self_path = self;
     if (onyx_abi_version() >> 16 != ONYX_ABI_VERSION_MAJOR) {
         fprintf(stderr, "libonyx ABI %u does not match onyx.h (major %d)\n", onyx_abi_version(), ONYX_ABI_VERSION_MAJOR);
