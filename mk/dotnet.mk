@@ -34,7 +34,7 @@ package-dotnet: dotnet-lib lib ort
 	@echo "onyx: [csharp] packing build/dotnet/package/$(notdir $(DOTNET_NUPKG))"
 	@python3 $(DOTNET_SRC)/packaging/pack.py --out $(DOTNET_NUPKG) \
 	  --dll $(DOTNET_LIB)/Onyx.dll --xml $(DOTNET_LIB)/Onyx.xml \
-	  --native $(ONYX_LIB) --native $(ORT_LIB) --ort-licenses $(ORT_DIR) --readme $(DOTNET_SRC)/README.md
+	  --native $(ONYX_LIB) --native $(ORT_LIB) $(DOTNET_RUNTIME_ARGS) --ort-licenses $(ORT_DIR) --readme $(DOTNET_SRC)/README.md
 
 test-dotnet: test-dotnet-suite consumer-dotnet
 

@@ -32,7 +32,7 @@ node-tools:
 # The tarball (npm pack): addon, ONNX Runtime, licences; no install script.
 node-pack: node-native
 	@mkdir -p $(NODE_BUILD)
-	@rm -f $(NODE_BUILD)/*.tgz
+	@rm -f $(NODE_BUILD)/onyx-onnx-$(ONYX_VERSION).tgz
 	@cd $(NODE_DIR) && npm pack --silent --pack-destination $(NODE_BUILD) >/dev/null
 	@echo "onyx: [node] packed $$(cd $(NODE_BUILD) && ls *.tgz)"
 
@@ -47,11 +47,11 @@ test-node: ort fixtures node-native node-tools | $(LOGS)
 	@$(NODE_TOOLS)/node_modules/.bin/tsc --noEmit -p $(NODE_DIR)/tsconfig.json
 	@$(MAKE) --no-print-directory node-pack
 	@echo "onyx: [node] examples/node from the tarball, installed into a fresh folder"
-	@bash $(NODE_DIR)/scripts/consumer.sh $(NODE_BUILD)/onyx-onnx-$(ONYX_VERSION).tgz $(ROOT)/tests/suite --check
+	@bash $(NODE_DIR)/scripts/consumer.sh $(NODE_BUILD)/onyx-onnx-$(ONYX_VERSION).tgz $(ROOT)/tests/suite --check $(NODE_LINUX_X64_TGZ)
 
 demo-node: ort fixtures node-pack
 	@echo; echo "=== Node.js (examples/node, from the npm tarball) ==="
-	@bash $(NODE_DIR)/scripts/consumer.sh $(NODE_BUILD)/onyx-onnx-$(ONYX_VERSION).tgz $(ROOT)/tests/suite
+	@bash $(NODE_DIR)/scripts/consumer.sh $(NODE_BUILD)/onyx-onnx-$(ONYX_VERSION).tgz $(ROOT)/tests/suite "" $(NODE_LINUX_X64_TGZ)
 
 # Onyx Node vs onnxruntime-node 1.30.0 (installed with --ignore-scripts into build/ for
 # the benchmark only: its postinstall downloads), alternating blocks in separate processes.

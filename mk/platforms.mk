@@ -7,7 +7,8 @@
 #                           library for both platforms (build/platforms/<platform>/)
 #   make test-platforms     the C and Rust suites under emulation: columns c-arm64,
 #                           rust-arm64, c-win64, rust-win64 of the case x language table;
-#                           then the CMake archives and a cross-compiled consumer
+#                           then the CMake archives, a consumer built against each other
+#                           platform's archive and run emulated, and the package layouts
 #
 # Everything lands in build/platforms/; cargo's cross builds in target/<triple>/.
 TEST_TARGETS += test-platforms
@@ -91,9 +92,112 @@ test-rust-%: suite-% ort-platforms | $(LOGS)
 
 test-platforms:
 	@t0=$$(date +%s); status=0; \
-	for p in $(PLATFORMS); do \
-	  for t in test-c-$$p test-rust-$$p; do $(MAKE) --no-print-directory $$t || status=1; done; \
-	done; \
-	echo "onyx: [platforms] the emulated suites took $$(( $$(date +%s) - t0 )) s"; \
+	for t in $(foreach p,$(PLATFORMS),test-c-$(p) test-rust-$(p)); do $(MAKE) --no-print-directory $$t || status=1; done; \
+	t1=$$(date +%s); \
+	for t in test-archives test-packages; do $(MAKE) --no-print-directory $$t || status=1; done; \
+	echo "onyx: [platforms] the emulated suites took $$(( t1 - t0 )) s, the archives, their consumers and the package checks $$(( $$(date +%s) - t1 )) s"; \
 	exit $$status
 
+# --- every package carries every platform ---------------------------------------------
+# Java platform folders (dev/onyx/native/<name>/), .NET RIDs, npm package suffixes.
+JAVA_PLATFORM_linux-arm64 := linux-aarch64
+JAVA_PLATFORM_windows-x64 := windows-x86_64
+DOTNET_RID_linux-arm64 := linux-arm64
+DOTNET_RID_windows-x64 := win-x64
+JNI_FILE_linux-arm64 := libonyx_jni.so
+JNI_FILE_windows-x64 := onyx_jni.dll
+ONYX_FILE_linux-arm64 := libonyx.so
+ONYX_FILE_windows-x64 := onyx.dll
+PLAT_DOTNET := $(PLAT_BUILD)/dotnet
+
+.PHONY: java-native-platforms dotnet-platform-natives
+
+# The JNI library of each other platform, staged beside the linux-x86_64 one (mk/java.mk)
+# with that platform's ONNX Runtime and the licences.
+java-native-platforms: toolchain ort-platforms
+	@for p in $(PLATFORMS); do \
+	  case $$p in linux-arm64) t=$(RUST_TARGET_linux-arm64) j=$(JAVA_PLATFORM_linux-arm64) f=$(JNI_FILE_linux-arm64) o=$(ORT_FILE_linux-arm64);; \
+	              windows-x64) t=$(RUST_TARGET_windows-x64) j=$(JAVA_PLATFORM_windows-x64) f=$(JNI_FILE_windows-x64) o=$(ORT_FILE_windows-x64);; esac; \
+	  echo "onyx: [java] building $$f for $$p (cargo, release, --target $$t) and staging it with ONNX Runtime $(ORT_VERSION)"; \
+	  cargo build --quiet --release --target $$t -p onyx-jni || exit 1; \
+	  stage=$(JAVA_DIR)/target/native-staging/dev/onyx/native/$$j; ort=$(ROOT)/.cache/onnxruntime/$(ORT_VERSION)/$$p; \
+	  rm -rf $$stage && mkdir -p $$stage && cp $(ROOT)/target/$$t/release/$$f $$ort/$$o $$stage/ && \
+	  cp $$ort/LICENSE $$stage/LICENSE-onnxruntime.txt && cp $$ort/ThirdPartyNotices.txt $$stage/ThirdPartyNotices-onnxruntime.txt && \
+	  for l in LICENSE-MIT LICENSE-APACHE; do cp $(ROOT)/$$l $$stage/$$l-onyx.txt; done || exit 1; \
+	done
+java-native: java-native-platforms
+
+# libonyx and ONNX Runtime of each other platform, one folder per RID, for pack.py.
+DOTNET_RUNTIME_ARGS := $(foreach p,$(PLATFORMS),--runtime $(DOTNET_RID_$(p))=$(PLAT_DOTNET)/$(DOTNET_RID_$(p)))
+dotnet-platform-natives: $(foreach p,$(PLATFORMS),lib-$(p))
+	@for p in $(PLATFORMS); do \
+	  case $$p in linux-arm64) t=$(RUST_TARGET_linux-arm64) r=$(DOTNET_RID_linux-arm64) f=$(ONYX_FILE_linux-arm64) o=$(ORT_FILE_linux-arm64);; \
+	              windows-x64) t=$(RUST_TARGET_windows-x64) r=$(DOTNET_RID_windows-x64) f=$(ONYX_FILE_windows-x64) o=$(ORT_FILE_windows-x64);; esac; \
+	  rm -rf $(PLAT_DOTNET)/$$r && mkdir -p $(PLAT_DOTNET)/$$r && \
+	  cp $(ROOT)/target/$$t/release/$$f $(ROOT)/.cache/onnxruntime/$(ORT_VERSION)/$$p/$$o $(PLAT_DOTNET)/$$r/ || exit 1; \
+	done
+package-dotnet: dotnet-platform-natives
+
+# Node.js: one npm package per platform (bindings/node/scripts/pack-platform.sh), each an
+# optional dependency of onyx-onnx. The Windows addon is built with MinGW: its Node-API
+# symbols are looked up in node.exe at load time (napi's dyn-symbols), but napi-build
+# still wants a libnode.dll to link, so it gets an empty one (the addon imports nothing
+# from it; tests/platforms/check_packages.py would show a stray import as a problem).
+NODE_PLATFORM_DIR := $(ROOT)/build/node/platforms
+NODE_LINUX_X64_TGZ := $(NODE_PLATFORM_DIR)/onyx-onnx-linux-x64-gnu-$(ONYX_VERSION).tgz
+NODE_SUFFIX_linux-arm64 := linux-arm64-gnu
+NODE_SUFFIX_windows-x64 := win32-x64-gnu
+NODE_ADDON_linux-arm64 := libonyx_node.so
+NODE_ADDON_windows-x64 := onyx_node.dll
+LIBNODE_STUB := $(PLAT_BUILD)/libnode-stub
+
+.PHONY: node-platform-packages
+node-platform-packages: node-native ort-platforms
+	@mkdir -p $(LIBNODE_STUB) $(NODE_PLATFORM_DIR)
+	@[ -f $(LIBNODE_STUB)/libnode.dll ] || { echo 'int onyx_libnode_stub(void) { return 0; }' > $(LIBNODE_STUB)/stub.c && \
+	  x86_64-w64-mingw32-gcc -shared -o $(LIBNODE_STUB)/libnode.dll $(LIBNODE_STUB)/stub.c; }
+	@for p in $(PLATFORMS); do \
+	  case $$p in linux-arm64) t=$(RUST_TARGET_linux-arm64) s=$(NODE_SUFFIX_linux-arm64) a=$(NODE_ADDON_linux-arm64) o=$(ORT_FILE_linux-arm64);; \
+	              windows-x64) t=$(RUST_TARGET_windows-x64) s=$(NODE_SUFFIX_windows-x64) a=$(NODE_ADDON_windows-x64) o=$(ORT_FILE_windows-x64);; esac; \
+	  echo "onyx: [node] building $$a for $$p (cargo, release, --target $$t)"; \
+	  LIBNODE_PATH=$(LIBNODE_STUB) cargo build --quiet --release --target $$t -p onyx-node || exit 1; \
+	  bash $(NODE_DIR)/scripts/pack-platform.sh $$s $(ROOT)/target/$$t/release/$$a $(ROOT)/.cache/onnxruntime/$(ORT_VERSION)/$$p $$o $(NODE_PLATFORM_DIR) >/dev/null || exit 1; \
+	done
+	@bash $(NODE_DIR)/scripts/pack-platform.sh linux-x64-gnu $(NODE_STAGE)/onyx.node $(ORT_DIR) $(notdir $(ORT_LIB)) $(NODE_PLATFORM_DIR) >/dev/null
+	@echo "onyx: [node] packed $$(cd $(NODE_PLATFORM_DIR) && ls *.tgz | tr '\n' ' ')"
+node-pack: node-platform-packages
+
+# --- the packages' layouts, the CMake archives and their consumers ------------------
+ARCHIVE_linux-x64 := $(PLAT_DIST)/onyx-$(ONYX_VERSION)-linux-x64.tar.gz
+ARCHIVE_linux-arm64 := $(PLAT_DIST)/onyx-$(ONYX_VERSION)-linux-arm64.tar.gz
+ARCHIVE_windows-x64 := $(PLAT_DIST)/onyx-$(ONYX_VERSION)-windows-x64.zip
+
+.PHONY: archive-linux-x64 archives test-archives test-packages
+
+# One CMake install tree per platform, archived (tests/platforms/cmake-archive.sh).
+archive-linux-x64: cmake-build
+	@bash tests/platforms/cmake-archive.sh $(CMAKE_BUILD) linux-x64 $(PLAT_DIST) >/dev/null
+archive-%: cmake-%
+	@bash tests/platforms/cmake-archive.sh $(PLAT_BUILD)/$*/cmake $* $(PLAT_DIST) >/dev/null
+archives: archive-linux-x64 $(foreach p,$(PLATFORMS),archive-$(p))
+
+# examples/cpp built against each other platform's archive alone (its toolchain file,
+# find_package(Onyx)) and run under the emulator; linux-x64's is test-cpp's.
+test-archives: archives fixtures
+	@for p in $(PLATFORMS); do \
+	  case $$p in linux-arm64) a=$(ARCHIVE_linux-arm64) t=$(TOOLCHAIN_linux-arm64) e=$(EMULATOR_linux-arm64);; \
+	              windows-x64) a=$(ARCHIVE_windows-x64) t=$(TOOLCHAIN_windows-x64) e=$(EMULATOR_windows-x64);; esac; \
+	  bash tests/platforms/cmake-consumer.sh $$p $$a $(ROOT)/tests/suite $$t $$e || exit 1; \
+	done
+
+# Each package's native files per platform (tests/platforms/check_packages.py), the NuGet
+# targets file per RID (check-onyx-targets.sh, xbuild), the Node loader and platform packages.
+test-packages: archives java-jar package-dotnet node-pack
+	@echo "onyx: [packages] native files per platform in the jar, the NuGet package, the CMake archives and the npm platform packages"
+	@python3 tests/platforms/check_packages.py --jar $(JAVA_JAR) --nupkg $(DOTNET_NUPKG) \
+	  --archive linux-x64=$(ARCHIVE_linux-x64) --archive linux-arm64=$(ARCHIVE_linux-arm64) --archive windows-x64=$(ARCHIVE_windows-x64) \
+	  $(foreach s,linux-x64-gnu linux-arm64-gnu win32-x64-gnu,--npm $(NODE_PLATFORM_DIR)/onyx-onnx-$(s)-$(ONYX_VERSION).tgz)
+	@bash tests/platforms/check-onyx-targets.sh $(DOTNET_NUPKG)
+	@cd $(NODE_DIR) && ONYX_NODE_PLATFORM_PACKAGES=$(NODE_PLATFORM_DIR) node --test test/platforms.test.js > $(NODE_PLATFORM_DIR)/test.log 2>&1 \
+	  || { cat $(NODE_PLATFORM_DIR)/test.log >&2; exit 1; }
+	@echo "onyx: [packages] node: the loader per platform and the platform packages' manifests: $$(grep -E '^# (pass|fail) ' $(NODE_PLATFORM_DIR)/test.log | tr '\n' ' ')"

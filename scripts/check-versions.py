@@ -43,7 +43,17 @@ COPIES = [
     ("bindings/dotnet/packaging/Onyx.nuspec", r"ONNX Runtime " + V, "ORT_VERSION"),
     ("bindings/dotnet/src/Onyx/Onyx.csproj", r"ONNX Runtime " + V, "ORT_VERSION"),
     ("bindings/java/pom.xml", r"ONNX Runtime " + V, "ORT_VERSION"),
+    ("bindings/node/package.json", r'"name": "onyx-onnx",\s*"version": "' + V + '"', "ONYX_VERSION"),
+    # The npm platform packages (bindings/node/scripts/pack-platform.sh) have Onyx's version.
+    ("bindings/node/package.json", r'"onyx-onnx-linux-x64-gnu": "' + V + '"', "ONYX_VERSION"),
+    ("bindings/node/package.json", r'"onyx-onnx-linux-arm64-gnu": "' + V + '"', "ONYX_VERSION"),
+    ("bindings/node/package.json", r'"onyx-onnx-win32-x64-gnu": "' + V + '"', "ONYX_VERSION"),
 ]
+
+# Every SHA-256 pin is 64 hex digits and read by one of these scripts: a platform pinned
+# in versions.env but never checked when fetched is a problem.
+SHA256_READERS = ["scripts/fetch-onnxruntime.sh", "scripts/fetch-onnxruntime-platform.sh",
+                  "scripts/fetch-onnxruntime-extensions.sh"]
 
 # Forms an ONNX Runtime pin takes anywhere in the tree; each must be a pinned version.
 ORT_FORMS = [r"libonnxruntime\.so\." + V, r"\.cache/onnxruntime/" + V, r"onnxruntime==" + V]
@@ -91,6 +101,14 @@ def main():
             found.append(f"{name}:{line}: {key} {m.group(1)}")
             if m.group(1) != values[key]:
                 problems.append(f"{name}:{line}: {key} is {m.group(1)} here but {values[key]} in versions.env")
+    readers = "".join((ROOT / f).read_text(encoding="utf-8") for f in SHA256_READERS if (ROOT / f).exists())
+    for key, value in values.items():
+        if key.endswith("_SHA256"):
+            found.append(f"versions.env: {key}")
+            if not re.fullmatch(r"[0-9a-f]{64}", value):
+                problems.append(f"versions.env: {key} is not a SHA-256 (64 lowercase hex digits)")
+            if key not in readers:
+                problems.append(f"versions.env: {key} is read by none of {', '.join(SHA256_READERS)}: nothing checks it")
     ort_allowed = {values["ORT_VERSION"], values["ORT_TOO_OLD_VERSION"]}
     for name, text in tracked_text_files():
         if name == "scripts/check-versions.py":

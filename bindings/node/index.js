@@ -1,8 +1,45 @@
 'use strict';
 // Onyx for Node.js: a thin JS layer over the N-API addon (native/, on onyx-core).
+const fs = require('fs');
 const path = require('path');
 
-const native = require(path.join(__dirname, 'prebuilt', `${process.platform}-${process.arch}`, 'onyx.node'));
+// The addon and ONNX Runtime come in one package per platform (napi-rs's layout), each an
+// optional dependency of this one that npm installs only where its `os` and `cpu` match;
+// a source checkout uses prebuilt/<platform>-<arch>/ (make node-native) instead.
+const PLATFORM_PACKAGES = Object.freeze({
+  'linux-x64': 'onyx-onnx-linux-x64-gnu',
+  'linux-arm64': 'onyx-onnx-linux-arm64-gnu',
+  'win32-x64': 'onyx-onnx-win32-x64-gnu',
+});
+
+/** Where the addon for `platform`-`arch` is: a local prebuilt/ file, else its package. */
+function nativeLocation(platform, arch, dir = __dirname) {
+  const key = `${platform}-${arch}`;
+  const local = path.join(dir, 'prebuilt', key, 'onyx.node');
+  if (fs.existsSync(local)) return { path: local };
+  const name = PLATFORM_PACKAGES[key];
+  if (!name) {
+    throw new Error(`onyx-onnx has no native addon for ${key} (process.platform ${platform}, process.arch ${arch}): ` +
+      `it is built for ${Object.keys(PLATFORM_PACKAGES).join(', ')}` + (platform === 'darwin' ? ' (macOS is not built yet)' : ''));
+  }
+  return { package: name };
+}
+
+function loadNative(platform = process.platform, arch = process.arch) {
+  const where = nativeLocation(platform, arch);
+  if (where.path) return require(where.path);
+  try {
+    return require(where.package);
+  } catch (e) {
+    if (e.code === 'MODULE_NOT_FOUND' && String(e.message).includes(where.package)) {
+      throw new Error(`onyx-onnx: its native package ${where.package} for ${platform}-${arch} is not installed ` +
+        '(npm installs it as an optional dependency: install again without --omit=optional / --no-optional)');
+    }
+    throw e;
+  }
+}
+
+const native = loadNative();
 
 /** Error codes: the same names and numbers as the C ABI (onyx.h). */
 const ErrorCode = Object.freeze(Object.fromEntries(native.errorCodes()));
@@ -394,3 +431,6 @@ module.exports = {
   /** For tests: native objects not yet collected, and a TypedArray's address. */
   _internal: { liveObjects: () => native.liveObjects(), addressOf: (a) => native.addressOf(bytesOf(a)), mostRunsInFlight: () => native.mostRunsInFlight() },
 };
+
+/** For tests: where the addon of a platform comes from (test/platforms.test.js). */
+module.exports._platform = { nativeLocation, PLATFORM_PACKAGES };

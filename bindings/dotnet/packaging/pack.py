@@ -7,7 +7,12 @@ zip with the nuspec, [Content_Types].xml and _rels/.rels at its root.
 
     pack.py --out build/dotnet/package/Onyx.0.1.0.nupkg --dll Onyx.dll --xml Onyx.xml \
             --native libonyx.so --native libonnxruntime.so.1.31.1 \
+            --runtime linux-arm64=DIR --runtime win-x64=DIR \
             --ort-licenses DIR --readme README.md
+
+--native files go to runtimes/linux-x64/native/; each --runtime RID=DIR puts the files
+of DIR (the platform's Onyx library and ONNX Runtime, nothing else) in
+runtimes/RID/native/. Every RID appears once, and a file is never in two RIDs.
 """
 import argparse
 import os
@@ -48,6 +53,8 @@ def main():
     p.add_argument("--native", action="append", required=True)
     p.add_argument("--ort-licenses", required=True, help="folder with ONNX Runtime's LICENSE and ThirdPartyNotices.txt")
     p.add_argument("--readme", required=True)
+    p.add_argument("--runtime", action="append", default=[], metavar="RID=DIR",
+                   help="another platform's natives: every file of DIR goes to runtimes/RID/native/")
     a = p.parse_args()
 
     nuspec = (HERE / "Onyx.nuspec").read_text(encoding="utf-8")
@@ -69,6 +76,17 @@ def main():
     ]
     for native in a.native:
         entries.append((f"runtimes/linux-x64/native/{Path(native).name}", Path(native).read_bytes()))
+    rids = ["linux-x64"]
+    for spec in a.runtime:
+        rid, _, folder = spec.partition("=")
+        if not folder or rid in rids:
+            raise SystemExit(f"pack.py: --runtime {spec}: expected RID=DIR, each RID once")
+        rids.append(rid)
+        files = sorted(f for f in Path(folder).iterdir() if f.is_file())
+        if not files:
+            raise SystemExit(f"pack.py: --runtime {spec}: {folder} holds no files")
+        for f in files:
+            entries.append((f"runtimes/{rid}/native/{f.name}", f.read_bytes()))
 
     out = Path(a.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -13,8 +13,11 @@ import java.util.Locale;
 /**
  * Finds and loads {@code libonyx_jni.so}, then ONNX Runtime.
  *
- * <p>The jar carries both libraries (and ONNX Runtime's licence files) under
- * {@code dev/onyx/native/linux-x86_64/}. At first use they are extracted together into a
+ * <p>The jar carries both libraries (and ONNX Runtime's licence files) for each platform
+ * Onyx is built for, under {@code dev/onyx/native/<platform>/}: {@code linux-x86_64} and
+ * {@code linux-aarch64} ({@code libonyx_jni.so}, {@code libonnxruntime.so.1.31.1}) and
+ * {@code windows-x86_64} ({@code onyx_jni.dll}, {@code onnxruntime.dll}); the platform is
+ * picked from {@code os.name} and {@code os.arch}. At first use they are extracted together into a
  * private temporary folder (owner-only permissions, deleted at exit) and the JNI library
  * is loaded by absolute path; onyx-core then finds ONNX Runtime beside it. System
  * properties override both: {@code onyx.native.path} (the JNI library file) and
@@ -27,6 +30,8 @@ final class NativeLibrary {
     static final String ORT_PATH_PROPERTY = "onyx.ort.path";
     static final String JNI_FILE = "libonyx_jni.so";
     static final String ORT_FILE = "libonnxruntime.so.1.31.1";
+    /** The platforms the jar carries natives for, as {@code dev/onyx/native/<platform>/}. */
+    static final List<String> PLATFORMS = List.of("linux-x86_64", "linux-aarch64", "windows-x86_64");
     /** Extracted with the libraries so the licences travel with the code they cover. */
     private static final String[] NOTICES = {
         "LICENSE-onnxruntime.txt", "ThirdPartyNotices-onnxruntime.txt", "LICENSE-MIT-onyx.txt", "LICENSE-APACHE-onyx.txt"};
@@ -130,15 +135,16 @@ final class NativeLibrary {
 
     /** Copies the jar's native files into a fresh private folder; returns the JNI library's path. */
     private static Path extract() throws IOException {
-        String platform = platform();
+        String platform = currentPlatform();
         String folder = "native/" + platform + "/";
-        if (NativeLibrary.class.getResource(folder + JNI_FILE) == null) {
-            throw new IOException("the jar has no dev/onyx/" + folder + JNI_FILE + " (this machine is "
-                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + "; the jar carries linux-x86_64)");
+        String jniFile = jniFile(platform);
+        if (NativeLibrary.class.getResource(folder + jniFile) == null) {
+            throw new IOException("the jar has no dev/onyx/" + folder + jniFile + " (this machine is "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", platform " + platform + ")");
         }
         Path target = Files.createTempDirectory("onyx-native-"); // rwx------ on POSIX
         target.toFile().deleteOnExit(); // registered first, so deleted last
-        List<String> files = new ArrayList<>(List.of(JNI_FILE, ORT_FILE));
+        List<String> files = new ArrayList<>(List.of(jniFile, ortFile(platform)));
         files.addAll(List.of(NOTICES));
         for (String name : files) {
             try (InputStream in = NativeLibrary.class.getResourceAsStream(folder + name)) {
@@ -152,16 +158,48 @@ final class NativeLibrary {
                 throw new IOException("extracting " + name + " to " + target + ": " + e.getMessage(), e);
             }
         }
-        return target.resolve(JNI_FILE);
+        return target.resolve(jniFile);
     }
 
-    private static String platform() throws IOException {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        if (os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"))) {
-            return "linux-x86_64";
+    /** The jar's platform folder for this JVM's {@code os.name} and {@code os.arch}. */
+    static String currentPlatform() throws IOException {
+        return platform(System.getProperty("os.name"), System.getProperty("os.arch"));
+    }
+
+    /**
+     * The jar's platform folder for these {@code os.name} and {@code os.arch} values, e.g.
+     * {@code linux-aarch64} for "Linux" and "aarch64", {@code windows-x86_64} for "Windows 11"
+     * and "amd64".
+     *
+     * @throws IOException naming the platform when the jar carries nothing for it (macOS,
+     *     32-bit, other CPUs), with the list of platforms it does carry
+     */
+    static String platform(String osName, String osArch) throws IOException {
+        String os = osName == null ? "" : osName.toLowerCase(Locale.ROOT);
+        String arch = osArch == null ? "" : osArch.toLowerCase(Locale.ROOT);
+        String osPart = os.startsWith("linux") ? "linux"
+                : os.startsWith("windows") ? "windows"
+                : os.startsWith("mac") || os.startsWith("darwin") ? "macos"
+                : os.replaceAll("[^a-z0-9]+", "");
+        String archPart = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x64") ? "x86_64"
+                : arch.equals("aarch64") || arch.equals("arm64") ? "aarch64"
+                : arch.replaceAll("[^a-z0-9_]+", "");
+        String platform = osPart + "-" + archPart;
+        if (!PLATFORMS.contains(platform)) {
+            throw new IOException("the Onyx jar has no native library for " + osName + " " + osArch + " (platform " + platform
+                    + "); it carries " + String.join(", ", PLATFORMS)
+                    + (osPart.equals("macos") ? " (macOS is not built yet)" : ""));
         }
-        throw new IOException("no native library for " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
-                + " in the jar (it carries linux-x86_64)");
+        return platform;
+    }
+
+    /** The JNI library's file name on a platform of {@link #PLATFORMS}. */
+    static String jniFile(String platform) {
+        return platform.startsWith("windows-") ? "onyx_jni.dll" : JNI_FILE;
+    }
+
+    /** ONNX Runtime's file name on a platform of {@link #PLATFORMS}, as Microsoft ships it. */
+    static String ortFile(String platform) {
+        return platform.startsWith("windows-") ? "onnxruntime.dll" : ORT_FILE;
     }
 }
