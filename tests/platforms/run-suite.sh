@@ -8,13 +8,18 @@
 #
 # <command> runs the runner under its emulator (qemu-arm64.sh, wine-win64.sh, or cargo
 # with the emulator as its target runner). The runner itself is unchanged; only its label
-# is rewritten. Its stderr goes to <suite dir>/<column>.stderr. Exit status: the runner's.
+# is rewritten. Its stdout and stderr are kept in <suite dir>/<column>.stdout and .stderr.
+# Exit status: the runner's.
 set -uo pipefail
 column=$1 suite=$2
 shift 2
 lang=${column%%-*}
-"$@" 2>"$suite/$column.stderr" | sed -u "s/^\[$lang\] /[$column] /"
-status=${PIPESTATUS[0]}
+# Output to a file, not a pipe: node.exe under Wine cannot open a pipe as its stdout (EBADF).
+"$@" >"$suite/$column.stdout" 2>"$suite/$column.stderr"
+status=$?
+# Only the per-case lines and the summary: the rest (TAP's diagnostics repeat the lines,
+# indented) stays in the .stdout file.
+sed -n -e "s/^\(# \)\?\[$lang\] /[$column] /p" -e 's/^\(# \)\?\([0-9]* passed, [0-9]* failed, [0-9]* skipped\)$/\2/p' "$suite/$column.stdout"
 while IFS= read -r line; do
   [ -n "$line" ] && echo "[$column] SKIP ${line%%: *}: ${line#*: }"
 done < "$suite/skipped.txt"

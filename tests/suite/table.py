@@ -19,7 +19,7 @@ from pathlib import Path
 
 KNOWN_LANGUAGES = ["rust", "c", "cpp", "java", "csharp", "node",
                    # the other platforms' runners under emulation (mk/platforms.mk)
-                   "c-arm64", "rust-arm64", "c-win64", "rust-win64"]
+                   "c-arm64", "rust-arm64", "c-win64", "rust-win64", "node-win64"]
 LINE = re.compile(r"\[([a-z][a-z0-9_+#-]*)\] (PASS|FAIL|SKIP) ([A-Za-z0-9_.-]+)(?::\s*(.*))?")
 # If a case is reported more than once for a language, the worst result shows.
 RANK = {"SKIP": 0, "PASS": 1, "FAIL": 2}
