@@ -13,7 +13,8 @@
 # Everything lands in build/platforms/; cargo's cross builds in target/<triple>/.
 #
 # Time: under qemu one ResNet18 inference takes ~6 s (~300x native), so each arm64 suite
-# takes ~7 minutes of a quiet 2-core machine; each Windows suite ~15 s under Wine. A CI
+# costs ~21 CPU-minutes (~11 minutes of a quiet 2-core machine); each Windows suite
+# 15-35 s under Wine. A CI
 # job that must be shorter can name fewer suites, e.g.
 #   make test EMULATED_SUITES="test-c-linux-arm64 test-c-windows-x64 test-rust-windows-x64 test-node-windows-x64"
 # (a suite left out has no column in the table; nothing is reported as passed for it).

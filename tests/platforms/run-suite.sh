@@ -19,7 +19,8 @@ lang=${column%%-*}
 status=$?
 # Only the per-case lines and the summary: the rest (TAP's diagnostics repeat the lines,
 # indented) stays in the .stdout file.
-sed -n -e "s/^\(# \)\?\[$lang\] /[$column] /p" -e 's/^\(# \)\?\([0-9]* passed, [0-9]* failed, [0-9]* skipped\)$/\2/p' "$suite/$column.stdout"
+# (Windows programs end their lines with CR LF: the CR goes.)
+sed -n -e 's/\r$//' -e "s/^\(# \)\?\[$lang\] /[$column] /p" -e 's/^\(# \)\?\([0-9]* passed, [0-9]* failed, [0-9]* skipped\)$/\2/p' "$suite/$column.stdout"
 while IFS= read -r line; do
   [ -n "$line" ] && echo "[$column] SKIP ${line%%: *}: ${line#*: }"
 done < "$suite/skipped.txt"
