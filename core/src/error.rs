@@ -49,11 +49,15 @@ pub enum ErrorCode {
     /// The model uses an operator (or types for it) that neither ONNX Runtime nor a
     /// registered custom-op library provides; the model itself may be valid.
     UnsupportedOperator = 21,
+    /// An operator kernel written in the host language (an `Operator`) reported an
+    /// error or threw; the message carries the kernel's own. A panicking Rust kernel is
+    /// `Panic` instead.
+    KernelFailed = 22,
 }
 
 impl ErrorCode {
     /// Every code, in numeric order.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 22] = [
         Self::InvalidArgument,
         Self::NullPointer,
         Self::InvalidUtf8,
@@ -75,6 +79,7 @@ impl ErrorCode {
         Self::AbiMismatch,
         Self::OutOfMemory,
         Self::UnsupportedOperator,
+        Self::KernelFailed,
     ];
 
     /// The SCREAMING_CASE name every language uses for this code.
@@ -101,6 +106,7 @@ impl ErrorCode {
             Self::AbiMismatch => "ABI_MISMATCH",
             Self::OutOfMemory => "OUT_OF_MEMORY",
             Self::UnsupportedOperator => "UNSUPPORTED_OPERATOR",
+            Self::KernelFailed => "KERNEL_FAILED",
         }
     }
 

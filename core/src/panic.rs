@@ -16,13 +16,18 @@ thread_local! {
 
 /// The error a caught panic becomes, in every language (one text).
 pub fn panic_error(payload: &(dyn Any + Send)) -> Error {
+    Error::new(ErrorCode::Panic, format!("Onyx panicked (a bug; please report it): {}", panic_text(payload)))
+}
+
+/// A panic's message and, when the hook saw it, where it happened.
+fn panic_text(payload: &(dyn Any + Send)) -> String {
     let text = payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "no message".into());
     let at = LOCATION.with(|l| l.borrow_mut().take()).map(|l| format!(" (at {l})")).unwrap_or_default();
-    Error::new(ErrorCode::Panic, format!("Onyx panicked (a bug; please report it): {text}{at}"))
+    format!("{text}{at}")
 }
 
 /// A panic that a `catch` will turn into an error is reported through that error, not
@@ -46,11 +51,22 @@ fn quiet_caught_panics() {
 /// Runs `f`; a panic becomes [`panic_error`]. Nothing unwinds past a boundary (a
 /// binding's entry point, or one of core's worker threads).
 pub fn catch_panic<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_quietly(f).unwrap_or_else(|payload| Err(panic_error(payload.as_ref())))
+}
+
+/// Runs `f`, turning a panic into the panic's text ("message (at file:line)") without
+/// printing it: for code that is not Onyx's own (a host-language kernel's), whose panic
+/// is not an Onyx bug.
+pub(crate) fn catch_panic_text<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    catch_quietly(f).map_err(|payload| panic_text(payload.as_ref()))
+}
+
+fn catch_quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     quiet_caught_panics();
     CATCHING.with(|c| c.set(c.get() + 1));
     let result = catch_unwind(AssertUnwindSafe(f));
     CATCHING.with(|c| c.set(c.get() - 1));
-    result.unwrap_or_else(|payload| Err(panic_error(payload.as_ref())))
+    result
 }
 
 #[cfg(test)]

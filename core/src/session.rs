@@ -30,6 +30,8 @@ pub struct Session {
     metadata: ModelMetadata,
     /// Declared after `inner`, so dropped after it: the kernels live in these libraries.
     _custom_op_libraries: Vec<Arc<crate::CustomOpLibrary>>,
+    /// Declared after `inner` too: the custom-op domains of the options' operators.
+    _operators: crate::operator::OperatorDomains,
     /// External-data files given in memory: ONNX Runtime may point its initializers
     /// into them, so they live as long as the session.
     _external_data: Vec<Arc<Vec<u8>>>,
@@ -54,14 +56,14 @@ impl Session {
         if let Some(group) = options.shared_weights() {
             let bytes = read_fallibly(path).map_err(|e| Error::new(ErrorCode::InvalidModel, format!("{context}: {e}")))?;
             let model = group.model_for(&bytes, options, |optimized| {
-                let mut builder = optimizing_builder(options, &read_by_onyx, optimized)?;
+                let (mut builder, _operators) = optimizing_builder(options, &read_by_onyx, optimized)?;
                 builder.commit_from_file(path).map(drop).map_err(|e| model_error(&context, e))
             })?;
             return Self::from_shared(model, group, facts, options, &context);
         }
-        let mut builder = builder(options, &read_by_onyx)?;
+        let (mut builder, operators) = builder(options, &read_by_onyx)?;
         let session = builder.commit_from_file(path).map_err(|e| model_error(&context, e))?;
-        Self::wrap(session, facts, options, read_by_onyx)
+        Self::wrap(session, facts, options, read_by_onyx, operators)
     }
 
     /// A session of `model`'s optimized graph, on the group's shared weights.
@@ -74,12 +76,13 @@ impl Session {
     ) -> Result<Session> {
         let mut plain = options.clone();
         plain.optimization_level = crate::OptimizationLevel::Disabled; // optimized once already
-        let mut builder = builder(&plain, &[])?
+        let (builder, operators) = builder(&plain, &[])?;
+        let mut builder = builder
             .with_prepacked_weights(group.prepacked())
             .map_err(|e| ort_call::from_ort(ErrorCode::RuntimeError, "sharing prepacked weights", e))?;
         model.add_to(&mut builder)?;
         let session = builder.commit_from_file(model.path()).map_err(|e| model_error(context, e))?;
-        let mut session = Self::wrap(session, facts, options, Vec::new())?;
+        let mut session = Self::wrap(session, facts, options, Vec::new(), operators)?;
         session._shared_model = Some(model);
         Ok(session)
     }
@@ -113,14 +116,14 @@ impl Session {
         let context = format!("loading a model from {} bytes", bytes.len());
         if let Some(group) = options.shared_weights() {
             let model = group.model_for(bytes, options, |optimized| {
-                let mut builder = no_folder(optimizing_builder(options, &[], optimized)?)?;
-                builder.commit_from_memory(bytes).map(drop).map_err(|e| bytes_load_error(&context, e))
+                let (builder, _operators) = optimizing_builder(options, &[], optimized)?;
+                no_folder(builder)?.commit_from_memory(bytes).map(drop).map_err(|e| bytes_load_error(&context, e))
             })?;
             return Self::from_shared(model, group, facts, options, &context);
         }
-        let mut builder = no_folder(builder(options, &[])?)?;
-        let session = builder.commit_from_memory(bytes).map_err(|e| bytes_load_error(&context, e))?;
-        Self::wrap(session, facts, options, Vec::new())
+        let (builder, operators) = builder(options, &[])?;
+        let session = no_folder(builder)?.commit_from_memory(bytes).map_err(|e| bytes_load_error(&context, e))?;
+        Self::wrap(session, facts, options, Vec::new(), operators)
     }
 
     fn wrap(
@@ -128,6 +131,7 @@ impl Session {
         facts: Option<crate::model_proto::ModelFacts>,
         options: &SessionOptions,
         read_by_onyx: Vec<(String, Arc<Vec<u8>>)>,
+        operators: crate::operator::OperatorDomains,
     ) -> Result<Session> {
         let mut inputs: Vec<ValueInfo> = inner.inputs().iter().map(ValueInfo::from_outlet).collect();
         let mut outputs: Vec<ValueInfo> = inner.outputs().iter().map(ValueInfo::from_outlet).collect();
@@ -154,6 +158,7 @@ impl Session {
             metadata,
             inner,
             _custom_op_libraries: options.custom_op_libraries().to_vec(),
+            _operators: operators,
             _external_data: options.external_data().iter().map(|(_, b)| b.clone()).chain(read_by_onyx.into_iter().map(|(_, b)| b)).collect(),
             _shared_model: None,
         })
@@ -339,7 +344,7 @@ impl Session {
         };
         ort_call::check_by(status, code, "running the model").map_err(|e| match terminated {
             true => Error::new(ErrorCode::Cancelled, "the run was cancelled: terminate was called on its run options"),
-            false => e,
+            false => crate::operator::operator_error("running the model", e.message()).unwrap_or(e),
         })
     }
 
@@ -600,6 +605,9 @@ const NO_EXTERNAL_DATA_FOLDER: &str = "/nonexistent/onyx-model-from-bytes-has-no
 fn model_error<R>(context: &str, e: ort::Error<R>) -> Error {
     use ort::ErrorCode as E;
     let text = e.message();
+    if let Some(error) = crate::operator::operator_error(context, text) {
+        return error;
+    }
     if let Some(error) = crate::custom_ops::unsupported_operator(text) {
         return error;
     }
@@ -700,15 +708,21 @@ fn bytes_load_error<R>(context: &str, e: ort::Error<R>) -> Error {
 /// The builder of the load that writes a model's optimized graph to `optimized`, once
 /// per model for a `SharedWeights` group. ONNX Runtime warns that a graph optimized
 /// for this machine is not portable: it is only used here, so that line is not shown.
-fn optimizing_builder(options: &SessionOptions, read_by_onyx: &[(String, Arc<Vec<u8>>)], optimized: &Path) -> Result<ort::session::builder::SessionBuilder> {
-    let mut builder = builder(options, read_by_onyx)?
+fn optimizing_builder(options: &SessionOptions, read_by_onyx: &[(String, Arc<Vec<u8>>)], optimized: &Path) -> Result<(ort::session::builder::SessionBuilder, crate::operator::OperatorDomains)> {
+    let (builder, operators) = builder(options, read_by_onyx)?;
+    let mut builder = builder
         .with_optimized_model_path(optimized)
         .map_err(|e| ort_call::from_ort(ErrorCode::RuntimeError, "naming the optimized model file", e))?;
     ort_call::check(unsafe { (ort_call::api().SetSessionLogSeverityLevel)(builder.ptr_mut(), 3) }, ErrorCode::RuntimeError, "quieting the optimizing load")?;
-    Ok(builder)
+    Ok((builder, operators))
 }
 
-fn builder(options: &SessionOptions, read_by_onyx: &[(String, Arc<Vec<u8>>)]) -> Result<ort::session::builder::SessionBuilder> {
+/// ONNX Runtime's session options from Onyx's, and the custom-op domains of the options'
+/// operators, which must outlive the session made with them.
+fn builder(
+    options: &SessionOptions,
+    read_by_onyx: &[(String, Arc<Vec<u8>>)],
+) -> Result<(ort::session::builder::SessionBuilder, crate::operator::OperatorDomains)> {
     let runtime = Runtime::get()?;
     let fail = |what: &str| {
         let what = what.to_string();
@@ -759,7 +773,9 @@ fn builder(options: &SessionOptions, read_by_onyx: &[(String, Arc<Vec<u8>>)]) ->
             crate::runtime::log_warning(&format!("{}; going on without it", e.message()));
         }
     }
-    Ok(builder)
+    use ort::AsPointer;
+    let operators = crate::operator::OperatorDomains::register(builder.ptr_mut(), options.operators())?;
+    Ok((builder, operators))
 }
 
 /// Registers an execution provider by name through ONNX Runtime's generic entry

@@ -52,6 +52,8 @@ pub struct SessionOptions {
     pub config_entries: Vec<(String, String)>,
     /// Custom-operator libraries, opened when added (see `add_custom_op_library`).
     custom_op_libraries: Vec<Arc<CustomOpLibrary>>,
+    /// Operators with host-language kernels (see `add_operator`).
+    operators: Vec<Arc<crate::Operator>>,
     /// Free dimensions fixed by name (`batch` = 1), see `add_free_dimension_override`.
     free_dimension_overrides: Vec<(String, i64)>,
     /// Where ONNX Runtime writes its profile, when profiling is on (see `enable_profiling`).
@@ -110,6 +112,29 @@ impl SessionOptions {
             self.custom_op_libraries.push(library);
         }
         Ok(())
+    }
+
+    /// Adds an operator whose kernel is host-language code (see `Operator`); sessions
+    /// made with these options keep it alive. Adding the same operator again is a
+    /// no-op; another operator with the same domain and name is INVALID_ARGUMENT. Its
+    /// domain must not also come from a custom-op library (ONNX Runtime takes one
+    /// registration per domain).
+    pub fn add_operator(&mut self, operator: &Arc<crate::Operator>) -> Result<()> {
+        if self.operators.iter().any(|o| Arc::ptr_eq(o, operator)) {
+            return Ok(());
+        }
+        if self.operators.iter().any(|o| o.domain() == operator.domain() && o.name() == operator.name()) {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                format!("another operator {}::{} was already added to these options", operator.domain(), operator.name()),
+            ));
+        }
+        self.operators.push(operator.clone());
+        Ok(())
+    }
+
+    pub fn operators(&self) -> &[Arc<crate::Operator>] {
+        &self.operators
     }
 
     /// Fixes the model's free dimension `name` (a `dim_param`, e.g. `batch`) to `value`

@@ -174,13 +174,16 @@ impl SharedModel {
 /// between sessions sharing a model).
 fn fingerprint(options: &SessionOptions) -> String {
     let libraries: Vec<_> = options.custom_op_libraries().iter().map(|l| l.path().display().to_string()).collect();
+    // By identity: two operators with one name may have different kernels.
+    let operators: Vec<_> = options.operators().iter().map(|o| Arc::as_ptr(o) as usize).collect();
     format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
         options.optimization_level,
         options.execution_providers,
         options.free_dimension_overrides(),
         options.config_entries,
         libraries,
+        operators,
         options.deterministic_compute
     )
 }

@@ -120,9 +120,17 @@ impl Tensor {
 
     /// Takes ownership of an OrtValue that ONNX Runtime allocated (a run's output).
     pub(crate) unsafe fn from_runtime_value(value: NonNull<ort_sys::OrtValue>) -> Result<Tensor> {
-        let api = ort_call::api();
         // Own it first so any failure below still releases it.
         let release = ReleaseOnDrop(value);
+        let tensor = unsafe { Self::view_runtime_value(value) }?;
+        std::mem::forget(release);
+        Ok(tensor)
+    }
+
+    /// A tensor over an OrtValue ONNX Runtime keeps owning (an operator kernel's input or
+    /// output): it must go through `forget_runtime_value`, never be dropped.
+    pub(crate) unsafe fn view_runtime_value(value: NonNull<ort_sys::OrtValue>) -> Result<Tensor> {
+        let api = ort_call::api();
         let mut info = std::ptr::null_mut();
         ort_call::check(unsafe { (api.GetTensorTypeAndShape)(value.as_ptr(), &mut info) }, ErrorCode::RuntimeError, "reading an output's type")?;
         let (raw_type, shape) = unsafe {
@@ -145,8 +153,17 @@ impl Tensor {
         let byte_len = byte_len(element_type, &shape)?;
         let mut data = std::ptr::null_mut();
         ort_call::check(unsafe { (api.GetTensorMutableData)(value.as_ptr(), &mut data) }, ErrorCode::RuntimeError, "reading an output's data")?;
-        std::mem::forget(release);
         Ok(Tensor { value, element_type, shape, data: data.cast(), byte_len, _storage: Storage::Runtime })
+    }
+
+    /// Ends a `view_runtime_value` tensor without releasing the OrtValue.
+    pub(crate) fn forget_runtime_value(self) {
+        let mut this = std::mem::ManuallyDrop::new(self);
+        // Everything but the OrtValue is the tensor's own.
+        unsafe {
+            std::ptr::drop_in_place(&mut this.shape);
+            std::ptr::drop_in_place(&mut this._storage);
+        }
     }
 
     pub fn element_type(&self) -> ElementType {

@@ -8,7 +8,10 @@ use std::{
     time::Duration,
 };
 
-use onyx_core::{ElementType, ErrorCode, LogLevel, OptimizationLevel, RunOptions, Runtime, Session, SessionOptions, SharedWeights, Tensor};
+use onyx_core::{
+    AttributeKind, ElementType, ErrorCode, KernelContext, LogLevel, Operator, OperatorDefinition, OptimizationLevel, RunOptions, Runtime, Session,
+    SessionOptions, SharedWeights, Tensor,
+};
 
 type Check = Result<(), String>;
 
@@ -335,7 +338,7 @@ impl Suite {
                 let tensor = Tensor::zeros(ElementType::Float32, &wrong).map_err(|e| e.to_string())?;
                 expect_code(session.run(&[("input", &tensor)], None, None), case)
             }
-            "custom_op" => {
+            "custom_op" | "host_kernel" => {
                 let outputs = self.load_and_run(case)?;
                 let wanted = case.all("output");
                 if outputs.len() != wanted.len() {
@@ -368,6 +371,9 @@ impl Suite {
         for which in case.get("libraries").unwrap_or("").split_whitespace() {
             let path = self.path(self.spec.header.get(&format!("custom_op_library_{which}")).expect("library in the header"));
             options.add_custom_op_library(path)?;
+        }
+        if let Some(operator) = host_operator(case)? {
+            options.add_operator(&operator)?;
         }
         Ok(options)
     }
@@ -610,7 +616,7 @@ impl Suite {
                 expect_code(Session::from_bytes(&corrupt, &defaults), case)
             }
             "empty_bytes" => expect_code(Session::from_bytes(&[], &defaults), case),
-            "load_and_run" => expect_code(self.try_load_and_run(case), case),
+            "load_and_run" | "host_kernel" => expect_code(self.try_load_and_run(case), case),
             "run_config_value" => expect_code(self.run_with_config(case), case),
             "end_profiling" => expect_code(self.session.end_profiling(), case),
             "async_bad_input" => {
@@ -717,4 +723,38 @@ fn main() {
     }
     println!("{passed} passed, {failed} failed, {skipped} skipped");
     std::process::exit(if failed == 0 { 0 } else { 1 });
+}
+
+/// The case's `operator <domain> <name>`: one of the suite's two kernels, written in Rust
+/// (ScaleShift: y = alpha * x + beta in f32; Fail: always the suite's error), with any
+/// `declare_attribute <name> <KIND>` lines added to its definition.
+fn host_operator(case: &Case) -> Result<Option<std::sync::Arc<Operator>>, onyx_core::Error> {
+    let Ok(line) = case.get("operator") else { return Ok(None) };
+    let (domain, name) = line.split_once(' ').expect("operator <domain> <name>");
+    let mut definition = OperatorDefinition::new(domain, name).input(ElementType::Float32).output(ElementType::Float32);
+    if name == "ScaleShift" {
+        definition = definition.attribute("alpha", AttributeKind::Float).attribute("beta", AttributeKind::Float);
+    }
+    for extra in case.all("declare_attribute") {
+        let (attribute, kind) = extra.split_once(' ').expect("declare_attribute <name> <KIND>");
+        let kind = AttributeKind::ALL.into_iter().find(|k| k.name() == kind).expect("an attribute kind");
+        definition = definition.attribute(attribute, kind);
+    }
+    Ok(Some(match name {
+        "ScaleShift" => Operator::new(definition, scale_shift)?,
+        "Fail" => Operator::new(definition, |_: &KernelContext<'_>| Err(onyx_core::Error::new(ErrorCode::KernelFailed, HOST_KERNEL_FAILURE)))?,
+        other => panic!("the suite has no host kernel {other}"),
+    }))
+}
+
+const HOST_KERNEL_FAILURE: &str = "host kernel failed on purpose";
+
+fn scale_shift(context: &KernelContext<'_>) -> onyx_core::Result<()> {
+    let (alpha, beta) = (context.attribute_float("alpha")?, context.attribute_float("beta")?);
+    let x = context.input(0)?;
+    let mut y = context.output(0, x.shape())?;
+    for (y, x) in y.as_mut_slice::<f32>()?.iter_mut().zip(x.as_slice::<f32>()?) {
+        *y = alpha * x + beta;
+    }
+    Ok(())
 }

@@ -617,6 +617,10 @@ def external_data_cases(inp, exp, tol, error):
     ]
 
 
+# The message of the error each runner's Fail kernel raises.
+HOST_KERNEL_FAILURE = "host kernel failed on purpose"
+
+
 def customop_cases():
     """Custom-operator cases: the project's library (dev.onyx.test), ONNX Runtime
     Extensions, both at once, and the errors. Models and NumPy's outputs: customops.py."""
@@ -641,6 +645,24 @@ def customop_cases():
          "code INVALID_ARGUMENT 1", "message_contains no-such-library.so", "message_contains no such file"]),
         ("error_custom_op_not_a_library", "error", ["trigger custom_op_library", f"library {folder}/scale_shift.onnx",
          "code INVALID_ARGUMENT 1", "message_contains not a loadable shared library"]),
+    ]
+    # The same models with no library: the operator is a kernel written in the runner's
+    # own language (`operator <domain> <name>` picks which of the runner's two: ScaleShift,
+    # y = alpha * x + beta in float32 with attributes alpha and beta; Fail, which raises
+    # HOST_KERNEL_FAILURE the way that language fails: an exception, an Err, a status).
+    host = lambda op: f"operator dev.onyx.test {op}"
+    cases += [
+        ("host_kernel_scale_shift", "host_kernel", [host("ScaleShift"), f"model {folder}/scale_shift.onnx",
+         io("scale_shift", "input", "x", "2,3"), io("scale_shift", "output", "y")] + exact),
+        ("host_kernel_with_standard_ops", "host_kernel", [host("ScaleShift"), f"model {folder}/scale_shift_mixed.onnx",
+         io("scale_shift_mixed", "input", "x", "2,3"), io("scale_shift_mixed", "output", "y")] + exact),
+        ("error_host_kernel_fails", "error", ["trigger host_kernel", host("Fail"), f"model {folder}/fail.onnx",
+         io("fail", "input", "x", "2,3"), "code KERNEL_FAILED 22", f"message_contains {HOST_KERNEL_FAILURE}",
+         "message_contains dev.onyx.test::Fail"]),
+        # A declared attribute the node lacks fails the load, naming it.
+        ("error_host_kernel_attribute_missing", "error", ["trigger host_kernel", host("ScaleShift"), "declare_attribute gamma FLOAT",
+         f"model {folder}/scale_shift.onnx", io("scale_shift", "input", "x", "2,3"), "code INVALID_MODEL 6",
+         "message_contains attribute 'gamma'", "message_contains dev.onyx.test::ScaleShift"]),
     ]
     return cases
 
