@@ -259,7 +259,7 @@ impl std::ops::DerefMut for KernelTensor<'_> {
 impl Drop for KernelTensor<'_> {
     fn drop(&mut self) {
         // The OrtValue is ONNX Runtime's: forget the wrapper without releasing it.
-        unsafe { std::mem::ManuallyDrop::take(&mut self.tensor).forget_runtime_value() };
+        unsafe { std::mem::ManuallyDrop::take(&mut self.tensor).end_lent() };
     }
 }
 
@@ -283,15 +283,33 @@ impl<'a> KernelContext<'a> {
 
     /// Input `index`, ONNX Runtime's memory seen in place.
     pub fn input(&self, index: usize) -> Result<KernelTensor<'_>> {
-        self.check_index("input", index, self.input_count())?;
-        let mut value: *const OrtValue = ptr::null();
-        ort_call::check(unsafe { (ort_call::api().KernelContext_GetInput)(self.raw, index, &mut value) }, ErrorCode::RuntimeError, "reading a kernel input")?;
-        let value = NonNull::new(value.cast_mut()).ok_or_else(|| Error::new(ErrorCode::RuntimeError, format!("input {index} of {} is absent", self.describe())))?;
-        Ok(lend(unsafe { Tensor::view_runtime_value(value) }?))
+        Ok(lend(unsafe { self.input_lent(index) }?))
     }
 
     /// Output `index` with this shape, allocated by ONNX Runtime, for the kernel to fill.
     pub fn output(&self, index: usize, shape: &[i64]) -> Result<KernelTensor<'_>> {
+        Ok(lend(unsafe { self.output_lent(index, shape) }?))
+    }
+
+    /// As [`input`](Self::input), as a plain `Tensor`, for a binding that hands it to
+    /// another language.
+    ///
+    /// # Safety
+    /// The tensor is used only during this call of the kernel and ends with
+    /// [`Tensor::end_lent`], never dropped (the memory and its OrtValue are ONNX Runtime's).
+    pub unsafe fn input_lent(&self, index: usize) -> Result<Tensor> {
+        self.check_index("input", index, self.input_count())?;
+        let mut value: *const OrtValue = ptr::null();
+        ort_call::check(unsafe { (ort_call::api().KernelContext_GetInput)(self.raw, index, &mut value) }, ErrorCode::RuntimeError, "reading a kernel input")?;
+        let value = NonNull::new(value.cast_mut()).ok_or_else(|| Error::new(ErrorCode::RuntimeError, format!("input {index} of {} is absent", self.describe())))?;
+        unsafe { Tensor::view_runtime_value(value) }
+    }
+
+    /// As [`output`](Self::output), as a plain `Tensor`.
+    ///
+    /// # Safety
+    /// As [`input_lent`](Self::input_lent).
+    pub unsafe fn output_lent(&self, index: usize, shape: &[i64]) -> Result<Tensor> {
         self.check_index("output", index, self.output_count())?;
         let element_type = self.operator().definition.outputs[index];
         // The same checks (and fallible size arithmetic) as any tensor of that shape.
@@ -303,7 +321,7 @@ impl<'a> KernelContext<'a> {
             &format!("allocating output {index} of {}", self.describe()),
         )?;
         let value = NonNull::new(value).ok_or_else(|| Error::new(ErrorCode::RuntimeError, format!("ONNX Runtime gave no output {index}")))?;
-        Ok(lend(unsafe { Tensor::view_runtime_value(value) }?))
+        unsafe { Tensor::view_runtime_value(value) }
     }
 
     /// The node's float attribute `name` (declared FLOAT).

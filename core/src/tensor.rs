@@ -128,7 +128,7 @@ impl Tensor {
     }
 
     /// A tensor over an OrtValue ONNX Runtime keeps owning (an operator kernel's input or
-    /// output): it must go through `forget_runtime_value`, never be dropped.
+    /// output): it must end with `end_lent`, never be dropped.
     pub(crate) unsafe fn view_runtime_value(value: NonNull<ort_sys::OrtValue>) -> Result<Tensor> {
         let api = ort_call::api();
         let mut info = std::ptr::null_mut();
@@ -156,8 +156,12 @@ impl Tensor {
         Ok(Tensor { value, element_type, shape, data: data.cast(), byte_len, _storage: Storage::Runtime })
     }
 
-    /// Ends a `view_runtime_value` tensor without releasing the OrtValue.
-    pub(crate) fn forget_runtime_value(self) {
+    /// Ends a tensor lent by ONNX Runtime (`KernelContext::input_lent`) without releasing
+    /// its OrtValue.
+    ///
+    /// # Safety
+    /// Only for such a tensor: any other would leak.
+    pub unsafe fn end_lent(self) {
         let mut this = std::mem::ManuallyDrop::new(self);
         // Everything but the OrtValue is the tensor's own.
         unsafe {
