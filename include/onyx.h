@@ -152,6 +152,19 @@
  */
 #define ONYX_ERROR_UNSUPPORTED_OPERATOR 21
 
+/**
+ * An operator kernel written by the caller (onyx_operator_create, or a binding's
+ * kernel) failed: the status its callback returned, or the exception it threw; the
+ * message names the operator and node and carries the kernel's own.
+ */
+#define ONYX_ERROR_KERNEL_FAILED 22
+
+#define ONYX_ATTRIBUTE_FLOAT 1
+
+#define ONYX_ATTRIBUTE_INT 2
+
+#define ONYX_ATTRIBUTE_STRING 3
+
 #define ONYX_ELEMENT_FLOAT32 1
 
 #define ONYX_ELEMENT_UINT8 2
@@ -211,9 +224,19 @@
 typedef struct onyx_async_run onyx_async_run;
 
 /**
+ * One call of a kernel: valid only during that call of the compute callback.
+ */
+typedef struct onyx_kernel_context onyx_kernel_context;
+
+/**
  * The model's metadata. Borrowed from its session.
  */
 typedef struct onyx_model_metadata onyx_model_metadata;
+
+/**
+ * An operator with a C kernel, made by onyx_operator_create.
+ */
+typedef struct onyx_operator onyx_operator;
 
 /**
  * Per-run settings: a log tag and a terminate switch. Thread safety:
@@ -281,6 +304,20 @@ typedef void (*onyx_run_callback)(void *user_data,
                                   struct onyx_tensor *const *outputs,
                                   size_t output_count);
 
+/**
+ * A kernel: reads its inputs and attributes from `context`, allocates and fills its
+ * outputs, and returns NULL, or a status made with onyx_status_create (Onyx takes it;
+ * the run fails with its code and message). Called on any thread, possibly on several
+ * at once (see onyx_operator_create).
+ */
+typedef struct onyx_status *(*onyx_kernel_compute)(void *user_data,
+                                                   struct onyx_kernel_context *context);
+
+/**
+ * Frees an operator's `user_data` once nothing can call its kernel any more.
+ */
+typedef void (*onyx_user_data_release)(void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -323,6 +360,14 @@ uint16_t onyx_float16_from_float32(float value);
  * The float that float16 `bits` stand for (exact).
  */
 float onyx_float16_to_float32(uint16_t bits);
+
+/**
+ * Makes a status, for a callback to return to Onyx (an operator kernel's failure):
+ * `code` (ONYX_ERROR_*; 0 or an unknown one is ONYX_ERROR_KERNEL_FAILED) and `message`
+ * (UTF-8, copied; NULL or invalid UTF-8 is replaced by a note saying so). The receiver
+ * frees it; never returns NULL.
+ */
+struct onyx_status *onyx_status_create(uint32_t code, const char *message);
 
 /**
  * The status's error code (one of ONYX_ERROR_*); 0 for a NULL status (success).
@@ -905,6 +950,102 @@ struct onyx_status *onyx_async_run_cancel(const struct onyx_async_run *run, bool
  * callback is still called.
  */
 void onyx_async_run_free(struct onyx_async_run *run);
+
+/**
+ * Makes the operator `domain`::`name` (a domain of your own, not ONNX's), for opset
+ * versions `since_version` to `until_version` of its domain (0: every later one), with
+ * `input_count` inputs and `output_count` outputs (at least one) of the given element
+ * types (ONYX_ELEMENT_*), and `attribute_count` attributes every node of it must have
+ * (`attribute_kinds`: ONYX_ATTRIBUTE_*), read once per node when a session loads (a
+ * node without one: ONYX_ERROR_INVALID_MODEL).
+ *
+ * `compute` runs on whichever thread runs the node (the caller of onyx_session_run,
+ * one of ONNX Runtime's threads, or one of Onyx's async workers), on several at once
+ * for concurrent runs: it must be thread-safe. `release` (may be NULL) is called with
+ * `user_data` once the operator is freed and no session made with it is left; if
+ * this call fails, it is not called and `user_data` stays the caller's.
+ */
+struct onyx_status *onyx_operator_create(const char *domain,
+                                         const char *name,
+                                         int32_t since_version,
+                                         int32_t until_version,
+                                         const uint32_t *input_types,
+                                         size_t input_count,
+                                         const uint32_t *output_types,
+                                         size_t output_count,
+                                         const char *const *attribute_names,
+                                         const uint32_t *attribute_kinds,
+                                         size_t attribute_count,
+                                         onyx_kernel_compute compute,
+                                         void *user_data,
+                                         onyx_user_data_release release,
+                                         struct onyx_operator **out);
+
+/**
+ * Frees the caller's reference; sessions made with the operator keep theirs. NULL
+ * does nothing.
+ */
+void onyx_operator_free(struct onyx_operator *operator_);
+
+/**
+ * Adds `operator` to these options: sessions made with them run its kernel for the
+ * model's `domain::name` nodes and keep it alive. Adding it again does nothing;
+ * another operator with its domain and name is ONYX_ERROR_INVALID_ARGUMENT.
+ */
+struct onyx_status *onyx_session_options_add_operator(struct onyx_session_options *options,
+                                                      const struct onyx_operator *operator_);
+
+/**
+ * How many inputs the operator has; 0 if `context` is NULL.
+ */
+size_t onyx_kernel_context_input_count(const struct onyx_kernel_context *context);
+
+/**
+ * How many outputs the operator has; 0 if `context` is NULL.
+ */
+size_t onyx_kernel_context_output_count(const struct onyx_kernel_context *context);
+
+/**
+ * Input `index` (ONYX_ERROR_INDEX_OUT_OF_RANGE past the last): ONNX Runtime's memory,
+ * read in place. `*out` belongs to the context, is valid until the kernel returns and
+ * must not be freed.
+ */
+struct onyx_status *onyx_kernel_context_input(struct onyx_kernel_context *context,
+                                              size_t index,
+                                              const struct onyx_tensor **out);
+
+/**
+ * Output `index` with shape `shape` (`rank` dimensions), allocated by ONNX Runtime, for
+ * the kernel to fill (onyx_tensor_mutable_data). `*out` belongs to the context, as for
+ * onyx_kernel_context_input.
+ */
+struct onyx_status *onyx_kernel_context_output(struct onyx_kernel_context *context,
+                                               size_t index,
+                                               const int64_t *shape,
+                                               size_t rank,
+                                               struct onyx_tensor **out);
+
+/**
+ * The node's FLOAT attribute `name` (one the operator declares).
+ */
+struct onyx_status *onyx_kernel_context_attribute_float(const struct onyx_kernel_context *context,
+                                                        const char *name,
+                                                        float *out);
+
+/**
+ * The node's INT attribute `name`.
+ */
+struct onyx_status *onyx_kernel_context_attribute_int(const struct onyx_kernel_context *context,
+                                                      const char *name,
+                                                      int64_t *out);
+
+/**
+ * The node's STRING attribute `name`, UTF-8 and NUL-terminated; `*out` is valid until
+ * the kernel returns.
+ */
+struct onyx_status *onyx_kernel_context_attribute_string(const struct onyx_kernel_context *context,
+                                                         const char *name,
+                                                         const char **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -57,6 +57,15 @@ pub const ONYX_ERROR_OUT_OF_MEMORY: u32 = 20;
 /// The model uses an operator (or operator types) that neither ONNX Runtime nor a
 /// registered custom-op library provides; the message names the operator and its domain.
 pub const ONYX_ERROR_UNSUPPORTED_OPERATOR: u32 = 21;
+/// An operator kernel written by the caller (onyx_operator_create, or a binding's
+/// kernel) failed: the status its callback returned, or the exception it threw; the
+/// message names the operator and node and carries the kernel's own.
+pub const ONYX_ERROR_KERNEL_FAILED: u32 = 22;
+
+// Attribute kinds of an operator (onyx_operator_create): ONNX's AttributeProto numbers.
+pub const ONYX_ATTRIBUTE_FLOAT: u32 = 1;
+pub const ONYX_ATTRIBUTE_INT: u32 = 2;
+pub const ONYX_ATTRIBUTE_STRING: u32 = 3;
 
 // Element types: ONNX's own TensorProto.DataType numbers.
 pub const ONYX_ELEMENT_FLOAT32: u32 = 1;
@@ -106,9 +115,16 @@ mod tests {
             ONYX_ERROR_UNKNOWN_OUTPUT, ONYX_ERROR_TYPE_MISMATCH, ONYX_ERROR_RANK_MISMATCH, ONYX_ERROR_SHAPE_MISMATCH,
             ONYX_ERROR_BUFFER_SIZE_MISMATCH, ONYX_ERROR_CANCELLED, ONYX_ERROR_EXECUTION_PROVIDER_UNAVAILABLE,
             ONYX_ERROR_INDEX_OUT_OF_RANGE, ONYX_ERROR_RUNTIME_ERROR, ONYX_ERROR_PANIC, ONYX_ERROR_ABI_MISMATCH,
-            ONYX_ERROR_OUT_OF_MEMORY, ONYX_ERROR_UNSUPPORTED_OPERATOR,
+            ONYX_ERROR_OUT_OF_MEMORY, ONYX_ERROR_UNSUPPORTED_OPERATOR, ONYX_ERROR_KERNEL_FAILED,
         ];
         let core: Vec<u32> = ErrorCode::ALL.iter().map(|c| *c as u32).collect();
+        assert_eq!(abi.to_vec(), core);
+    }
+
+    #[test]
+    fn attribute_kinds_match_core() {
+        let abi = [ONYX_ATTRIBUTE_FLOAT, ONYX_ATTRIBUTE_INT, ONYX_ATTRIBUTE_STRING];
+        let core: Vec<u32> = onyx_core::AttributeKind::ALL.iter().map(|k| *k as u32).collect();
         assert_eq!(abi.to_vec(), core);
     }
 

@@ -20,10 +20,12 @@ mod session;
 mod tensor;
 mod run;
 mod async_run;
+mod operator;
 
 pub use constants::*;
 pub use element::*;
 pub use async_run::*;
+pub use operator::*;
 pub use run::*;
 pub use runtime::*;
 pub use session::*;

@@ -23,6 +23,30 @@ impl onyx_status {
     }
 }
 
+/// The error a status returned to Onyx carries (a kernel's), freeing the status. An
+/// unknown code becomes ONYX_ERROR_KERNEL_FAILED.
+pub(crate) unsafe fn take_status(status: *mut onyx_status) -> Error {
+    let status = unsafe { Box::from_raw(status) };
+    let code = ErrorCode::from_u32(status.code).unwrap_or(ErrorCode::KernelFailed);
+    Error::new(code, status.message.to_string_lossy().into_owned())
+}
+
+/// Makes a status, for a callback to return to Onyx (an operator kernel's failure):
+/// `code` (ONYX_ERROR_*; 0 or an unknown one is ONYX_ERROR_KERNEL_FAILED) and `message`
+/// (UTF-8, copied; NULL or invalid UTF-8 is replaced by a note saying so). The receiver
+/// frees it; never returns NULL.
+#[no_mangle]
+pub extern "C" fn onyx_status_create(code: u32, message: *const c_char) -> *mut onyx_status {
+    guard_value(std::ptr::null_mut(), || {
+        let code = ErrorCode::from_u32(code).unwrap_or(ErrorCode::KernelFailed);
+        let message = match utf8(message, "message") {
+            Ok(text) => text.to_string(),
+            Err(e) => format!("(the status's {})", e.message()),
+        };
+        onyx_status::boxed(Error::new(code, message))
+    })
+}
+
 /// A status the receiver owns, for an error delivered to a callback.
 pub(crate) fn boxed_status(error: Error) -> *mut onyx_status {
     onyx_status::boxed(error)

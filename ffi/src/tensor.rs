@@ -10,6 +10,10 @@ pub struct onyx_tensor {
     pub(crate) inner: Tensor,
 }
 
+pub(crate) fn onyx_tensor_of(tensor: Tensor) -> onyx_tensor {
+    onyx_tensor { inner: tensor }
+}
+
 pub(crate) fn boxed(tensor: Tensor) -> *mut onyx_tensor {
     onyx_boundary::into_raw(onyx_tensor { inner: tensor })
 }

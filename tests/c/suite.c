@@ -490,9 +490,72 @@ static void load_runtime_in_child(const char *path, char *message, size_t size, 
     snprintf(message, size, "%s", space ? space + 1 : line);
 }
 
-/* Session options with the case's `libraries` (own, extensions) added in order. */
+/* The suite's two host kernels, written in C. ScaleShift: y = alpha * x + beta in float
+   (one rounding each: no fused multiply-add, -ffp-contract=off). Fail: the suite's error. */
+#define HOST_KERNEL_FAILURE "host kernel failed on purpose"
+
+static onyx_status *scale_shift_kernel(void *user_data, onyx_kernel_context *context) {
+    (void)user_data;
+    float alpha, beta;
+    const onyx_tensor *x = NULL;
+    onyx_tensor *y = NULL;
+    onyx_status *status = onyx_kernel_context_attribute_float(context, "alpha", &alpha);
+    if (!status) status = onyx_kernel_context_attribute_float(context, "beta", &beta);
+    if (!status) status = onyx_kernel_context_input(context, 0, &x);
+    if (!status) status = onyx_kernel_context_output(context, 0, onyx_tensor_shape(x), onyx_tensor_rank(x), &y);
+    if (status) return status;
+    const float *in = onyx_tensor_data(x);
+    float *out = onyx_tensor_mutable_data(y);
+    for (size_t i = 0, n = onyx_tensor_element_count(x); i < n; i++) {
+        volatile float product = alpha * in[i]; /* rounded before the sum */
+        out[i] = product + beta;
+    }
+    return NULL;
+}
+
+static onyx_status *fail_kernel(void *user_data, onyx_kernel_context *context) {
+    (void)user_data;
+    (void)context;
+    return onyx_status_create(ONYX_ERROR_KERNEL_FAILED, HOST_KERNEL_FAILURE);
+}
+
+/* Adds the case's `operator <domain> <name>` (with its `declare_attribute` lines). */
+static onyx_status *add_host_operator(const spec_case *c, onyx_session_options *options) {
+    const char *line = spec_get(c, "operator");
+    if (!line) return NULL;
+    char domain[256], name[256];
+    sscanf(line, "%255s %255s", domain, name);
+    const char *attribute_names[8];
+    uint32_t attribute_kinds[8];
+    static char extra_names[8][256];
+    size_t attributes = 0;
+    int scale_shift = !strcmp(name, "ScaleShift");
+    if (scale_shift) {
+        attribute_names[0] = "alpha", attribute_kinds[0] = ONYX_ATTRIBUTE_FLOAT;
+        attribute_names[1] = "beta", attribute_kinds[1] = ONYX_ATTRIBUTE_FLOAT;
+        attributes = 2;
+    }
+    const char *extra;
+    for (size_t i = 0; (extra = spec_get_nth(c, "declare_attribute", i)) && attributes < 8; i++) {
+        char kind[32];
+        sscanf(extra, "%255s %31s", extra_names[i], kind);
+        attribute_names[attributes] = extra_names[i];
+        attribute_kinds[attributes++] = !strcmp(kind, "FLOAT") ? ONYX_ATTRIBUTE_FLOAT : !strcmp(kind, "INT") ? ONYX_ATTRIBUTE_INT : ONYX_ATTRIBUTE_STRING;
+    }
+    const uint32_t types[1] = {ONYX_ELEMENT_FLOAT32};
+    onyx_operator *operator = NULL;
+    onyx_status *status = onyx_operator_create(domain, name, 1, 0, types, 1, types, 1, attribute_names, attribute_kinds, attributes,
+                                               scale_shift ? scale_shift_kernel : fail_kernel, NULL, NULL, &operator);
+    if (!status) status = onyx_session_options_add_operator(options, operator);
+    onyx_operator_free(operator); /* the options keep it */
+    return status;
+}
+
+/* Session options with the case's `libraries` (own, extensions) added in order, and its
+   host operator. */
 static onyx_status *options_with_libraries(const spec_case *c, onyx_session_options **options) {
     onyx_status *status = onyx_session_options_create(options);
+    if (!status) status = add_host_operator(c, *options);
     const char *libraries = spec_get(c, "libraries");
     if (status || !libraries) return status;
     char copy[256], *save = NULL;
@@ -621,7 +684,7 @@ static int case_error(const spec_case *c) {
         status = onyx_session_run(shared_session, NULL, names, inputs, 2, NULL, 1, &output);
     } else if (!strcmp(trigger, "missing_input")) {
         status = onyx_session_run(shared_session, NULL, NULL, NULL, 0, NULL, 1, &output);
-    } else if (!strcmp(trigger, "load_and_run")) {
+    } else if (!strcmp(trigger, "load_and_run") || !strcmp(trigger, "host_kernel")) {
         onyx_tensor *outputs[8] = {0};
         status = load_and_run(c, outputs, 1);
         onyx_tensor_free(outputs[0]);
@@ -1276,7 +1339,7 @@ static int run_case(const spec_case *c) {
     if (!strcmp(kind, "error")) return case_error(c);
     if (!strcmp(kind, "float_vectors")) return case_float_vectors(c);
     if (!strcmp(kind, "hostile_model")) return case_hostile_model(c);
-    if (!strcmp(kind, "custom_op")) return case_custom_op(c);
+    if (!strcmp(kind, "custom_op") || !strcmp(kind, "host_kernel")) return case_custom_op(c);
     if (!strcmp(kind, "dimension_override")) return case_dimension_override(c);
     if (!strcmp(kind, "run_config")) return case_run_config(c);
     if (!strcmp(kind, "profiling")) return case_profiling(c);
