@@ -194,6 +194,12 @@ function nativeOptions(o) {
     });
   }
   if (o.externalDataOutsideModelFolder !== undefined) opt.externalDataOutsideModelFolder = Boolean(o.externalDataOutsideModelFolder);
+  if (o.operators !== undefined) {
+    opt.operators = Array.from(o.operators, (op) => {
+      if (!(op instanceof Operator)) throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, 'operators must be Operator objects');
+      return op._native.id;
+    });
+  }
   if (o.optimization !== undefined) {
     const levels = { disabled: 0, basic: 1, extended: 2, all: 99 };
     opt.optimization = typeof o.optimization === 'string' ? levels[o.optimization] : o.optimization;
@@ -347,6 +353,142 @@ class Session {
   }
 }
 
+// --- operators with JavaScript kernels ---------------------------------------------
+
+/** Attribute kinds, ONNX's AttributeProto numbers (core's AttributeKind). */
+const AttributeKind = Object.freeze({ float: 1, int: 2, string: 3 });
+
+function attributeKind(k) {
+  const kind = typeof k === 'string' ? AttributeKind[k.toLowerCase()] : k;
+  if (![1, 2, 3].includes(kind)) {
+    throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `unknown attribute kind '${k}' (float, int or string)`);
+  }
+  return kind;
+}
+
+/** "<name>: <message>" for what a kernel threw (anything can be thrown). */
+function thrownText(e) {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  let text;
+  try { text = String(e); } catch (_) { text = Object.prototype.toString.call(e); }
+  return `${typeof e}: ${text}`;
+}
+
+/**
+ * What a kernel gets for one call: its node's name and attributes, its inputs (copies) and
+ * `output(index, dims)` for each output's TypedArray to fill. Valid during the call only.
+ */
+class KernelContext {
+  constructor(token, op, nodeName, flatInputs, attributeValues) {
+    if (token !== TOKEN) throw new TypeError('a KernelContext is made by Onyx for each kernel call');
+    this.nodeName = nodeName;
+    this._op = op;
+    this._flat = flatInputs;
+    this._values = attributeValues;
+    this._inputs = new Array(op._inputTypes.length);
+    this._outputs = new Array(op._outputTypes.length);
+    this._open = true;
+  }
+  get inputCount() { return this._op._inputTypes.length; }
+  get outputCount() { return this._op._outputTypes.length; }
+  _check(what, index, count) {
+    if (!this._open) throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `the kernel call of ${this._op.describe()} is over: its context is no longer valid`);
+    if (!Number.isInteger(index) || index < 0 || index >= count) {
+      throw new OnyxError('INDEX_OUT_OF_RANGE', ErrorCode.INDEX_OUT_OF_RANGE,
+        `${what} index ${index} is out of range: operator ${this._op.describe()} (node '${this.nodeName}') has ${count} ${what}s`);
+    }
+  }
+  /** Input `index`: `{ type, elementType, dims, data }`, data a TypedArray (a copy of ONNX Runtime's memory). */
+  input(index) {
+    this._check('input', index, this.inputCount);
+    let input = this._inputs[index];
+    if (!input) {
+      const k = 3 * index;
+      const type = this._flat[k];
+      input = { type: NAME_OF[type], elementType: type, dims: this._flat[k + 1], data: view(new Uint8Array(this._flat[k + 2]), type) };
+      this._inputs[index] = input;
+    }
+    return input;
+  }
+  /** Output `index` with shape `dims`: a zero-filled TypedArray of its element type, copied to ONNX Runtime's memory when the kernel returns. */
+  output(index, dims) {
+    this._check('output', index, this.outputCount);
+    const shape = Array.from(dims, Number);
+    const made = this._outputs[index];
+    if (made) {
+      if (made.dims.length === shape.length && made.dims.every((d, i) => d === shape[i])) return made.data;
+      throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT,
+        `output ${index} of operator ${this._op.describe()} (node '${this.nodeName}') was already made with shape [${made.dims}], not [${shape}]`);
+    }
+    const type = this._op._outputTypes[index];
+    const bytes = call(() => native.tensorByteLength(type, shape));
+    const data = view(new Uint8Array(bytes), type);
+    this._outputs[index] = { dims: shape, data };
+    return data;
+  }
+  /** The node's attribute `name` (declared by the operator): a number (float, int) or a string. */
+  attribute(name) {
+    const k = this._op._attributeIndex.get(name);
+    if (k === undefined) {
+      const declared = this._op._attributes.map(([n, kind]) => `${n} (${['', 'FLOAT', 'INT', 'STRING'][kind]})`).join(', ') || 'none';
+      throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT,
+        `operator ${this._op.describe()} declares no attribute '${name}'; it declares: ${declared}`);
+    }
+    return this._values[k];
+  }
+}
+
+/**
+ * An operator whose kernel is a JavaScript function: `new Operator(definition, kernel)`, then
+ * `operators: [op]` in the session options. The kernel runs on this JavaScript thread
+ * (README, Operators): synchronous, one call at a time.
+ */
+class Operator {
+  constructor(definition, kernel) {
+    if (!definition || typeof definition !== 'object') throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, 'an operator definition is an object { domain, name, inputs, outputs, attributes }');
+    if (typeof kernel !== 'function') throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, 'the kernel must be a function (context) => void');
+    const domain = String(definition.domain ?? '');
+    const name = String(definition.name ?? '');
+    const inputTypes = Array.from(definition.inputs || [], typeNumber);
+    const outputTypes = Array.from(definition.outputs || [], typeNumber);
+    const attributes = Object.entries(definition.attributes || {}).map(([n, k]) => [n, attributeKind(k)]);
+    const version = (v) => (v === undefined ? undefined : Number(v));
+    const op = {
+      _inputTypes: inputTypes, _outputTypes: outputTypes, _attributes: attributes,
+      _attributeIndex: new Map(attributes.map(([n], k) => [n, k])),
+      describe: () => `${domain}::${name}`,
+    };
+    // The adapter the native kernel calls; it holds no reference to this Operator (so the GC
+    // can collect it, and then its native operator once no session uses it).
+    const adapter = (nodeName, flatInputs, attributeValues) => {
+      const ctx = new KernelContext(TOKEN, op, nodeName, flatInputs, attributeValues);
+      try {
+        const r = kernel(ctx);
+        if (r && typeof r.then === 'function') {
+          r.then(undefined, () => {}); // never an unhandled rejection
+          return `${ErrorCode.KERNEL_FAILED} the kernel of ${op.describe()} returned a Promise: kernels are synchronous functions`;
+        }
+        const flat = [];
+        for (let k = 0; k < outputTypes.length; k++) {
+          const made = ctx._outputs[k];
+          if (!made) return `${ErrorCode.KERNEL_FAILED} the kernel of ${op.describe()} (node '${nodeName}') made no output ${k} (ctx.output(${k}, dims))`;
+          flat.push(k, made.dims, new Uint8Array(made.data.buffer, made.data.byteOffset, made.data.byteLength));
+        }
+        return flat;
+      } catch (e) {
+        return e instanceof OnyxError ? `${e.number} ${e.message}` : `${ErrorCode.KERNEL_FAILED} ${thrownText(e)}`;
+      } finally {
+        ctx._open = false;
+      }
+    };
+    this._native = call(() => native.operatorNew(domain, name, inputTypes, outputTypes, attributes.map(([n]) => n), attributes.map(([, k]) => k),
+      version(definition.sinceVersion), version(definition.untilVersion), adapter));
+    this.domain = domain;
+    this.name = name;
+    Object.freeze(this);
+  }
+}
+
 /** Half-precision conversions (core's, round to nearest even), as 16-bit patterns. */
 const Float16 = Object.freeze({
   fromFloat: (x) => native.f32ToF16(x),
@@ -428,6 +570,7 @@ const OnyxRuntime = Object.freeze({
 
 module.exports = {
   Session, Tensor, OnyxError, ErrorCode, ElementType, Float16, BFloat16, OnyxRuntime, LogLevel, SharedWeights,
+  Operator, KernelContext, AttributeKind,
   /** For tests: native objects not yet collected, and a TypedArray's address. */
   _internal: { liveObjects: () => native.liveObjects(), addressOf: (a) => native.addressOf(bytesOf(a)), mostRunsInFlight: () => native.mostRunsInFlight() },
 };

@@ -83,13 +83,37 @@ async function expectError(c, fn) {
 /** Session options with the case's `libraries` (own, extensions), its model, one run on its `input` lines. */
 async function loadAndRun(c) {
   const libraries = c.has('libraries') ? c.get('libraries').split(' ').map((w) => rel(spec.header[`custom_op_library_${w}`])) : undefined;
-  const s = await Session.create(rel(c.get('model')), { customOpLibraries: libraries });
+  const s = await Session.create(rel(c.get('model')), { customOpLibraries: libraries, operators: hostOperators(c) });
   const feeds = {};
   for (const line of c.all('input')) {
     const [name, file, shape] = line.split(' ');
     feeds[name] = Tensor.copy(f32(file), shapeOf(shape));
   }
   return s.run(feeds);
+}
+const HOST_KERNEL_FAILURE = 'host kernel failed on purpose';
+/** The case's `operator <domain> <name>`: one of the suite's two kernels, written in JavaScript
+ * (ScaleShift: y = alpha * x + beta in float32, Math.fround at each step; Fail: throws Error),
+ * with any `declare_attribute <name> <KIND>` lines added to its definition. */
+function hostOperators(c) {
+  if (!c.has('operator')) return undefined;
+  const [domain, name] = c.get('operator').split(' ');
+  const attributes = name === 'ScaleShift' ? { alpha: 'float', beta: 'float' } : {};
+  for (const line of c.all('declare_attribute')) {
+    const [attribute, kind] = line.split(' ');
+    attributes[attribute] = kind;
+  }
+  const kernels = {
+    ScaleShift(ctx) {
+      const alpha = ctx.attribute('alpha'); const beta = ctx.attribute('beta');
+      const x = ctx.input(0);
+      const y = ctx.output(0, x.dims);
+      for (let i = 0; i < y.length; i++) y[i] = Math.fround(Math.fround(alpha * x.data[i]) + beta);
+    },
+    Fail() { throw new Error(HOST_KERNEL_FAILURE); },
+  };
+  if (!kernels[name]) throw new Error(`the suite has no host kernel ${name}`);
+  return [new onyx.Operator({ domain, name, inputs: ['float'], outputs: ['float'], attributes }, kernels[name])];
 }
 const TINY_FOR_LIBRARIES = rel(spec.header.tiny_model);
 /** The GC, exposed by --expose-gc (make test-node) or, without it, through V8's flag. */
@@ -250,6 +274,7 @@ const KINDS = {
     within(await logitsOf(s, f32(c.get('input'))), f32(c.get('expected')), ...tol(c), 'run');
     await expectError(c, () => s.run({ input: Tensor.zeros('float', shapeOf(c.get('wrong_shape'))) }));
   },
+  async host_kernel(c) { await KINDS.custom_op(c); },
   async custom_op(c) {
     const outputs = await loadAndRun(c);
     const wanted = c.all('output');
@@ -391,6 +416,7 @@ const TRIGGERS = {
     await followUp(session());
   },
   async load_and_run(c) { await expectError(c, () => loadAndRun(c)); await followUp(session()); },
+  async host_kernel(c) { await expectError(c, () => loadAndRun(c)); await followUp(session()); },
   async custom_op_library(c) {
     await expectError(c, () => Session.create(TINY_FOR_LIBRARIES, { customOpLibraries: [rel(c.get('library'))] }));
     await followUp(session());

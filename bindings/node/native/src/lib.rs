@@ -20,6 +20,8 @@ use napi_derive::napi;
 use onyx_core as core;
 use onyx_core::{Bf16, ElementType, ErrorCode, OptimizationLevel, F16};
 
+mod operator;
+
 fn js_error(e: core::Error) -> napi::Error {
     napi::Error::from_reason(format!("[ONYX {} {}] {}", e.code() as u32, e.code().name(), e.message()))
 }
@@ -235,6 +237,8 @@ pub struct SessionOptionsJs {
     pub external_data: Option<Vec<(String, Uint8Array)>>,
     /// Lets a model loaded from a path read external data outside its folder.
     pub external_data_outside_model_folder: Option<bool>,
+    /// Operators with JavaScript kernels, by `NativeOperator.id`.
+    pub operators: Option<Vec<u32>>,
 }
 
 fn session_options(o: Option<SessionOptionsJs>) -> core::Result<core::SessionOptions> {
@@ -276,6 +280,9 @@ fn session_options(o: Option<SessionOptionsJs>) -> core::Result<core::SessionOpt
         for library in o.custom_op_libraries.unwrap_or_default() {
             options.add_custom_op_library(&library)?;
         }
+        for id in o.operators.unwrap_or_default() {
+            options.add_operator(&operator::operator(id)?)?;
+        }
     }
     Ok(options)
 }
@@ -315,8 +322,10 @@ pub struct NativeSession {
     _live: Live,
 }
 
-fn wrap_session(s: core::Session) -> NativeSession {
-    NativeSession { inner: Arc::new(s), pace: Arc::new(Pace::new()), _live: Live::new() }
+/// A session with JavaScript kernels never runs inline: its kernels must run off the JS
+/// thread, which is free meanwhile (see operator.rs).
+fn wrap_session(s: core::Session, host_operators: bool) -> NativeSession {
+    NativeSession { inner: Arc::new(s), pace: Arc::new(Pace::new(!host_operators)), _live: Live::new() }
 }
 
 /// A group of sessions that share each model's weights (core's `SharedWeights`).
@@ -350,25 +359,33 @@ fn options_with(o: Option<SessionOptionsJs>, shared: Option<&NativeSharedWeights
 
 #[napi]
 pub fn session_from_file_sync(path: String, options: Option<SessionOptionsJs>, shared: Option<&NativeSharedWeights>) -> napi::Result<NativeSession> {
-    guard(|| Ok(wrap_session(core::Session::from_file(&path, &options_with(options, shared)?)?)))
+    guard(|| {
+        let options = options_with(options, shared)?;
+        Ok(wrap_session(core::Session::from_file(&path, &options)?, !options.operators().is_empty()))
+    })
 }
 
 #[napi]
 pub fn session_from_bytes_sync(bytes: Uint8Array, options: Option<SessionOptionsJs>, shared: Option<&NativeSharedWeights>) -> napi::Result<NativeSession> {
-    guard(|| Ok(wrap_session(core::Session::from_bytes(&bytes, &options_with(options, shared)?)?)))
+    guard(|| {
+        let options = options_with(options, shared)?;
+        Ok(wrap_session(core::Session::from_bytes(&bytes, &options)?, !options.operators().is_empty()))
+    })
 }
 
 #[napi]
 pub fn session_from_file<'e>(env: &'e Env, path: String, options: Option<SessionOptionsJs>, shared: Option<&NativeSharedWeights>) -> napi::Result<Object<'e>> {
     let options = guard(|| options_with(options, shared))?;
-    spawn_promise(env, move || core::Session::from_file(&path, &options), |_, s| Ok(wrap_session(s)))
+    let host = !options.operators().is_empty();
+    spawn_promise(env, move || core::Session::from_file(&path, &options), move |_, s| Ok(wrap_session(s, host)))
 }
 
 #[napi]
 pub fn session_from_bytes<'e>(env: &'e Env, bytes: Uint8Array, options: Option<SessionOptionsJs>, shared: Option<&NativeSharedWeights>) -> napi::Result<Object<'e>> {
     let options = guard(|| options_with(options, shared))?;
+    let host = !options.operators().is_empty();
     // The Uint8Array holds a reference to the caller's buffer until the load is done.
-    spawn_promise(env, move || core::Session::from_bytes(&bytes, &options), |_, s| Ok(wrap_session(s)))
+    spawn_promise(env, move || core::Session::from_bytes(&bytes, &options), move |_, s| Ok(wrap_session(s, host)))
 }
 
 #[napi(object)]
@@ -643,16 +660,19 @@ fn outputs_to_js(env: &Env, tensors: Vec<core::Tensor>) -> napi::Result<Array<'_
 struct Pace {
     last_nanos: AtomicU64,
     last_input_bytes: AtomicU64,
+    /// False for a session with JavaScript kernels.
+    may_inline: bool,
 }
 
 const INLINE_BELOW: Duration = Duration::from_micros(100);
 
 impl Pace {
-    fn new() -> Pace {
-        Pace { last_nanos: AtomicU64::new(u64::MAX), last_input_bytes: AtomicU64::new(0) }
+    fn new(may_inline: bool) -> Pace {
+        Pace { last_nanos: AtomicU64::new(u64::MAX), last_input_bytes: AtomicU64::new(0), may_inline }
     }
     fn runs_inline(&self, input_bytes: u64) -> bool {
-        self.last_nanos.load(Ordering::Relaxed) < INLINE_BELOW.as_nanos() as u64 && input_bytes <= self.last_input_bytes.load(Ordering::Relaxed)
+        self.may_inline
+            && self.last_nanos.load(Ordering::Relaxed) < INLINE_BELOW.as_nanos() as u64 && input_bytes <= self.last_input_bytes.load(Ordering::Relaxed)
     }
     fn timed<T>(&self, input_bytes: u64, run: impl FnOnce() -> core::Result<T>) -> core::Result<T> {
         let start = Instant::now();
