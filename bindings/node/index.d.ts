@@ -6,7 +6,7 @@ export type ErrorCodeName =
   | 'INVALID_MODEL' | 'UNKNOWN_INPUT' | 'MISSING_INPUT' | 'UNKNOWN_OUTPUT' | 'TYPE_MISMATCH'
   | 'RANK_MISMATCH' | 'SHAPE_MISMATCH' | 'BUFFER_SIZE_MISMATCH' | 'CANCELLED'
   | 'EXECUTION_PROVIDER_UNAVAILABLE' | 'INDEX_OUT_OF_RANGE' | 'RUNTIME_ERROR' | 'PANIC'
-  | 'ABI_MISMATCH' | 'OUT_OF_MEMORY' | 'UNSUPPORTED_OPERATOR';
+  | 'ABI_MISMATCH' | 'OUT_OF_MEMORY' | 'UNSUPPORTED_OPERATOR' | 'KERNEL_FAILED';
 
 /** Name → number of every error code. */
 export declare const ErrorCode: Readonly<Record<ErrorCodeName, number>>;
@@ -118,6 +118,68 @@ export interface SessionOptions {
   externalDataOutsideModelFolder?: boolean;
   /** The group whose sessions share each model's weights with this session (see `SharedWeights`). */
   sharedWeights?: SharedWeights | null;
+  /**
+   * Operators whose kernels are JavaScript functions (see `Operator`); the session keeps them
+   * alive. A session with operators never runs inline: each run goes to Onyx's worker threads.
+   */
+  operators?: Operator[];
+}
+
+/** Attribute kinds (ONNX's AttributeProto numbers). */
+export declare const AttributeKind: Readonly<{ float: 1; int: 2; string: 3 }>;
+export type AttributeKindName = keyof typeof AttributeKind;
+
+/** What an operator is: `domain::name` in the model, its inputs, outputs and the attributes its kernel reads. */
+export interface OperatorDefinition {
+  /** Your own domain (e.g. 'com.example'), not '' or one of ONNX's. */
+  domain: string;
+  name: string;
+  /** The element type of each input, in order. */
+  inputs?: ReadonlyArray<ElementTypeName | number>;
+  /** The element type of each output, in order (at least one). */
+  outputs: ReadonlyArray<ElementTypeName | number>;
+  /** Attributes every node must have (read once per node at load; one missing is INVALID_MODEL). */
+  attributes?: Record<string, AttributeKindName | number>;
+  /** The domain's opset versions this operator is for (default 1 to the latest). */
+  sinceVersion?: number;
+  untilVersion?: number;
+}
+
+/** An input of one kernel call: a copy of ONNX Runtime's tensor. */
+export interface KernelInput {
+  type: ElementTypeName;
+  elementType: number;
+  dims: number[];
+  data: TensorData;
+}
+
+/** One kernel call: valid only until the kernel returns. */
+export declare class KernelContext {
+  private constructor();
+  /** The model's name for this node. */
+  readonly nodeName: string;
+  readonly inputCount: number;
+  readonly outputCount: number;
+  /** Input `index` (INDEX_OUT_OF_RANGE past the end). */
+  input(index: number): KernelInput;
+  /** Output `index` with shape `dims`: a zero-filled TypedArray of its element type to fill, copied into ONNX Runtime's memory when the kernel returns. */
+  output(index: number, dims: readonly number[]): TensorData;
+  /** The node's attribute `name`: a number for float and int (exact up to 2^53), a string for string. */
+  attribute(name: string): number | string;
+}
+
+/** A kernel: synchronous; what it throws fails the run with KERNEL_FAILED "<name>: <message>" (an OnyxError keeps its code). */
+export type Kernel = (context: KernelContext) => void;
+
+/**
+ * An operator whose kernel is a JavaScript function, for `operators` in the session options.
+ * The kernel runs on the JavaScript thread that made the operator, one call at a time, while
+ * the run that needs it waits on Onyx's worker thread.
+ */
+export declare class Operator {
+  constructor(definition: OperatorDefinition, kernel: Kernel);
+  readonly domain: string;
+  readonly name: string;
 }
 
 /**

@@ -245,6 +245,109 @@ test('ErrorCode and LogLevel are onyx.h\'s ONYX_ERROR_* and ONYX_LOG_* (index.d.
     .map((m) => [m[1], Number(m[2])]));
   assert.deepStrictEqual({ ...onyx.ErrorCode }, defines('ERROR_'));
   assert.deepStrictEqual({ ...LogLevel }, defines('LOG_'));
+  const names = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8').match(/type ErrorCodeName =([^;]*);/)[1].match(/'([A-Z0-9_]+)'/g).map((n) => n.slice(1, -1));
+  assert.deepStrictEqual(names.sort(), Object.keys(defines('ERROR_')).sort(), 'index.d.ts ErrorCodeName');
   const declared = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8').match(/LogLevel: Readonly<\{([^}]*)\}>/)[1];
   assert.deepStrictEqual(Object.fromEntries(declared.split(';').map((e) => e.trim()).filter(Boolean).map((e) => e.split(': ')).map(([k, v]) => [k, Number(v)])), defines('LOG_'));
+});
+
+// --- operators with JavaScript kernels -----------------------------------------------
+
+const CUSTOM = path.join(SUITE, 'fixtures', 'customops');
+const X6 = f32(path.join(CUSTOM, 'scale_shift_x.f32'));
+const Y6 = f32(path.join(CUSTOM, 'scale_shift_y.f32'));
+const SCALE_SHIFT = { domain: 'dev.onyx.test', name: 'ScaleShift', inputs: ['float'], outputs: ['float'], attributes: { alpha: 'float', beta: 'float' } };
+function scaleShift(ctx) {
+  const alpha = ctx.attribute('alpha'); const beta = ctx.attribute('beta');
+  const x = ctx.input(0);
+  const y = ctx.output(0, x.dims);
+  for (let i = 0; i < y.length; i++) y[i] = Math.fround(Math.fround(alpha * x.data[i]) + beta);
+}
+const sameBits = (a, b) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+
+test('a JavaScript kernel\'s exception fails the run with KERNEL_FAILED "<name>: <message>"; the session stays usable', async () => {
+  let mode = 'TypeError';
+  const op = new onyx.Operator({ domain: 'dev.onyx.test', name: 'Fail', inputs: ['float'], outputs: ['float'] }, (ctx) => {
+    if (mode === 'TypeError') throw new TypeError('host kernel failed on purpose');
+    if (mode === 'string') throw 'a plain string'; // eslint-disable-line no-throw-literal
+    if (mode === 'onyx') throw new OnyxError('SHAPE_MISMATCH', onyx.ErrorCode.SHAPE_MISMATCH, 'my own code');
+    if (mode === 'index') { ctx.output(1, [1]); return; }
+    if (mode === 'none') return;
+    if (mode === 'promise') return Promise.resolve();
+    const x = ctx.input(0);
+    ctx.output(0, x.dims).set(x.data); // copy: the session works again
+  });
+  const s = await Session.create(path.join(CUSTOM, 'fail.onnx'), { operators: [op] });
+  const feeds = { x: Tensor.copy(X6, [2, 3]) };
+  const fails = (code, ...texts) => assert.rejects(s.run(feeds), (e) => {
+    assert.ok(e instanceof OnyxError, String(e));
+    assert.strictEqual(e.code, code, e.message);
+    for (const t of texts) assert.ok(e.message.includes(t), `'${e.message}' lacks '${t}'`);
+    return true;
+  });
+  await fails('KERNEL_FAILED', 'TypeError: host kernel failed on purpose', 'dev.onyx.test::Fail', "node 'fail'");
+  assert.strictEqual(onyx.ErrorCode.KERNEL_FAILED, 22);
+  mode = 'string'; await fails('KERNEL_FAILED', 'string: a plain string');
+  mode = 'onyx'; await fails('SHAPE_MISMATCH', 'my own code');
+  mode = 'index'; await fails('INDEX_OUT_OF_RANGE', 'output index 1 is out of range');
+  mode = 'none'; await fails('KERNEL_FAILED', 'made no output 0');
+  mode = 'promise'; await fails('KERNEL_FAILED', 'returned a Promise');
+  mode = 'copy';
+  const out = await s.run(feeds);
+  assert.ok(sameBits(out.y.toFloat32Array(), X6), 'the session runs again after the failures');
+});
+
+test('concurrent runs share one JavaScript kernel: each answer is its own, the kernel runs on the JS thread', async () => {
+  const { isMainThread } = require('worker_threads');
+  let calls = 0; let offThread = 0;
+  const op = new onyx.Operator(SCALE_SHIFT, (ctx) => { calls++; if (!isMainThread) offThread++; scaleShift(ctx); });
+  const s = await Session.create(path.join(CUSTOM, 'scale_shift.onnx'), { operators: [op] });
+  const n = 16;
+  const inputs = Array.from({ length: n }, (_, k) => X6.map((v) => v + k));
+  const outs = await Promise.all(inputs.map((x) => s.run({ x: Tensor.copy(x, [2, 3]) })));
+  // The library's alpha and beta from the fixture (y = alpha x + beta): k shifts y by alpha k.
+  const alpha = (Y6[1] - Y6[0]) / (X6[1] - X6[0]);
+  const beta = Y6[0] - alpha * X6[0];
+  outs.forEach((o, k) => {
+    const want = inputs[k].map((v) => Math.fround(Math.fround(Math.fround(alpha) * v) + Math.fround(beta)));
+    assert.ok(sameBits(o.y.toFloat32Array(), want), `run ${k}: ${o.y.toFloat32Array()} vs ${want}`);
+  });
+  assert.strictEqual(calls, n);
+  assert.strictEqual(offThread, 0);
+  // A kernel in a model with standard operators, a sync load, the sync session's runs.
+  const mixed = Session.createSync(path.join(CUSTOM, 'scale_shift_mixed.onnx'), { operators: [op] });
+  const got = await mixed.run({ x: Tensor.copy(f32(path.join(CUSTOM, 'scale_shift_mixed_x.f32')), [2, 3]) });
+  assert.ok(sameBits(got.y.toFloat32Array(), f32(path.join(CUSTOM, 'scale_shift_mixed_y.f32'))));
+});
+
+test('operator definitions are checked; options take only Operators', async () => {
+  const bad = (definition, kernel, code, text) => assert.throws(() => new onyx.Operator(definition, kernel),
+    (e) => e instanceof OnyxError && e.code === code && e.message.includes(text));
+  bad({ ...SCALE_SHIFT, domain: 'ai.onnx' }, scaleShift, 'INVALID_ARGUMENT', 'the domain must be your own');
+  bad({ ...SCALE_SHIFT, outputs: [] }, scaleShift, 'INVALID_ARGUMENT', 'at least one output');
+  bad({ ...SCALE_SHIFT, attributes: { alpha: 'complex' } }, scaleShift, 'INVALID_ARGUMENT', "unknown attribute kind 'complex'");
+  bad(SCALE_SHIFT, 'not a function', 'INVALID_ARGUMENT', 'the kernel must be a function');
+  await assert.rejects(Session.create(path.join(CUSTOM, 'scale_shift.onnx'), { operators: [{}] }), (e) => e.code === 'INVALID_ARGUMENT');
+});
+
+test('an operator keeps no process alive and is released with its last session', async () => {
+  // A child that makes an operator and a session, runs, keeps both, and must still exit.
+  const script = `const o=require(${JSON.stringify(path.join(__dirname, '..'))});
+    globalThis.keep = new o.Operator(${JSON.stringify(SCALE_SHIFT)}, (c) => { const x = c.input(0); c.output(0, x.dims).set(x.data); });
+    o.Session.create(${JSON.stringify(path.join(CUSTOM, 'scale_shift.onnx'))}, { operators: [keep] })
+      .then((s) => { globalThis.s = s; return s.run({ x: o.Tensor.copy(new Float32Array(6), [2, 3]) }); })
+      .then((r) => console.log('ran', r.y.elementCount));`;
+  const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30000 }).trim();
+  assert.strictEqual(out, 'ran 6');
+  // Here: once the Operator and its session are collected, the kernel function is too.
+  let collected = false;
+  const registry = new FinalizationRegistry(() => { collected = true; });
+  await (async () => {
+    const kernel = (ctx) => scaleShift(ctx);
+    registry.register(kernel, 'kernel');
+    const s = await Session.create(path.join(CUSTOM, 'scale_shift.onnx'), { operators: [new onyx.Operator(SCALE_SHIFT, kernel)] });
+    await s.run({ x: Tensor.copy(X6, [2, 3]) });
+  })();
+  for (let i = 0; i < 50 && !collected; i++) { global.gc(); await new Promise((r) => setTimeout(r, 10)); }
+  assert.ok(collected, 'the kernel function was not collected after its operator and session');
 });

@@ -1,7 +1,7 @@
 // Compiled (never run) by tsc --noEmit in make test-node: the typings cover the API as the
 // README shows it, so a declaration that drifts from index.js fails the build.
 import * as fs from 'fs';
-import { Session, Tensor, OnyxError, OnyxRuntime, LogLevel, LogCallback, LogLevelValue } from 'onyx-onnx';
+import { Session, Tensor, OnyxError, OnyxRuntime, LogLevel, LogCallback, LogLevelValue, Operator, KernelContext } from 'onyx-onnx';
 
 export async function asyncRunWithCancel(session: Session, input: Tensor): Promise<Float32Array | undefined> {
   const ac = new AbortController();
@@ -32,4 +32,24 @@ export async function logging(): Promise<string[]> {
   await OnyxRuntime.flushLog();
   OnyxRuntime.setLogCallback(null);
   return lines;
+}
+
+export async function hostOperator(): Promise<Float32Array> {
+  const scaleShift = new Operator(
+    { domain: 'com.example', name: 'ScaleShift', inputs: ['float'], outputs: ['float'], attributes: { alpha: 'float', beta: 'float' } },
+    (ctx: KernelContext) => {
+      const alpha = ctx.attribute('alpha') as number;
+      const beta = ctx.attribute('beta') as number;
+      const x = ctx.input(0);
+      const y = ctx.output(0, x.dims) as Float32Array;
+      for (let i = 0; i < y.length; i++) y[i] = Math.fround(Math.fround(alpha * (x.data[i] as number)) + beta);
+    },
+  );
+  const session = await Session.create('scale_shift.onnx', { operators: [scaleShift] });
+  try {
+    return (await session.run({ x: Tensor.copy(new Float32Array(6), [2, 3]) })).y.toFloat32Array();
+  } catch (e) {
+    if (e instanceof OnyxError && e.code === 'KERNEL_FAILED') throw new Error(e.message);
+    throw e;
+  }
 }
