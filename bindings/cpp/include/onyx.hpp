@@ -56,6 +56,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <future>
 #include <initializer_list>
@@ -101,6 +102,7 @@ enum class ErrorCode : uint32_t {
   AbiMismatch = ONYX_ERROR_ABI_MISMATCH,                    ///< libonyx has another C ABI major than this header.
   OutOfMemory = ONYX_ERROR_OUT_OF_MEMORY,                   ///< A size asked for could not be allocated.
   UnsupportedOperator = ONYX_ERROR_UNSUPPORTED_OPERATOR,    ///< No kernel or custom-op library has the operator.
+  KernelFailed = ONYX_ERROR_KERNEL_FAILED,                  ///< An Operator's kernel threw or failed.
 };
 
 /// Tensor element types, with ONNX's TensorProto.DataType numbers (ONYX_ELEMENT_*).
@@ -643,6 +645,8 @@ class SharedWeights : public detail::Handle<onyx_shared_weights, onyx_shared_wei
   size_t byte_length() const noexcept { return onyx_shared_weights_byte_length(get()); }
 };
 
+class Operator;
+
 /**
  * Options for creating sessions (onyx_session_options). Setters return *this for
  * chaining. Not synchronised. A session copies what it needs, so options may be
@@ -743,6 +747,11 @@ class SessionOptions : public detail::Handle<onyx_session_options, onyx_session_
   SessionOptions& set_shared_weights(const SharedWeights* group) {
     return chain(onyx_session_options_set_shared_weights(get(), group ? group->get() : nullptr));
   }
+
+  /// Adds an operator whose kernel is C++ code (see Operator): sessions made with these
+  /// options run it for the model's domain::name nodes and keep it alive. Adding it
+  /// again does nothing; another operator with its domain and name is InvalidArgument.
+  SessionOptions& add_operator(const Operator& op);
 
  private:
   SessionOptions& chain(onyx_status* status) {
@@ -876,6 +885,139 @@ class Tensor : public detail::Handle<onyx_tensor, onyx_tensor_free> {
     return std::vector<T>(v.begin(), v.end());
   }
 };
+
+
+// ---------------------------------------------------------------------------------
+// Operators with C++ kernels
+// ---------------------------------------------------------------------------------
+
+/// The type of an attribute a kernel reads (ONNX's AttributeProto numbers, ONYX_ATTRIBUTE_*).
+enum class AttributeKind : uint32_t {
+  Float = ONYX_ATTRIBUTE_FLOAT,
+  Int = ONYX_ATTRIBUTE_INT,
+  String = ONYX_ATTRIBUTE_STRING,
+};
+
+/**
+ * One call of an operator's kernel (onyx_kernel_context): its node's attributes, its
+ * inputs, and the outputs it allocates and fills. The tensors it hands out are ONNX
+ * Runtime's memory, valid only during the call (do not keep or move them).
+ */
+class KernelContext {
+ public:
+  /// Wraps the C context of one call (what a C kernel receives), for that call.
+  explicit KernelContext(onyx_kernel_context* borrowed) noexcept : c_(borrowed) {}
+  KernelContext(const KernelContext&) = delete;
+  KernelContext& operator=(const KernelContext&) = delete;
+  ~KernelContext() {
+    for (Tensor& t : lent_) t.release();  // ONNX Runtime's, freed by the context
+  }
+
+  size_t input_count() const noexcept { return onyx_kernel_context_input_count(c_); }
+  size_t output_count() const noexcept { return onyx_kernel_context_output_count(c_); }
+
+  /// Input `index`, read in place; IndexOutOfRange past the last.
+  const Tensor& input(size_t index) {
+    const onyx_tensor* out = nullptr;
+    detail::check(onyx_kernel_context_input(c_, index, &out));
+    return lent_.emplace_back(const_cast<onyx_tensor*>(out));
+  }
+
+  /// Output `index` with `shape`, allocated by ONNX Runtime, for the kernel to fill.
+  Tensor& output(size_t index, Span<const int64_t> shape) {
+    onyx_tensor* out = nullptr;
+    detail::check(onyx_kernel_context_output(c_, index, shape.data(), shape.size(), &out));
+    return lent_.emplace_back(out);
+  }
+
+  /// The node's attribute `name`, declared with that kind (else InvalidArgument or TypeMismatch).
+  float attribute_float(const std::string& name) const {
+    float out = 0;
+    detail::check(onyx_kernel_context_attribute_float(c_, detail::checked(name, "attribute name"), &out));
+    return out;
+  }
+  int64_t attribute_int(const std::string& name) const {
+    int64_t out = 0;
+    detail::check(onyx_kernel_context_attribute_int(c_, detail::checked(name, "attribute name"), &out));
+    return out;
+  }
+  std::string attribute_string(const std::string& name) const {
+    const char* out = nullptr;
+    detail::check(onyx_kernel_context_attribute_string(c_, detail::checked(name, "attribute name"), &out));
+    return out;
+  }
+
+ private:
+  onyx_kernel_context* c_;
+  std::deque<Tensor> lent_;  // a deque: references to its elements stay valid as it grows
+};
+
+/// A kernel: reads `context`'s inputs and attributes and fills its outputs. An
+/// exception it throws fails the run: an onyx::Error keeps its code, any other is
+/// KernelFailed with what(). Called on any thread, on several at once: be thread-safe.
+using Kernel = std::function<void(KernelContext& context)>;
+
+namespace detail {
+
+/// A C++ kernel's trampoline from C (no exception may reach C).
+inline onyx_status* kernel_call(void* user_data, onyx_kernel_context* c) noexcept {
+  const Kernel& kernel = *static_cast<const Kernel*>(user_data);
+  KernelContext context(c);
+#if ONYX_HPP_CATCHES
+  try {
+    kernel(context);
+  } catch (const Error& e) {
+    return onyx_status_create(static_cast<uint32_t>(e.code()), e.what());
+  } catch (const std::exception& e) {
+    return onyx_status_create(ONYX_ERROR_KERNEL_FAILED, e.what());
+  } catch (...) {
+    return onyx_status_create(ONYX_ERROR_KERNEL_FAILED, "the kernel threw something that is not a std::exception");
+  }
+#else
+  kernel(context);
+#endif
+  return nullptr;
+}
+
+inline void kernel_release(void* user_data) noexcept { delete static_cast<Kernel*>(user_data); }
+}  // namespace detail
+
+/**
+ * An operator whose kernel is C++ code (onyx_operator): `domain`::`name` (a domain of
+ * your own), with inputs and outputs of the given element types and the attributes
+ * every node of it must have (read once per node at load: a node without one is
+ * InvalidModel), for opset versions `since_version` to `until_version` (0: every later
+ * one). The kernel is kept (and destroyed) with the operator and the sessions using it.
+ */
+class Operator : public detail::Handle<onyx_operator, onyx_operator_free> {
+ public:
+  Operator(const std::string& domain, const std::string& name, const std::vector<ElementType>& inputs,
+           const std::vector<ElementType>& outputs, Kernel kernel,
+           const std::vector<std::pair<std::string, AttributeKind>>& attributes = {}, int32_t since_version = 1,
+           int32_t until_version = 0) {
+    detail::ensure_abi();
+    std::vector<uint32_t> in, out, kinds;
+    for (ElementType t : inputs) in.push_back(static_cast<uint32_t>(t));
+    for (ElementType t : outputs) out.push_back(static_cast<uint32_t>(t));
+    std::vector<const char*> names;
+    for (const auto& [attribute, kind] : attributes) {
+      names.push_back(detail::checked(attribute, "attribute name"));
+      kinds.push_back(static_cast<uint32_t>(kind));
+    }
+    auto owned = std::make_unique<Kernel>(std::move(kernel));
+    onyx_operator* made = nullptr;
+    detail::check(onyx_operator_create(detail::checked(domain, "operator domain"), detail::checked(name, "operator name"),
+                                       since_version, until_version, in.data(), in.size(), out.data(), out.size(),
+                                       names.data(), kinds.data(), names.size(), &detail::kernel_call, owned.get(),
+                                       &detail::kernel_release, &made));
+    owned.release();  // the C operator owns it now and frees it with kernel_release
+    Handle::operator=(Handle(made));
+  }
+};
+
+inline SessionOptions& SessionOptions::add_operator(const Operator& op) {
+  return chain(onyx_session_options_add_operator(get(), op.get()));
+}
 
 /**
  * One run input: a name and a tensor, both borrowed for the call.

@@ -231,6 +231,7 @@ TEST(Tables, ErrorCodeHasEveryCodeOfOnyxHWithItsNumberAndName) {
       {onyx::ErrorCode::AbiMismatch, "ABI_MISMATCH"},
       {onyx::ErrorCode::OutOfMemory, "OUT_OF_MEMORY"},
       {onyx::ErrorCode::UnsupportedOperator, "UNSUPPORTED_OPERATOR"},
+      {onyx::ErrorCode::KernelFailed, "KERNEL_FAILED"},
   };
   std::map<std::string, uint32_t> ours;
   for (const auto& [code, name] : codes) {
@@ -276,6 +277,9 @@ TEST(Tables, ValueKindOptimizationAndLogLevelsHaveEveryValueOfOnyxH) {
                                                {"BASIC", number(onyx::OptimizationLevel::Basic)},
                                                {"EXTENDED", number(onyx::OptimizationLevel::Extended)},
                                                {"ALL", number(onyx::OptimizationLevel::All)}});
+  expect_same_as_header("ONYX_ATTRIBUTE_", {{"FLOAT", number(onyx::AttributeKind::Float)},
+                                            {"INT", number(onyx::AttributeKind::Int)},
+                                            {"STRING", number(onyx::AttributeKind::String)}});
   expect_same_as_header("ONYX_LOG_", {{"VERBOSE", number(onyx::LogLevel::Verbose)},
                                       {"INFO", number(onyx::LogLevel::Info)},
                                       {"WARNING", number(onyx::LogLevel::Warning)},
@@ -639,4 +643,68 @@ TEST(ExternalData, AFileNameHoldingANulIsCoresInvalidArgument) {
   expect_onyx_error([&] { options.add_external_data(std::string_view("w.bin\0x", 7), bytes); },
                     onyx::ErrorCode::InvalidArgument, "external data file name");
   EXPECT_NO_THROW(options.add_external_data("w.bin", bytes.data(), bytes.size()));
+}
+
+// --- operators with C++ kernels --------------------------------------------------------
+
+/// dev.onyx.test::ScaleShift with `kernel`, on the suite's scale_shift.onnx ([2,3] float).
+onyx::Session scale_shift_session(onyx::Kernel kernel) {
+  onyx::SessionOptions options;
+  options.add_operator(onyx::Operator("dev.onyx.test", "ScaleShift", {onyx::ElementType::Float32}, {onyx::ElementType::Float32},
+                                      std::move(kernel), {{"alpha", onyx::AttributeKind::Float}, {"beta", onyx::AttributeKind::Float}}));
+  return onyx::Session::from_file(suite::spec().path("fixtures/customops/scale_shift.onnx"), options);
+}
+
+onyx::RunOutputs run_scale_shift(const onyx::Session& session) {
+  const std::vector<float> x = {1, 2, 3, 4, 5, 6};
+  return session.run({{"x", onyx::Tensor::copy<float>({2, 3}, x)}});
+}
+
+TEST(Operators, AnOnyxErrorThrownByAKernelKeepsItsCodeAndTheSessionStaysUsable) {
+  std::atomic<int> calls{0};
+  const onyx::Session session = scale_shift_session([&](onyx::KernelContext& context) {
+    if (calls++ == 0) throw onyx::Error(onyx::ErrorCode::ShapeMismatch, "the kernel's own shape complaint");
+    const onyx::Tensor& x = context.input(0);
+    onyx::Tensor& y = context.output(0, x.shape());
+    for (size_t i = 0; i < x.element_count(); i++) y.mutable_data<float>()[i] = x.data<float>()[i] * context.attribute_float("alpha");
+  });
+  expect_onyx_error([&] { run_scale_shift(session); }, onyx::ErrorCode::ShapeMismatch, "the kernel's own shape complaint");
+  const onyx::RunOutputs outputs = run_scale_shift(session);
+  EXPECT_EQ(outputs[0].values<float>()[5], 6.0f * 2.5f);
+}
+
+TEST(Operators, AKernelReadsOnlyWhatItDeclaredAndIndexesAreChecked) {
+  const onyx::Session session = scale_shift_session([](onyx::KernelContext& context) {
+    expect_onyx_error([&] { context.attribute_int("alpha"); }, onyx::ErrorCode::TypeMismatch, "declared FLOAT");
+    expect_onyx_error([&] { context.attribute_float("gamma"); }, onyx::ErrorCode::InvalidArgument, "alpha (FLOAT), beta (FLOAT)");
+    expect_onyx_error([&] { context.input(1); }, onyx::ErrorCode::IndexOutOfRange, "input index 1");
+    expect_onyx_error([&] { context.output(0, {-1}); }, onyx::ErrorCode::InvalidArgument, "");
+    context.output(0, context.input(0).shape());
+  });
+  EXPECT_EQ(run_scale_shift(session)[0].element_count(), 6u);
+}
+
+TEST(Operators, AKernelRunsOnManyThreadsAtOnceAndIsDestroyedWithItsLastUser) {
+  auto alive = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = alive;
+  std::atomic<int> calls{0};
+  {
+    const onyx::Session session = scale_shift_session([alive, &calls](onyx::KernelContext& context) {
+      calls++;
+      const onyx::Tensor& x = context.input(0);
+      onyx::Tensor& y = context.output(0, x.shape());
+      for (size_t i = 0; i < x.element_count(); i++) y.mutable_data<float>()[i] = x.data<float>()[i];
+    });
+    alive.reset();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; t++) {
+      threads.emplace_back([&] {
+        for (int i = 0; i < 50; i++) EXPECT_EQ(run_scale_shift(session)[0].values<float>()[3], 4.0f);
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    EXPECT_FALSE(watch.expired()) << "the session keeps the kernel";
+  }
+  EXPECT_EQ(calls.load(), 200);
+  EXPECT_TRUE(watch.expired()) << "the kernel (and what it captured) goes with its last session";
 }

@@ -350,7 +350,44 @@ void read_as(const onyx::Tensor& tensor, uint32_t number) {
   fail("no C++ type for element type " + std::to_string(number));
 }
 
-/// Session options with the case's `libraries` (own, extensions) added in order.
+const char* const kHostKernelFailure = "host kernel failed on purpose";
+
+/// The case's `operator <domain> <name>`: one of the suite's two kernels, written in C++
+/// (ScaleShift: y = alpha * x + beta in float, no fused multiply-add; Fail: throws the
+/// suite's error), with its `declare_attribute <name> <KIND>` lines.
+onyx::Operator host_operator(const Case& c) {
+  const std::vector<std::string> fields = suite::split(c.get("operator"), ' ');
+  const std::string& name = fields.at(1);
+  std::vector<std::pair<std::string, onyx::AttributeKind>> attributes;
+  if (name == "ScaleShift") attributes = {{"alpha", onyx::AttributeKind::Float}, {"beta", onyx::AttributeKind::Float}};
+  for (const std::string& line : c.all("declare_attribute")) {
+    const std::vector<std::string> declared = suite::split(line, ' ');
+    const std::string& kind = declared.at(1);
+    attributes.emplace_back(declared.at(0), kind == "FLOAT" ? onyx::AttributeKind::Float
+                                            : kind == "INT" ? onyx::AttributeKind::Int
+                                                            : onyx::AttributeKind::String);
+  }
+  onyx::Kernel kernel;
+  if (name == "ScaleShift") {
+    kernel = [](onyx::KernelContext& context) {
+      const float alpha = context.attribute_float("alpha"), beta = context.attribute_float("beta");
+      const onyx::Tensor& x = context.input(0);
+      onyx::Tensor& y = context.output(0, x.shape());
+      const onyx::Span<const float> in = x.values<float>();
+      const onyx::Span<float> out = y.mutable_values<float>();
+      for (size_t i = 0; i < in.size(); i++) {
+        volatile float product = alpha * in[i];  // rounded before the sum
+        out[i] = product + beta;
+      }
+    };
+  } else {
+    kernel = [](onyx::KernelContext&) { throw std::runtime_error(kHostKernelFailure); };
+  }
+  return onyx::Operator(fields.at(0), name, {onyx::ElementType::Float32}, {onyx::ElementType::Float32}, std::move(kernel), attributes);
+}
+
+/// Session options with the case's `libraries` (own, extensions) added in order, and its
+/// host operator.
 onyx::SessionOptions options_with_libraries(const Case& c) {
   onyx::SessionOptions options;
   if (c.has("libraries")) {
@@ -358,6 +395,7 @@ onyx::SessionOptions options_with_libraries(const Case& c) {
       options.add_custom_op_library(path(spec().header.get("custom_op_library_" + which)));
     }
   }
+  if (c.has("operator")) options.add_operator(host_operator(c));
   return options;
 }
 
@@ -438,7 +476,7 @@ void provoke(const Case& c) {
     expect_error(c, [&] { run_with_config(c); });
   } else if (trigger == "free_dimension_override") {
     expect_error(c, [&] { onyx::SessionOptions().add_free_dimension_override(c.get("dimension"), std::stoll(c.get("value"))); });
-  } else if (trigger == "load_and_run") {
+  } else if (trigger == "load_and_run" || trigger == "host_kernel") {
     expect_error(c, [&] { load_and_run(c); });
   } else if (trigger == "custom_op_library") {
     expect_error(c, [&] { onyx::SessionOptions().add_custom_op_library(path(c.get("library"))); });
@@ -786,7 +824,7 @@ void run_case(const Case& c) {
   else if (kind == "terminate") terminate(c);
   else if (kind == "float_vectors") float_vectors(c);
   else if (kind == "hostile_model") hostile_model(c);
-  else if (kind == "custom_op") custom_op(c);
+  else if (kind == "custom_op" || kind == "host_kernel") custom_op(c);
   else if (kind == "dimension_override") dimension_override(c);
   else if (kind == "profiling") profiling(c);
   else if (kind == "async_runs") async_runs(c);
