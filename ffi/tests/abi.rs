@@ -489,3 +489,56 @@ fn a_log_callback_cannot_replace_itself() {
     onyx_session_free(session);
     assert_eq!(INSIDE_SET.load(std::sync::atomic::Ordering::SeqCst), ONYX_ERROR_INVALID_ARGUMENT);
 }
+
+unsafe extern "C" fn count_release(user_data: *mut std::ffi::c_void) {
+    unsafe { &*user_data.cast::<std::sync::atomic::AtomicUsize>() }.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+unsafe extern "C" fn unknown_code_kernel(_: *mut std::ffi::c_void, _: *mut onyx_kernel_context) -> *mut onyx_status {
+    onyx_status_create(9999, ptr::null())
+}
+
+#[test]
+fn an_operator_releases_its_user_data_once_after_its_last_session_and_never_when_refused() {
+    init();
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let released = AtomicUsize::new(0);
+    let data = (&released as *const AtomicUsize).cast_mut().cast();
+    let float = [ONYX_ELEMENT_FLOAT32];
+    let (domain, name) = (c"dev.onyx.test", c"ScaleShift");
+    let mut op = ptr::null_mut();
+    // Refused (no outputs; then an unknown attribute kind): the caller keeps user_data.
+    let none: [u32; 0] = [];
+    let status = onyx_operator_create(domain.as_ptr(), name.as_ptr(), 1, 0, float.as_ptr(), 1, none.as_ptr(), 0, ptr::null(), ptr::null(), 0, Some(unknown_code_kernel), data, Some(count_release), &mut op);
+    assert_eq!(code(status), ONYX_ERROR_INVALID_ARGUMENT);
+    let names = [c"alpha".as_ptr()];
+    let status = onyx_operator_create(domain.as_ptr(), name.as_ptr(), 1, 0, float.as_ptr(), 1, float.as_ptr(), 1, names.as_ptr(), [7u32].as_ptr(), 1, Some(unknown_code_kernel), data, Some(count_release), &mut op);
+    assert_eq!(code(status), ONYX_ERROR_INVALID_ARGUMENT);
+    assert!(op.is_null());
+    assert_eq!(released.load(Ordering::SeqCst), 0);
+    // Made, then used by a session that outlives it.
+    let names = [c"alpha".as_ptr(), c"beta".as_ptr()];
+    let kinds = [ONYX_ATTRIBUTE_FLOAT, ONYX_ATTRIBUTE_FLOAT];
+    assert!(onyx_operator_create(domain.as_ptr(), name.as_ptr(), 1, 0, float.as_ptr(), 1, float.as_ptr(), 1, names.as_ptr(), kinds.as_ptr(), 2, Some(unknown_code_kernel), data, Some(count_release), &mut op).is_null());
+    let mut options = ptr::null_mut();
+    assert!(onyx_session_options_create(&mut options).is_null());
+    assert!(onyx_session_options_add_operator(options, op).is_null());
+    assert!(onyx_session_options_add_operator(options, op).is_null(), "the same operator again is a no-op");
+    let model = CString::new(root().join("tests/suite/fixtures/customops/scale_shift.onnx").to_str().unwrap()).unwrap();
+    let mut session = ptr::null_mut();
+    assert!(onyx_session_create_from_file(model.as_ptr(), options, &mut session).is_null());
+    onyx_session_options_free(options);
+    onyx_operator_free(op);
+    assert_eq!(released.load(Ordering::SeqCst), 0, "the session still uses it");
+    // A status with an unknown code and no message: KERNEL_FAILED, and a message saying so.
+    let x = [1f32; 6];
+    let mut input = ptr::null_mut();
+    assert!(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, [2i64, 3].as_ptr(), 2, x.as_ptr().cast(), 24, &mut input).is_null());
+    let (input_names, output) = ([c"x".as_ptr()], &mut [ptr::null_mut(); 1]);
+    let status = onyx_session_run(session, ptr::null(), input_names.as_ptr(), [input as *const onyx_tensor].as_ptr(), 1, ptr::null(), 1, output.as_mut_ptr());
+    assert_eq!(onyx_status_code(status), ONYX_ERROR_KERNEL_FAILED);
+    assert!(message(status).contains("message is NULL"));
+    onyx_tensor_free(input);
+    onyx_session_free(session);
+    assert_eq!(released.load(Ordering::SeqCst), 1);
+}
