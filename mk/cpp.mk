@@ -17,6 +17,11 @@ test-cpp: cmake-build | $(LOGS)
 	@c++ -std=c++17 -Wall -Wextra -Werror build/readme/quickstart.cpp -Iinclude -Ibindings/cpp/include \
 	  -L$(CMAKE_BUILD)/lib -lonyx -Wl,-rpath,$(CMAKE_BUILD)/lib -o build/readme/quickstart-cpp
 	@cd tests/suite/fixtures && $(ROOT)/build/readme/quickstart-cpp
+	@echo "onyx: [cpp] bindings/cpp/README.md's operator example: compiled and run"
+	@awk '/^```cpp operator$$/{f=1;next} /^```$$/{if(f){exit}} f' bindings/cpp/README.md > build/readme/operator.cpp
+	@c++ -std=c++17 -Wall -Wextra -Werror build/readme/operator.cpp -Iinclude -Ibindings/cpp/include \
+	  -L$(CMAKE_BUILD)/lib -lonyx -Wl,-rpath,$(CMAKE_BUILD)/lib -o build/readme/operator-cpp
+	@cd tests/suite/fixtures && $(ROOT)/build/readme/operator-cpp
 	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
 	echo "onyx: [cpp] installing Onyx into a fresh prefix and building examples/cpp against it (find_package(Onyx))"; \
 	example=$$(bash examples/cpp/build-against-package.sh $(CMAKE_BUILD) $$work); \
