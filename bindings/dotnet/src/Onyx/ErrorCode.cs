@@ -49,5 +49,8 @@ namespace Onyx
         OutOfMemory = 20,
         /// <summary>The model uses an operator no ONNX Runtime kernel or registered custom-op library provides.</summary>
         UnsupportedOperator = 21,
+        /// <summary>An operator kernel written in C# (or another host language) failed: the exception it
+        /// threw (its type's full name and message), with the operator and node named.</summary>
+        KernelFailed = 22,
     }
 }

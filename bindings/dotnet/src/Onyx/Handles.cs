@@ -105,16 +105,62 @@ namespace Onyx
     internal sealed class TensorHandle : OnyxHandle
     {
         private GCHandle pin;
+        private readonly bool lent;
+        private volatile bool released;
 
         internal TensorHandle(IntPtr pointer, GCHandle pin) : base(pointer)
         {
             this.pin = pin;
         }
 
+        /// <summary>A tensor a kernel's context lends for one call (<paramref name="lent"/> true): its
+        /// <c>onyx_tensor*</c> belongs to the context, so closing the handle frees nothing.</summary>
+        internal TensorHandle(IntPtr pointer, bool lent) : base(pointer)
+        {
+            this.lent = lent;
+        }
+
+        /// <summary>For a lent tensor: true once the handle is closed and no call uses it any more.</summary>
+        internal bool Released
+        {
+            get { return released; }
+        }
+
         protected override void Free(IntPtr pointer)
         {
-            Native.onyx_tensor_free(pointer);
+            if (!lent) Native.onyx_tensor_free(pointer);
             if (pin.IsAllocated) pin.Free();
+            released = true;
         }
+    }
+
+    /// <summary>
+    /// An <c>onyx_kernel_context*</c>, valid during one call of a kernel: the trampoline closes
+    /// it when the kernel returns and waits until no call on another thread uses it any more
+    /// (<see cref="Released"/>), so a context kept past its call throws
+    /// <see cref="ObjectDisposedException"/> instead of reaching freed memory. Frees nothing.
+    /// </summary>
+    internal sealed class KernelContextHandle : OnyxHandle
+    {
+        private volatile bool released;
+
+        internal KernelContextHandle(IntPtr pointer) : base(pointer) { }
+
+        internal bool Released
+        {
+            get { return released; }
+        }
+
+        protected override void Free(IntPtr pointer)
+        {
+            released = true;
+        }
+    }
+
+    /// <summary>Owns the caller's reference on an <c>onyx_operator*</c> (sessions and options hold their own).</summary>
+    internal sealed class OperatorHandle : OnyxHandle
+    {
+        internal OperatorHandle(IntPtr pointer) : base(pointer) { }
+        protected override void Free(IntPtr pointer) { Native.onyx_operator_free(pointer); }
     }
 }

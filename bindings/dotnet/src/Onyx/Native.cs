@@ -46,6 +46,16 @@ namespace Onyx
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         internal delegate void NativeRunCallback(IntPtr userData, IntPtr status, IntPtr outputs, UIntPtr outputCount);
 
+        /// <summary><c>onyx_kernel_compute</c>: returns NULL or a status made by onyx_status_create (Onyx takes it).</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate IntPtr NativeKernelCompute(IntPtr userData, IntPtr context);
+
+        /// <summary><c>onyx_user_data_release</c>.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void NativeUserDataRelease(IntPtr userData);
+
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_status_create(uint code, byte* message);
+
         // --- session options ---
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_create(out IntPtr options);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_session_options_free(IntPtr options);
@@ -61,6 +71,7 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_end_profiling(SessionHandle session, out IntPtr path);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_add_free_dimension_override(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, long value);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_add_custom_op_library(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string path);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_add_operator(SessionOptionsHandle options, OperatorHandle op);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_add_config_entry(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string key, [MarshalAs(UnmanagedType.LPUTF8Str)] string value);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_session_options_add_external_data(SessionOptionsHandle options, [MarshalAs(UnmanagedType.LPUTF8Str)] string fileName, byte* data, UIntPtr length);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_session_options_set_external_data_outside_model_folder(SessionOptionsHandle options, [MarshalAs(UnmanagedType.U1)] bool allow);
@@ -135,5 +146,24 @@ namespace Onyx
                                                                     IntPtr* outputNames, UIntPtr outputCount, IntPtr callback, IntPtr userData, out IntPtr run);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_async_run_cancel(IntPtr run, [MarshalAs(UnmanagedType.U1)] out bool cancelled);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_async_run_free(IntPtr run);
+
+        // --- operators with C# kernels ---
+        // `compute` and `release` are the function pointers of Operator's static delegates;
+        // `userData` a GCHandle to the kernel, freed by `release`.
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern unsafe IntPtr onyx_operator_create([MarshalAs(UnmanagedType.LPUTF8Str)] string domain, [MarshalAs(UnmanagedType.LPUTF8Str)] string name,
+                                                                  int sinceVersion, int untilVersion, uint* inputTypes, UIntPtr inputCount, uint* outputTypes, UIntPtr outputCount,
+                                                                  IntPtr* attributeNames, uint* attributeKinds, UIntPtr attributeCount,
+                                                                  IntPtr compute, IntPtr userData, IntPtr release, out IntPtr op);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_operator_free(IntPtr op);
+        // The context and the tensors it lends are valid only during the kernel's call: they
+        // travel as SafeHandles that the trampoline closes, and waits for, before returning.
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_kernel_context_input_count(KernelContextHandle context);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_kernel_context_output_count(KernelContextHandle context);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_kernel_context_input(KernelContextHandle context, UIntPtr index, out IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_kernel_context_output(KernelContextHandle context, UIntPtr index, long* shape, UIntPtr rank, out IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_kernel_context_attribute_float(KernelContextHandle context, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, out float value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_kernel_context_attribute_int(KernelContextHandle context, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, out long value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_kernel_context_attribute_string(KernelContextHandle context, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, out IntPtr value);
     }
 }

@@ -142,6 +142,18 @@ namespace Onyx
             Status.Check(Native.onyx_session_options_add_custom_op_library(Handle, path));
         }
 
+        /// <summary>Adds an operator whose kernel is C# (<see cref="Operator"/>): sessions made with these
+        /// options run its kernel for the model's nodes of its domain and name, and keep it alive, so the
+        /// <see cref="Operator"/> may be disposed afterwards. Adding it again does nothing.</summary>
+        /// <param name="op">The operator.</param>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.InvalidArgument"/> when another operator with the
+        /// same domain and name was added.</exception>
+        public void AddOperator(Operator op)
+        {
+            if (op == null) throw new ArgumentNullException(nameof(op));
+            Status.Check(Native.onyx_session_options_add_operator(Handle, op.Handle));
+        }
+
         /// <summary>Adds a raw ONNX Runtime session config entry (see ONNX Runtime's
         /// onnxruntime_session_options_config_keys.h).</summary>
         /// <param name="key">The config key.</param>

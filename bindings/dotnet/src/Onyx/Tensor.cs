@@ -27,6 +27,8 @@ namespace Onyx
         // compute the same values.
         private Layout layout;
         private IntPtr data;
+        // A kernel's input: ONNX Runtime's memory, lent for the call, never written.
+        private readonly bool readOnly;
 
         /// <summary>Element type, shape and sizes, which never change for a tensor.</summary>
         private sealed class Layout
@@ -51,6 +53,36 @@ namespace Onyx
         {
             this.handle = handle;
             data = borrowed;
+        }
+
+        /// <summary>A view of a tensor a kernel's context lends for one call (no copy); <see cref="EndLent"/> ends it.</summary>
+        private Tensor(TensorHandle handle, bool readOnly)
+        {
+            this.handle = handle;
+            this.readOnly = readOnly;
+        }
+
+        internal static Tensor Lent(IntPtr tensor, bool readOnly)
+        {
+            return new Tensor(new TensorHandle(tensor, true), readOnly);
+        }
+
+        /// <summary>Ends a lent view: from now on every use throws <see cref="ObjectDisposedException"/>.
+        /// Returns once no call on another thread still reads it (a read that started before this).</summary>
+        internal void EndLent()
+        {
+            handle.Dispose();
+            if (handle.Released) return;
+            var spin = new System.Threading.SpinWait();
+            while (!handle.Released) spin.SpinOnce();
+        }
+
+        /// <summary>True for a kernel's input (<see cref="KernelContext.Input"/>): ONNX Runtime's memory, read in
+        /// place, which <see cref="CopyFrom{T}"/> refuses to write (and which must not be written through
+        /// <see cref="DataPointer"/> either).</summary>
+        public bool IsReadOnly
+        {
+            get { return readOnly; }
         }
 
         /// <summary>Makes a zero-filled tensor that owns its data (for example to receive a run's output).</summary>
@@ -278,6 +310,42 @@ namespace Onyx
                 // The room is the caller's array's; Onyx's byte length is what is copied.
                 long room = checked((destination.Length - (long)destinationIndex) * size);
                 Buffer.MemoryCopy((void*)source, target, room, known.ByteLength);
+            }
+            finally
+            {
+                if (added) handle.DangerousRelease();
+                pin.Free();
+            }
+        }
+
+        /// <summary>Copies <see cref="ElementCount"/> elements from <paramref name="source"/>, starting at
+        /// <paramref name="sourceIndex"/>, into the tensor's data (for example a kernel's output, from
+        /// <see cref="KernelContext.Output"/>; into a borrowed array's tensor, it writes that array).</summary>
+        /// <typeparam name="T">The .NET type of the elements (<see cref="ushort"/> also writes 16-bit floats as bits).</typeparam>
+        /// <param name="source">An array holding at least <see cref="ElementCount"/> elements from the index on.</param>
+        /// <param name="sourceIndex">Where the first element is.</param>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.TypeMismatch"/> when the tensor holds another element type.</exception>
+        /// <exception cref="ArgumentException">When the source holds too few elements.</exception>
+        /// <exception cref="InvalidOperationException">For a kernel's input (<see cref="IsReadOnly"/>).</exception>
+        public unsafe void CopyFrom<T>(T[] source, int sourceIndex = 0) where T : struct
+        {
+            if (source == null) throw new ArgumentNullException(nameof(source));
+            Layout known = GetLayout();
+            if (readOnly) throw new InvalidOperationException("a kernel's input is read-only: write its outputs (KernelContext.Output)");
+            ElementType asked = AskedType<T>(known);
+            if (sourceIndex < 0 || source.Length - (long)sourceIndex < known.ElementCount
+                || (source.Length - (long)sourceIndex) * ElementTypeOf<T>.Size < known.ByteLength)
+                throw new ArgumentException("the source holds fewer than " + known.ElementCount + " elements from index " + sourceIndex, nameof(source));
+            GCHandle pin = GCHandle.Alloc(source, GCHandleType.Pinned);
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                IntPtr unused;
+                Status.Check(Native.onyx_tensor_data_as(handle, (uint)asked, out unused));
+                IntPtr target = Native.onyx_tensor_mutable_data(handle.DangerousGetHandle());
+                byte* from = (byte*)pin.AddrOfPinnedObject() + (long)sourceIndex * ElementTypeOf<T>.Size;
+                Buffer.MemoryCopy(from, (void*)target, known.ByteLength, known.ByteLength);
             }
             finally
             {

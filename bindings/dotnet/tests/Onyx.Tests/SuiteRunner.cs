@@ -99,6 +99,7 @@ namespace Onyx.Tests
                 case "error": return Provoke(c) ?? StillUsable();
                 case "hostile_model": return HostileModel(c) ?? StillUsable();
                 case "custom_op": return CustomOp(c);
+                case "host_kernel": return CustomOp(c);
                 case "dimension_override": return DimensionOverride(c);
                 case "profiling": return Profiling(c);
                 case "run_config": return Within(RunWithConfig(c), spec.ReadF32(c.Get("expected")), c);
@@ -312,6 +313,7 @@ namespace Onyx.Tests
                     case "free_dimension_override":
                         return ExpectCode(() => { using (var options = new SessionOptions()) options.AddFreeDimensionOverride(c.Get("dimension"), long.Parse(c.Get("value"), CultureInfo.InvariantCulture)); }, c);
                     case "load_and_run":
+                    case "host_kernel":
                         return ExpectCode(() => LoadAndRun(c, outputs => null), c);
                     case "custom_op_library":
                         return ExpectCode(() => { using (var options = new SessionOptions()) options.AddCustomOpLibrary(spec.PathOf(c.Get("library"))); }, c);
@@ -445,15 +447,61 @@ namespace Onyx.Tests
         }
 
         /// <summary>Runs <paramref name="action"/>, which must fail with the case's code and message texts.</summary>
-        /// <summary>Session options with the case's <c>libraries</c> (own, extensions) added in order.</summary>
+        /// <summary>Session options with the case's host operator (<c>operator</c>, a C# kernel) and its
+        /// <c>libraries</c> (own, extensions) added in order.</summary>
         private SessionOptions OptionsWithLibraries(SpecCase c)
         {
             var options = new SessionOptions();
+            try
+            {
+                using (Operator op = HostOperator(c))
+                    if (op != null) options.AddOperator(op); // the options keep it
+            }
+            catch
+            {
+                options.Dispose();
+                throw;
+            }
             string libraries = c.Find("libraries");
             if (libraries != null)
                 foreach (string which in libraries.Split(' '))
                     options.AddCustomOpLibrary(spec.PathOf(spec.Header.Get("custom_op_library_" + which)));
             return options;
+        }
+
+        public const string HostKernelFailure = "host kernel failed on purpose";
+
+        /// <summary>The case's <c>operator domain name</c> written in C#: ScaleShift (one float32 in and
+        /// out, FLOAT attributes alpha and beta, y = alpha * x + beta in float32) or Fail (throws
+        /// InvalidOperationException), with the case's <c>declare_attribute</c> lines added; null without one.</summary>
+        public static Operator HostOperator(SpecCase c)
+        {
+            string line = c.Find("operator");
+            if (line == null) return null;
+            string[] f = line.Split(' ');
+            var definition = new OperatorDefinition(f[0], f[1]).Input(ElementType.Float32).Output(ElementType.Float32);
+            if (f[1] == "ScaleShift") definition.Attribute("alpha", AttributeKind.Float).Attribute("beta", AttributeKind.Float);
+            foreach (string extra in c.All("declare_attribute"))
+            {
+                string[] a = extra.Split(' ');
+                definition.Attribute(a[0], (AttributeKind)Enum.Parse(typeof(AttributeKind), a[1], true));
+            }
+            switch (f[1])
+            {
+                case "ScaleShift": return new Operator(definition, ScaleShift);
+                case "Fail": return new Operator(definition, context => { throw new InvalidOperationException(HostKernelFailure); });
+                default: throw new SpecException("the suite has no host kernel " + f[1]);
+            }
+        }
+
+        /// <summary>y[i] = alpha * x[i] + beta, rounded to float32 after the product and after the sum.</summary>
+        public static void ScaleShift(KernelContext context)
+        {
+            float alpha = context.AttributeFloat("alpha"), beta = context.AttributeFloat("beta");
+            Tensor x = context.Input(0);
+            float[] values = x.ToArray<float>();
+            for (int i = 0; i < values.Length; i++) values[i] = (float)((float)(alpha * values[i]) + beta);
+            context.Output(0, x.Shape).CopyFrom(values);
         }
 
         /// <summary>Loads the case's model with its libraries, runs it on its input lines, and
