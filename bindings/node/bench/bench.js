@@ -41,6 +41,50 @@ async function maxLag(s, input) {
   return lag;
 }
 
+/** Median over blocks of the mean µs per awaited call. */
+async function medianUs(fn, blocks = 21, perBlock = 200) {
+  for (let i = 0; i < 200; i++) await fn();
+  const means = [];
+  for (let b = 0; b < blocks; b++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < perBlock; i++) await fn();
+    means.push(Number(process.hrtime.bigint() - t0) / 1e3 / perBlock);
+  }
+  means.sort((x, y) => x - y);
+  return means[blocks >> 1];
+}
+
+/**
+ * Onyx only: one ScaleShift node on a [2,3] float tensor (scale_shift.onnx), its kernel in
+ * JavaScript (an Operator) vs the same operator from the project's native custom-op library
+ * (libonyx_test_customops.so, built by make setup): µs per awaited run, run() (the library's
+ * session runs inline, a host-operator session never does) and runInto() (both on the workers).
+ */
+async function hostKernel() {
+  const onyx = require(path.join(__dirname, '..'));
+  const model = path.join(suite, 'fixtures', 'customops', 'scale_shift.onnx');
+  const library = path.join(__dirname, '..', '..', '..', 'target', 'release', 'libonyx_test_customops.so');
+  const op = new onyx.Operator({ domain: 'dev.onyx.test', name: 'ScaleShift', inputs: ['float'], outputs: ['float'], attributes: { alpha: 'float', beta: 'float' } }, (ctx) => {
+    const alpha = ctx.attribute('alpha'); const beta = ctx.attribute('beta');
+    const x = ctx.input(0); const y = ctx.output(0, x.dims);
+    for (let i = 0; i < y.length; i++) y[i] = Math.fround(Math.fround(alpha * x.data[i]) + beta);
+  });
+  const x = onyx.Tensor.copy(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]);
+  const y = onyx.Tensor.zeros('float', [2, 3]);
+  const host = await onyx.Session.create(model, { intraOpThreads: 1, operators: [op] });
+  const r = {};
+  r.scaleshift_host_run_us = await medianUs(() => host.run({ x }));
+  r.scaleshift_host_runinto_us = await medianUs(() => host.runInto({ x }, { y }));
+  if (fs.existsSync(library)) {
+    const lib = await onyx.Session.create(model, { intraOpThreads: 1, customOpLibraries: [library] });
+    r.scaleshift_library_run_us = await medianUs(() => lib.run({ x }));
+    r.scaleshift_library_runinto_us = await medianUs(() => lib.runInto({ x }, { y }));
+    r.scaleshift_host_minus_library_run_us = r.scaleshift_host_run_us - r.scaleshift_library_run_us;
+    r.scaleshift_host_minus_library_runinto_us = r.scaleshift_host_runinto_us - r.scaleshift_library_runinto_us;
+  }
+  return r;
+}
+
 (async () => {
   const r = {};
   for (const [intra, noSpinning] of [[1, false], [2, false], [2, true]]) {
@@ -53,5 +97,6 @@ async function maxLag(s, input) {
   const s = await make(TINY, 1);
   const a = s.tensor(new Float32Array(16).fill(1), [16]);
   r.add16_us = (await timeIt(() => s.run({ a, b: a }), 20000)) * 1000;
+  if (which === 'onyx') Object.assign(r, await hostKernel());
   console.log(JSON.stringify(r));
 })();
