@@ -436,6 +436,7 @@ namespace Onyx.Tests
             CheckAgainstHeader(typeof(ValueKind), "ONYX_VALUE_KIND_", "Unknown");
             CheckAgainstHeader(typeof(LogLevel), "ONYX_LOG_");
             CheckAgainstHeader(typeof(OptimizationLevel), "ONYX_OPTIMIZATION_");
+            CheckAgainstHeader(typeof(AttributeKind), "ONYX_ATTRIBUTE_");
             string major = Regex.Match(Header(), @"#define ONYX_ABI_VERSION_MAJOR (\d+)").Groups[1].Value;
             Assert.That(Library.AbiMajor, Is.EqualTo(uint.Parse(major)));
             Assert.That(OnyxRuntime.AbiVersion.Major, Is.EqualTo(int.Parse(major)));
