@@ -24,6 +24,7 @@ use onyx_core::{Error, ErrorCode};
 mod arrays;
 mod async_run;
 mod elements;
+mod operator;
 mod run_options;
 mod runtime;
 mod session;

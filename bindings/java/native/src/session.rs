@@ -34,6 +34,7 @@ fn options(
     memory: [jboolean; 2],
     external: &ExternalData,
     shared_weights: jlong,
+    operators: &JLongArray,
 ) -> JniResult<SessionOptions> {
     let mut options = SessionOptions::new();
     options.set_intra_op_threads(intra)?;
@@ -60,6 +61,7 @@ fn options(
     }
     external.add_to(env, &mut options)?;
     options.set_shared_weights(unsafe { crate::shared_weights::group(shared_weights) }?);
+    crate::operator::add_operators(env, &mut options, operators)?;
     Ok(options)
 }
 
@@ -152,7 +154,9 @@ pub extern "system" fn Java_dev_onyx_Native_checkThreadCounts<'l>(mut env: JNIEn
 }
 
 /// A session from a file (`path`) or from a model's bytes (`bytes`, when `path` is null);
-/// `shared_weights` is a `SharedWeights` handle the Java side holds during the call, or 0.
+/// `shared_weights` is a `SharedWeights` handle the Java side holds during the call, or 0;
+/// `operators` are `Operator` handles it holds during the call (the session keeps the
+/// Rust operators, and so their Java kernels, alive).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub extern "system" fn Java_dev_onyx_Native_sessionCreate<'l>(
@@ -179,6 +183,7 @@ pub extern "system" fn Java_dev_onyx_Native_sessionCreate<'l>(
     external_lengths: JLongArray<'l>,
     external_data_outside_model_folder: jboolean,
     shared_weights: jlong,
+    operators: JLongArray<'l>,
 ) -> jlong {
     entry(&mut env, |env| {
         let memory = [cpu_memory_arena, memory_pattern];
@@ -191,7 +196,7 @@ pub extern "system" fn Java_dev_onyx_Native_sessionCreate<'l>(
         };
         let options = options(
             env, intra, inter, optimization, deterministic, &providers, allow_fallback, &config, &libraries, &dim_names, &dim_values, &profiling, memory, &external,
-            shared_weights,
+            shared_weights, &operators,
         )?;
         let session = match optional_string(env, &path)? {
             Some(path) => Session::from_file(path, &options)?,

@@ -46,7 +46,9 @@ public enum ErrorCode {
     /** Memory for a size the caller or the model asked for could not be allocated. */
     OUT_OF_MEMORY(20),
     /** The model uses an operator no ONNX Runtime kernel or registered custom-op library provides. */
-    UNSUPPORTED_OPERATOR(21);
+    UNSUPPORTED_OPERATOR(21),
+    /** A host-language kernel ({@link Kernel}) failed: its exception's class and message. */
+    KERNEL_FAILED(22);
 
     private final int number;
 

@@ -61,7 +61,8 @@ final class Native {
     static native long sessionCreate(String path, byte[] bytes, long intra, long inter, int optimization, boolean deterministic,
             String[] providers, boolean allowFallback, String[] config, String[] libraries, String[] dimNames, long[] dimValues,
             String profilingPrefix, boolean cpuMemoryArena, boolean memoryPattern, String[] externalNames, Object[] externalData,
-            long[] externalOffsets, long[] externalLengths, boolean externalDataOutsideModelFolder, long sharedWeights);
+            long[] externalOffsets, long[] externalLengths, boolean externalDataOutsideModelFolder, long sharedWeights,
+            long[] operators);
 
     static native String sessionEndProfiling(long session);
 
@@ -120,6 +121,29 @@ final class Native {
     static native void tensorToBuffer(long tensor, int elementType, Buffer buffer, long byteOffset, long byteLength);
 
     static native void tensorWriteArray(long tensor, int elementType, Object array, int componentSize);
+
+    // operators (host-language kernels)
+    static native long operatorNew(String domain, String name, int[] inputs, int[] outputs, String[] attributeNames,
+            int[] attributeKinds, int since, int until, Kernel kernel);
+
+    static native void operatorFree(long operator);
+
+    /** onyx-core's check of these operators together in one session's options. */
+    static native void checkOperators(long[] operators);
+
+    // a kernel's call ({@code call}: the address KernelContext.invoke was given, during that call)
+    static native String kernelNodeName(long call);
+
+    /** A tensor handle valid during the call; never freed. */
+    static native long kernelInput(long call, int index);
+
+    static native long kernelOutput(long call, int index, long[] shape);
+
+    static native float kernelAttributeFloat(long call, String name);
+
+    static native long kernelAttributeInt(long call, String name);
+
+    static native String kernelAttributeString(long call, String name);
 
     // shared weights
     static native long sharedWeightsNew();

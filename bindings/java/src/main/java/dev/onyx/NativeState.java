@@ -37,6 +37,7 @@ final class NativeState implements Runnable {
 
     /**
      * @param owner the Java object; when it becomes unreachable the native object is closed
+     *     (null: no cleaner, the creator closes it itself)
      * @param handle the native handle, not 0
      * @param free frees the native object
      * @param what names the object in "is closed" messages
@@ -47,7 +48,7 @@ final class NativeState implements Runnable {
         this.free = free;
         this.what = what;
         this.keepAlive = keepAlive;
-        this.cleanable = CLEANER.register(owner, this);
+        this.cleanable = owner == null ? null : CLEANER.register(owner, this);
     }
 
     /**
@@ -101,7 +102,11 @@ final class NativeState implements Runnable {
 
     /** Closes the object; a second close does nothing. */
     void close() {
-        cleanable.clean(); // runs run() at most once, and unregisters from the cleaner
+        if (cleanable != null) {
+            cleanable.clean(); // runs run() at most once, and unregisters from the cleaner
+        } else {
+            run(); // frees at most once: only the first close finds the state without CLOSED
+        }
     }
 
     /** The cleaning action: mark closed, free now if no call is in progress. */

@@ -446,7 +446,9 @@ public final class Session implements AutoCloseable {
             int i = 0;
             for (Map.Entry<String, Tensor> entry : outputs.entrySet()) {
                 outNames[i] = entry.getKey();
-                outHandles[i] = call.hold(Objects.requireNonNull(entry.getValue(), "output tensor").state);
+                Tensor output = Objects.requireNonNull(entry.getValue(), "output tensor");
+                output.checkWritable();
+                outHandles[i] = call.hold(output.state);
                 i++;
             }
             int[] outIndices = call.indices(outNames, outputIndex, "output name");

@@ -29,6 +29,7 @@ public final class SessionOptions {
     private final java.util.Map<String, Object> externalData = new java.util.LinkedHashMap<>();
     private boolean externalDataOutsideModelFolder;
     private SharedWeights sharedWeights;
+    private final List<Operator> operators = new ArrayList<>();
 
     /** Default options: ONNX Runtime picks thread counts, all optimizations, CPU only. */
     public SessionOptions() {}
@@ -177,6 +178,49 @@ public final class SessionOptions {
     }
 
     /**
+     * Adds an operator whose kernel is Java code (see {@link Operator}): a model node
+     * {@code domain::name} runs it. The options keep the Java object; each session made with
+     * them keeps the native operator (and so the kernel) alive until the session is closed.
+     * Adding the same operator again does nothing.
+     *
+     * @param operator the operator
+     * @return this
+     * @throws OnyxException {@link ErrorCode#INVALID_ARGUMENT} when another operator with the
+     *     same domain and name was added (onyx-core's check)
+     * @throws IllegalStateException when the operator is closed
+     */
+    public SessionOptions addOperator(Operator operator) {
+        java.util.Objects.requireNonNull(operator, "operator");
+        if (operators.contains(operator)) {
+            return this;
+        }
+        List<Operator> all = new ArrayList<>(operators);
+        all.add(operator);
+        withOperators(all, handles -> {
+            Native.checkOperators(handles);
+            return null;
+        });
+        operators.add(operator);
+        return this;
+    }
+
+    /** Calls {@code body} with the operators' handles, holding each during the call. */
+    private static <R> R withOperators(List<Operator> operators, java.util.function.Function<long[], R> body) {
+        long[] handles = new long[operators.size()];
+        int held = 0;
+        try {
+            for (; held < handles.length; held++) {
+                handles[held] = operators.get(held).state.acquire();
+            }
+            return body.apply(handles);
+        } finally {
+            for (int i = 0; i < held; i++) {
+                operators.get(i).state.release();
+            }
+        }
+    }
+
+    /**
      * Supplies an external-data file from memory: a model whose initializers keep their data
      * in a file named {@code fileName} (the {@code location} the model gives, such as
      * {@code "model.onnx.data"}) reads them from {@code bytes} instead of the disk, whether
@@ -303,9 +347,10 @@ public final class SessionOptions {
             }
             i++;
         }
-        java.util.function.LongFunction<Long> create = group -> Native.sessionCreate(path, bytes, intraOpThreads, interOpThreads,
-                level, deterministicCompute, providers, allowProviderFallback, config, libraries, dimNames, dimValues, profilingPrefix,
-                cpuMemoryArena, memoryPattern, externalNames, data, offsets, lengths, externalDataOutsideModelFolder, group);
+        java.util.function.LongFunction<Long> create = group -> withOperators(operators, handles -> Native.sessionCreate(path, bytes,
+                intraOpThreads, interOpThreads, level, deterministicCompute, providers, allowProviderFallback, config, libraries, dimNames,
+                dimValues, profilingPrefix, cpuMemoryArena, memoryPattern, externalNames, data, offsets, lengths,
+                externalDataOutsideModelFolder, group, handles));
         SharedWeights group = sharedWeights;
         // The group is held during the call, so closing it meanwhile cannot free it under core.
         return group == null ? create.apply(0) : group.state.call(create);

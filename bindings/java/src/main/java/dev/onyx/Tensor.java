@@ -35,8 +35,36 @@ public final class Tensor implements AutoCloseable {
     private ElementType elementType; // read once, lazily: outputs are often only read as data
     private long[] shape;
 
+    /** A kernel's input: reading only. */
+    private final boolean readOnly;
+    /** A kernel's view: what is cached is refused too once the call is over. */
+    private final boolean view;
+
     private Tensor(long handle, Object keepAlive) {
         this.state = new NativeState(this, handle, Native::tensorFree, "tensor", keepAlive);
+        this.readOnly = false;
+        this.view = false;
+    }
+
+    private Tensor(NativeState state, boolean readOnly) {
+        this.state = state;
+        this.readOnly = readOnly;
+        this.view = true;
+    }
+
+    /**
+     * A kernel's view of ONNX Runtime's tensor for one call: never freed here; closed by its
+     * {@link KernelContext} when the call ends, after which {@code released} runs.
+     */
+    static Tensor kernelView(long handle, boolean readOnly, java.util.function.LongConsumer released) {
+        return new Tensor(new NativeState(null, handle, released, "kernel tensor (valid only during Kernel.compute)", null), readOnly);
+    }
+
+    /** Throws unless the tensor may be written. */
+    void checkWritable() {
+        if (readOnly) {
+            throw new IllegalStateException("a kernel's input tensor is read-only");
+        }
     }
 
     /** Wraps a tensor the native side created (a run's output). */
@@ -393,7 +421,7 @@ public final class Tensor implements AutoCloseable {
     /** @return the element type */
     public ElementType elementType() {
         ElementType type = elementType;
-        if (type == null) {
+        if (type == null || view) {
             type = ElementType.fromOnnx(state.call(h -> Native.tensorElementType(h)));
             elementType = type;
         }
@@ -407,7 +435,7 @@ public final class Tensor implements AutoCloseable {
 
     private long[] shapeRef() {
         long[] dims = shape;
-        if (dims == null) {
+        if (dims == null || view) {
             dims = state.call(Native::tensorShape);
             shape = dims;
         }
@@ -525,9 +553,11 @@ public final class Tensor implements AutoCloseable {
      * Overwrites the tensor's elements, e.g. to reuse one input tensor across runs.
      *
      * @param data exactly {@link #elementCount()} floats; the tensor must hold floats
+     * @throws IllegalStateException for a kernel's input (read-only), or a closed tensor
      */
     public void copyFrom(float[] data) {
         Objects.requireNonNull(data, "data");
+        checkWritable();
         state.callVoid(h -> Native.tensorWriteArray(h, ElementType.FLOAT32.onnxType(), data, 4));
     }
 

@@ -292,6 +292,7 @@ class SuiteTest {
                 stillUsable();
                 return;
             case "custom_op":
+            case "host_kernel":
                 customOp(c);
                 return;
             case "profiling":
@@ -341,7 +342,18 @@ class SuiteTest {
     /** Loads the case's model with its libraries, runs it on its input lines, and hands the outputs to {@code check}. */
     private void loadAndRun(Spec.Case c, java.util.function.Consumer<RunOutputs> check) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();
-        try (Session s = Session.fromFile(spec.path(c.get("model")), optionsWithLibraries(c))) {
+        SessionOptions options = optionsWithLibraries(c);
+        Operator operator = hostOperator(c);
+        Session loaded;
+        // The session keeps the operator's kernel alive: the Java handle can go once it is made.
+        try {
+            loaded = Session.fromFile(spec.path(c.get("model")), operator == null ? options : options.addOperator(operator));
+        } finally {
+            if (operator != null) {
+                operator.close();
+            }
+        }
+        try (Session s = loaded) {
             for (String line : c.all("input")) {
                 String[] f = line.split(" ");
                 inputs.put(f[0], Tensor.copy(spec.floats(f[1]), Spec.shape(f[2])));
@@ -386,6 +398,52 @@ class SuiteTest {
                 expectCode(c, () -> s.run(Map.of("input", wrong)).close());
             }
         }
+    }
+
+    /** The message of the suite's failing host kernel. */
+    static final String HOST_KERNEL_FAILURE = "host kernel failed on purpose";
+
+    /**
+     * The case's {@code operator <domain> <name>} written in Java: ScaleShift (FLOAT alpha,
+     * beta: y = alpha * x + beta, one float32 rounding per step) or Fail (throws); plus any
+     * {@code declare_attribute <name> <KIND>}. Null when the case names none.
+     */
+    static Operator hostOperator(Spec.Case c) {
+        if (!c.has("operator")) {
+            return null;
+        }
+        String[] f = c.get("operator").split(" ");
+        OperatorDefinition definition = new OperatorDefinition(f[0], f[1]).input(ElementType.FLOAT32).output(ElementType.FLOAT32);
+        if (f[1].equals("ScaleShift")) {
+            definition.attribute("alpha", AttributeKind.FLOAT).attribute("beta", AttributeKind.FLOAT);
+        }
+        for (String extra : c.all("declare_attribute")) {
+            String[] a = extra.split(" ");
+            definition.attribute(a[0], AttributeKind.valueOf(a[1]));
+        }
+        switch (f[1]) {
+            case "ScaleShift":
+                return new Operator(definition, SuiteTest::scaleShift);
+            case "Fail":
+                return new Operator(definition, context -> {
+                    throw new IllegalStateException(HOST_KERNEL_FAILURE);
+                });
+            default:
+                throw new AssertionError("the suite has no host kernel " + f[1]);
+        }
+    }
+
+    /** y[i] = alpha * x[i] + beta in float32. */
+    static void scaleShift(KernelContext context) {
+        float alpha = context.attributeFloat("alpha");
+        float beta = context.attributeFloat("beta");
+        Tensor x = context.input(0);
+        float[] y = x.toFloatArray();
+        for (int i = 0; i < y.length; i++) {
+            float product = alpha * y[i];
+            y[i] = product + beta;
+        }
+        context.output(0, x.shape()).copyFrom(y);
     }
 
     private void customOp(Spec.Case c) {
@@ -573,6 +631,7 @@ class SuiteTest {
                     expectCode(c, () -> Session.fromFile(spec.path(c.get("model"))).close());
                     return;
                 case "load_and_run":
+                case "host_kernel":
                     expectCode(c, () -> loadAndRun(c, outputs -> { }));
                     return;
                 case "custom_op_library":
