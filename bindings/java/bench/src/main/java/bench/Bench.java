@@ -3,7 +3,12 @@ package bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.onyx.AttributeKind;
+import dev.onyx.ElementType;
+import dev.onyx.KernelContext;
 import dev.onyx.OnyxRuntime;
+import dev.onyx.Operator;
+import dev.onyx.OperatorDefinition;
 import dev.onyx.Session;
 import dev.onyx.SessionOptions;
 import dev.onyx.Tensor;
@@ -97,8 +102,66 @@ public final class Bench {
             }
         }
 
+        hostKernel(suite, rounds);
+
         Files.createDirectories(out);
         Files.write(out.resolve("results.txt"), LINES, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** y = alpha * x + beta, the suite's ScaleShift, written in Java. */
+    private static void scaleShift(KernelContext context) {
+        float alpha = context.attributeFloat("alpha");
+        float beta = context.attributeFloat("beta");
+        Tensor x = context.input(0);
+        float[] y = x.toFloatArray();
+        for (int i = 0; i < y.length; i++) {
+            y[i] = alpha * y[i] + beta;
+        }
+        context.output(0, x.shape()).copyFrom(y);
+    }
+
+    /**
+     * Onyx only: one ScaleShift node on a [2,3] float tensor (scale_shift.onnx), its kernel in
+     * Java against the same operator from the project's native library
+     * (libonyx_test_customops.so), alternating in one JVM; the per-invocation cost of a Java
+     * kernel is the difference of the two medians (a run is one kernel invocation).
+     */
+    private static void hostKernel(Path suite, int rounds) throws Exception {
+        Path model = suite.resolve("fixtures/customops/scale_shift.onnx");
+        Path library = suite.resolve("../../target/release/libonyx_test_customops.so").normalize();
+        if (!Files.isRegularFile(library)) {
+            System.out.println("onyx: [java] no " + library + " (make customops): the host-kernel comparison is skipped");
+            return;
+        }
+        OperatorDefinition definition = new OperatorDefinition("dev.onyx.test", "ScaleShift").input(ElementType.FLOAT32)
+                .output(ElementType.FLOAT32).attribute("alpha", AttributeKind.FLOAT).attribute("beta", AttributeKind.FLOAT);
+        try (Operator op = new Operator(definition, Bench::scaleShift);
+                Session host = Session.fromFile(model, new SessionOptions().setIntraOpThreads(1).addOperator(op));
+                Session native_ = Session.fromFile(model, new SessionOptions().setIntraOpThreads(1).addCustomOpLibrary(library));
+                Tensor x = Tensor.copy(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)) {
+            Map<String, Tensor> inputs = Map.of("x", x);
+            Call javaKernel = () -> host.run(inputs).close();
+            Call libraryKernel = () -> native_.run(inputs).close();
+            int calls = 20000;
+            for (int i = 0; i < calls; i++) {
+                javaKernel.run();
+                libraryKernel.run();
+            }
+            List<Double> javaTimes = new ArrayList<>();
+            List<Double> libraryTimes = new ArrayList<>();
+            for (int round = 0; round < rounds * 3; round++) {
+                sample(javaKernel, 3, calls, 1e-3, javaTimes);
+                sample(libraryKernel, 3, calls, 1e-3, libraryTimes);
+            }
+            double javaMedian = median(javaTimes);
+            double libraryMedian = median(libraryTimes);
+            report("java", "scale_shift_java_kernel_call_us", javaMedian, "us");
+            report("java", "scale_shift_library_kernel_call_us", libraryMedian, "us");
+            report("java", "host_kernel_overhead_us", javaMedian - libraryMedian, "us");
+            System.out.printf(Locale.ROOT, "onyx: [java] ScaleShift [2,3] per run: Java kernel %.2f us, native library %.2f us:"
+                    + " a Java kernel costs %.2f us per invocation more (target: within 5 us)%n", javaMedian, libraryMedian,
+                    javaMedian - libraryMedian);
+        }
     }
 
     /**
