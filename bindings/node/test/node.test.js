@@ -351,3 +351,15 @@ test('an operator keeps no process alive and is released with its last session',
   for (let i = 0; i < 50 && !collected; i++) { global.gc(); await new Promise((r) => setTimeout(r, 10)); }
   assert.ok(collected, 'the kernel function was not collected after its operator and session');
 });
+
+test('a worker thread makes its own operator and runs it; the worker exits cleanly', async () => {
+  const script = `const { parentPort } = require('worker_threads');
+    const o = require(${JSON.stringify(path.join(__dirname, '..'))});
+    const op = new o.Operator(${JSON.stringify(SCALE_SHIFT)}, (c) => { const x = c.input(0); const y = c.output(0, x.dims); for (let i = 0; i < y.length; i++) y[i] = x.data[i] * 2; });
+    o.Session.create(${JSON.stringify(path.join(CUSTOM, 'scale_shift.onnx'))}, { operators: [op] })
+      .then((s) => Promise.all([1, 2, 3].map((k) => s.run({ x: o.Tensor.copy(new Float32Array(6).fill(k), [2, 3]) }))))
+      .then((r) => parentPort.postMessage(r.map((t) => Array.from(t.y.toFloat32Array()))));`;
+  const w = new Worker(script, { eval: true });
+  const [result] = await Promise.all([new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); }), new Promise((r) => w.once('exit', r))]);
+  assert.deepStrictEqual(result, [1, 2, 3].map((k) => new Array(6).fill(2 * k)));
+});

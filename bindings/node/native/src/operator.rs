@@ -249,7 +249,8 @@ static NEXT_ID: AtomicU32 = AtomicU32::new(1);
 /// An operator with a JavaScript kernel (index.js's `Operator` holds it).
 #[napi]
 pub struct NativeOperator {
-    inner: Arc<core::Operator>,
+    /// Keeps the operator alive while JavaScript holds it (sessions hold their own).
+    _operator: Arc<core::Operator>,
     id: u32,
 }
 
@@ -344,13 +345,6 @@ pub fn operator_new(
         let operator = crate::guard(move || core::Operator::new(definition, move |context: &core::KernelContext<'_>| kernel.compute(context)))?;
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         OPERATORS.lock().unwrap_or_else(|p| p.into_inner()).push((id, Arc::downgrade(&operator)));
-        Ok(NativeOperator { inner: operator, id })
-    }
-}
-
-impl NativeOperator {
-    #[allow(dead_code)]
-    pub fn operator(&self) -> &Arc<core::Operator> {
-        &self.inner
+        Ok(NativeOperator { _operator: operator, id })
     }
 }
