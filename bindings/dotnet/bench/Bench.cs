@@ -4,7 +4,8 @@
 //   bench csharp <metric> <median> <unit> <ratio to ort direct>
 // using <out>/anchors.txt when present. Each figure is measured alternating with the same
 // C ABI calls made raw from this process (RawC below), so the binding's own overhead can be
-// read off even on a noisy machine.
+// read off even on a noisy machine. Last, a trivial host kernel (C#) against the same operator
+// from a native custom-op library: the per-invocation cost of a C# kernel.
 //
 //   mono OnyxBench.exe <tests/suite> <build/bench>
 using System;
@@ -145,10 +146,99 @@ public static class Bench
             }
         }
 
+        results.AddRange(HostKernel(suite));
+
         Directory.CreateDirectory(outDir);
         File.AppendAllLines(Path.Combine(outDir, "results.txt"), results.Select(r => r.Split('|')[0]));
         foreach (string r in results) Console.WriteLine(r.Replace("|", "   "));
         return 0;
+    }
+
+    /// <summary>y = alpha * x + beta as the README writes a kernel: read the input into an array, fill the output from one.</summary>
+    private static void ScaleShiftArrays(KernelContext context)
+    {
+        float alpha = context.AttributeFloat("alpha"), beta = context.AttributeFloat("beta");
+        Tensor x = context.Input(0);
+        float[] values = x.ToArray<float>();
+        for (int i = 0; i < values.Length; i++) values[i] = (float)((float)(alpha * values[i]) + beta);
+        context.Output(0, x.Shape).CopyFrom(values);
+    }
+
+    /// <summary>The same through the tensors' data pointers: no managed array (the trampoline's floor).</summary>
+    private static unsafe void ScaleShiftPointers(KernelContext context)
+    {
+        float alpha = context.AttributeFloat("alpha"), beta = context.AttributeFloat("beta");
+        Tensor x = context.Input(0);
+        long n = x.ElementCount;
+        float* from = (float*)x.DataPointer;
+        float* to = (float*)context.Output(0, x.Shape).DataPointer;
+        for (long i = 0; i < n; i++) to[i] = (float)((float)(alpha * from[i]) + beta);
+    }
+
+    /// <summary>
+    /// Per invocation of a trivial kernel: one ScaleShift node on 16 floats (scale_shift_16.onnx),
+    /// its kernel in C# (an Operator) vs the same operator from the project's native custom-op
+    /// library (libonyx_test_customops.so), in one process, intra-op 1, the same Run call
+    /// (input borrowed once, output allocated by Onyx). Medians of 21 interleaved blocks of 500
+    /// runs; the difference is what the C# kernel costs over the native one.
+    /// </summary>
+    private static List<string> HostKernel(string suite)
+    {
+        var lines = new List<string>();
+        string model = Path.Combine(suite, "fixtures", "customops", "scale_shift_16.onnx");
+        string library = null;
+        foreach (string line in File.ReadLines(Path.Combine(suite, "spec.txt")))
+            if (line.StartsWith("custom_op_library_own ", StringComparison.Ordinal))
+                library = Path.GetFullPath(Path.Combine(suite, line.Substring("custom_op_library_own ".Length)));
+        if (!File.Exists(model) || library == null || !File.Exists(library))
+        {
+            Console.WriteLine("bench csharp: no scale_shift_16.onnx or libonyx_test_customops.so (make fixtures customops): host-kernel figures skipped");
+            return lines;
+        }
+        var definition = new OperatorDefinition("dev.onyx.test", "ScaleShift").Input(ElementType.Float32).Output(ElementType.Float32)
+            .Attribute("alpha", AttributeKind.Float).Attribute("beta", AttributeKind.Float);
+        float[] x = Enumerable.Range(0, 16).Select(i => i * 0.5f - 4f).ToArray();
+        const int calls = 500, blocks = 21;
+        using (var arrays = new Operator(definition, ScaleShiftArrays))
+        using (var pointers = new Operator(definition, ScaleShiftPointers))
+        using (var hostOptions = new SessionOptions { IntraOpThreads = 1 })
+        using (var pointerOptions = new SessionOptions { IntraOpThreads = 1 })
+        using (var libraryOptions = new SessionOptions { IntraOpThreads = 1 })
+        using (Tensor input = Tensor.Borrow(x, 16))
+        {
+            hostOptions.AddOperator(arrays);
+            pointerOptions.AddOperator(pointers);
+            libraryOptions.AddCustomOpLibrary(library);
+            using (Session host = Session.FromFile(model, hostOptions))
+            using (Session hostPointers = Session.FromFile(model, pointerOptions))
+            using (Session native = Session.FromFile(model, libraryOptions))
+            {
+                var inputs = new Dictionary<string, Tensor> { { "x", input } };
+                Session[] sessions = { host, hostPointers, native };
+                float[][] answers = sessions.Select(s => { using (RunOutputs o = s.Run(inputs)) return o[0].ToArray<float>(); }).ToArray();
+                if (!answers[0].SequenceEqual(answers[2]) || !answers[1].SequenceEqual(answers[2]))
+                    throw new InvalidOperationException("the C# kernels and the library's disagree");
+                var times = sessions.Select(s => new List<double>()).ToArray();
+                for (int block = -3; block < blocks; block++)
+                    for (int k = 0; k < sessions.Length; k++)
+                    {
+                        Session session = sessions[k];
+                        double ms = TimeMs(() =>
+                        {
+                            for (int i = 0; i < calls; i++)
+                                using (RunOutputs outputs = session.Run(inputs))
+                                    Marshal.ReadInt32(outputs[0].DataPointer);
+                        });
+                        if (block >= 0) times[k].Add(ms * 1000 / calls);
+                    }
+                double hostUs = Median(times[0]), pointerUs = Median(times[1]), libraryUs = Median(times[2]);
+                lines.Add(string.Format(Inv, "bench csharp scale_shift_host_kernel_call_us {0:F4} us -|(the same operator from libonyx_test_customops.so {1:F3} us: {2:+0.000;-0.000} us per invocation)", hostUs, libraryUs, hostUs - libraryUs));
+                lines.Add(string.Format(Inv, "bench csharp scale_shift_host_kernel_pointers_call_us {0:F4} us -|(through DataPointer, no arrays: {1:+0.000;-0.000} us per invocation over the library)", pointerUs, pointerUs - libraryUs));
+                lines.Add(string.Format(Inv, "bench csharp scale_shift_library_call_us {0:F4} us -|(same process, same Run call)", libraryUs));
+                lines.Add(string.Format(Inv, "bench csharp scale_shift_host_minus_library_us {0:F4} us -|(per invocation: C# kernel, arrays)", hostUs - libraryUs));
+            }
+        }
+        return lines;
     }
 
     /// <summary>"bench csharp metric median unit ratio|(comparisons)"; the ratio is against ort direct.</summary>
