@@ -23,6 +23,16 @@ bench-instructions: ort fixtures
 	    $(CARGO_TARGET)/onyx-bench count $$path $(ROOT)/tests/suite $(ORT_LIB) 500 2>&1 | awk -v p=$$path '/Collected :/ {print p, $$4}'; \
 	done | python3 -c 'import sys; r={p:int(i)/500 for p,i in (l.split() for l in sys.stdin)}; o,c=r["ort"],r["c"]; print(f"onyx: ort direct {o:.0f}, C ABI {c:.0f} instructions per call (C / direct {c/o:.3f})"); open("$(BENCH_DIR)/results.txt","a").write(f"bench c add16_call_instructions {c:.0f} instructions {c/o:.4f}\n")'
 
+# One call of a trivial kernel (ScaleShift on 16 floats) written in Rust and in C against
+# the same operator from the project's native custom-op library; the target: within 1 us.
+.PHONY: bench-kernels
+BENCH_TARGETS += bench-kernels
+bench-kernels: ort fixtures customops
+	@cargo build --quiet --release -p onyx-bench
+	@mkdir -p $(BENCH_DIR)
+	@echo "onyx: [bench] a host-language kernel call (Rust, C) against the native library's, ScaleShift on 16 floats"
+	@$(CARGO_TARGET)/onyx-bench kernels $(ROOT)/tests/suite $(ORT_LIB) $(CUSTOMOPS_LIB) $(BENCH_DIR)
+
 # Resident memory of 1 and 4 ResNet18 sessions, with and without SharedWeights, each
 # mode in three processes of its own (medians); the target: each extra shared session
 # costs at most 25 % of the first.

@@ -20,3 +20,7 @@ test-readme-c: cmake-build
 	@awk '/^```c$$/{f=1;next} /^```$$/{if(f){exit}} f' README.md > build/readme/quickstart.c
 	@cc -std=c11 -Wall -Wextra -Werror build/readme/quickstart.c -Iinclude -Lbuild/cmake/lib -lonyx -Wl,-rpath,$(CMAKE_BUILD)/lib -o build/readme/quickstart
 	@build/readme/quickstart
+	@echo "onyx: [c] compiling and running docs/c-abi.md's operator example"
+	@awk '/^```c operator$$/{f=1;next} /^```$$/{if(f){exit}} f' docs/c-abi.md > build/readme/operator.c
+	@cc -std=c11 -Wall -Wextra -Werror build/readme/operator.c -Iinclude -Lbuild/cmake/lib -lonyx -Wl,-rpath,$(CMAKE_BUILD)/lib -o build/readme/operator-c
+	@cd tests/suite/fixtures && $(ROOT)/build/readme/operator-c

@@ -15,6 +15,7 @@ use std::{
     time::Instant,
 };
 
+mod kernels;
 mod memory;
 
 use onyx::*;
@@ -142,6 +143,17 @@ fn main() {
             return memory::measure(Path::new(suite), Path::new(ort_library), mode, sessions.parse().expect("sessions"));
         }
     }
+    if let [_, command, suite, ort_library, custom_ops, out] = &args[..] {
+        if command == "kernels" {
+            let library = CString::new(ort_library.as_str()).unwrap();
+            ok(onyx_runtime_init(library.as_ptr()));
+            let figures = kernels::run(Path::new(suite), Path::new(custom_ops));
+            let lines: String = figures.iter().map(|(k, v)| format!("bench {} {k} {v:.4} us 1\n", if k.contains("rust") { "rust" } else { "c" })).collect();
+            let mut file = std::fs::OpenOptions::new().create(true).append(true).open(Path::new(out).join("results.txt")).unwrap();
+            std::io::Write::write_all(&mut file, lines.as_bytes()).unwrap();
+            return;
+        }
+    }
     if let [_, mode, path, suite, ort_library, calls] = &args[..] {
         if mode == "count" {
             let library = CString::new(ort_library.as_str()).unwrap();
@@ -152,6 +164,7 @@ fn main() {
         eprintln!("usage: onyx-bench <tests/suite folder> <libonnxruntime path> <out folder>");
         eprintln!("       onyx-bench count ort|c <tests/suite folder> <libonnxruntime path> <calls>");
         eprintln!("       onyx-bench memory <tests/suite folder> <libonnxruntime path> plain|shared <sessions>");
+        eprintln!("       onyx-bench kernels <tests/suite folder> <libonnxruntime path> <custom-op library> <out folder>");
         std::process::exit(2);
     };
     let (suite, out) = (Path::new(suite), Path::new(out));

@@ -18,6 +18,33 @@
 //! - A kernel's error fails that run with the kernel's code and message (a binding's
 //!   exception: `KERNEL_FAILED`); a panic is caught (`PANIC`); the session stays usable.
 //! - A session keeps the operators it was made with (and their kernels) alive.
+//!
+//! ```no_run
+//! use onyx_core::{AttributeKind, ElementType, KernelContext, Operator, OperatorDefinition, Session, SessionOptions, Tensor};
+//! # fn main() -> onyx_core::Result<()> {
+//! // dev.onyx.test::ScaleShift, y = alpha * x + beta, as the suite's scale_shift.onnx uses it.
+//! let definition = OperatorDefinition::new("dev.onyx.test", "ScaleShift")
+//!     .input(ElementType::Float32)
+//!     .output(ElementType::Float32)
+//!     .attribute("alpha", AttributeKind::Float)
+//!     .attribute("beta", AttributeKind::Float);
+//! let scale_shift = Operator::new(definition, |context: &KernelContext<'_>| {
+//!     let (alpha, beta) = (context.attribute_float("alpha")?, context.attribute_float("beta")?);
+//!     let x = context.input(0)?;
+//!     let mut y = context.output(0, x.shape())?;
+//!     for (y, x) in y.as_mut_slice::<f32>()?.iter_mut().zip(x.as_slice::<f32>()?) {
+//!         *y = alpha * x + beta;
+//!     }
+//!     Ok(())
+//! })?;
+//! let mut options = SessionOptions::new();
+//! options.add_operator(&scale_shift)?;
+//! let session = Session::from_file("customops/scale_shift.onnx", &options)?;
+//! let x = Tensor::copy(&[2, 3], &[1f32, 2., 3., 4., 5., 6.])?;
+//! let y = session.run(&[("x", &x)], None, None)?;
+//! assert_eq!(y[0].as_slice::<f32>()?[5], 14.0);
+//! # Ok(()) }
+//! ```
 
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::marker::PhantomData;

@@ -1,9 +1,10 @@
-"""The custom-operator fixtures of the shared suite: five small models that need a
+"""The custom-operator fixtures of the shared suite: six small models that need a
 custom-operator library, with their inputs and the outputs NumPy computes for them.
 
 | model | graph | library |
 | --- | --- | --- |
 | scale_shift.onnx | x [2,3] -> dev.onyx.test::ScaleShift(alpha=2.5, beta=-1) -> y | the project's (customops/) |
+| scale_shift_16.onnx | x [16] -> ScaleShift(alpha=2.5, beta=-1) -> y: the per-call cost of a kernel (make bench) | the project's |
 | scale_shift_mixed.onnx | x [2,3] -> Relu -> ScaleShift(alpha=0.5, beta=3) -> Add(b [3]) -> y | the project's |
 | fail.onnx | x [2,3] -> dev.onyx.test::Fail -> y: every run fails with FAIL_MESSAGE | the project's |
 | negpos.onnx | x [4] -> ai.onnx.contrib::NegPos -> neg, pos | ONNX Runtime Extensions |
@@ -100,6 +101,14 @@ def models():
         bytes=_model("scale_shift", [helper.make_node("ScaleShift", ["x"], ["y"], name="scale_shift", domain=DOMAIN,
                                                        alpha=2.5, beta=-1.0)],
                      [_io("x", [2, 3])], [_io("y", [2, 3])], domains=[DOMAIN]),
+        inputs={"x": x}, outputs={"y": scale_shift(x, 2.5, -1.0)}))
+
+    x = _f32([i * 0.5 - 4.0 for i in range(16)], [16])
+    out.append(dict(
+        stem="scale_shift_16", library="project", error=None, what="ScaleShift(alpha=2.5, beta=-1) on 16 floats",
+        bytes=_model("scale_shift_16", [helper.make_node("ScaleShift", ["x"], ["y"], name="scale_shift", domain=DOMAIN,
+                                                          alpha=2.5, beta=-1.0)],
+                     [_io("x", [16])], [_io("y", [16])], domains=[DOMAIN]),
         inputs={"x": x}, outputs={"y": scale_shift(x, 2.5, -1.0)}))
 
     x = _f32([-1.5, -0.1, 0.0, 0.2, 2.5, 10.0], [2, 3])

@@ -183,6 +183,42 @@ int main(int argc, char** argv) {
     reporter.add("add16_run_into_call_us", into_ms * 1e3 / kCalls, "us", c_into_ms * 1e3 / kCalls, "add16_call_us");
   }
 
+  // One call of a C++ kernel against the same operator from the project's native
+  // custom-op library: ScaleShift on 16 floats, one node, so the runs differ by the kernel.
+  {
+    const std::string model = suite + "/fixtures/customops/scale_shift_16.onnx";
+    onyx::SessionOptions with_library;
+    with_library.set_intra_op_threads(1).add_custom_op_library(suite + "/../../target/release/libonyx_test_customops.so");
+    const onyx::Session library = onyx::Session::from_file(model, with_library);
+    onyx::SessionOptions with_kernel;
+    with_kernel.set_intra_op_threads(1).add_operator(onyx::Operator(
+        "dev.onyx.test", "ScaleShift", {onyx::ElementType::Float32}, {onyx::ElementType::Float32},
+        [](onyx::KernelContext& context) {
+          const float alpha = context.attribute_float("alpha"), beta = context.attribute_float("beta");
+          const onyx::Tensor& x = context.input(0);
+          onyx::Tensor& y = context.output(0, x.shape());
+          const onyx::Span<const float> in = x.values<float>();
+          const onyx::Span<float> out = y.mutable_values<float>();
+          for (size_t i = 0; i < in.size(); i++) out[i] = alpha * in[i] + beta;
+        },
+        {{"alpha", onyx::AttributeKind::Float}, {"beta", onyx::AttributeKind::Float}}));
+    const onyx::Session kernel = onyx::Session::from_file(model, with_kernel);
+    std::vector<float> x(16, 1.5f);
+    const std::vector<int64_t> shape = {16};
+    constexpr int kCalls = 2000;
+    auto run = [&](const onyx::Session& session) {
+      return repeat(kCalls, [&] {
+        const onyx::Tensor tx = onyx::Tensor::borrow(shape, x);
+        black_box(session.run({{"x", tx}})[0].data<float>()[0]);
+      });
+    };
+    const auto [kernel_ms, library_ms] = alternating_median_ms(3, 15, run(kernel), run(library));
+    const double kernel_us = kernel_ms * 1e3 / kCalls, library_us = library_ms * 1e3 / kCalls;
+    std::printf("onyx: [bench] ScaleShift on 16 floats, one run: native library %.3f us, C++ kernel %.3f us: %+.3f us per kernel call (target: within 1 us)\n",
+                library_us, kernel_us, kernel_us - library_us);
+    reporter.lines.push_back("bench cpp kernel_cpp_extra_us " + std::to_string(kernel_us - library_us) + " us 1");
+  }
+
   std::ofstream results(out_dir + "/results.txt", std::ios::app);
   for (const std::string& line : reporter.lines) results << line << "\n";
   return 0;

@@ -49,6 +49,7 @@
 
 #include "onyx.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstddef>
@@ -910,7 +911,9 @@ class KernelContext {
   KernelContext(const KernelContext&) = delete;
   KernelContext& operator=(const KernelContext&) = delete;
   ~KernelContext() {
-    for (Tensor& t : lent_) t.release();  // ONNX Runtime's, freed by the context
+    // ONNX Runtime's tensors, freed by the C context: only forgotten here.
+    for (size_t i = 0; i < std::min(count_, kInline); i++) inline_[i].release();
+    for (Tensor& t : more_) t.release();
   }
 
   size_t input_count() const noexcept { return onyx_kernel_context_input_count(c_); }
@@ -920,14 +923,14 @@ class KernelContext {
   const Tensor& input(size_t index) {
     const onyx_tensor* out = nullptr;
     detail::check(onyx_kernel_context_input(c_, index, &out));
-    return lent_.emplace_back(const_cast<onyx_tensor*>(out));
+    return keep(const_cast<onyx_tensor*>(out));
   }
 
   /// Output `index` with `shape`, allocated by ONNX Runtime, for the kernel to fill.
   Tensor& output(size_t index, Span<const int64_t> shape) {
     onyx_tensor* out = nullptr;
     detail::check(onyx_kernel_context_output(c_, index, shape.data(), shape.size(), &out));
-    return lent_.emplace_back(out);
+    return keep(out);
   }
 
   /// The node's attribute `name`, declared with that kind (else InvalidArgument or TypeMismatch).
@@ -948,8 +951,20 @@ class KernelContext {
   }
 
  private:
+  Tensor& keep(onyx_tensor* lent) {
+    Tensor& slot = count_ < kInline ? inline_[count_] : more_.emplace_back();
+    count_++;
+    slot = Tensor(lent);
+    return slot;
+  }
+
+  static constexpr size_t kInline = 4;
   onyx_kernel_context* c_;
-  std::deque<Tensor> lent_;  // a deque: references to its elements stay valid as it grows
+  // The wrappers handed out: in place for the first few (a call allocates nothing), then
+  // a deque, whose elements stay where they are as it grows (references stay valid).
+  std::array<Tensor, kInline> inline_;
+  std::deque<Tensor> more_;
+  size_t count_ = 0;
 };
 
 /// A kernel: reads `context`'s inputs and attributes and fills its outputs. An
