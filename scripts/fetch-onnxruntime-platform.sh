@@ -22,44 +22,16 @@ case $PLATFORM in
   windows-x64) TAG=win_amd64; LIB=onnxruntime.dll; SHA256=$ORT_WINDOWS_X64_SHA256 ;;
   *) echo "onyx: unknown platform '$PLATFORM' (linux-x64, linux-arm64, windows-x64)" >&2; exit 2 ;;
 esac
-dest=$root/.cache/onnxruntime/$ORT_VERSION/$PLATFORM
-
-have() { [ -f "$1" ] && echo "$2  $1" | sha256sum --check --status; }
-
-if ! have "$dest/$LIB" "$SHA256"; then
-  echo "onyx: fetching ONNX Runtime $ORT_VERSION for $PLATFORM (Microsoft's build, from the $TAG onnxruntime wheel on PyPI) into $dest"
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-  python3 -m pip download --quiet --no-deps --only-binary=:all: \
-    --platform "$TAG" --python-version 311 --implementation cp \
-    "onnxruntime==$ORT_VERSION" -d "$work"
-  wheel=$(ls "$work"/onnxruntime-"$ORT_VERSION"-*.whl)
-  mkdir -p "$dest"
-  python3 - "$wheel" "$dest" "$LIB" <<'PY'
-import sys, zipfile
-wheel, dest, lib = sys.argv[1:]
-with zipfile.ZipFile(wheel) as z:
-    for member, name in [(f"onnxruntime/capi/{lib}", lib),
-                         ("onnxruntime/LICENSE", "LICENSE"),
-                         ("onnxruntime/ThirdPartyNotices.txt", "ThirdPartyNotices.txt")]:
-        with open(f"{dest}/{name}.part", "wb") as out:
-            out.write(z.read(member))
-PY
-  if ! have "$dest/$LIB.part" "$SHA256"; then
-    echo "onyx: $LIB from the $TAG wheel does not have the pinned SHA-256 $SHA256 (versions.env)" >&2
-    rm -f "$dest"/*.part
-    exit 1
-  fi
-  for f in "$LIB" LICENSE ThirdPartyNotices.txt; do mv "$dest/$f.part" "$dest/$f"; done
-  echo "onyx: ONNX Runtime $ORT_VERSION for $PLATFORM ready: $dest/$LIB"
-fi
+# shellcheck source=ort-wheel.sh
+source "$root/scripts/ort-wheel.sh"
+ort_from_wheel "$ORT_VERSION" "$TAG" "$LIB" "$SHA256" "$root/.cache/onnxruntime/$ORT_VERSION/$PLATFORM" "for $PLATFORM"
 
 # The tests' second custom-op library on Windows: ONNX Runtime Extensions' win-x64 DLL
 # from the same Maven Central jar as the linux-x64 one (its SHA-256 is checked there).
 if [ "$PLATFORM" = windows-x64 ]; then
   ext=$root/.cache/onnxruntime-extensions/$ORT_EXTENSIONS_VERSION/$PLATFORM
   EXT_LIB=onnxruntime_extensions4j_jni.dll
-  if ! have "$ext/$EXT_LIB" "$ORT_EXTENSIONS_WINDOWS_X64_SHA256"; then
+  if ! ort_have "$ext/$EXT_LIB" "$ORT_EXTENSIONS_WINDOWS_X64_SHA256"; then
     echo "onyx: fetching ONNX Runtime Extensions $ORT_EXTENSIONS_VERSION for $PLATFORM (Maven Central jar) into $ext"
     ONYX_EXTENSIONS_MEMBER=ai/onnxruntime/extensions/native/win-x64/$EXT_LIB \
     ONYX_EXTENSIONS_SHA256=$ORT_EXTENSIONS_WINDOWS_X64_SHA256 ONYX_EXTENSIONS_DEST=$ext \

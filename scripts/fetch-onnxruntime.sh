@@ -18,34 +18,6 @@ case $VERSION in
 esac
 LIB=libonnxruntime.so.$VERSION
 
-dest=$root/.cache/onnxruntime/$VERSION
-
-if [ -f "$dest/$LIB" ] && echo "$SHA256  $dest/$LIB" | sha256sum --check --status; then
-  exit 0
-fi
-
-echo "onyx: fetching ONNX Runtime $VERSION (Microsoft's build, from the onnxruntime wheel on PyPI) into $dest"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-python3 -m pip download --quiet --no-deps --only-binary=:all: \
-  --platform manylinux_2_28_x86_64 --python-version 311 --implementation cp \
-  "onnxruntime==$VERSION" -d "$work"
-wheel=$(ls "$work"/onnxruntime-"$VERSION"-*.whl)
-mkdir -p "$dest"
-python3 - "$wheel" "$dest" "$LIB" <<'PY'
-import sys, zipfile
-wheel, dest, lib = sys.argv[1:]
-with zipfile.ZipFile(wheel) as z:
-    for member, name in [(f"onnxruntime/capi/{lib}", lib),
-                         ("onnxruntime/LICENSE", "LICENSE"),
-                         ("onnxruntime/ThirdPartyNotices.txt", "ThirdPartyNotices.txt")]:
-        with open(f"{dest}/{name}.part", "wb") as out:
-            out.write(z.read(member))
-PY
-if ! echo "$SHA256  $dest/$LIB.part" | sha256sum --check --status; then
-  echo "onyx: $LIB from the wheel does not have the pinned SHA-256 $SHA256" >&2
-  rm -f "$dest"/*.part
-  exit 1
-fi
-for f in "$LIB" LICENSE ThirdPartyNotices.txt; do mv "$dest/$f.part" "$dest/$f"; done
-echo "onyx: ONNX Runtime $VERSION ready: $dest/$LIB"
+# shellcheck source=ort-wheel.sh
+source "$root/scripts/ort-wheel.sh"
+ort_from_wheel "$VERSION" manylinux_2_28_x86_64 "$LIB" "$SHA256" "$root/.cache/onnxruntime/$VERSION" "for linux-x64"
