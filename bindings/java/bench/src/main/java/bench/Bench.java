@@ -121,13 +121,24 @@ public final class Bench {
     }
 
     /**
-     * Onyx only: one ScaleShift node on a [2,3] float tensor (scale_shift.onnx), its kernel in
+     * Onyx only: one ScaleShift node on 16 floats (scale_shift_16.onnx; [2,3] in scale_shift.onnx
+     * when it is absent), its kernel in
      * Java against the same operator from the project's native library
      * (libonyx_test_customops.so), alternating in one JVM; the per-invocation cost of a Java
      * kernel is the difference of the two medians (a run is one kernel invocation).
      */
     private static void hostKernel(Path suite, int rounds) throws Exception {
-        Path model = suite.resolve("fixtures/customops/scale_shift.onnx");
+        // 16 floats (scale_shift_16.onnx, written by tests/suite/customops.py), else the suite's [2,3].
+        Path model = suite.resolve("fixtures/customops/scale_shift_16.onnx");
+        long[] shape = {16};
+        if (!Files.isRegularFile(model)) {
+            model = suite.resolve("fixtures/customops/scale_shift.onnx");
+            shape = new long[] {2, 3};
+        }
+        float[] values = new float[(int) java.util.Arrays.stream(shape).reduce(1, (p, q) -> p * q)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i - 4;
+        }
         Path library = suite.resolve("../../target/release/libonyx_test_customops.so").normalize();
         if (!Files.isRegularFile(library)) {
             System.out.println("onyx: [java] no " + library + " (make customops): the host-kernel comparison is skipped");
@@ -138,7 +149,7 @@ public final class Bench {
         try (Operator op = new Operator(definition, Bench::scaleShift);
                 Session host = Session.fromFile(model, new SessionOptions().setIntraOpThreads(1).addOperator(op));
                 Session native_ = Session.fromFile(model, new SessionOptions().setIntraOpThreads(1).addCustomOpLibrary(library));
-                Tensor x = Tensor.copy(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)) {
+                Tensor x = Tensor.copy(values, shape)) {
             Map<String, Tensor> inputs = Map.of("x", x);
             Call javaKernel = () -> host.run(inputs).close();
             Call libraryKernel = () -> native_.run(inputs).close();
@@ -155,11 +166,12 @@ public final class Bench {
             }
             double javaMedian = median(javaTimes);
             double libraryMedian = median(libraryTimes);
-            report("java", "scale_shift_java_kernel_call_us", javaMedian, "us");
-            report("java", "scale_shift_library_kernel_call_us", libraryMedian, "us");
+            report("java", "scale_shift_" + values.length + "_java_kernel_call_us", javaMedian, "us");
+            report("java", "scale_shift_" + values.length + "_library_kernel_call_us", libraryMedian, "us");
             report("java", "host_kernel_overhead_us", javaMedian - libraryMedian, "us");
-            System.out.printf(Locale.ROOT, "onyx: [java] ScaleShift [2,3] per run: Java kernel %.2f us, native library %.2f us:"
-                    + " a Java kernel costs %.2f us per invocation more (target: within 5 us)%n", javaMedian, libraryMedian,
+            System.out.printf(Locale.ROOT, "onyx: [java] ScaleShift %s (%s) per run: Java kernel %.2f us, native library %.2f us:"
+                    + " a Java kernel costs %.2f us per invocation more (target: within 5 us)%n", java.util.Arrays.toString(shape),
+                    model.getFileName(), javaMedian, libraryMedian,
                     javaMedian - libraryMedian);
         }
     }
