@@ -75,7 +75,7 @@ demo-dotnet:
 	@echo; echo "=== C# (examples/dotnet, from the Onyx NuGet package) ==="
 	@$(MAKE) --no-print-directory consumer-dotnet
 
-bench-dotnet: dotnet-lib lib ort fixtures
+bench-dotnet: dotnet-lib lib ort fixtures customops
 	@echo "onyx: [csharp] building the benchmark (mcs)"
 	@rm -rf $(DOTNET_BUILD)/bench && mkdir -p $(DOTNET_BUILD)/bench
 	@cp $(DOTNET_LIB)/Onyx.dll $(ONYX_NATIVES) $(DOTNET_BUILD)/bench/

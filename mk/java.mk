@@ -45,7 +45,7 @@ demo-java: ort fixtures java-jar
 	@bash $(JAVA_DIR)/scripts/consumer.sh $(JAVA_JAR) $(JAVA_DIR)/pom.xml $(ROOT)/tests/suite 2>&1 | $(NO_ANSI)
 
 # Onyx Java and ONNX Runtime's own Java binding (Maven Central), alternating in one JVM.
-bench-java: ort fixtures java-jar
+bench-java: ort fixtures customops java-jar
 	@mkdir -p $(ROOT)/build/bench
 	@echo "onyx: [java] ResNet18 batch 1 (intra 1, 2) and add16 per call: Onyx Java vs ONNX Runtime's Java binding"
 	@cd $(JAVA_DIR)/bench && $(MVN) compile 2>&1 | $(NO_ANSI)
