@@ -28,6 +28,8 @@ need_deb qemu-aarch64-static qemu-user-static
 need_deb unshare util-linux
 [ -f /usr/include/gtest/gtest.h ] || missing_debs+=(libgtest-dev)
 dpkg -s libnunit-cil-dev >/dev/null 2>&1 || missing_debs+=(libnunit-cil-dev)
+# The font the suite's OCR inputs are rendered in (tests/suite/real_models.py).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing_debs+=(fonts-dejavu-core)
 
 if [ ${#missing_debs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
