@@ -43,7 +43,7 @@
 /**
  * Minor version of the C ABI; grows when functions are added.
  */
-#define ONYX_ABI_VERSION_MINOR 0
+#define ONYX_ABI_VERSION_MINOR 1
 
 /**
  * An argument has a value that is not allowed.
@@ -179,6 +179,11 @@
 
 #define ONYX_ELEMENT_INT64 7
 
+/**
+ * UTF-8 strings (onyx_tensor_create_strings, onyx_tensor_string); no raw data.
+ */
+#define ONYX_ELEMENT_STRING 8
+
 #define ONYX_ELEMENT_BOOL 9
 
 #define ONYX_ELEMENT_FLOAT16 10
@@ -190,6 +195,26 @@
 #define ONYX_ELEMENT_UINT64 13
 
 #define ONYX_ELEMENT_BFLOAT16 16
+
+#define ONYX_ELEMENT_FLOAT8E4M3FN 17
+
+#define ONYX_ELEMENT_FLOAT8E4M3FNUZ 18
+
+#define ONYX_ELEMENT_FLOAT8E5M2 19
+
+#define ONYX_ELEMENT_FLOAT8E5M2FNUZ 20
+
+#define ONYX_ELEMENT_UINT4 21
+
+#define ONYX_ELEMENT_INT4 22
+
+#define ONYX_ELEMENT_FLOAT4E2M1 23
+
+#define ONYX_ELEMENT_FLOAT8E8M0 24
+
+#define ONYX_ELEMENT_UINT2 25
+
+#define ONYX_ELEMENT_INT2 26
 
 #define ONYX_VALUE_KIND_TENSOR 1
 
@@ -277,9 +302,22 @@ typedef struct onyx_status onyx_status;
 typedef struct onyx_tensor onyx_tensor;
 
 /**
+ * An ONNX value: a tensor, a sequence of values, a map or an optional value. Made with
+ * the onyx_value_create_* functions or returned by onyx_session_run_values; the
+ * caller frees it with onyx_value_free. Not synchronised, like a tensor.
+ */
+typedef struct onyx_value onyx_value;
+
+/**
  * Description of one model input or output. Borrowed from its session.
  */
 typedef struct onyx_value_info onyx_value_info;
+
+/**
+ * The ONNX type of a model input or output (`seq(map(int64,tensor(float)))`, ...).
+ * Borrowed from its session.
+ */
+typedef struct onyx_value_type onyx_value_type;
 
 /**
  * Receives a log line instead of stderr: `level` (ONYX_LOG_*), `category` (ONNX
@@ -912,6 +950,151 @@ struct onyx_status *onyx_session_run_into(const struct onyx_session *session,
                                           const char *const *output_names,
                                           size_t output_count,
                                           struct onyx_tensor *const *outputs);
+
+/**
+ * Creates a string tensor holding copies of `count` UTF-8 strings (C order, `count`
+ * equal to the shape's element count, ONYX_ERROR_BUFFER_SIZE_MISMATCH otherwise).
+ * `lengths[i]` is the byte length of `strings[i]`, which may then hold NUL; with
+ * `lengths` NULL each string is NUL-terminated. Invalid UTF-8 fails with
+ * ONYX_ERROR_INVALID_UTF8, naming the element.
+ */
+struct onyx_status *onyx_tensor_create_strings(const int64_t *shape,
+                                               size_t rank,
+                                               const char *const *strings,
+                                               const size_t *lengths,
+                                               size_t count,
+                                               struct onyx_tensor **out);
+
+/**
+ * Element `index` of a string tensor: `*data` points to `*length` bytes of UTF-8, not
+ * NUL-terminated, borrowed until the tensor is freed. ONYX_ERROR_TYPE_MISMATCH for a
+ * tensor of another type, ONYX_ERROR_INDEX_OUT_OF_RANGE past the end.
+ */
+struct onyx_status *onyx_tensor_string(const struct onyx_tensor *tensor,
+                                       size_t index,
+                                       const char **data,
+                                       size_t *length);
+
+/**
+ * Makes a tensor value. Takes ownership of `tensor`, also on failure: do not free it.
+ */
+struct onyx_status *onyx_value_create_tensor(struct onyx_tensor *tensor, struct onyx_value **out);
+
+/**
+ * Makes a sequence of `count` values (0 for an empty one), all of one type
+ * (ONYX_ERROR_TYPE_MISMATCH naming the first that differs). Takes ownership of every
+ * item, also on failure: do not free them.
+ */
+struct onyx_status *onyx_value_create_sequence(struct onyx_value *const *items,
+                                               size_t count,
+                                               struct onyx_value **out);
+
+/**
+ * Makes a map from a 1-D tensor of keys (integers or strings) and a 1-D tensor of as
+ * many values (ONYX_ERROR_INVALID_ARGUMENT when the counts differ). Takes ownership of
+ * both tensors, also on failure: do not free them.
+ */
+struct onyx_status *onyx_value_create_map(struct onyx_tensor *keys,
+                                          struct onyx_tensor *values,
+                                          struct onyx_value **out);
+
+/**
+ * Makes an optional value holding `item`, or an absent one when `item` is NULL (an
+ * absent optional input is the same as leaving the input out). Takes ownership of
+ * `item`, also on failure: do not free it.
+ */
+struct onyx_status *onyx_value_create_optional(struct onyx_value *item, struct onyx_value **out);
+
+/**
+ * Frees a value and everything it holds. NULL is allowed.
+ */
+void onyx_value_free(struct onyx_value *value);
+
+/**
+ * What the value is: ONYX_VALUE_KIND_TENSOR, _SEQUENCE, _MAP or _OPTIONAL; 0 if
+ * `value` is NULL.
+ */
+uint32_t onyx_value_kind(const struct onyx_value *value);
+
+/**
+ * The tensor a tensor value is, borrowed until the value is freed; NULL for another
+ * kind or a NULL `value`.
+ */
+const struct onyx_tensor *onyx_value_tensor(const struct onyx_value *value);
+
+/**
+ * Items of a sequence, entries of a map, 1 for a present optional, 0 for an absent
+ * one, 1 for a tensor; 0 if `value` is NULL.
+ */
+size_t onyx_value_count(const struct onyx_value *value);
+
+/**
+ * Item `index` of a sequence, or the item of a present optional (`index` 0), borrowed
+ * until `value` is freed. ONYX_ERROR_INDEX_OUT_OF_RANGE past the end (an absent
+ * optional has none), ONYX_ERROR_TYPE_MISMATCH for a tensor or a map.
+ */
+struct onyx_status *onyx_value_item(const struct onyx_value *value,
+                                    size_t index,
+                                    const struct onyx_value **out);
+
+/**
+ * The keys (`*keys`) and values (`*values`) of a map, two 1-D tensors of one length,
+ * borrowed until `value` is freed; ONYX_ERROR_TYPE_MISMATCH for another kind. Either
+ * out-parameter may be NULL.
+ */
+struct onyx_status *onyx_value_map(const struct onyx_value *value,
+                                   const struct onyx_tensor **keys,
+                                   const struct onyx_tensor **values);
+
+/**
+ * Runs the model on values of any kind and returns every kind of output: arguments as
+ * in onyx_session_run, with values for tensors. A plain tensor input is passed without
+ * a copy; ONNX Runtime copies sequences and maps. An absent optional input is the same
+ * as leaving it out (ONYX_ERROR_MISSING_INPUT when the model requires the input).
+ * On success `outputs[i]` receives a new value the caller frees with onyx_value_free.
+ */
+struct onyx_status *onyx_session_run_values(const struct onyx_session *session,
+                                            const struct onyx_run_options *run_options,
+                                            const char *const *input_names,
+                                            const struct onyx_value *const *inputs,
+                                            size_t input_count,
+                                            const char *const *output_names,
+                                            size_t output_count,
+                                            struct onyx_value **outputs);
+
+/**
+ * The full ONNX type of an input or output, borrowed from the session; NULL if `info`
+ * is NULL.
+ */
+const struct onyx_value_type *onyx_value_info_type(const struct onyx_value_info *info);
+
+/**
+ * The type in ONNX's notation ("tensor(float)", "seq(map(int64,tensor(float)))",
+ * "optional(tensor(string))"), borrowed from the session; "" if `info` is NULL.
+ */
+const char *onyx_value_info_type_name(const struct onyx_value_info *info);
+
+/**
+ * ONYX_VALUE_KIND_* of the type; 0 if `value_type` is NULL.
+ */
+uint32_t onyx_value_type_kind(const struct onyx_value_type *value_type);
+
+/**
+ * A tensor type's element type (ONNX numbering, also for types Onyx cannot hold), or a
+ * map's value element type; 0 for the other kinds or a NULL `value_type`.
+ */
+uint32_t onyx_value_type_element_type(const struct onyx_value_type *value_type);
+
+/**
+ * A map type's key element type; 0 for the other kinds or a NULL `value_type`.
+ */
+uint32_t onyx_value_type_key_type(const struct onyx_value_type *value_type);
+
+/**
+ * What a sequence or optional type holds, or a map type's values; NULL for a tensor
+ * type or a NULL `value_type`. Borrowed like `value_type`.
+ */
+const struct onyx_value_type *onyx_value_type_item(const struct onyx_value_type *value_type);
 
 /**
  * Starts a run and returns at once; `callback(user_data, ...)` is called exactly once

@@ -53,7 +53,8 @@ COPIES = [
 # Every SHA-256 pin is 64 hex digits and read by one of these scripts: a platform pinned
 # in versions.env but never checked when fetched is a problem.
 SHA256_READERS = ["scripts/fetch-onnxruntime.sh", "scripts/fetch-onnxruntime-platform.sh",
-                  "scripts/fetch-onnxruntime-extensions.sh", "scripts/fetch-node-windows.sh"]
+                  "scripts/fetch-onnxruntime-extensions.sh", "scripts/fetch-node-windows.sh",
+                  "scripts/fetch-ocr-model.sh"]
 
 # Forms an ONNX Runtime pin takes anywhere in the tree; each must be a pinned version.
 ORT_FORMS = [r"libonnxruntime\.so\." + V, r"\.cache/onnxruntime/" + V, r"onnxruntime==" + V]

@@ -31,3 +31,13 @@ pub unsafe fn free<T>(handle: *mut T) -> bool {
     drop(unsafe { Box::from_raw(handle) });
     true
 }
+
+/// Takes back a handle whose owner gave it away (a function documented to take
+/// ownership): the value, or None for NULL.
+///
+/// # Safety
+/// `handle` is NULL or came from [`into_raw::<T>`], is not freed yet, and is not used
+/// by the caller again.
+pub unsafe fn take<T>(handle: *mut T) -> Option<T> {
+    (!handle.is_null()).then(|| *unsafe { Box::from_raw(handle) })
+}

@@ -6,6 +6,6 @@ mod aliasing;
 mod handle;
 
 pub use aliasing::check_no_aliasing;
-pub use handle::{borrow, borrow_mut, free, into_raw};
+pub use handle::{borrow, borrow_mut, free, into_raw, take};
 /// Panics are caught by core's one function (core's worker threads catch them too).
 pub use onyx_core::{catch_panic as catch, panic_error};

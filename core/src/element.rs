@@ -12,16 +12,31 @@ pub enum ElementType {
     Int16 = 5,
     Int32 = 6,
     Int64 = 7,
+    /// UTF-8 strings: a string tensor holds them, not raw bytes (see `Tensor::strings`).
+    String = 8,
     Bool = 9,
     Float16 = 10,
     Float64 = 11,
     Uint32 = 12,
     Uint64 = 13,
     Bfloat16 = 16,
+    // The 8-, 4- and 2-bit types are raw bits: Onyx moves them, it does no arithmetic.
+    Float8E4M3FN = 17,
+    Float8E4M3FNUZ = 18,
+    Float8E5M2 = 19,
+    Float8E5M2FNUZ = 20,
+    /// Two per byte, element 0 in the low nibble (as ONNX packs them).
+    Uint4 = 21,
+    Int4 = 22,
+    Float4E2M1 = 23,
+    Float8E8M0 = 24,
+    /// Four per byte, element 0 in the lowest two bits.
+    Uint2 = 25,
+    Int2 = 26,
 }
 
 impl ElementType {
-    pub const ALL: [ElementType; 13] = [
+    pub const ALL: [ElementType; 24] = [
         Self::Float32,
         Self::Uint8,
         Self::Int8,
@@ -29,31 +44,70 @@ impl ElementType {
         Self::Int16,
         Self::Int32,
         Self::Int64,
+        Self::String,
         Self::Bool,
         Self::Float16,
         Self::Float64,
         Self::Uint32,
         Self::Uint64,
         Self::Bfloat16,
+        Self::Float8E4M3FN,
+        Self::Float8E4M3FNUZ,
+        Self::Float8E5M2,
+        Self::Float8E5M2FNUZ,
+        Self::Uint4,
+        Self::Int4,
+        Self::Float4E2M1,
+        Self::Float8E8M0,
+        Self::Uint2,
+        Self::Int2,
     ];
 
     pub fn from_onnx(value: u32) -> Result<ElementType> {
         Self::ALL.iter().copied().find(|t| *t as u32 == value).ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidArgument,
-                format!("element type {value} is not a numeric ONNX tensor type Onyx supports"),
+                format!("element type {value} is not an ONNX tensor type Onyx supports"),
             )
         })
     }
 
-    /// Size of one element in bytes.
-    pub fn size(self) -> usize {
+    /// Bits one element takes in a tensor's data; 0 for strings (which have no raw data).
+    pub fn bits(self) -> usize {
         match self {
-            Self::Uint8 | Self::Int8 | Self::Bool => 1,
-            Self::Uint16 | Self::Int16 | Self::Float16 | Self::Bfloat16 => 2,
-            Self::Float32 | Self::Int32 | Self::Uint32 => 4,
-            Self::Float64 | Self::Int64 | Self::Uint64 => 8,
+            Self::String => 0,
+            Self::Uint2 | Self::Int2 => 2,
+            Self::Uint4 | Self::Int4 | Self::Float4E2M1 => 4,
+            Self::Uint8 | Self::Int8 | Self::Bool => 8,
+            Self::Float8E4M3FN | Self::Float8E4M3FNUZ | Self::Float8E5M2 | Self::Float8E5M2FNUZ | Self::Float8E8M0 => 8,
+            Self::Uint16 | Self::Int16 | Self::Float16 | Self::Bfloat16 => 16,
+            Self::Float32 | Self::Int32 | Self::Uint32 => 32,
+            Self::Float64 | Self::Int64 | Self::Uint64 => 64,
         }
+    }
+
+    /// Size of one element in bytes; 0 for strings and the types smaller than a byte
+    /// (use [`ElementType::byte_length`]).
+    pub fn size(self) -> usize {
+        match self.bits() {
+            bits if bits % 8 == 0 => bits / 8,
+            _ => 0,
+        }
+    }
+
+    /// Bytes `count` elements take in a tensor's data (sub-byte types packed, the last
+    /// byte padded); None on overflow. 0 for strings.
+    pub fn byte_length(self, count: usize) -> Option<usize> {
+        match self.bits() {
+            0 => Some(0),
+            bits if bits % 8 == 0 => count.checked_mul(bits / 8),
+            bits => Some(count.div_ceil(8 / bits)),
+        }
+    }
+
+    /// The alignment a borrowed buffer needs (1 for byte and sub-byte types).
+    pub fn alignment(self) -> usize {
+        self.size().max(1)
     }
 
     /// ONNX's own name for the type, as used in error messages.
@@ -66,12 +120,23 @@ impl ElementType {
             Self::Int16 => "int16",
             Self::Int32 => "int32",
             Self::Int64 => "int64",
+            Self::String => "string",
             Self::Bool => "bool",
             Self::Float16 => "float16",
             Self::Float64 => "double",
             Self::Uint32 => "uint32",
             Self::Uint64 => "uint64",
             Self::Bfloat16 => "bfloat16",
+            Self::Float8E4M3FN => "float8e4m3fn",
+            Self::Float8E4M3FNUZ => "float8e4m3fnuz",
+            Self::Float8E5M2 => "float8e5m2",
+            Self::Float8E5M2FNUZ => "float8e5m2fnuz",
+            Self::Uint4 => "uint4",
+            Self::Int4 => "int4",
+            Self::Float4E2M1 => "float4e2m1",
+            Self::Float8E8M0 => "float8e8m0",
+            Self::Uint2 => "uint2",
+            Self::Int2 => "int2",
         }
     }
 
@@ -85,12 +150,24 @@ impl ElementType {
             Self::Int16 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16,
             Self::Int32 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32,
             Self::Int64 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64,
+            Self::String => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING,
             Self::Bool => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL,
             Self::Float16 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16,
             Self::Float64 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE,
             Self::Uint32 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32,
             Self::Uint64 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64,
             Self::Bfloat16 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16,
+            Self::Float8E4M3FN => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E4M3FN,
+            Self::Float8E4M3FNUZ => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E4M3FNUZ,
+            Self::Float8E5M2 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E5M2,
+            Self::Float8E5M2FNUZ => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E5M2FNUZ,
+            Self::Uint4 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT4,
+            Self::Int4 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_INT4,
+            Self::Float4E2M1 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT4E2M1,
+            // ONNX Runtime's numbers for the last three differ from ONNX's (see onnx_number_of).
+            Self::Float8E8M0 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E8M0,
+            Self::Uint2 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT2,
+            Self::Int2 => T::ONNX_TENSOR_ELEMENT_DATA_TYPE_INT2,
         }
     }
 
@@ -212,7 +289,8 @@ mod tests {
             size_of::<i32>(), size_of::<i64>(), size_of::<u32>(), size_of::<u64>(), size_of::<F16>(), size_of::<Bf16>(),
             size_of::<bool>(),
         ];
-        assert_eq!(all.len(), ElementType::ALL.len(), "every element type has a Rust type");
+        let with_rust_type = ElementType::ALL.iter().filter(|t| t.size() > 0 && !t.name().starts_with("float8")).count();
+        assert_eq!(all.len(), with_rust_type, "every numeric element type has a Rust type");
         for (element_type, size) in all {
             assert_eq!(element_type.size(), size, "{}", element_type.name());
         }
@@ -231,5 +309,23 @@ mod onnx_numbers {
         assert_eq!(onnx_number_of(T::ONNX_TENSOR_ELEMENT_DATA_TYPE_INT2), 26);
         assert_eq!(onnx_number_of(T::ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING), 8);
         assert_eq!(onnx_number_of(T::ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT4E2M1), 23);
+    }
+
+    #[test]
+    fn every_type_goes_to_onnx_runtime_and_back() {
+        for t in super::ElementType::ALL {
+            assert_eq!(super::ElementType::from_sys(t.to_sys()).unwrap(), t, "{}", t.name());
+        }
+    }
+
+    #[test]
+    fn sub_byte_types_pack_into_whole_bytes() {
+        use super::ElementType as E;
+        assert_eq!(E::Int4.byte_length(3), Some(2));
+        assert_eq!(E::Uint2.byte_length(5), Some(2));
+        assert_eq!(E::Float32.byte_length(3), Some(12));
+        assert_eq!(E::String.byte_length(3), Some(0));
+        assert_eq!(E::Int4.size(), 0);
+        assert_eq!(E::Int4.alignment(), 1);
     }
 }

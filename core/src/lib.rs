@@ -31,7 +31,9 @@ mod session;
 mod session_options;
 mod shared_weights;
 mod tensor;
+mod value;
 mod value_info;
+mod value_type;
 pub mod workers;
 
 pub use async_run::{AsyncRun, RunFuture};
@@ -46,4 +48,6 @@ pub use session::{RunOutputs, Session, ValueIndex};
 pub use session_options::{OptimizationLevel, SessionOptions};
 pub use shared_weights::SharedWeights;
 pub use tensor::Tensor;
+pub use value::{Map, Value};
 pub use value_info::{ModelMetadata, ValueInfo, ValueKind};
+pub use value_type::{element_name, ValueType};

@@ -12,7 +12,7 @@ use std::{
 use ort::AsPointer;
 
 use crate::{
-    ort_call, value_info::describe_dims, Error, ErrorCode, ModelMetadata, Result, Runtime, SessionOptions, Tensor, ValueInfo,
+    ort_call, value_info::describe_dims, Error, ErrorCode, ModelMetadata, Result, Runtime, SessionOptions, Tensor, Value, ValueInfo,
 };
 
 /// A loaded model, ready to run.
@@ -211,7 +211,7 @@ impl Session {
     /// Runs the model. `outputs` selects outputs by name (None: all, in model
     /// order); the result holds them in the order asked, allocated by ONNX Runtime.
     pub fn run(&self, inputs: &[(&str, &Tensor)], outputs: Option<&[&str]>, options: Option<&crate::RunOptions>) -> Result<RunOutputs> {
-        let checked = self.check_inputs(inputs.iter().map(|(name, tensor)| Ok((self.input_index(name)?, *tensor))))?;
+        let checked = self.check_inputs(inputs.iter().map(|(name, tensor)| Ok((self.input_index(name)?, Input::Tensor(tensor)))))?;
         let outputs = match outputs {
             None => (0..self.outputs.len()).collect(),
             Some(names) => names.iter().map(|n| self.output_index(n)).collect::<Result<Vec<_>>>()?,
@@ -222,7 +222,7 @@ impl Session {
     /// [`Session::run`] with inputs and outputs given by their index in the model
     /// (for bindings that resolved names once).
     pub fn run_indexed(&self, inputs: &[(usize, &Tensor)], outputs: Option<&[usize]>, options: Option<&crate::RunOptions>) -> Result<RunOutputs> {
-        let checked = self.check_inputs(inputs.iter().map(|&input| Ok(input)))?;
+        let checked = self.check_inputs(inputs.iter().map(|&(index, tensor)| Ok((index, Input::Tensor(tensor)))))?;
         let outputs = match outputs {
             None => (0..self.outputs.len()).collect(),
             Some(indices) => indices.iter().map(|&i| info_at(&self.outputs, i, "output").map(|_| i)).collect::<Result<Vec<_>>>()?,
@@ -256,10 +256,61 @@ impl Session {
         }
     }
 
+    /// Runs the model on values of any kind (tensors, sequences, maps, optionals) and
+    /// returns every kind: what a model with string, sequence, map or optional inputs or
+    /// outputs needs. An absent optional input is the same as leaving it out. Plain
+    /// tensor inputs are passed without a copy; sequences and maps are copied once.
+    pub fn run_values(&self, inputs: &[(&str, &Value)], outputs: Option<&[&str]>, options: Option<&crate::RunOptions>) -> Result<RunOutputs<Value>> {
+        let checked = self.check_inputs(inputs.iter().map(|(name, value)| Ok((self.input_index(name)?, Input::Value(value)))))?;
+        let outputs = match outputs {
+            None => (0..self.outputs.len()).collect(),
+            Some(names) => names.iter().map(|n| self.output_index(n)).collect::<Result<Vec<_>>>()?,
+        };
+        self.run_values_checked(checked, outputs, options)
+    }
+
+    /// [`Session::run_values`] with inputs and outputs given by their index in the model.
+    pub fn run_values_indexed(&self, inputs: &[(usize, &Value)], outputs: Option<&[usize]>, options: Option<&crate::RunOptions>) -> Result<RunOutputs<Value>> {
+        let checked = self.check_inputs(inputs.iter().map(|&(index, value)| Ok((index, Input::Value(value)))))?;
+        let outputs = match outputs {
+            None => (0..self.outputs.len()).collect(),
+            Some(indices) => indices.iter().map(|&i| info_at(&self.outputs, i, "output").map(|_| i)).collect::<Result<Vec<_>>>()?,
+        };
+        self.run_values_checked(checked, outputs, options)
+    }
+
+    fn run_values_checked(&self, checked: CheckedInputs, output_indices: Vec<usize>, options: Option<&crate::RunOptions>) -> Result<RunOutputs<Value>> {
+        if output_indices.is_empty() {
+            return Err(no_outputs());
+        }
+        for &i in &output_indices {
+            returnable_value(&self.outputs[i])?;
+        }
+        let mut raw = vec![std::ptr::null_mut(); output_indices.len()];
+        self.raw_run(&checked, &output_indices, &mut raw, options)?;
+        let mut values = Vec::with_capacity(raw.len());
+        let mut failure = None;
+        for (value, &index) in raw.into_iter().zip(&output_indices) {
+            let info = &self.outputs[index];
+            let read = NonNull::new(value)
+                .ok_or_else(|| Error::new(ErrorCode::RuntimeError, "ONNX Runtime returned no value for an output"))
+                .and_then(|v| unsafe { Value::from_runtime_value(v, &info.value_type) })
+                .map_err(|e| Error::new(e.code(), format!("output '{}' ({}): {}", info.name, info.value_type, e.message())));
+            match read {
+                Ok(v) => values.push(v),
+                Err(e) => failure = failure.or(Some(e)),
+            }
+        }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(RunOutputs { names: self.output_name_list.clone(), indices: output_indices, tensors: values }),
+        }
+    }
+
     /// Runs the model writing each named output into the caller's tensor, with no
     /// allocation and no copy. Each tensor must have the output's type and shape.
     pub fn run_into(&self, inputs: &[(&str, &Tensor)], outputs: &mut [(&str, &mut Tensor)], options: Option<&crate::RunOptions>) -> Result<()> {
-        let checked = self.check_inputs(inputs.iter().map(|(name, tensor)| Ok((self.input_index(name)?, *tensor))))?;
+        let checked = self.check_inputs(inputs.iter().map(|(name, tensor)| Ok((self.input_index(name)?, Input::Tensor(tensor)))))?;
         let mut targets = Vec::with_capacity(outputs.len());
         for (name, tensor) in outputs.iter_mut() {
             targets.push((self.output_index(name)?, &mut **tensor));
@@ -269,7 +320,7 @@ impl Session {
 
     /// [`Session::run_into`] with inputs and outputs given by their index in the model.
     pub fn run_into_indexed(&self, inputs: &[(usize, &Tensor)], outputs: &mut [(usize, &mut Tensor)], options: Option<&crate::RunOptions>) -> Result<()> {
-        let checked = self.check_inputs(inputs.iter().map(|&input| Ok(input)))?;
+        let checked = self.check_inputs(inputs.iter().map(|&(index, tensor)| Ok((index, Input::Tensor(tensor)))))?;
         self.run_into_checked(checked, outputs, options)
     }
 
@@ -372,21 +423,38 @@ impl Session {
     /// (it does not check missing inputs up front, and its codes vary by version).
     /// Returns what the run passes to ONNX Runtime, and the value each named
     /// dimension took, to check outputs against.
-    fn check_inputs<'a, 't>(&'a self, inputs: impl ExactSizeIterator<Item = Result<(usize, &'t Tensor)>>) -> Result<CheckedInputs<'a>> {
+    fn check_inputs<'a, 't>(&'a self, inputs: impl ExactSizeIterator<Item = Result<(usize, Input<'t>)>>) -> Result<CheckedInputs<'a>> {
         let mut given = vec![false; self.inputs.len()];
         let mut checked = CheckedInputs {
             names: Vec::with_capacity(inputs.len()),
             values: Vec::with_capacity(inputs.len()),
             symbols: HashMap::new(),
+            built: Vec::new(),
         };
         for input in inputs {
-            let (index, tensor) = input?;
+            let (index, input) = input?;
             let info = info_at(&self.inputs, index, "input")?;
             let name = info.name.as_str();
             if given[index] {
                 return Err(Error::new(ErrorCode::InvalidArgument, format!("input '{name}' is given twice")));
             }
             given[index] = true;
+            let tensor = match input.tensor() {
+                Some(tensor) => tensor,
+                None => {
+                    // A sequence, a map or an optional: kinds and element types here,
+                    // the rest in ONNX Runtime.
+                    let Input::Value(value) = input else { unreachable!("a tensor input is a tensor") };
+                    let what = format!("input '{name}'");
+                    crate::value::check_against(value, &info.value_type, &what)?;
+                    if let Some(run_value) = crate::value::to_run_value(value, &what)? {
+                        checked.names.push(self.input_names[index].as_ptr());
+                        checked.values.push(run_value.value);
+                        checked.built.extend(run_value.built);
+                    }
+                    continue;
+                }
+            };
             check_tensor("input", info, tensor, &checked.symbols)?;
             for (dim, symbol) in info.dim_names.iter().enumerate() {
                 if !symbol.is_empty() && info.shape[dim] < 0 {
@@ -451,15 +519,15 @@ fn info_at<'a, I: ValueIndex>(list: &'a [ValueInfo], index: I, role: &str) -> Re
 
 /// A run's outputs, in the order they were asked for, with their names.
 #[derive(Debug)]
-pub struct RunOutputs {
+pub struct RunOutputs<T = Tensor> {
     /// Every output name of the session (shared, so a run allocates no strings).
     names: Arc<[String]>,
     /// Model index of each tensor's output.
     indices: Vec<usize>,
-    tensors: Vec<Tensor>,
+    tensors: Vec<T>,
 }
 
-impl RunOutputs {
+impl<T> RunOutputs<T> {
     /// The name of output `i` of this run.
     pub fn name(&self, i: usize) -> Option<&str> {
         self.indices.get(i).map(|&index| self.names[index].as_str())
@@ -471,27 +539,27 @@ impl RunOutputs {
     }
 
     /// The output called `name`; `UNKNOWN_OUTPUT` when the run did not produce it.
-    pub fn get(&self, name: &str) -> Result<&Tensor> {
+    pub fn get(&self, name: &str) -> Result<&T> {
         self.names().position(|n| n == name).map(|i| &self.tensors[i]).ok_or_else(|| {
             Error::new(ErrorCode::UnknownOutput, format!("the run has no output named '{name}'; it produced: {}", self.names().collect::<Vec<_>>().join(", ")))
         })
     }
 
-    pub fn into_vec(self) -> Vec<Tensor> {
+    pub fn into_vec(self) -> Vec<T> {
         self.tensors
     }
 }
 
-impl std::ops::Deref for RunOutputs {
-    type Target = [Tensor];
-    fn deref(&self) -> &[Tensor] {
+impl<T> std::ops::Deref for RunOutputs<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
         &self.tensors
     }
 }
 
-impl IntoIterator for RunOutputs {
-    type Item = Tensor;
-    type IntoIter = std::vec::IntoIter<Tensor>;
+impl<T> IntoIterator for RunOutputs<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
     fn into_iter(self) -> Self::IntoIter {
         self.tensors.into_iter()
     }
@@ -503,6 +571,27 @@ struct CheckedInputs<'a> {
     values: Vec<*const ort_sys::OrtValue>,
     /// Named dimension -> (its value, the input that set it).
     symbols: HashMap<&'a str, (i64, &'a str)>,
+    /// Sequences and maps built for this run, released after it.
+    built: Vec<crate::value::Owned>,
+}
+
+/// A run input as a caller gives it.
+#[derive(Clone, Copy)]
+enum Input<'t> {
+    Tensor(&'t Tensor),
+    Value(&'t Value),
+}
+
+impl<'t> Input<'t> {
+    /// The plain tensor this input is (a tensor value, or a present optional holding
+    /// one), checked like any tensor input and passed without a copy.
+    fn tensor(self) -> Option<&'t Tensor> {
+        match self {
+            Input::Tensor(t) | Input::Value(Value::Tensor(t)) => Some(t),
+            Input::Value(Value::Optional(Some(item))) => Input::Value(item).tensor(),
+            Input::Value(_) => None,
+        }
+    }
 }
 
 /// Checks one tensor against what the model declares for it. `symbols` holds the
@@ -520,10 +609,16 @@ fn check_value(
     symbols: &HashMap<&str, (i64, &str)>,
 ) -> Result<()> {
     let name = &info.name;
-    if info.kind == crate::ValueKind::Optional {
-        // An optional(tensor) takes a plain tensor (ONNX Runtime checks its type); the
-        // full value model (sequences, maps, optionals) is still to come.
-        return Ok(());
+    match (info.kind, info.value_type.item()) {
+        (crate::ValueKind::Tensor, _) => {}
+        // An optional(tensor) takes a plain tensor, of its element type.
+        (crate::ValueKind::Optional, Some(crate::ValueType::Tensor { element_type: want })) if *want == element_type as u32 => return Ok(()),
+        _ => {
+            return Err(Error::new(
+                ErrorCode::TypeMismatch,
+                format!("{role} '{name}' expects {}, got tensor({})", info.value_type, element_type.name()),
+            ))
+        }
     }
     if info.element_type != Some(element_type) {
         return Err(Error::new(
@@ -584,9 +679,35 @@ fn returnable(info: &ValueInfo) -> Result<()> {
     let what = match (info.kind, info.element_type) {
         (crate::ValueKind::Tensor, Some(_)) => return Ok(()),
         (crate::ValueKind::Tensor, None) => format!("a tensor of {}", info.describe_type()),
-        _ => format!("a {}", info.describe_type()),
+        _ => format!("a {} ({})", info.kind.name(), info.value_type),
     };
-    Err(Error::new(ErrorCode::TypeMismatch, format!("output '{}' is {what}, which Onyx cannot return yet (it returns tensors of its element types)", info.name)))
+    Err(Error::new(ErrorCode::TypeMismatch, format!("output '{}' is {what}, which a tensor run cannot return: run with values (run_values)", info.name)))
+}
+
+/// Every value kind can be returned; only tensors of element types Onyx does not hold
+/// (complex numbers) cannot.
+fn returnable_value(info: &ValueInfo) -> Result<()> {
+    let mut t = &info.value_type;
+    loop {
+        match t {
+            crate::ValueType::Tensor { element_type } => {
+                if crate::ElementType::from_onnx(*element_type).is_err() {
+                    return Err(Error::new(
+                        ErrorCode::TypeMismatch,
+                        format!("output '{}' is {}, which holds {} elements Onyx cannot return", info.name, info.value_type, crate::value_type::element_name(*element_type)),
+                    ));
+                }
+                return Ok(());
+            }
+            crate::ValueType::Map { key, value } => {
+                if crate::ElementType::from_onnx(*key).is_err() {
+                    return Err(Error::new(ErrorCode::TypeMismatch, format!("output '{}' is {}, whose keys Onyx cannot return", info.name, info.value_type)));
+                }
+                t = value;
+            }
+            crate::ValueType::Sequence(item) | crate::ValueType::Optional(item) => t = item,
+        }
+    }
 }
 
 fn no_outputs() -> Error {
@@ -825,6 +946,7 @@ mod tests {
         ValueInfo {
             name: "input".into(),
             kind: ValueKind::Tensor,
+            value_type: crate::ValueType::Tensor { element_type: 1 },
             element_type: Some(ElementType::Float32),
             onnx_element_type: 1,
             shape: vec![-1, 3, 224, 224],
@@ -880,9 +1002,15 @@ mod tests {
     fn a_value_that_is_not_a_supported_tensor_is_named_by_its_kind() {
         let mut info = image_input();
         info.kind = ValueKind::Sequence;
+        info.value_type = crate::ValueType::Sequence(Box::new(crate::ValueType::Tensor { element_type: 1 }));
         info.element_type = None;
         let text = message_of(check_value("input", &info, ElementType::Float32, &[1], &HashMap::new()), ErrorCode::TypeMismatch);
-        assert_eq!(text, "input 'input' expects sequence elements, got float");
+        assert_eq!(text, "input 'input' expects seq(tensor(float)), got tensor(float)");
+        info.kind = ValueKind::Optional;
+        info.value_type = crate::ValueType::Optional(Box::new(crate::ValueType::Tensor { element_type: 1 }));
+        assert!(check_value("input", &info, ElementType::Float32, &[1], &HashMap::new()).is_ok(), "an optional(tensor) takes a tensor");
+        let text = message_of(check_value("input", &info, ElementType::Int64, &[1], &HashMap::new()), ErrorCode::TypeMismatch);
+        assert_eq!(text, "input 'input' expects optional(tensor(float)), got tensor(int64)");
     }
 
     #[test]

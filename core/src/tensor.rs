@@ -2,17 +2,22 @@ use std::ptr::NonNull;
 
 use crate::{ort_call, value_info::describe_dims, Element, ElementType, Error, ErrorCode, Result, Runtime};
 
-/// A dense tensor of a numeric element type, in CPU memory.
+/// A dense tensor in CPU memory: numbers (raw bits for the 8-, 4- and 2-bit types) or
+/// UTF-8 strings.
 ///
-/// Its data either belongs to the tensor (a copy, or an output ONNX Runtime
-/// allocated) or is borrowed from the caller without a copy. Tensors are not
+/// A numeric tensor's data either belongs to the tensor (a copy, or an output ONNX
+/// Runtime allocated) or is borrowed from the caller without a copy. A string tensor
+/// always holds copies of its strings (ONNX Runtime keeps its own, too). Tensors are not
 /// synchronised: share them read-only, or hand them from thread to thread.
 pub struct Tensor {
     value: NonNull<ort_sys::OrtValue>,
     element_type: ElementType,
     shape: Vec<i64>,
+    element_count: usize,
     data: *mut u8,
     byte_len: usize,
+    /// The elements of a string tensor (empty for the other types).
+    strings: Vec<String>,
     // Kept only so the memory outlives `value`; dropped after `Drop::drop` released it.
     _storage: Storage,
 }
@@ -32,8 +37,15 @@ unsafe impl Send for Tensor {}
 unsafe impl Sync for Tensor {}
 
 impl Tensor {
-    /// A zero-filled tensor owning its data.
+    /// A zero-filled tensor owning its data (for strings: empty strings).
     pub fn zeros(element_type: ElementType, shape: &[i64]) -> Result<Tensor> {
+        if element_type == ElementType::String {
+            let count = element_count(shape)?;
+            let mut empty = Vec::new();
+            empty.try_reserve_exact(count).map_err(|_| Self::allocation_failed(element_type, shape, count.saturating_mul(std::mem::size_of::<String>())))?;
+            empty.resize(count, String::new());
+            return Self::string_tensor(shape, empty);
+        }
         let byte_len = byte_len(element_type, shape)?;
         let mut words = zeroed_words(byte_len.div_ceil(8)).ok_or_else(|| Self::allocation_failed(element_type, shape, byte_len))?;
         let data = words.as_mut_ptr().cast::<u8>();
@@ -55,8 +67,10 @@ impl Tensor {
         )
     }
 
-    /// A tensor owning a copy of `bytes` (native-endian elements).
+    /// A tensor owning a copy of `bytes` (native-endian elements; the sub-byte types
+    /// packed as ONNX packs them, element 0 in the lowest bits).
     pub fn copy_bytes(element_type: ElementType, shape: &[i64], bytes: &[u8]) -> Result<Tensor> {
+        no_raw_strings(element_type)?;
         check_len(element_type, shape, bytes.len())?;
         let mut tensor = Self::zeros(element_type, shape)?;
         tensor.as_bytes_mut().copy_from_slice(bytes);
@@ -76,6 +90,7 @@ impl Tensor {
     /// `data` must point to `byte_length` bytes, aligned for `element_type`, that stay
     /// valid (and are not written by others during runs) until the tensor is dropped.
     pub unsafe fn borrow(element_type: ElementType, shape: &[i64], data: *mut u8, byte_length: usize) -> Result<Tensor> {
+        no_raw_strings(element_type)?;
         check_len(element_type, shape, byte_length)?;
         // An empty tensor reads nothing: any pointer (NULL too) will do, and it is the one
         // reported back; ONNX Runtime gets an aligned dangling one.
@@ -87,10 +102,10 @@ impl Tensor {
         if data.is_null() {
             return Err(Error::new(ErrorCode::NullPointer, "tensor data is NULL but the shape needs data"));
         }
-        if !(data as usize).is_multiple_of(element_type.size()) {
+        if !(data as usize).is_multiple_of(element_type.alignment()) {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
-                format!("tensor data at {data:p} is not aligned to {} bytes for {} elements", element_type.size(), element_type.name()),
+                format!("tensor data at {data:p} is not aligned to {} bytes for {} elements", element_type.alignment(), element_type.name()),
             ));
         }
         unsafe { Self::create(element_type, shape, data, byte_length, Storage::Borrowed) }
@@ -115,7 +130,77 @@ impl Tensor {
             "creating a tensor",
         )?;
         let value = NonNull::new(value).ok_or_else(|| Error::new(ErrorCode::RuntimeError, "ONNX Runtime returned no tensor"))?;
-        Ok(Tensor { value, element_type, shape: shape.to_vec(), data, byte_len, _storage: storage })
+        let element_count = element_count(shape)?;
+        Ok(Tensor { value, element_type, shape: shape.to_vec(), element_count, data, byte_len, strings: Vec::new(), _storage: storage })
+    }
+
+    /// A string tensor holding copies of `strings` (C order; one per element).
+    pub fn from_strings<S: AsRef<str>>(shape: &[i64], strings: &[S]) -> Result<Tensor> {
+        let count = element_count(shape)?;
+        check_string_count(shape, count, strings.len())?;
+        let mut owned = Vec::new();
+        owned.try_reserve_exact(count).map_err(|_| Self::allocation_failed(ElementType::String, shape, count.saturating_mul(std::mem::size_of::<String>())))?;
+        owned.extend(strings.iter().map(|s| s.as_ref().to_owned()));
+        Self::string_tensor(shape, owned)
+    }
+
+    /// A string tensor from UTF-8 bytes, one slice per element: INVALID_UTF8 naming the
+    /// first element that is not valid UTF-8 (for bindings whose strings are bytes).
+    pub fn from_utf8(shape: &[i64], strings: &[&[u8]]) -> Result<Tensor> {
+        let count = element_count(shape)?;
+        check_string_count(shape, count, strings.len())?;
+        let mut owned = Vec::new();
+        owned.try_reserve_exact(count).map_err(|_| Self::allocation_failed(ElementType::String, shape, count.saturating_mul(std::mem::size_of::<String>())))?;
+        for (i, bytes) in strings.iter().enumerate() {
+            let text = std::str::from_utf8(bytes).map_err(|e| {
+                Error::new(ErrorCode::InvalidUtf8, format!("string tensor element {i} is not valid UTF-8 (byte {} of {})", e.valid_up_to(), bytes.len()))
+            })?;
+            owned.push(text.to_owned());
+        }
+        Self::string_tensor(shape, owned)
+    }
+
+    fn string_tensor(shape: &[i64], strings: Vec<String>) -> Result<Tensor> {
+        Runtime::get()?;
+        let api = ort_call::api();
+        let mut allocator = std::ptr::null_mut();
+        ort_call::check(unsafe { (api.GetAllocatorWithDefaultOptions)(&mut allocator) }, ErrorCode::RuntimeError, "getting ONNX Runtime's allocator")?;
+        let mut value = std::ptr::null_mut();
+        ort_call::check(
+            unsafe { (api.CreateTensorAsOrtValue)(allocator, shape.as_ptr(), shape.len(), ElementType::String.to_sys(), &mut value) },
+            ErrorCode::RuntimeError,
+            "creating a string tensor",
+        )?;
+        let value = NonNull::new(value).ok_or_else(|| Error::new(ErrorCode::RuntimeError, "ONNX Runtime returned no tensor"))?;
+        let tensor = Tensor {
+            value,
+            element_type: ElementType::String,
+            shape: shape.to_vec(),
+            element_count: strings.len(),
+            data: std::ptr::null_mut(),
+            byte_len: 0,
+            strings,
+            _storage: Storage::Runtime,
+        };
+        // Byte buffers sized per element, so a string may hold any UTF-8, NUL included.
+        for (i, text) in tensor.strings.iter().enumerate() {
+            let mut buffer = std::ptr::null_mut();
+            ort_call::check(
+                unsafe { (api.GetResizedStringTensorElementBuffer)(value.as_ptr(), i, text.len(), &mut buffer) },
+                ErrorCode::OutOfMemory,
+                "storing a string tensor element",
+            )?;
+            if !text.is_empty() {
+                unsafe { std::ptr::copy_nonoverlapping(text.as_ptr(), buffer.cast::<u8>(), text.len()) };
+            }
+        }
+        Ok(tensor)
+    }
+
+    /// The elements of a string tensor, in C order; TYPE_MISMATCH for another type.
+    pub fn strings(&self) -> Result<&[String]> {
+        self.expect_element_type(ElementType::String)?;
+        Ok(&self.strings)
     }
 
     /// Takes ownership of an OrtValue that ONNX Runtime allocated (a run's output).
@@ -150,10 +235,15 @@ impl Tensor {
         };
         let element_type = ElementType::from_sys(raw_type)
             .map_err(|_| Error::new(ErrorCode::RuntimeError, format!("the model produced an output of ONNX type {}, which Onyx does not support yet", crate::element::onnx_number_of(raw_type))))?;
+        let element_count = element_count(&shape)?;
+        if element_type == ElementType::String {
+            let strings = unsafe { read_strings(value, element_count) }?;
+            return Ok(Tensor { value, element_type, shape, element_count, data: std::ptr::null_mut(), byte_len: 0, strings, _storage: Storage::Runtime });
+        }
         let byte_len = byte_len(element_type, &shape)?;
         let mut data = std::ptr::null_mut();
         ort_call::check(unsafe { (api.GetTensorMutableData)(value.as_ptr(), &mut data) }, ErrorCode::RuntimeError, "reading an output's data")?;
-        Ok(Tensor { value, element_type, shape, data: data.cast(), byte_len, _storage: Storage::Runtime })
+        Ok(Tensor { value, element_type, shape, element_count, data: data.cast(), byte_len, strings: Vec::new(), _storage: Storage::Runtime })
     }
 
     /// Ends a tensor lent by ONNX Runtime (`KernelContext::input_lent`) without releasing
@@ -166,6 +256,7 @@ impl Tensor {
         // Everything but the OrtValue is the tensor's own.
         unsafe {
             std::ptr::drop_in_place(&mut this.shape);
+            std::ptr::drop_in_place(&mut this.strings);
             std::ptr::drop_in_place(&mut this._storage);
         }
     }
@@ -179,14 +270,16 @@ impl Tensor {
     }
 
     pub fn element_count(&self) -> usize {
-        self.byte_len / self.element_type.size()
+        self.element_count
     }
 
+    /// Bytes of raw data; 0 for a string tensor, which has none.
     pub fn byte_length(&self) -> usize {
         self.byte_len
     }
 
-    /// Address of the first element: the caller's own pointer for a borrowed tensor.
+    /// Address of the first element: the caller's own pointer for a borrowed tensor;
+    /// NULL for a string tensor.
     pub fn data_ptr(&self) -> *const u8 {
         self.data
     }
@@ -322,13 +415,25 @@ fn zeroed_words(count: usize) -> Option<Vec<u64>> {
 }
 
 fn byte_len(element_type: ElementType, shape: &[i64]) -> Result<usize> {
-    element_count(shape)?
-        .checked_mul(element_type.size())
+    element_type
+        .byte_length(element_count(shape)?)
         .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, format!("tensor shape {} is too large", describe_dims(shape, &[]))))
 }
 
 fn check_len(element_type: ElementType, shape: &[i64], given: usize) -> Result<()> {
     let needed = byte_len(element_type, shape)?;
+    if needed != given && element_type.size() == 0 {
+        return Err(Error::new(
+            ErrorCode::BufferSizeMismatch,
+            format!(
+                "buffer of {given} bytes does not match shape {}: its {} {} elements take {needed} bytes ({} bits each, packed)",
+                describe_dims(shape, &[]),
+                element_count(shape)?,
+                element_type.name(),
+                element_type.bits()
+            ),
+        ));
+    }
     if needed != given {
         let size = element_type.size();
         let whole = if given.is_multiple_of(size) { format!("{} {} elements", given / size, element_type.name()) } else { "a partial element".into() };
@@ -343,6 +448,55 @@ fn check_len(element_type: ElementType, shape: &[i64], given: usize) -> Result<(
         ));
     }
     Ok(())
+}
+
+/// String tensors are made from strings, not bytes.
+fn no_raw_strings(element_type: ElementType) -> Result<()> {
+    match element_type {
+        ElementType::String => Err(Error::new(ErrorCode::InvalidArgument, "a string tensor is made from strings (from_strings), not from raw bytes")),
+        _ => Ok(()),
+    }
+}
+
+fn check_string_count(shape: &[i64], count: usize, given: usize) -> Result<()> {
+    if count != given {
+        return Err(Error::new(
+            ErrorCode::BufferSizeMismatch,
+            format!("{given} strings do not match shape {}: it needs {count}", describe_dims(shape, &[])),
+        ));
+    }
+    Ok(())
+}
+
+/// Copies the `count` strings of a string OrtValue out of ONNX Runtime (fallibly: the
+/// sizes come from a model).
+unsafe fn read_strings(value: NonNull<ort_sys::OrtValue>, count: usize) -> Result<Vec<String>> {
+    let api = ort_call::api();
+    let mut total = 0usize;
+    ort_call::check(unsafe { (api.GetStringTensorDataLength)(value.as_ptr(), &mut total) }, ErrorCode::RuntimeError, "reading a string tensor's length")?;
+    let too_big = || Error::new(ErrorCode::OutOfMemory, format!("a string tensor of {count} elements and {total} bytes could not be allocated"));
+    let mut bytes: Vec<u8> = Vec::new();
+    bytes.try_reserve_exact(total.max(1)).map_err(|_| too_big())?;
+    bytes.resize(total, 0);
+    let mut offsets: Vec<usize> = Vec::new();
+    offsets.try_reserve_exact(count.max(1)).map_err(|_| too_big())?;
+    offsets.resize(count, 0);
+    if count > 0 {
+        ort_call::check(
+            unsafe { (api.GetStringTensorContent)(value.as_ptr(), bytes.as_mut_ptr().cast(), total, offsets.as_mut_ptr(), count) },
+            ErrorCode::RuntimeError,
+            "reading a string tensor",
+        )?;
+    }
+    let mut strings = Vec::new();
+    strings.try_reserve_exact(count).map_err(|_| too_big())?;
+    for i in 0..count {
+        let end = offsets.get(i + 1).copied().unwrap_or(total);
+        let piece = bytes.get(offsets[i]..end).ok_or_else(|| Error::new(ErrorCode::RuntimeError, "ONNX Runtime gave string offsets out of order"))?;
+        // A model may make bytes that are not UTF-8; keep them visible rather than fail the run.
+        strings.push(String::from_utf8_lossy(piece).into_owned());
+    }
+    Ok(strings)
 }
 
 #[cfg(test)]

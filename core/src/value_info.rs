@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use crate::ElementType;
+use crate::{ElementType, ValueType};
 
 /// What kind of ONNX value an input or output is.
 #[repr(u32)]
@@ -12,11 +12,25 @@ pub enum ValueKind {
     Optional = 4,
 }
 
+impl ValueKind {
+    /// The kind's name in messages ("tensor", "sequence", "map", "optional").
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Tensor => "tensor",
+            Self::Sequence => "sequence",
+            Self::Map => "map",
+            Self::Optional => "optional",
+        }
+    }
+}
+
 /// What a model says about one of its inputs or outputs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueInfo {
     pub name: String,
     pub kind: ValueKind,
+    /// The full ONNX type (`seq(map(int64,tensor(float)))`, ...).
+    pub value_type: ValueType,
     /// The element type, for a tensor of a type Onyx supports.
     pub element_type: Option<ElementType>,
     /// ONNX's `TensorProto.DataType` number of a tensor's elements, also when Onyx
@@ -35,7 +49,17 @@ impl ValueInfo {
     pub(crate) fn from_outlet(outlet: &ort::value::Outlet) -> ValueInfo {
         use ort::value::ValueType as V;
         let name = outlet.name().to_string();
-        let other = |kind| ValueInfo { name: name.clone(), kind, element_type: None, onnx_element_type: 0, shape: Vec::new(), dim_names: Vec::new(), rank_known: false };
+        let value_type = ValueType::from_ort(outlet.dtype());
+        let other = |kind| ValueInfo {
+            name: name.clone(),
+            kind,
+            value_type: value_type.clone(),
+            element_type: None,
+            onnx_element_type: 0,
+            shape: Vec::new(),
+            dim_names: Vec::new(),
+            rank_known: false,
+        };
         match outlet.dtype() {
             V::Tensor { ty, shape, dimension_symbols } => {
                 let raw: ort_sys::ONNXTensorElementDataType = (*ty).into();
@@ -43,10 +67,12 @@ impl ValueInfo {
                 ValueInfo {
                     name,
                     kind: ValueKind::Tensor,
+                    value_type: value_type.clone(),
                     element_type,
                     onnx_element_type: element_type.map_or(crate::element::onnx_number_of(raw), |t| t as u32),
                     shape: shape.to_vec(),
-                    dim_names: dimension_symbols.iter().cloned().collect(),
+                    // Some exporters name a free dimension "?": it is as unnamed as "".
+                    dim_names: dimension_symbols.iter().map(|s| if s == "?" { String::new() } else { s.clone() }).collect(),
                     rank_known: true,
                 }
             }
@@ -56,14 +82,11 @@ impl ValueInfo {
         }
     }
 
-    /// ONNX's name for what the value holds, for messages ("float", "sequence", ...).
+    /// ONNX's name for what the value holds, for messages ("float", "seq(tensor(float))", ...).
     pub(crate) fn describe_type(&self) -> String {
-        match (self.kind, self.element_type) {
-            (ValueKind::Tensor, Some(t)) => t.name().to_string(),
-            (ValueKind::Tensor, None) => format!("ONNX element type {}", self.onnx_element_type),
-            (ValueKind::Sequence, _) => "sequence".into(),
-            (ValueKind::Map, _) => "map".into(),
-            (ValueKind::Optional, _) => "optional".into(),
+        match self.kind {
+            ValueKind::Tensor => crate::value_type::element_name(self.onnx_element_type),
+            _ => self.value_type.to_string(),
         }
     }
 

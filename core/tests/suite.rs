@@ -1,6 +1,8 @@
 //! The shared ResNet18 suite, in Rust, through onyx-core. Every expected value
 //! comes from tests/suite/spec.txt and its fixtures.
 
+mod values;
+
 use std::{
     path::{Path, PathBuf},
     process::Command,
@@ -351,6 +353,17 @@ impl Suite {
                 }
                 Ok(())
             }
+            "ocr" => {
+                let session = Session::from_file(self.path(case.get("model")?), &SessionOptions::default()).map_err(|e| e.to_string())?;
+                let pixels = read_f32(&self.path(case.get("input")?))?;
+                let input = Tensor::copy(&shape(case.get("shape")?)?, &pixels).map_err(|e| e.to_string())?;
+                let got = recognise(&session, &input).map_err(|e| e.to_string())?;
+                if got != case.get("text")? {
+                    return Err(format!("read {got:?}, ONNX Runtime's Python binding read {:?}", case.get("text")?));
+                }
+                Ok(())
+            }
+            "values" => values::run_case(&self.path(case.get("dir")?), &SessionOptions::default()),
             other => Err(format!("unknown case kind '{other}'")),
         }
     }
@@ -683,6 +696,30 @@ impl Suite {
 }
 
 const CHILD_ENV: &str = "ONYX_SUITE_LOAD_RUNTIME_FROM";
+
+/// The text a CTC text recogniser reads: the best class per time step, repeats merged,
+/// blanks dropped. Its dictionary is the model's metadata `character` (one symbol per
+/// line), after the blank (class 0) and before a space (the last class).
+fn recognise(session: &Session, image: &Tensor) -> onyx_core::Result<String> {
+    let outputs = session.run(&[(session.inputs()[0].name.as_str(), image)], None, None)?;
+    let probabilities = &outputs[0];
+    let classes = *probabilities.shape().last().unwrap_or(&1) as usize;
+    let custom = &session.metadata().custom;
+    let dictionary: Vec<&str> = custom.get("character").map_or("", String::as_str).split('\n').collect();
+    let mut text = String::new();
+    let mut previous = 0;
+    for step in probabilities.as_slice::<f32>()?.chunks(classes) {
+        let best = step.iter().enumerate().fold(0, |best, (i, p)| if *p > step[best] { i } else { best });
+        if best != 0 && best != previous {
+            text.push_str(match best {
+                b if b <= dictionary.len() => dictionary[b - 1],
+                _ => " ",
+            });
+        }
+        previous = best;
+    }
+    Ok(text)
+}
 
 fn main() {
     if let Ok(path) = std::env::var(CHILD_ENV) {

@@ -4,7 +4,7 @@
 /// Major version of the C ABI; wrappers refuse a library with another major.
 pub const ONYX_ABI_VERSION_MAJOR: u32 = 1;
 /// Minor version of the C ABI; grows when functions are added.
-pub const ONYX_ABI_VERSION_MINOR: u32 = 0;
+pub const ONYX_ABI_VERSION_MINOR: u32 = 1;
 
 /// The ABI version of the loaded library: `(major << 16) | minor`.
 #[no_mangle]
@@ -75,12 +75,26 @@ pub const ONYX_ELEMENT_UINT16: u32 = 4;
 pub const ONYX_ELEMENT_INT16: u32 = 5;
 pub const ONYX_ELEMENT_INT32: u32 = 6;
 pub const ONYX_ELEMENT_INT64: u32 = 7;
+/// UTF-8 strings (onyx_tensor_create_strings, onyx_tensor_string); no raw data.
+pub const ONYX_ELEMENT_STRING: u32 = 8;
 pub const ONYX_ELEMENT_BOOL: u32 = 9;
 pub const ONYX_ELEMENT_FLOAT16: u32 = 10;
 pub const ONYX_ELEMENT_FLOAT64: u32 = 11;
 pub const ONYX_ELEMENT_UINT32: u32 = 12;
 pub const ONYX_ELEMENT_UINT64: u32 = 13;
 pub const ONYX_ELEMENT_BFLOAT16: u32 = 16;
+// The 8-, 4- and 2-bit types are raw bits (onyx_element_type_size is 0 for the
+// sub-byte ones: 4-bit elements pack two per byte, 2-bit four, element 0 lowest).
+pub const ONYX_ELEMENT_FLOAT8E4M3FN: u32 = 17;
+pub const ONYX_ELEMENT_FLOAT8E4M3FNUZ: u32 = 18;
+pub const ONYX_ELEMENT_FLOAT8E5M2: u32 = 19;
+pub const ONYX_ELEMENT_FLOAT8E5M2FNUZ: u32 = 20;
+pub const ONYX_ELEMENT_UINT4: u32 = 21;
+pub const ONYX_ELEMENT_INT4: u32 = 22;
+pub const ONYX_ELEMENT_FLOAT4E2M1: u32 = 23;
+pub const ONYX_ELEMENT_FLOAT8E8M0: u32 = 24;
+pub const ONYX_ELEMENT_UINT2: u32 = 25;
+pub const ONYX_ELEMENT_INT2: u32 = 26;
 
 // Kinds of model inputs and outputs (onyx_value_info_kind); 0 is unknown.
 pub const ONYX_VALUE_KIND_TENSOR: u32 = 1;
@@ -132,8 +146,10 @@ mod tests {
     fn element_types_match_core() {
         let abi = [
             ONYX_ELEMENT_FLOAT32, ONYX_ELEMENT_UINT8, ONYX_ELEMENT_INT8, ONYX_ELEMENT_UINT16, ONYX_ELEMENT_INT16,
-            ONYX_ELEMENT_INT32, ONYX_ELEMENT_INT64, ONYX_ELEMENT_BOOL, ONYX_ELEMENT_FLOAT16, ONYX_ELEMENT_FLOAT64,
-            ONYX_ELEMENT_UINT32, ONYX_ELEMENT_UINT64, ONYX_ELEMENT_BFLOAT16,
+            ONYX_ELEMENT_INT32, ONYX_ELEMENT_INT64, ONYX_ELEMENT_STRING, ONYX_ELEMENT_BOOL, ONYX_ELEMENT_FLOAT16,
+            ONYX_ELEMENT_FLOAT64, ONYX_ELEMENT_UINT32, ONYX_ELEMENT_UINT64, ONYX_ELEMENT_BFLOAT16, ONYX_ELEMENT_FLOAT8E4M3FN,
+            ONYX_ELEMENT_FLOAT8E4M3FNUZ, ONYX_ELEMENT_FLOAT8E5M2, ONYX_ELEMENT_FLOAT8E5M2FNUZ, ONYX_ELEMENT_UINT4,
+            ONYX_ELEMENT_INT4, ONYX_ELEMENT_FLOAT4E2M1, ONYX_ELEMENT_FLOAT8E8M0, ONYX_ELEMENT_UINT2, ONYX_ELEMENT_INT2,
         ];
         let core: Vec<u32> = ElementType::ALL.iter().map(|t| *t as u32).collect();
         assert_eq!(abi.to_vec(), core);

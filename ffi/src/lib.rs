@@ -19,6 +19,7 @@ mod session_options;
 mod session;
 mod tensor;
 mod run;
+mod value;
 mod async_run;
 mod operator;
 
@@ -32,3 +33,4 @@ pub use session::*;
 pub use session_options::*;
 pub use status::*;
 pub use tensor::*;
+pub use value::*;

@@ -93,9 +93,21 @@ fn every_element_type_round_trips() {
         (ONYX_ELEMENT_FLOAT32, 4), (ONYX_ELEMENT_UINT8, 1), (ONYX_ELEMENT_INT8, 1), (ONYX_ELEMENT_UINT16, 2),
         (ONYX_ELEMENT_INT16, 2), (ONYX_ELEMENT_INT32, 4), (ONYX_ELEMENT_INT64, 8), (ONYX_ELEMENT_BOOL, 1),
         (ONYX_ELEMENT_FLOAT16, 2), (ONYX_ELEMENT_FLOAT64, 8), (ONYX_ELEMENT_UINT32, 4), (ONYX_ELEMENT_UINT64, 8),
-        (ONYX_ELEMENT_BFLOAT16, 2),
+        (ONYX_ELEMENT_BFLOAT16, 2), (ONYX_ELEMENT_FLOAT8E4M3FN, 1), (ONYX_ELEMENT_FLOAT8E4M3FNUZ, 1),
+        (ONYX_ELEMENT_FLOAT8E5M2, 1), (ONYX_ELEMENT_FLOAT8E5M2FNUZ, 1), (ONYX_ELEMENT_FLOAT8E8M0, 1),
     ];
     let shape = [2i64, 3];
+    // The 4- and 2-bit types pack: 6 int4 elements in 3 bytes, 6 uint2 in 2.
+    for (element_type, bytes) in [(ONYX_ELEMENT_INT4, 3usize), (ONYX_ELEMENT_UINT4, 3), (ONYX_ELEMENT_FLOAT4E2M1, 3), (ONYX_ELEMENT_UINT2, 2), (ONYX_ELEMENT_INT2, 2)] {
+        let data = vec![0x5Au8; bytes];
+        let mut packed = ptr::null_mut();
+        assert_eq!(code(onyx_tensor_create_copy(element_type, shape.as_ptr(), 2, data.as_ptr().cast(), bytes, &mut packed)), 0, "type {element_type}");
+        assert_eq!((onyx_tensor_element_count(packed), onyx_tensor_byte_length(packed)), (6, bytes));
+        onyx_tensor_free(packed);
+        let mut wrong = ptr::null_mut();
+        assert_eq!(code(onyx_tensor_create_copy(element_type, shape.as_ptr(), 2, data.as_ptr().cast(), bytes + 1, &mut wrong)), ONYX_ERROR_BUFFER_SIZE_MISMATCH);
+        assert_eq!(onyx_element_type_size(element_type), 0, "no whole-byte size");
+    }
     for (element_type, size) in sizes {
         let bytes: Vec<u8> = (0..6 * size).map(|i| if element_type == ONYX_ELEMENT_BOOL { (i % 2) as u8 } else { i as u8 }).collect();
         // Owned copy.
@@ -121,7 +133,15 @@ fn every_element_type_round_trips() {
         onyx_tensor_free(zeros);
     }
     let mut tensor = ptr::null_mut();
-    assert_eq!(code(onyx_tensor_create_zeros(8, shape.as_ptr(), 2, &mut tensor)), ONYX_ERROR_INVALID_ARGUMENT, "string tensors are not numeric");
+    assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_STRING, shape.as_ptr(), 2, &mut tensor)), 0, "zeros of strings: empty strings");
+    let (mut data, mut length) = (ptr::null(), 99usize);
+    assert_eq!(code(onyx_tensor_string(tensor, 5, &mut data, &mut length)), 0);
+    assert_eq!(length, 0);
+    assert_eq!(onyx_tensor_data(tensor), ptr::null(), "a string tensor has no raw data");
+    assert_eq!(code(onyx_tensor_string(tensor, 6, &mut data, &mut length)), ONYX_ERROR_INDEX_OUT_OF_RANGE);
+    onyx_tensor_free(tensor);
+    let mut tensor = ptr::null_mut();
+    assert_eq!(code(onyx_tensor_create_copy(ONYX_ELEMENT_STRING, shape.as_ptr(), 2, [0u8; 6].as_ptr().cast(), 6, &mut tensor)), ONYX_ERROR_INVALID_ARGUMENT, "strings are not raw bytes");
     let negative = [-1i64];
     assert_eq!(code(onyx_tensor_create_zeros(ONYX_ELEMENT_FLOAT32, negative.as_ptr(), 1, &mut tensor)), ONYX_ERROR_INVALID_ARGUMENT);
     let mut scalar = ptr::null_mut();

@@ -139,16 +139,22 @@ pub extern "system" fn Java_dev_onyx_Native_tensorToArray<'l>(mut env: JNIEnv<'l
     entry(&mut env, |env| {
         let tensor = unsafe { borrow::<Tensor>(handle) }?;
         expect(tensor, wanted)?;
-        let (length, size) = match wanted {
-            0 => (tensor.byte_length(), 1),
-            _ => (tensor.element_count(), tensor.element_type().size()),
+        use ElementType as E;
+        // The 8-, 4- and 2-bit types are raw bits: their bytes, as for `wanted` 0.
+        let typed = match (wanted != 0).then(|| tensor.element_type()) {
+            Some(E::String) => return fail(ErrorCode::TypeMismatch, "a string tensor has no raw data: read its strings"),
+            Some(t) if t.size() == 0 || t.name().starts_with("float8") => None,
+            other => other,
+        };
+        let (length, size) = match typed {
+            None => (tensor.byte_length(), 1),
+            Some(t) => (tensor.element_count(), t.size()),
         };
         if length > MAX_ARRAY {
             return fail(ErrorCode::InvalidArgument, format!("a tensor of {length} elements is too large for a Java array"));
         }
         let n = length as jint;
-        use ElementType as E;
-        let array: JObject = match (wanted != 0).then(|| tensor.element_type()) {
+        let array: JObject = match typed {
             None | Some(E::Uint8 | E::Int8) => env.new_byte_array(n)?.into(),
             Some(E::Bool) => env.new_boolean_array(n)?.into(),
             Some(E::Int16 | E::Uint16 | E::Float16 | E::Bfloat16) => env.new_short_array(n)?.into(),
@@ -156,6 +162,7 @@ pub extern "system" fn Java_dev_onyx_Native_tensorToArray<'l>(mut env: JNIEnv<'l
             Some(E::Int32 | E::Uint32) => env.new_int_array(n)?.into(),
             Some(E::Float64) => env.new_double_array(n)?.into(),
             Some(E::Int64 | E::Uint64) => env.new_long_array(n)?.into(),
+            Some(other) => return fail(ErrorCode::TypeMismatch, format!("{} elements have no Java array type", other.name())),
         };
         let source = tensor.as_bytes();
         with_primitive_array(env, &array, size as jint, true, |bytes| bytes.copy_from_slice(source))?;
