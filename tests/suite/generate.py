@@ -75,8 +75,8 @@ BLOCKS_PER_STAGE = 2
 # The languages whose runners know each of the newer case kinds: widen a kind's list as
 # its runners learn it (the other languages print SKIP for its cases).
 KIND_LANGS = {
-    "ocr": "rust",
-    "values": "rust",
+    "ocr": "rust c cpp java csharp node",
+    "values": "rust c cpp java csharp node",
 }
 
 
