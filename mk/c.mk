@@ -24,3 +24,10 @@ test-readme-c: cmake-build
 	@awk '/^```c operator$$/{f=1;next} /^```$$/{if(f){exit}} f' docs/c-abi.md > build/readme/operator.c
 	@cc -std=c11 -Wall -Wextra -Werror build/readme/operator.c -Iinclude -Lbuild/cmake/lib -lonyx -Wl,-rpath,$(CMAKE_BUILD)/lib -o build/readme/operator-c
 	@cd tests/suite/fixtures && $(ROOT)/build/readme/operator-c
+
+# ONNX's backend test suite through the C ABI: one process for every case.
+.PHONY: conformance-c
+TEST_TARGETS += conformance-c
+conformance-c: cmake-build conformance-fixtures | $(LOGS)
+	@echo "onyx: [c] ONNX's backend test suite through the C ABI (.cache/conformance)"
+	@$(CONFORMANCE_ENV) $(CMAKE_BUILD)/onyx_c_conformance 2>&1 | grep --line-buffered -v '^onyx: onnxruntime' | tee $(LOGS)/c-conformance.log

@@ -18,3 +18,11 @@ test-rust: ort ort-old fixtures | $(LOGS)
 demo-rust: ort fixtures
 	@echo; echo "=== Rust (examples/rust) ==="
 	@ONYX_ORT_LIBRARY=$(ORT_LIB) cargo run --quiet --release -p onyx-example-rust -- $(ROOT)/tests/suite
+
+# ONNX's backend test suite through onyx-core: one process for every case.
+.PHONY: conformance-rust
+TEST_TARGETS += conformance-rust
+conformance-rust: ort conformance-fixtures | $(LOGS)
+	@echo "onyx: [rust] ONNX's backend test suite through onyx-core (.cache/conformance)"
+	@$(CONFORMANCE_ENV) ONYX_ORT_LIBRARY=$(ORT_LIB) cargo test --quiet --release -p onyx-core --test conformance 2>&1 \
+	  | grep --line-buffered -v '^onyx: onnxruntime' | tee $(LOGS)/rust-conformance.log

@@ -28,6 +28,7 @@ need_deb qemu-aarch64-static qemu-user-static
 need_deb unshare util-linux
 [ -f /usr/include/gtest/gtest.h ] || missing_debs+=(libgtest-dev)
 dpkg -s libnunit-cil-dev >/dev/null 2>&1 || missing_debs+=(libnunit-cil-dev)
+[ -f /usr/share/i18n/locales/en_US ] || missing_debs+=(locales)   # en_US.UTF-8 for the conformance cases (StringNormalizer)
 # The font the suite's OCR inputs are rendered in (tests/suite/real_models.py).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing_debs+=(fonts-dejavu-core)
 

@@ -19,6 +19,7 @@
 mod async_run;
 mod custom_ops;
 mod element;
+mod empty_sequence;
 mod error;
 mod model_proto;
 mod operator;

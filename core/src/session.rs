@@ -279,6 +279,15 @@ impl Session {
         self.run_values_checked(checked, outputs, options)
     }
 
+    /// Runs a model that has no inputs and one output, giving ONNX Runtime's value as is
+    /// (for `empty_sequence`).
+    pub(crate) fn run_without_inputs(&self) -> Result<NonNull<ort_sys::OrtValue>> {
+        let checked = self.check_inputs(std::iter::empty())?;
+        let mut raw = [std::ptr::null_mut()];
+        self.raw_run(&checked, &[0], &mut raw, None)?;
+        NonNull::new(raw[0]).ok_or_else(|| Error::new(ErrorCode::RuntimeError, "ONNX Runtime returned no value"))
+    }
+
     fn run_values_checked(&self, checked: CheckedInputs, output_indices: Vec<usize>, options: Option<&crate::RunOptions>) -> Result<RunOutputs<Value>> {
         if output_indices.is_empty() {
             return Err(no_outputs());
@@ -447,7 +456,7 @@ impl Session {
                     let Input::Value(value) = input else { unreachable!("a tensor input is a tensor") };
                     let what = format!("input '{name}'");
                     crate::value::check_against(value, &info.value_type, &what)?;
-                    if let Some(run_value) = crate::value::to_run_value(value, &what)? {
+                    if let Some(run_value) = crate::value::to_run_value(value, &info.value_type, &what)? {
                         checked.names.push(self.input_names[index].as_ptr());
                         checked.values.push(run_value.value);
                         checked.built.extend(run_value.built);

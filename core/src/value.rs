@@ -181,13 +181,19 @@ pub(crate) struct RunValue {
 
 /// Builds the OrtValue for `value` (None: an absent optional, left out of the run).
 /// `what` names the input in errors ("input 'x'").
-pub(crate) fn to_run_value(value: &Value, what: &str) -> Result<Option<RunValue>> {
+/// `declared` is the model's type for it (an empty sequence takes its item type).
+pub(crate) fn to_run_value(value: &Value, declared: &ValueType, what: &str) -> Result<Option<RunValue>> {
     let mut built = Vec::new();
-    let raw = build(value, what, &mut built)?;
+    let raw = build(value, Some(declared), what, &mut built)?;
     Ok(raw.map(|value| RunValue { value, built }))
 }
 
-fn build(value: &Value, what: &str, built: &mut Vec<Owned>) -> Result<Option<*const ort_sys::OrtValue>> {
+fn build(value: &Value, declared: Option<&ValueType>, what: &str, built: &mut Vec<Owned>) -> Result<Option<*const ort_sys::OrtValue>> {
+    // An optional's item has the optional's item type.
+    let declared = match (declared, value) {
+        (Some(ValueType::Optional(inner)), _) => Some(&**inner),
+        (d, _) => d,
+    };
     let api = ort_call::api();
     let create = |parts: &[*const ort_sys::OrtValue], kind, built: &mut Vec<Owned>| -> Result<*const ort_sys::OrtValue> {
         let mut out = std::ptr::null_mut();
@@ -203,19 +209,28 @@ fn build(value: &Value, what: &str, built: &mut Vec<Owned>) -> Result<Option<*co
     match value {
         Value::Tensor(t) => Ok(Some(t.ort_value().cast_const())),
         Value::Optional(None) => Ok(None),
-        Value::Optional(Some(item)) => build(item, what, built),
+        Value::Optional(Some(item)) => build(item, declared, what, built),
         Value::Map(m) => create(&[m.keys.ort_value().cast_const(), m.values.ort_value().cast_const()], ort_sys::ONNXType::ONNX_TYPE_MAP, built).map(Some),
         Value::Sequence(items) => {
             check_sequence(items).map_err(|e| Error::new(e.code(), format!("{what}: {}", e.message())))?;
+            let item_type = match declared {
+                Some(ValueType::Sequence(item)) => Some(&**item),
+                _ => None,
+            };
             if items.is_empty() {
-                return Err(Error::new(
-                    ErrorCode::InvalidArgument,
-                    format!("{what} is an empty sequence, which ONNX Runtime's C API cannot build (it needs at least one item)"),
-                ));
+                let Some(ValueType::Tensor { element_type }) = item_type else {
+                    return Err(Error::new(
+                        ErrorCode::InvalidArgument,
+                        format!("{what} is an empty sequence, which Onyx can give only where the model declares a sequence of tensors"),
+                    ));
+                };
+                let empty = crate::empty_sequence::create(crate::ElementType::from_onnx(*element_type)?)?;
+                built.push(Owned(empty));
+                return Ok(Some(empty.as_ptr().cast_const()));
             }
             let mut parts = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                match build(item, &format!("{what} item {i}"), built)? {
+                match build(item, item_type, &format!("{what} item {i}"), built)? {
                     Some(raw) => parts.push(raw),
                     None => return Err(Error::new(ErrorCode::InvalidArgument, format!("{what} item {i} is an absent optional: a sequence holds tensors or maps"))),
                 }

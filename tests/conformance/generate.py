@@ -183,7 +183,9 @@ def tensor_value(elem, arr):
         a[:] = flat
         shape = tuple(np.shape(arr))
         return ("tensor", 8, shape, a.reshape(shape))
-    a = np.ascontiguousarray(np.asarray(arr))
+    a = np.asarray(arr)
+    # np.ascontiguousarray makes a scalar (shape ()) 1-D; keep the shape.
+    a = np.ascontiguousarray(a).reshape(a.shape)
     dt = np.dtype(np_dtype(elem))
     if a.dtype != dt:
         if a.dtype.itemsize == dt.itemsize and elem in ORT_RAW_ELEMS:
@@ -468,10 +470,11 @@ def ort_feed(v, keep):
                 buf = np.zeros(shape, np.uint8)
                 buf.reshape(-1)[:len(packed)] = packed
             else:
-                buf = np.ascontiguousarray(arr).view(np.uint16 if arr.dtype.itemsize == 2 else np.uint8)
+                buf = np.ascontiguousarray(arr).reshape(arr.shape).view(np.uint16 if arr.dtype.itemsize == 2 else np.uint8)
             keep.append(buf)
             return ort.OrtValue.ortvalue_from_numpy_with_onnx_type(buf, elem)
-        return np.ascontiguousarray(arr)
+        # np.ascontiguousarray alone would make a scalar 1-D.
+        return np.ascontiguousarray(arr).reshape(arr.shape)
     if kind == "sequence":
         return [ort_feed(x, keep) for x in v[2]]
     if kind == "map":
