@@ -23,6 +23,7 @@
 
 #include "onyx.h"
 #include "spec.h"
+#include "values.h"
 
 static spec suite;
 static onyx_session *shared_session;
@@ -1323,6 +1324,70 @@ static int case_log_callback(const spec_case *c) {
     return 0;
 }
 
+/* The text a CTC text recogniser reads from `image`: the best class per time step,
+ * repeats merged, blanks dropped. Its dictionary is the model's metadata `character`
+ * (one symbol per line), after the blank (class 0) and before a space (the last class). */
+static int recognise(onyx_session *session, const onyx_tensor *image, char *text, size_t size) {
+    const onyx_value_info *input;
+    if (failed(onyx_session_input_info(session, 0, &input), "input 0")) return 1;
+    const char *name = onyx_value_info_name(input);
+    onyx_tensor *output = NULL;
+    if (failed(onyx_session_run(session, NULL, &name, &image, 1, NULL, 1, &output), "run")) return 1;
+    const onyx_model_metadata *meta = onyx_session_metadata(session);
+    const char *dictionary = onyx_model_metadata_custom_value(meta, "character");
+    if (!dictionary) dictionary = "";
+    size_t rank = onyx_tensor_rank(output), classes = (size_t)onyx_tensor_shape(output)[rank - 1];
+    size_t steps = onyx_tensor_element_count(output) / classes, previous = 0, length = 0;
+    const float *p = onyx_tensor_data(output);
+    for (size_t t = 0; t < steps; t++, p += classes) {
+        size_t best = 0;
+        for (size_t k = 1; k < classes; k++)
+            if (p[k] > p[best]) best = k;
+        if (best != 0 && best != previous) {
+            /* Symbol `best` is line best-1 of the dictionary; past its end, a space. */
+            const char *symbol = dictionary;
+            for (size_t line = 1; line < best && symbol; line++) {
+                symbol = strchr(symbol, '\n');
+                if (symbol) symbol++;
+            }
+            size_t n = symbol && *symbol ? strcspn(symbol, "\n") : 0;
+            if (!symbol || !*symbol) symbol = " ", n = 1;
+            if (length + n < size) memcpy(text + length, symbol, n), length += n;
+        }
+        previous = best;
+    }
+    text[length] = '\0';
+    onyx_tensor_free(output);
+    return 0;
+}
+
+static int case_ocr(const spec_case *c) {
+    char path[8192];
+    spec_path(&suite, spec_get(c, "model"), path, sizeof path);
+    onyx_session *session = NULL;
+    if (failed(onyx_session_create_from_file(path, NULL, &session), "loading the OCR model")) return 1;
+    size_t count = 0;
+    float *pixels = load_f32(spec_get(c, "input"), &count);
+    int64_t shape[4];
+    size_t rank = spec_shape(spec_get(c, "shape"), shape, 4);
+    onyx_tensor *image = NULL;
+    char text[1024];
+    int result = failed(onyx_tensor_create_copy(ONYX_ELEMENT_FLOAT32, shape, rank, pixels, count * sizeof(float), &image), "image") ||
+                 recognise(session, image, text, sizeof text);
+    free(pixels);
+    onyx_tensor_free(image);
+    onyx_session_free(session);
+    if (result) return 1;
+    if (strcmp(text, spec_get(c, "text"))) FAIL("read \"%s\", ONNX Runtime's Python binding read \"%s\"", text, spec_get(c, "text"));
+    return 0;
+}
+
+static int case_values(const spec_case *c) {
+    char dir[8192];
+    spec_path(&suite, spec_get(c, "dir"), dir, sizeof dir);
+    return values_run_case(dir, NULL, why, sizeof why);
+}
+
 static int run_case(const spec_case *c) {
     const char *kind = spec_get(c, "kind");
     if (!kind) FAIL("no kind");
@@ -1349,6 +1414,8 @@ static int run_case(const spec_case *c) {
     if (!strcmp(kind, "external_data_outside")) return case_external_data_outside(c);
     if (!strcmp(kind, "log_callback")) return case_log_callback(c);
     if (!strcmp(kind, "shared_weights")) return case_shared_weights(c);
+    if (!strcmp(kind, "ocr")) return case_ocr(c);
+    if (!strcmp(kind, "values")) return case_values(c);
     FAIL("unknown case kind '%s'", kind);
 }
 
