@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "onyx.h"
@@ -29,6 +30,53 @@ static double now_ms(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* Reads the suite's rendered text line (fixtures/ocr_0.f32, a [1,3,48,width] image) with
+ * the PP-OCRv4 recogniser: the best class per time step, repeats merged, blanks (class
+ * 0) dropped; the symbols are the model's metadata `character`, one per line, and the
+ * last class is a space. */
+static void read_text_line(const char *suite) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/../../.cache/models/ch_PP-OCRv4_rec_infer.onnx", suite);
+    onyx_session *session = NULL;
+    check(onyx_session_create_from_file(path, NULL, &session), "loading the OCR model");
+    snprintf(path, sizeof path, "%s/fixtures/ocr_0.f32", suite);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot read %s\n", path);
+        exit(1);
+    }
+    static float pixels[3 * 48 * 4096];
+    size_t count = fread(pixels, sizeof(float), sizeof pixels / sizeof(float), f);
+    fclose(f);
+    const int64_t shape[4] = {1, 3, 48, (int64_t)(count / (3 * 48))};
+    onyx_tensor *image = NULL, *output = NULL;
+    check(onyx_tensor_create_borrowed(ONYX_ELEMENT_FLOAT32, shape, 4, pixels, count * sizeof(float), &image), "image tensor");
+    const char *input_name = "x";
+    const onyx_tensor *inputs[1] = {image};
+    check(onyx_session_run(session, NULL, &input_name, inputs, 1, NULL, 1, &output), "reading the line");
+    const char *symbols = onyx_model_metadata_custom_value(onyx_session_metadata(session), "character");
+    size_t classes = (size_t)onyx_tensor_shape(output)[2], steps = (size_t)onyx_tensor_shape(output)[1], previous = 0;
+    const float *p = onyx_tensor_data(output);
+    printf("reads: ");
+    for (size_t t = 0; t < steps; t++, p += classes) {
+        size_t best = 0;
+        for (size_t k = 1; k < classes; k++)
+            if (p[k] > p[best]) best = k;
+        if (best != 0 && best != previous) {
+            const char *symbol = symbols; /* line best-1; past the last line, a space */
+            for (size_t line = 1; line < best && symbol; line++)
+                if ((symbol = strchr(symbol, '\n'))) symbol++;
+            if (symbol && *symbol) printf("%.*s", (int)strcspn(symbol, "\n"), symbol);
+            else printf(" ");
+        }
+        previous = best;
+    }
+    printf("\n");
+    onyx_tensor_free(image);
+    onyx_tensor_free(output);
+    onyx_session_free(session);
 }
 
 int main(int argc, char **argv) {
@@ -89,5 +137,6 @@ int main(int argc, char **argv) {
         printf("input_%d: top5 %d %d %d %d %d (%.1f ms)\n", image, top[0], top[1], top[2], top[3], top[4], elapsed);
     }
     onyx_session_free(session);
+    read_text_line(argv[1]);
     return 0;
 }

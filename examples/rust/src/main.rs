@@ -33,5 +33,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let top5: Vec<String> = order[..5].iter().map(usize::to_string).collect();
         println!("input_{image}: top5 {} ({:.1} ms)", top5.join(" "), elapsed.as_secs_f64() * 1e3);
     }
+    println!("reads: {}", read_text_line(&suite)?);
     Ok(())
+}
+
+/// Reads the suite's rendered text line (fixtures/ocr_0.f32, a [1,3,48,width] image) with
+/// the PP-OCRv4 recogniser: the best class per time step, repeats merged, blanks (class
+/// 0) dropped; the symbols are the model's metadata `character`, one per line, and the
+/// last class is a space.
+fn read_text_line(suite: &std::path::Path) -> Result<String, Box<dyn std::error::Error>> {
+    let session = Session::from_file(suite.join("../../.cache/models/ch_PP-OCRv4_rec_infer.onnx"), &SessionOptions::default())?;
+    let bytes = std::fs::read(suite.join("fixtures/ocr_0.f32"))?;
+    let pixels: Vec<f32> = bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+    let image = Tensor::copy(&[1, 3, 48, (pixels.len() / (3 * 48)) as i64], &pixels)?;
+    let outputs = session.run(&[("x", &image)], None, None)?;
+    let symbols: Vec<&str> = session.metadata().custom.get("character").map_or("", String::as_str).split('\n').collect();
+    let classes = *outputs[0].shape().last().unwrap_or(&1) as usize;
+    let (mut text, mut previous) = (String::new(), 0);
+    for step in outputs[0].as_slice::<f32>()?.chunks(classes) {
+        let best = (0..step.len()).fold(0, |best, i| if step[i] > step[best] { i } else { best });
+        if best != 0 && best != previous {
+            text.push_str(symbols.get(best - 1).copied().unwrap_or(" "));
+        }
+        previous = best;
+    }
+    Ok(text)
 }
