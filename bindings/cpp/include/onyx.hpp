@@ -122,6 +122,22 @@ enum class ElementType : uint32_t {
   UInt32 = ONYX_ELEMENT_UINT32,
   UInt64 = ONYX_ELEMENT_UINT64,
   BFloat16 = ONYX_ELEMENT_BFLOAT16,
+  /// UTF-8 strings: no raw data; made by Tensor::from_strings, read by Tensor::strings().
+  String = ONYX_ELEMENT_STRING,
+  // Raw-byte types: no C++ element type maps to them; Tensor::copy / borrow / data()
+  // take and give their bytes (float8: 1 byte per element; 4-bit types two per byte,
+  // low nibble first; 2-bit types four per byte, lowest bits first). element_size()
+  // is 0 for the sub-byte ones; byte_length() is core's packed length.
+  Float8E4M3FN = ONYX_ELEMENT_FLOAT8E4M3FN,      ///< float8, 4 exponent bits, 3 mantissa bits, no infinities.
+  Float8E4M3FNUZ = ONYX_ELEMENT_FLOAT8E4M3FNUZ,  ///< As Float8E4M3FN, no negative zero.
+  Float8E5M2 = ONYX_ELEMENT_FLOAT8E5M2,          ///< float8, 5 exponent bits, 2 mantissa bits.
+  Float8E5M2FNUZ = ONYX_ELEMENT_FLOAT8E5M2FNUZ,  ///< As Float8E5M2, no infinities, no negative zero.
+  UInt4 = ONYX_ELEMENT_UINT4,                    ///< Unsigned 4-bit integers, two per byte.
+  Int4 = ONYX_ELEMENT_INT4,                      ///< Signed 4-bit integers, two per byte.
+  Float4E2M1 = ONYX_ELEMENT_FLOAT4E2M1,          ///< 4-bit floats, two per byte.
+  Float8E8M0 = ONYX_ELEMENT_FLOAT8E8M0,          ///< An 8-bit power of two (a scale).
+  UInt2 = ONYX_ELEMENT_UINT2,                    ///< Unsigned 2-bit integers, four per byte.
+  Int2 = ONYX_ELEMENT_INT2,                      ///< Signed 2-bit integers, four per byte.
 };
 
 /// Graph optimization levels (ONYX_OPTIMIZATION_*).
@@ -148,7 +164,8 @@ inline const char* error_code_name(ErrorCode code) noexcept {
 }
 
 /// Size in bytes of one element of `type` (core's table); 0 for
-/// ElementType::Undefined or a number libonyx does not support.
+/// ElementType::Undefined, String, the sub-byte types (UInt4 ... Int2) or a number
+/// libonyx does not support.
 inline size_t element_size(ElementType type) noexcept {
   return onyx_element_type_size(static_cast<uint32_t>(type));
 }
@@ -464,6 +481,68 @@ struct ElementTypeOf<BFloat16> : std::integral_constant<ElementType, ElementType
 template <typename T>
 inline constexpr ElementType element_type_of = ElementTypeOf<std::remove_cv_t<T>>::value;
 
+/**
+ * The full ONNX type of a model input or output, nested as ONNX nests them
+ * (onyx_value_type, copied out of the session): `tensor(float)`,
+ * `seq(map(int64,tensor(float)))`, `optional(tensor(string))`. to_string() is the type
+ * in ONNX's notation, as core writes it (onyx_value_info_type_name). Element types are
+ * ONNX's numbers, also for types Onyx cannot hold (complex64 is ElementType(14)).
+ * Copyable; the nested types are shared, never changed.
+ */
+class ValueType {
+ public:
+  /// No type (what an empty ValueInfo holds): kind Unknown, to_string() "".
+  ValueType() = default;
+
+  /// Tensor, sequence, map or optional.
+  ValueKind kind() const noexcept { return kind_; }
+  /// A tensor type's element type, or a map type's value element type; Undefined for a
+  /// sequence or an optional (see item()).
+  ElementType element_type() const noexcept { return element_type_; }
+  /// A map type's key element type (Int64, String, ...); Undefined for the other kinds.
+  ElementType key_type() const noexcept { return key_type_; }
+  /// What a sequence or an optional holds, or a map's values; nullptr for a tensor type.
+  /// Valid while this ValueType (or a copy of it) lives.
+  const ValueType* item() const noexcept { return item_.get(); }
+  /// The type in ONNX's notation: "seq(map(int64,tensor(float)))".
+  const std::string& to_string() const noexcept { return name_; }
+  /// The same as to_string().
+  const std::string& name() const noexcept { return name_; }
+
+  /// Types are equal when ONNX writes them the same.
+  friend bool operator==(const ValueType& a, const ValueType& b) noexcept { return a.name_ == b.name_; }
+  friend bool operator!=(const ValueType& a, const ValueType& b) noexcept { return a.name_ != b.name_; }
+
+  /// The type of a C type handle; `name` is its notation (core's, from
+  /// onyx_value_info_type_name): the nested types' names are the parts of it.
+  static ValueType from_c(const onyx_value_type* type, std::string name) {
+    ValueType out;
+    out.kind_ = static_cast<ValueKind>(onyx_value_type_kind(type));
+    out.element_type_ = static_cast<ElementType>(onyx_value_type_element_type(type));
+    out.key_type_ = static_cast<ElementType>(onyx_value_type_key_type(type));
+    if (const onyx_value_type* item = onyx_value_type_item(type)) {
+      // "seq(X)" and "optional(X)" hold X; "map(K,V)" holds V (a key name has no comma).
+      const size_t open = name.find('('), close = name.rfind(')');
+      size_t from = open == std::string::npos ? 0 : open + 1;
+      if (out.kind_ == ValueKind::Map) {
+        const size_t comma = name.find(',', from);
+        from = comma == std::string::npos ? from : comma + 1;
+      }
+      std::string inner = close != std::string::npos && close > from ? name.substr(from, close - from) : std::string();
+      out.item_ = std::make_shared<const ValueType>(from_c(item, std::move(inner)));
+    }
+    out.name_ = std::move(name);
+    return out;
+  }
+
+ private:
+  ValueKind kind_ = ValueKind::Unknown;
+  ElementType element_type_ = ElementType::Undefined;
+  ElementType key_type_ = ElementType::Undefined;
+  std::shared_ptr<const ValueType> item_;
+  std::string name_;
+};
+
 /// Description of one model input or output (copied out of the session).
 struct ValueInfo {
   std::string name;                         ///< The value's name.
@@ -471,6 +550,7 @@ struct ValueInfo {
   std::optional<ElementType> element_type;  ///< A tensor's element type; empty for another kind or an unsupported type.
   std::vector<int64_t> shape;          ///< Dimensions, -1 where the model leaves one free.
   std::vector<std::string> dim_names;  ///< One per dimension, "" when unnamed.
+  ValueType value_type;                ///< The full ONNX type: value_type.to_string() is "seq(map(string,tensor(float)))".
 };
 
 /// The model's metadata (copied out of the session).
@@ -885,6 +965,328 @@ class Tensor : public detail::Handle<onyx_tensor, onyx_tensor_free> {
     const Span<const T> v = values<T>();
     return std::vector<T>(v.begin(), v.end());
   }
+
+  /**
+   * A string tensor (ElementType::String) of `shape` holding COPIES of `strings`
+   * (C order; onyx_tensor_create_strings): the vector may be changed or destroyed at
+   * once. A string may hold NUL bytes. Core checks every string: invalid UTF-8 is
+   * InvalidUtf8 naming the element; a count other than the shape's element count is
+   * BufferSizeMismatch. ONNX Runtime copies string inputs again when it runs.
+   */
+  static Tensor from_strings(Span<const int64_t> shape, const std::vector<std::string>& strings) {
+    std::vector<std::string_view> views(strings.begin(), strings.end());
+    return from_strings(shape, views.data(), views.size());
+  }
+  /// As from_strings(shape, strings), from `count` string views (copied).
+  static Tensor from_strings(Span<const int64_t> shape, const std::string_view* strings, size_t count) {
+    detail::ensure_abi();
+    std::vector<const char*> pointers(count);
+    std::vector<size_t> lengths(count);
+    for (size_t i = 0; i < count; ++i) {
+      pointers[i] = strings[i].data() != nullptr ? strings[i].data() : "";
+      lengths[i] = strings[i].size();
+    }
+    onyx_tensor* out = nullptr;
+    detail::check(onyx_tensor_create_strings(shape.data(), shape.size(), pointers.data(), lengths.data(), count, &out));
+    return Tensor(out);
+  }
+
+  /**
+   * Element `index` of a string tensor, borrowed (no copy): UTF-8, valid until the
+   * tensor is destroyed. TypeMismatch for another element type, IndexOutOfRange past
+   * the end (core's checks, onyx_tensor_string).
+   */
+  std::string_view string(size_t index) const {
+    const char* data = nullptr;
+    size_t length = 0;
+    detail::check(onyx_tensor_string(get(), index, &data, &length));
+    return std::string_view(data, length);
+  }
+  /// COPIES of every element of a string tensor, in C order (std::string, UTF-8);
+  /// TypeMismatch for another element type. See string(index) for a view without a copy.
+  std::vector<std::string> strings() const {
+    const size_t count = element_count();
+    std::vector<std::string> out;
+    out.reserve(count);
+    if (count == 0 && element_type() != ElementType::String) (void)string(0);  // core's TypeMismatch
+    for (size_t i = 0; i < count; ++i) out.emplace_back(string(i));
+    return out;
+  }
+};
+
+// ---------------------------------------------------------------------------------
+// Values: tensors, sequences, maps, optionals
+// ---------------------------------------------------------------------------------
+
+namespace detail {
+
+/// A tensor a value owns, lent as a Tensor: never freed through this wrapper.
+class LentTensor {
+ public:
+  LentTensor() noexcept = default;
+  explicit LentTensor(const onyx_tensor* lent) noexcept : tensor_(const_cast<onyx_tensor*>(lent)) {}
+  ~LentTensor() { (void)tensor_.release(); }
+  LentTensor(const LentTensor&) = delete;
+  LentTensor& operator=(const LentTensor&) = delete;
+  LentTensor(LentTensor&& other) noexcept : tensor_(std::move(other.tensor_)) {}
+  LentTensor& operator=(LentTensor&& other) noexcept {
+    if (this != &other) {
+      (void)tensor_.release();
+      tensor_ = std::move(other.tensor_);
+    }
+    return *this;
+  }
+  const Tensor& get() const noexcept { return tensor_; }
+
+ private:
+  Tensor tensor_;
+};
+
+/// Strings are read by copy, every other type through the typed read (core's check).
+template <typename T>
+std::vector<T> elements_of(const Tensor& tensor) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return tensor.strings();
+  } else {
+    return tensor.to_vector<T>();
+  }
+}
+
+}  // namespace detail
+
+/**
+ * An ONNX value (onyx_value): a tensor (numbers or strings), a sequence of values of one
+ * type, a map (a 1-D tensor of integer or string keys and a 1-D tensor of as many
+ * values, as ONNX Runtime holds maps) or an optional (present or absent). Move-only; a
+ * Value owns what it holds. Made by the static builders (Value::tensor,
+ * Value::sequence, Value::map, Value::optional), which TAKE what they are given (the tensors and values moved in are empty
+ * afterwards, also when the call fails), or returned by Session::run_values.
+ *
+ * The views (tensor(), items(), item(), keys(), values()) are borrowed from the value:
+ * valid while the Value they came from lives (also after it is moved), read-only, no
+ * copy. to_map() and Tensor::strings() copy into the language's own types. Not
+ * synchronised, like a Tensor: several threads may read one value at once.
+ *
+ * @code
+ * // scikit-learn's ZipMap output: seq(map(string,tensor(float))), one map per row.
+ * onyx::ValueOutputs out = session.run_values({{"input", features}});
+ * for (const onyx::Value& row : out.at("output_probability").items()) {
+ *   std::map<std::string, float> probabilities = row.to_map<std::string, float>();
+ * }
+ * @endcode
+ */
+class Value {
+ public:
+  /// An empty value (no C handle): kind() is Unknown.
+  Value() noexcept = default;
+  /// Takes ownership of a C value (may be NULL).
+  explicit Value(onyx_value* owned) : Value() {
+    owned_ = detail::Handle<onyx_value, onyx_value_free>(owned);
+    attach(owned);
+  }
+
+  Value(const Value&) = delete;
+  Value& operator=(const Value&) = delete;
+  Value(Value&& other) noexcept
+      : owned_(std::move(other.owned_)),
+        c_(std::exchange(other.c_, nullptr)),
+        tensor_(std::move(other.tensor_)),
+        keys_(std::move(other.keys_)),
+        values_(std::move(other.values_)),
+        items_(std::move(other.items_)) {
+    other.items_.clear();
+  }
+  Value& operator=(Value&& other) noexcept {
+    if (this != &other) {
+      owned_ = std::move(other.owned_);
+      c_ = std::exchange(other.c_, nullptr);
+      tensor_ = std::move(other.tensor_);
+      keys_ = std::move(other.keys_);
+      values_ = std::move(other.values_);
+      items_ = std::move(other.items_);
+      other.items_.clear();
+    }
+    return *this;
+  }
+  ~Value() = default;
+
+  /// A tensor value: takes `tensor` (left empty), also on failure. No copy of its data
+  /// (a Tensor::borrow tensor still reads the caller's memory).
+  static Value tensor(Tensor&& tensor) {
+    detail::ensure_abi();
+    onyx_value* out = nullptr;
+    detail::check(onyx_value_create_tensor(tensor.release(), &out));
+    return Value(out);
+  }
+  /**
+   * A sequence of `items` (empty for an empty sequence), all of one type: takes every
+   * item (the vector is left empty), also on failure. Items of different types are
+   * core's TypeMismatch, naming the first that differs. A view (an item of another
+   * value) cannot be given: it is owned elsewhere (NullPointer).
+   */
+  static Value sequence(std::vector<Value>&& items) {
+    detail::ensure_abi();
+    std::vector<onyx_value*> handles(items.size());
+    for (size_t i = 0; i < items.size(); ++i) handles[i] = items[i].release();
+    items.clear();
+    onyx_value* out = nullptr;
+    detail::check(onyx_value_create_sequence(handles.data(), handles.size(), &out));
+    return Value(out);
+  }
+  /**
+   * A map from `keys` (a 1-D tensor of integers or strings) to `values` (a 1-D tensor
+   * of as many elements): takes both tensors, also on failure. Different counts are
+   * core's InvalidArgument.
+   */
+  static Value map(Tensor&& keys, Tensor&& values) {
+    detail::ensure_abi();
+    onyx_tensor* k = keys.release();
+    onyx_tensor* v = values.release();
+    onyx_value* out = nullptr;
+    detail::check(onyx_value_create_map(k, v, &out));
+    return Value(out);
+  }
+  /// A present optional holding `item` (taken, also on failure).
+  static Value optional(Value&& item) {
+    detail::ensure_abi();
+    onyx_value* raw = item.release();
+    if (raw == nullptr) {
+      detail::fail(ErrorCode::NullPointer, "the optional's item is empty (moved from, released, or a view of another value)");
+    }
+    onyx_value* out = nullptr;
+    detail::check(onyx_value_create_optional(raw, &out));
+    return Value(out);
+  }
+  /// An absent optional: as a run input, the same as leaving the input out (core's
+  /// MissingInput when the model requires it).
+  static Value optional(std::nullopt_t = std::nullopt) {
+    detail::ensure_abi();
+    onyx_value* out = nullptr;
+    detail::check(onyx_value_create_optional(nullptr, &out));
+    return Value(out);
+  }
+
+  /// Tensor, sequence, map or optional; Unknown for an empty value.
+  ValueKind kind() const noexcept { return static_cast<ValueKind>(onyx_value_kind(c_)); }
+  /// Items of a sequence, entries of a map, 1 or 0 for a present or absent optional,
+  /// 1 for a tensor, 0 for an empty value (onyx_value_count).
+  size_t size() const noexcept { return onyx_value_count(c_); }
+  /// A present optional (or any value that is not an optional and not empty).
+  bool has_value() const noexcept { return c_ != nullptr && (kind() != ValueKind::Optional || !items_.empty()); }
+
+  /// The tensor of a tensor value (a view). TypeMismatch for another kind,
+  /// NullPointer for an empty value.
+  const Tensor& tensor() const {
+    if (!tensor_.get()) not_a(ValueKind::Tensor);
+    return tensor_.get();
+  }
+  /// The items of a sequence (views), in order; for an optional, its item when
+  /// present (0 or 1 items). Core's TypeMismatch for a tensor or a map.
+  const std::vector<Value>& items() const {
+    const ValueKind k = kind();
+    if (k != ValueKind::Sequence && k != ValueKind::Optional) {
+      const onyx_value* unused = nullptr;
+      detail::check(onyx_value_item(c_, 0, &unused));  // core's error for this kind
+      not_a(ValueKind::Sequence);
+    }
+    return items_;
+  }
+  /// Item `index` of a sequence, or the item of a present optional (index 0), a view.
+  /// Core's IndexOutOfRange past the end (an absent optional has none), TypeMismatch
+  /// for a tensor or a map.
+  const Value& item(size_t index = 0) const {
+    const onyx_value* found = nullptr;
+    detail::check(onyx_value_item(c_, index, &found));
+    return items_.at(index);
+  }
+  /// A map's keys, a 1-D tensor (a view); core's TypeMismatch for another kind.
+  const Tensor& keys() const {
+    if (!keys_.get()) check_map();
+    return keys_.get();
+  }
+  /// A map's values, a 1-D tensor as long as keys() (a view); TypeMismatch otherwise.
+  const Tensor& values() const {
+    if (!values_.get()) check_map();
+    return values_.get();
+  }
+
+  /**
+   * A COPY of a map as a std::map, for the usual ZipMap cases: K is int64_t or
+   * std::string, V float, double, int64_t or std::string (any element type with a C++
+   * type). A key or value type other than the map's is core's TypeMismatch; so is a
+   * value that is not a map. std::map orders the keys (the map's own order is keys()).
+   */
+  template <typename K, typename V>
+  std::map<K, V> to_map() const {
+    std::vector<K> k = detail::elements_of<K>(keys());
+    std::vector<V> v = detail::elements_of<V>(values());
+    std::map<K, V> out;
+    for (size_t i = 0; i < k.size() && i < v.size(); ++i) out.emplace(std::move(k[i]), std::move(v[i]));
+    return out;
+  }
+
+  /// The C value (owned by this object, or by the value this one is a view of).
+  const onyx_value* get() const noexcept { return c_; }
+  /// Gives up ownership: the caller frees the returned handle with onyx_value_free.
+  /// NULL for a view (owned by another value) or an empty value; this object is empty afterwards.
+  onyx_value* release() noexcept {
+    onyx_value* out = owned_.release();
+    if (out != nullptr) {
+      *this = Value();
+    }
+    return out;
+  }
+  /// True unless empty (default-constructed, moved from or released).
+  explicit operator bool() const noexcept { return c_ != nullptr; }
+
+ private:
+  /// Makes the views of `c` (owned by this object or by the value it belongs to).
+  void attach(const onyx_value* c) {
+    c_ = c;
+    switch (kind()) {
+      case ValueKind::Tensor:
+        tensor_ = detail::LentTensor(onyx_value_tensor(c));
+        break;
+      case ValueKind::Map: {
+        const onyx_tensor* k = nullptr;
+        const onyx_tensor* v = nullptr;
+        detail::check(onyx_value_map(c, &k, &v));
+        keys_ = detail::LentTensor(k);
+        values_ = detail::LentTensor(v);
+        break;
+      }
+      case ValueKind::Sequence:
+      case ValueKind::Optional: {
+        const size_t count = onyx_value_count(c);
+        items_.reserve(count);
+        for (size_t i = 0; i < count; ++i) {
+          const onyx_value* item = nullptr;
+          detail::check(onyx_value_item(c, i, &item));
+          items_.emplace_back().attach(item);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  [[noreturn]] void not_a(ValueKind wanted) const {
+    if (c_ == nullptr) detail::fail(ErrorCode::NullPointer, "the value is empty (moved from or released)");
+    static const char* const names[] = {"unknown", "tensor", "sequence", "map", "optional"};
+    const auto name = [](ValueKind k) { return names[static_cast<uint32_t>(k) <= 4 ? static_cast<uint32_t>(k) : 0]; };
+    const std::string message = std::string("a ") + name(kind()) + " value is not a " + name(wanted);
+    detail::fail(ErrorCode::TypeMismatch, message.c_str());
+  }
+  void check_map() const {
+    detail::check(onyx_value_map(c_, nullptr, nullptr));  // core's error for this kind
+    not_a(ValueKind::Map);
+  }
+
+  detail::Handle<onyx_value, onyx_value_free> owned_;  // NULL for a view
+  const onyx_value* c_ = nullptr;
+  detail::LentTensor tensor_, keys_, values_;
+  std::vector<Value> items_;
 };
 
 
@@ -1063,42 +1465,44 @@ struct Output {
 };
 
 /**
- * A run's outputs: the tensors, in the order asked for (model order when no output
- * names were given), each with its output name. Owns the tensors; move one out
- * with `std::move(outputs[i])` to keep it. Iterating gives the tensors.
+ * A run's outputs: the tensors (RunOutputs, from Session::run) or the values
+ * (ValueOutputs, from Session::run_values), in the order asked for (model order when
+ * no output names were given), each with its output name. Owns them; move one out
+ * with `std::move(outputs[i])` to keep it. Iterating gives the tensors or values.
  */
-class RunOutputs {
+template <typename T>
+class BasicRunOutputs {
  public:
-  using iterator = std::vector<Tensor>::iterator;
-  using const_iterator = std::vector<Tensor>::const_iterator;
+  using iterator = typename std::vector<T>::iterator;
+  using const_iterator = typename std::vector<T>::const_iterator;
 
   /// No outputs.
-  RunOutputs() = default;
-  /// `tensors[i]` is output `names[i]` (the same number of each).
-  RunOutputs(std::vector<Tensor> tensors, std::vector<std::string> names) noexcept
-      : tensors_(std::move(tensors)), names_(std::move(names)) {}
+  BasicRunOutputs() = default;
+  /// `outputs[i]` is output `names[i]` (the same number of each).
+  BasicRunOutputs(std::vector<T> outputs, std::vector<std::string> names) noexcept
+      : outputs_(std::move(outputs)), names_(std::move(names)) {}
 
   /// Number of outputs.
-  size_t size() const noexcept { return tensors_.size(); }
+  size_t size() const noexcept { return outputs_.size(); }
   /// True when there are none.
-  bool empty() const noexcept { return tensors_.empty(); }
+  bool empty() const noexcept { return outputs_.empty(); }
   /// Output `index` (unchecked, as std::vector's []).
-  Tensor& operator[](size_t index) noexcept { return tensors_[index]; }
+  T& operator[](size_t index) noexcept { return outputs_[index]; }
   /// Output `index` (unchecked, as std::vector's []).
-  const Tensor& operator[](size_t index) const noexcept { return tensors_[index]; }
+  const T& operator[](size_t index) const noexcept { return outputs_[index]; }
   /// The output called `name`; UnknownOutput when this run did not produce it.
-  Tensor& at(std::string_view name) { return tensors_[index_of(name)]; }
+  T& at(std::string_view name) { return outputs_[index_of(name)]; }
   /// The output called `name`; UnknownOutput when this run did not produce it.
-  const Tensor& at(std::string_view name) const { return tensors_[index_of(name)]; }
+  const T& at(std::string_view name) const { return outputs_[index_of(name)]; }
   /// The name of output `index` (unchecked).
   const std::string& name(size_t index) const noexcept { return names_[index]; }
-  /// The output names, in the order of the tensors.
+  /// The output names, in the order of the outputs.
   const std::vector<std::string>& names() const noexcept { return names_; }
 
-  iterator begin() noexcept { return tensors_.begin(); }
-  iterator end() noexcept { return tensors_.end(); }
-  const_iterator begin() const noexcept { return tensors_.begin(); }
-  const_iterator end() const noexcept { return tensors_.end(); }
+  iterator begin() noexcept { return outputs_.begin(); }
+  iterator end() noexcept { return outputs_.end(); }
+  const_iterator begin() const noexcept { return outputs_.begin(); }
+  const_iterator end() const noexcept { return outputs_.end(); }
 
  private:
   size_t index_of(std::string_view name) const {
@@ -1107,7 +1511,7 @@ class RunOutputs {
         return i;
       }
     }
-    // Core's wording (RunOutputs::get): the C ABI hands back tensors only.
+    // Core's wording (RunOutputs::get): the C ABI hands back the outputs alone.
     std::string message = "the run has no output named '" + std::string(name) + "'; it produced: ";
     for (size_t i = 0; i < names_.size(); ++i) {
       message += (i != 0 ? ", " : "") + names_[i];
@@ -1115,8 +1519,24 @@ class RunOutputs {
     detail::fail(ErrorCode::UnknownOutput, message.c_str());
   }
 
-  std::vector<Tensor> tensors_;
+  std::vector<T> outputs_;
   std::vector<std::string> names_;
+};
+
+/// The tensors of Session::run (see BasicRunOutputs).
+using RunOutputs = BasicRunOutputs<Tensor>;
+/// The values of Session::run_values (see BasicRunOutputs).
+using ValueOutputs = BasicRunOutputs<Value>;
+
+/**
+ * One run_values input: a name and a value, both borrowed for the call. An absent
+ * optional is the same as leaving the input out.
+ */
+struct ValueInput {
+  /// Model input `input_name` takes `input_value` (borrowed; read during the call only).
+  ValueInput(Name input_name, const Value& input_value) noexcept : name(input_name), value(&input_value) {}
+  Name name;           ///< The model input's name.
+  const Value* value;  ///< Its value.
 };
 
 // ---------------------------------------------------------------------------------
@@ -1362,6 +1782,7 @@ inline ValueInfo value_info(const onyx_value_info* info) {
   for (size_t d = 0; d < rank; ++d) {
     out.dim_names.emplace_back(str(onyx_value_info_dim_name(info, d)));
   }
+  out.value_type = ValueType::from_c(onyx_value_info_type(info), str(onyx_value_info_type_name(info)));
   return out;
 }
 
@@ -1487,6 +1908,23 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
   }
 
   /**
+   * Runs the model on values of any kind (onyx_session_run_values): tensors (numbers
+   * or strings), sequences, maps, optionals, e.g.
+   * `session.run_values({{"text", onyx::Value::tensor(onyx::Tensor::from_strings({1, 1}, {"hi"}))}})`.
+   * Returns every kind of output, named as in run(). A plain tensor input is passed
+   * without a copy; ONNX Runtime copies sequences, maps and strings. An absent
+   * optional is the same as leaving the input out (MissingInput when the model
+   * requires it). The same checks and errors as run().
+   */
+  ValueOutputs run_values(Span<const ValueInput> inputs, Span<const Name> output_names = {}) const {
+    return run_values_impl(nullptr, inputs, output_names);
+  }
+  /// As run_values(inputs, output_names), with run options.
+  ValueOutputs run_values(const RunOptions& options, Span<const ValueInput> inputs, Span<const Name> output_names = {}) const {
+    return run_values_impl(run_options(options), inputs, output_names);
+  }
+
+  /**
    * Runs the model writing each output into the caller's tensor, with no
    * allocation and no copy: `outputs` names model outputs and the tensors, of that
    * output's element type and shape (TypeMismatch, RankMismatch, ShapeMismatch
@@ -1599,6 +2037,33 @@ class Session : public detail::Handle<onyx_session, onyx_session_free> {
       kept_names.emplace_back(detail::str(names[i]));
     }
     return RunOutputs(std::move(tensors), std::move(kept_names));
+  }
+
+  ValueOutputs run_values_impl(const onyx_run_options* options, Span<const ValueInput> inputs,
+                               Span<const Name> output_names) const {
+    detail::SmallArray<const char*> input_names(inputs.size());
+    detail::SmallArray<const onyx_value*> values(inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      input_names[i] = inputs[i].name.c_str("input name");
+      values[i] = inputs[i].value->get();
+    }
+    const size_t count = output_names.empty() ? output_count() : output_names.size();
+    detail::SmallArray<const char*> names(count);
+    output_c_names(output_names, names, count);
+    std::vector<std::string> kept_names;
+    kept_names.reserve(count);
+    for (size_t i = 0; i < count; ++i) kept_names.emplace_back(detail::str(names[i]));
+    // Every allocation before the C call, so the values it returns are owned at once.
+    std::vector<Value> outputs;
+    outputs.reserve(count);
+    std::vector<detail::Handle<onyx_value, onyx_value_free>> owned;
+    owned.reserve(count);
+    detail::SmallArray<onyx_value*> raw(count);
+    detail::check(onyx_session_run_values(get(), options, input_names.data(), values.data(), inputs.size(),
+                                          output_names.empty() ? nullptr : names.data(), count, raw.data()));
+    for (size_t i = 0; i < count; ++i) owned.emplace_back(raw[i]);
+    for (size_t i = 0; i < count; ++i) outputs.emplace_back(owned[i].release());
+    return ValueOutputs(std::move(outputs), std::move(kept_names));
   }
 
   AsyncRun run_async_impl(const onyx_run_options* options, Span<const Input> inputs, Span<const Name> output_names) const {

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 
 #include "suite.hpp"
@@ -167,6 +168,17 @@ ONYX_SAME(onyx::ElementType::Float64, ONYX_ELEMENT_FLOAT64);
 ONYX_SAME(onyx::ElementType::UInt32, ONYX_ELEMENT_UINT32);
 ONYX_SAME(onyx::ElementType::UInt64, ONYX_ELEMENT_UINT64);
 ONYX_SAME(onyx::ElementType::BFloat16, ONYX_ELEMENT_BFLOAT16);
+ONYX_SAME(onyx::ElementType::String, ONYX_ELEMENT_STRING);
+ONYX_SAME(onyx::ElementType::Float8E4M3FN, ONYX_ELEMENT_FLOAT8E4M3FN);
+ONYX_SAME(onyx::ElementType::Float8E4M3FNUZ, ONYX_ELEMENT_FLOAT8E4M3FNUZ);
+ONYX_SAME(onyx::ElementType::Float8E5M2, ONYX_ELEMENT_FLOAT8E5M2);
+ONYX_SAME(onyx::ElementType::Float8E5M2FNUZ, ONYX_ELEMENT_FLOAT8E5M2FNUZ);
+ONYX_SAME(onyx::ElementType::UInt4, ONYX_ELEMENT_UINT4);
+ONYX_SAME(onyx::ElementType::Int4, ONYX_ELEMENT_INT4);
+ONYX_SAME(onyx::ElementType::Float4E2M1, ONYX_ELEMENT_FLOAT4E2M1);
+ONYX_SAME(onyx::ElementType::Float8E8M0, ONYX_ELEMENT_FLOAT8E8M0);
+ONYX_SAME(onyx::ElementType::UInt2, ONYX_ELEMENT_UINT2);
+ONYX_SAME(onyx::ElementType::Int2, ONYX_ELEMENT_INT2);
 
 ONYX_SAME(onyx::ValueKind::Tensor, ONYX_VALUE_KIND_TENSOR);
 ONYX_SAME(onyx::ValueKind::Sequence, ONYX_VALUE_KIND_SEQUENCE);
@@ -262,6 +274,34 @@ TEST(Tables, ElementTypeHasEveryTypeOfOnyxHAndEachMappedTypeHasCoresSize) {
     EXPECT_EQ(onyx::element_size(type), size) << name;
     EXPECT_STRNE(onyx::element_type_name(type), "unknown") << name;
     EXPECT_EQ(onyx::Tensor::zeros(type, {3}).byte_length(), 3 * size) << name;
+  }
+  // The types without a C++ element type: raw bytes, `bytes_for_3` for three elements
+  // as the value format packs them (float8 one byte each, 4-bit two per byte, 2-bit
+  // four per byte); strings hold no raw data.
+  const std::tuple<const char*, onyx::ElementType, size_t, size_t> raw[] = {
+      {"STRING", onyx::ElementType::String, 0, 0},
+      {"FLOAT8E4M3FN", onyx::ElementType::Float8E4M3FN, 1, 3},
+      {"FLOAT8E4M3FNUZ", onyx::ElementType::Float8E4M3FNUZ, 1, 3},
+      {"FLOAT8E5M2", onyx::ElementType::Float8E5M2, 1, 3},
+      {"FLOAT8E5M2FNUZ", onyx::ElementType::Float8E5M2FNUZ, 1, 3},
+      {"UINT4", onyx::ElementType::UInt4, 0, 2},
+      {"INT4", onyx::ElementType::Int4, 0, 2},
+      {"FLOAT4E2M1", onyx::ElementType::Float4E2M1, 0, 2},
+      {"FLOAT8E8M0", onyx::ElementType::Float8E8M0, 1, 3},
+      {"UINT2", onyx::ElementType::UInt2, 0, 1},
+      {"INT2", onyx::ElementType::Int2, 0, 1},
+  };
+  for (const auto& [name, type, size, bytes_for_3] : raw) {
+    ours.emplace(name, number(type));
+    EXPECT_EQ(onyx::element_size(type), size) << name;
+    EXPECT_STRNE(onyx::element_type_name(type), "unknown") << name;
+    if (type != onyx::ElementType::String) {
+      const std::vector<uint8_t> bytes(bytes_for_3, 0x5A);
+      const onyx::Tensor t = onyx::Tensor::copy(type, {3}, bytes.data(), bytes.size());
+      EXPECT_EQ(t.byte_length(), bytes_for_3) << name;
+      EXPECT_EQ(t.element_type(), type) << name;
+      EXPECT_EQ(std::memcmp(t.data(), bytes.data(), bytes.size()), 0) << name;
+    }
   }
   expect_same_as_header("ONYX_ELEMENT_", ours);
   EXPECT_EQ(onyx::element_size(onyx::ElementType::Undefined), 0u);

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <numeric>
@@ -19,6 +20,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "case_folder.hpp"
 #include "suite.hpp"
 
 namespace suite {
@@ -345,7 +347,7 @@ void read_as(const onyx::Tensor& tensor, uint32_t number) {
     case onyx::ElementType::UInt32: (void)tensor.values<uint32_t>(); return;
     case onyx::ElementType::UInt64: (void)tensor.values<uint64_t>(); return;
     case onyx::ElementType::BFloat16: (void)tensor.values<onyx::BFloat16>(); return;
-    case onyx::ElementType::Undefined: break;
+    default: break;  // Undefined, String and the raw-byte types have no typed read
   }
   fail("no C++ type for element type " + std::to_string(number));
 }
@@ -810,6 +812,61 @@ void log_callback(const Case& c) {
   if (quiet != 0) fail(std::to_string(quiet) + " lines reached the callback at level " + std::to_string(quiet_level));
 }
 
+// --- real models: OCR and scikit-learn -------------------------------------------------
+
+/// Rust's `str::split(separator)`: every piece, empty ones included.
+std::vector<std::string> split_all(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const size_t at = text.find(separator, start);
+    out.push_back(text.substr(start, at == std::string::npos ? std::string::npos : at - start));
+    if (at == std::string::npos) return out;
+    start = at + 1;
+  }
+}
+
+/// The text a CTC text recogniser reads: the best class per time step (the first of
+/// equals), repeats merged, blanks (class 0) dropped. Its dictionary is the model's
+/// metadata `character` (one symbol per line), after the blank and before a space
+/// (the last class).
+std::string recognise(const onyx::Session& session, const onyx::Tensor& image) {
+  const onyx::RunOutputs outputs = session.run({{session.input(0).name, image}});
+  const onyx::Tensor& probabilities = outputs[0];
+  const std::vector<int64_t> dims = probabilities.shape();
+  const size_t classes = dims.empty() ? 1 : static_cast<size_t>(dims.back());
+  const std::map<std::string, std::string> custom = session.metadata().custom;
+  const auto found = custom.find("character");
+  const std::vector<std::string> dictionary = split_all(found != custom.end() ? found->second : "", '\n');
+  const onyx::Span<const float> p = probabilities.values<float>();
+  std::string text;
+  size_t previous = 0;
+  for (size_t step = 0; step + classes <= p.size(); step += classes) {
+    size_t best = 0;
+    for (size_t i = 0; i < classes; ++i) {
+      if (p[step + i] > p[step + best]) best = i;
+    }
+    if (best != 0 && best != previous) text += best <= dictionary.size() ? dictionary[best - 1] : " ";
+    previous = best;
+  }
+  return text;
+}
+
+void ocr(const Case& c) {
+  const onyx::Session session = onyx::Session::from_file(path(c.get("model")));
+  const onyx::Tensor input = onyx::Tensor::copy(shape(c.get("shape")), read_f32(path(c.get("input"))));
+  const std::string got = recognise(session, input);
+  if (got != c.get("text")) fail("read \"" + got + "\", ONNX Runtime's Python binding read \"" + c.get("text") + "\"");
+}
+
+void values_case(const Case& c) {
+  try {
+    case_folder::run_case(path(c.get("dir")), onyx::SessionOptions());
+  } catch (const case_folder::Failure& e) {
+    fail(e.what());
+  }
+}
+
 void run_case(const Case& c) {
   const std::string& kind = c.get("kind");
   if (kind == "runtime_info") runtime_info(c);
@@ -833,6 +890,8 @@ void run_case(const Case& c) {
   else if (kind == "external_data_outside") external_data_outside(c);
   else if (kind == "log_callback") log_callback(c);
   else if (kind == "shared_weights") shared_weights(c);
+  else if (kind == "ocr") ocr(c);
+  else if (kind == "values") values_case(c);
   else if (kind == "run_config") {
     const std::vector<float> got = run_with_config(c);
     within(onyx::Span<const float>(got.data(), got.size()), read_f32(path(c.get("expected"))), c);
