@@ -21,6 +21,11 @@ KNOWN_LANGUAGES = ["rust", "c", "cpp", "java", "csharp", "node",
                    # the other platforms' runners under emulation (mk/platforms.mk)
                    "c-arm64", "rust-arm64", "c-win64", "rust-win64", "node-win64"]
 LINE = re.compile(r"\[([a-z][a-z0-9_+#-]*)\] (PASS|FAIL|SKIP) ([A-Za-z0-9_.-]+)(?::\s*(.*))?")
+# The conformance runners' per-group lines (tests/conformance/README.md).
+CONFORMANCE = re.compile(r"\[([a-z][a-z0-9_+#-]*)\] conformance ([A-Za-z0-9_.-]+): (\d+) passed, (\d+) failed")
+# The languages whose runners sweep ONNX's backend test suite in `make test`.
+CONFORMANCE_LANGUAGES = ["rust", "c", "cpp", "java", "csharp", "node"]
+OUTCOMES = Path(__file__).resolve().parent.parent / "conformance" / "outcomes.txt"
 # If a case is reported more than once for a language, the worst result shows.
 RANK = {"SKIP": 0, "PASS": 1, "FAIL": 2}
 
@@ -87,12 +92,55 @@ def main():
         per = [results[lang].get(c, ("MISSING", ""))[0] for c in cases]
         print(f"- {lang}: {per.count('PASS')} passed, {per.count('FAIL')} failed, "
               f"{per.count('SKIP')} skipped, {per.count('MISSING')} missing")
+    bad += conformance_table(texts, langs)
     if bad:
         print()
         print("Failures:")
         for lang, case, status, why in bad:
             print(f"- [{lang}] {case}: {status}" + (f": {why}" if why else ""))
     return 1 if bad else 0
+
+
+def conformance_table(texts, langs):
+    """Prints the conformance block (group x language); returns its failures."""
+    counts = {}  # lang -> group -> (passed, failed)
+    for text in texts:
+        for m in CONFORMANCE.finditer(text):
+            lang, group, passed, failed = m.groups()
+            counts.setdefault(lang, {})[group] = (int(passed), int(failed))
+    expected = {}  # group -> [case outcomes], what ONNX Runtime's Python binding does
+    if OUTCOMES.exists():
+        for line in OUTCOMES.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                case, outcome = line.rsplit(" ", 1)
+                expected.setdefault(case.split("/")[0], []).append(outcome)
+    want = [l for l in CONFORMANCE_LANGUAGES if l in langs]
+    if not want and not counts:
+        return []
+    shown = want + sorted(set(counts) - set(want))
+    print()
+    print("ONNX backend conformance (tests/conformance): cases that behave as ONNX Runtime's Python binding does, per language")
+    print()
+    print("| group | ORT Python: pass / ort_values / error | " + " | ".join(shown) + " |")
+    print("|---|---|" + "---|" * len(shown))
+    bad = []
+    for group in sorted(set(expected) | {g for per in counts.values() for g in per}):
+        outcomes = expected.get(group, [])
+        ort = f"{outcomes.count('pass')} / {outcomes.count('ort_values')} / {outcomes.count('error')}"
+        cells = []
+        for lang in shown:
+            got = counts.get(lang, {}).get(group)
+            if got is None:
+                cells.append("MISSING")
+                bad.append((lang, f"conformance {group}", "MISSING", "no summary line"))
+                continue
+            passed, failed = got
+            cells.append(f"{passed}/{passed + failed}" + (f" ({failed} FAIL)" if failed else ""))
+            if failed or (outcomes and passed + failed != len(outcomes)):
+                why = f"{failed} failed" if failed else f"{passed + failed} cases run, {len(outcomes)} generated"
+                bad.append((lang, f"conformance {group}", "FAIL", why))
+        print(f"| {group} | {ort} | " + " | ".join(cells) + " |")
+    return bad
 
 
 if __name__ == "__main__":
