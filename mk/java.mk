@@ -1,7 +1,7 @@
 # Java: the dev.onyx:onyx jar (bindings/java, Maven) with its JNI library (cargo crate
 # onyx-jni) and ONNX Runtime inside, the shared suite in JUnit 5, and examples/java built
 # against nothing but the installed jar.
-TEST_TARGETS += test-java
+TEST_TARGETS += test-java conformance-java
 DEMO_TARGETS += demo-java
 BENCH_TARGETS += bench-java
 
@@ -14,7 +14,7 @@ JAVA_BUILD := $(ROOT)/build/java
 MVN := mvn -B -q
 NO_ANSI := sed -u 's/\x1b\[[0-9;]*m//g'
 
-.PHONY: test-java demo-java bench-java java-native java-jar
+.PHONY: test-java conformance-java demo-java bench-java java-native java-jar
 
 # libonyx_jni.so and ONNX Runtime (with the licences) where the pom packs them.
 java-native: ort
@@ -39,6 +39,13 @@ test-java: ort fixtures java-native | $(LOGS)
 	exit $$status
 	@echo "onyx: [java] examples/java against the jar alone, from a fresh local Maven repository"
 	@bash $(JAVA_DIR)/scripts/consumer.sh $(JAVA_JAR) $(JAVA_DIR)/pom.xml $(ROOT)/tests/suite --check 2>&1 | $(NO_ANSI)
+
+# ONNX's backend test suite through the Java API: ConformanceTest (JUnit 5) runs every case
+# of .cache/conformance in one forked JVM and prints the [java] conformance lines.
+conformance-java: ort conformance-fixtures java-native | $(LOGS)
+	@echo "onyx: [java] ONNX's backend test suite through the Java API (.cache/conformance)"
+	@cd $(JAVA_DIR) && $(CONFORMANCE_ENV) $(MVN) test -Dtest=ConformanceTest -Donyx.conformance=true 2>&1 | $(NO_ANSI) \
+	  | grep --line-buffered -v '^onyx: onnxruntime' | tee $(LOGS)/java-conformance.log
 
 demo-java: ort fixtures java-jar
 	@echo; echo "=== Java (examples/java, against the installed dev.onyx:onyx jar) ==="

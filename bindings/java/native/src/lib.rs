@@ -30,6 +30,7 @@ mod runtime;
 mod session;
 mod shared_weights;
 mod tensor;
+mod value;
 
 /// Why an entry point failed: an Onyx error to throw as `OnyxException`, or a JNI
 /// failure (usually a Java exception already pending, which is left to propagate).
@@ -135,6 +136,20 @@ pub(crate) unsafe fn borrow_mut<'a, T>(handle: jlong) -> JniResult<&'a mut T> {
 pub(crate) unsafe fn free<T>(handle: jlong) {
     if unsafe { onyx_boundary::free(handle as *mut T) } {
         LIVE_OBJECTS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Takes back a handle Java gave away (moved into a value): the object, no longer counted.
+///
+/// # Safety
+/// As [`borrow`]; the Java side never uses the handle again (its state is closed).
+pub(crate) unsafe fn take<T>(handle: jlong) -> JniResult<T> {
+    match unsafe { onyx_boundary::take(handle as *mut T) } {
+        Some(value) => {
+            LIVE_OBJECTS.fetch_sub(1, Ordering::Relaxed);
+            Ok(value)
+        }
+        None => fail(ErrorCode::NullPointer, "native handle is NULL"),
     }
 }
 

@@ -224,7 +224,7 @@ fn index(value: jint) -> usize {
     usize::try_from(value).unwrap_or(usize::MAX)
 }
 
-/// Input or output number `index` as a `dev.onyx.ValueInfo`; onyx-core's
+/// Input or output number `index` as a `dev.onyx.ValueInfo` (with its full type); onyx-core's
 /// `INDEX_OUT_OF_RANGE` past the end.
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_sessionValueInfo<'l>(
@@ -240,15 +240,17 @@ pub extern "system" fn Java_dev_onyx_Native_sessionValueInfo<'l>(
         let name = env.new_string(&info.name)?;
         let shape = unsafe { JObject::from_raw(new_longs(env, &info.shape)?) };
         let dims = unsafe { JObject::from_raw(new_strings(env, &info.dim_names)?) };
+        let value_type = crate::value::new_value_type(env, &info.value_type)?;
         let object = env.new_object(
             "dev/onyx/ValueInfo",
-            "(Ljava/lang/String;II[J[Ljava/lang/String;)V",
+            "(Ljava/lang/String;II[J[Ljava/lang/String;Ldev/onyx/ValueType;)V",
             &[
                 JValue::Object(&name),
                 JValue::Int(info.kind as jint),
                 JValue::Int(info.onnx_element_type as jint),
                 JValue::Object(&shape),
                 JValue::Object(&dims),
+                JValue::Object(&value_type),
             ],
         )?;
         Ok(object.into_raw())

@@ -122,6 +122,45 @@ final class Native {
 
     static native void tensorWriteArray(long tensor, int elementType, Object array, int componentSize);
 
+    // strings and values (a value handle is owned, or a part of one lent: see value.rs)
+    static native long tensorFromStrings(long[] shape, String[] strings);
+
+    static native String[] tensorStrings(long tensor);
+
+    /** Takes the tensor handle. */
+    static native long valueFromTensor(long tensor);
+
+    /** Takes every item handle, also on failure. */
+    static native long valueSequence(long[] items);
+
+    /** Takes both tensor handles, also on failure. */
+    static native long valueMap(long keys, long values);
+
+    /** Takes the item handle; 0: an absent optional. */
+    static native long valueOptional(long item);
+
+    static native void valueFree(long value);
+
+    static native int valueKind(long value);
+
+    /** The lent tensor of a tensor value. */
+    static native long valueTensor(long value);
+
+    /** The lent items of a sequence. */
+    static native long[] valueItems(long value);
+
+    /** The lent keys ({@code values} false) or values tensor of a map. */
+    static native long valueMapPart(long value, boolean values);
+
+    /** The lent item of an optional, 0 when absent. */
+    static native long valueOptionalItem(long value);
+
+    /** The value's own type in ONNX's notation, null when it does not show (an empty sequence). */
+    static native String valueTypeName(long value);
+
+    /** Inputs by name; output names null: all. Returns owned value handles. */
+    static native long[] sessionRunValues(long session, String[] inputNames, long[] inputValues, String[] outputNames, long runOptions);
+
     // operators (host-language kernels)
     static native long operatorNew(String domain, String name, int[] inputs, int[] outputs, String[] attributeNames,
             int[] attributeKinds, int since, int until, Kernel kernel);

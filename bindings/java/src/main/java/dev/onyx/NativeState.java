@@ -34,6 +34,12 @@ final class NativeState implements Runnable {
     private final Cleaner.Cleanable cleanable;
     /** Java memory the native object points into (a direct buffer), kept until the free. */
     private volatile Object keepAlive;
+    /** For a view of part of another object (a value's item or tensor): that object's state. */
+    private final NativeState parent;
+    /** Whether {@link #transfer} may give the native object away (an owned object, not a view). */
+    private final boolean movable;
+    /** Set when {@link #transfer} gave the native object away, for the "closed" message. */
+    private volatile boolean moved;
 
     /**
      * @param owner the Java object; when it becomes unreachable the native object is closed
@@ -48,7 +54,31 @@ final class NativeState implements Runnable {
         this.free = free;
         this.what = what;
         this.keepAlive = keepAlive;
+        this.parent = null;
+        this.movable = owner != null;
         this.cleanable = owner == null ? null : CLEANER.register(owner, this);
+    }
+
+    private NativeState(NativeState parent, long handle, String what, Object keepAlive) {
+        this.handle = handle;
+        this.free = h -> { };
+        this.what = what;
+        this.keepAlive = keepAlive;
+        this.parent = parent;
+        this.movable = false;
+        this.cleanable = null;
+    }
+
+    /**
+     * A view of part of {@code parent}'s native object (its memory, never freed here): every
+     * call through it holds {@code parent} too, so it fails with
+     * {@link IllegalStateException} once {@code parent} is closed, and never reads freed memory.
+     *
+     * @param keepAlive the parent's Java owner, kept reachable while the view is (so its
+     *     cleaner cannot close it under the view)
+     */
+    static NativeState view(NativeState parent, long handle, String what, Object keepAlive) {
+        return new NativeState(parent, handle, what, keepAlive);
     }
 
     /**
@@ -78,10 +108,16 @@ final class NativeState implements Runnable {
 
     /** Starts a native call: returns the handle, or throws if the object is closed. */
     long acquire() {
+        if (parent != null) {
+            parent.acquire();
+        }
         while (true) {
             long s = state.get();
             if ((s & CLOSED) != 0) {
-                throw new IllegalStateException("this " + what + " is closed");
+                if (parent != null) {
+                    parent.release();
+                }
+                throw new IllegalStateException("this " + what + (moved ? " was moved into a Value (use the value's view of it)" : " is closed"));
             }
             if (state.compareAndSet(s, s + ONE_CALL)) {
                 return handle;
@@ -94,6 +130,51 @@ final class NativeState implements Runnable {
         if (state.addAndGet(-ONE_CALL) == CLOSED) {
             freeNow();
         }
+        if (parent != null) {
+            parent.release();
+        }
+    }
+
+    /**
+     * Throws {@link IllegalStateException} unless {@link #transfer} would succeed now: the
+     * object is owned (not a view) and open.
+     */
+    void checkMovable() {
+        if (!movable) {
+            throw new IllegalStateException("this " + what + " is a view of another object and cannot be moved into a Value; make a new one");
+        }
+        long s = state.get();
+        if ((s & CLOSED) != 0) {
+            throw new IllegalStateException("this " + what + (moved ? " was moved into a Value already" : " is closed"));
+        }
+        if (s != 0) {
+            throw new IllegalStateException("this " + what + " is in use by a call in progress and cannot be moved into a Value");
+        }
+    }
+
+    /**
+     * Gives the native object away (a native function takes it): the state is closed
+     * without freeing it, and later calls throw {@link IllegalStateException}.
+     *
+     * @return the handle, now owned by whoever it is given to
+     */
+    long transfer() {
+        checkMovable();
+        if (!state.compareAndSet(0, CLOSED)) {
+            checkMovable(); // closed or in use meanwhile: say which
+            throw new IllegalStateException("this " + what + " cannot be moved into a Value now");
+        }
+        moved = true;
+        if (cleanable != null) {
+            cleanable.clean(); // unregisters; run() finds the state closed and frees nothing
+        }
+        keepAlive = null;
+        return handle;
+    }
+
+    /** @return the memory the native object borrows (see the constructor), or null */
+    Object keepAlive() {
+        return keepAlive;
     }
 
     boolean isClosed() {

@@ -214,6 +214,93 @@ public final class Session implements AutoCloseable {
     }
 
     /**
+     * Runs the model on values (tensors, string tensors, sequences, maps, optionals) and
+     * returns every output as a {@link Value}.
+     *
+     * <pre>{@code
+     * try (Value features = Value.of(Tensor.copy(rows, 4, 4));
+     *      ValueOutputs outputs = session.runValues(Map.of("input", features))) {
+     *     String[] labels = outputs.get("output_label").tensor().toStringArray();
+     *     Map<Object, Object> first = outputs.get("output_probability").items().get(0).toMap();
+     * }
+     * }</pre>
+     *
+     * <p>Plain tensor inputs are passed without a copy; ONNX Runtime copies the sequences and
+     * maps it is given, and strings are copied in and out. An absent optional
+     * ({@code Value.optional(null)}) is the same as leaving the input out.
+     *
+     * @param inputs input values by input name
+     * @return the outputs, in model order; close it to free them
+     * @throws OnyxException {@link ErrorCode#MISSING_INPUT} (an absent optional for an input
+     *     the model requires), {@link ErrorCode#TYPE_MISMATCH}, {@link ErrorCode#UNKNOWN_INPUT}, ...
+     */
+    public ValueOutputs runValues(Map<String, Value> inputs) {
+        return runValues(inputs, null, null);
+    }
+
+    /**
+     * As {@link #runValues(Map)}, with run options.
+     *
+     * @param inputs input values by input name
+     * @param options run options, or null
+     * @return the outputs, in model order
+     */
+    public ValueOutputs runValues(Map<String, Value> inputs, RunOptions options) {
+        return runValues(inputs, null, options);
+    }
+
+    /**
+     * As {@link #runValues(Map)}, for the outputs asked for.
+     *
+     * @param inputs input values by input name
+     * @param outputNames the outputs wanted, in the order wanted; null for all
+     * @param options run options, or null
+     * @return the outputs
+     * @throws OnyxException {@link ErrorCode#UNKNOWN_OUTPUT} for a name the model lacks, and as {@link #runValues(Map)}
+     */
+    public ValueOutputs runValues(Map<String, Value> inputs, List<String> outputNames, RunOptions options) {
+        Objects.requireNonNull(inputs, "inputs");
+        List<String> names = outputNames == null ? this.outputNames : Collections.unmodifiableList(new ArrayList<>(outputNames));
+        String[] outNames = outputNames == null ? null : names.toArray(new String[0]);
+        if (outNames != null) {
+            for (String name : outNames) {
+                Objects.requireNonNull(name, "output name");
+            }
+        }
+        int n = inputs.size();
+        String[] inNames = new String[n];
+        long[] inHandles = new long[n];
+        List<NativeState> held = new ArrayList<>(n + 1);
+        long session = state.acquire();
+        try {
+            int i = 0;
+            for (Map.Entry<String, Value> entry : inputs.entrySet()) {
+                inNames[i] = Objects.requireNonNull(entry.getKey(), "input name");
+                NativeState value = Objects.requireNonNull(entry.getValue(), "input value").state;
+                inHandles[i] = value.acquire();
+                held.add(value);
+                i++;
+            }
+            long runOptions = 0;
+            if (options != null) {
+                runOptions = options.state.acquire();
+                held.add(options.state);
+            }
+            long[] handles = Native.sessionRunValues(session, inNames, inHandles, outNames, runOptions);
+            List<Value> values = new ArrayList<>(handles.length);
+            for (long handle : handles) {
+                values.add(Value.wrap(handle, null));
+            }
+            return new ValueOutputs(names, values);
+        } finally {
+            for (NativeState object : held) {
+                object.release();
+            }
+            state.release();
+        }
+    }
+
+    /**
      * Starts a run and returns at once; the run happens on one of Onyx's worker threads.
      *
      * <pre>{@code

@@ -46,10 +46,18 @@ public final class Tensor implements AutoCloseable {
         this.view = false;
     }
 
-    private Tensor(NativeState state, boolean readOnly) {
+    private Tensor(NativeState state, boolean readOnly, boolean view) {
         this.state = state;
         this.readOnly = readOnly;
-        this.view = true;
+        this.view = view;
+    }
+
+    /**
+     * A read-only view of a tensor inside a {@link Value} ({@code handle} is lent by the
+     * value): usable while the value is open, never freed itself.
+     */
+    static Tensor partOf(Value owner, long handle) {
+        return new Tensor(NativeState.view(owner.state, handle, "tensor (part of a Value)", owner), true, false);
     }
 
     /**
@@ -57,7 +65,7 @@ public final class Tensor implements AutoCloseable {
      * {@link KernelContext} when the call ends, after which {@code released} runs.
      */
     static Tensor kernelView(long handle, boolean readOnly, java.util.function.LongConsumer released) {
-        return new Tensor(new NativeState(null, handle, released, "kernel tensor (valid only during Kernel.compute)", null), readOnly);
+        return new Tensor(new NativeState(null, handle, released, "kernel tensor (valid only during Kernel.compute)", null), readOnly, true);
     }
 
     /** Throws unless the tensor may be written. */
@@ -171,6 +179,39 @@ public final class Tensor implements AutoCloseable {
      */
     public static Tensor copy(short[] data, ElementType type, long... shape) {
         return copyArray(type, shape, data, 2);
+    }
+
+    // --- strings ------------------------------------------------------------------------
+
+    /**
+     * A string tensor holding copies of {@code strings} (UTF-8 inside; ONNX Runtime keeps its
+     * own copy too), in row-major order.
+     *
+     * @param shape the dimensions; their product must equal {@code strings.length}
+     * @param strings the elements, none null
+     * @return the tensor
+     * @throws OnyxException {@link ErrorCode#INVALID_UTF8} naming the first element that has no
+     *     UTF-8 form (a Java string holding an unpaired surrogate), {@link ErrorCode#BUFFER_SIZE_MISMATCH}
+     *     when the counts differ (onyx-core's checks)
+     */
+    public static Tensor fromStrings(long[] shape, String[] strings) {
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(strings, "strings");
+        for (int i = 0; i < strings.length; i++) {
+            Objects.requireNonNull(strings[i], "strings[" + i + "]");
+        }
+        NativeLibrary.ensureRuntime();
+        return new Tensor(Native.tensorFromStrings(shape, strings), null);
+    }
+
+    /**
+     * The elements of a string tensor, copied into new Java strings, in row-major order.
+     *
+     * @return a copy of the elements
+     * @throws OnyxException {@link ErrorCode#TYPE_MISMATCH} unless the tensor holds strings (onyx-core's check)
+     */
+    public String[] toStringArray() {
+        return state.call(Native::tensorStrings);
     }
 
     // --- copy: buffers --------------------------------------------------------------------
@@ -577,7 +618,11 @@ public final class Tensor implements AutoCloseable {
         });
     }
 
-    /** Frees the native tensor (once no run is using it); a second close does nothing. */
+    /**
+     * Frees the native tensor (once no run is using it); a second close does nothing. After
+     * {@link Value#of} or {@link Value#map} took the tensor, closing it does nothing either.
+     * A tensor read from a {@link Value} is a view: closing it leaves the value alone.
+     */
     @Override
     public void close() {
         state.close();

@@ -12,9 +12,11 @@ public final class ValueInfo {
     private final int onnxElementType;
     private final long[] shape;
     private final List<String> dimensionNames;
+    private final ValueType valueType;
 
     /** Made by the native library, from onyx-core's value info, in one call. */
-    ValueInfo(String name, int kind, int onnxElementType, long[] shape, String[] dimensionNames) {
+    ValueInfo(String name, int kind, int onnxElementType, long[] shape, String[] dimensionNames, ValueType valueType) {
+        this.valueType = valueType;
         this.name = name;
         this.kind = ValueKind.fromNumber(kind);
         this.onnxElementType = onnxElementType;
@@ -45,6 +47,14 @@ public final class ValueInfo {
         return onnxElementType;
     }
 
+    /**
+     * @return the full ONNX type, e.g. {@code tensor(float)} or {@code seq(map(int64,tensor(float)))}
+     *     (its {@code toString()} is ONNX's notation)
+     */
+    public ValueType valueType() {
+        return valueType;
+    }
+
     /** @return the dimensions, -1 where the model leaves a dimension free (a copy) */
     public long[] shape() {
         return shape.clone();
@@ -65,7 +75,7 @@ public final class ValueInfo {
             String symbol = i < dimensionNames.size() ? dimensionNames.get(i) : "";
             dims.append(shape[i] >= 0 ? Long.toString(shape[i]) : symbol.isEmpty() ? "?" : symbol);
         }
-        String type = elementType().map(ElementType::onnxName).orElse(kind == ValueKind.TENSOR ? "type " + onnxElementType : String.valueOf(kind));
+        String type = kind == ValueKind.TENSOR ? elementType().map(ElementType::onnxName).orElse("type " + onnxElementType) : valueType.toString();
         return name + " " + type + " [" + dims + "]";
     }
 }

@@ -323,9 +323,56 @@ class SuiteTest {
             case "shared_weights":
                 sharedWeights(c);
                 return;
+            case "ocr":
+                ocr(c);
+                return;
+            case "values":
+                try {
+                    ValueCases.run(spec.path(c.get("dir")), new SessionOptions());
+                } catch (ValueCases.Mismatch e) {
+                    throw new AssertionError(e.getMessage(), e);
+                }
+                return;
             default:
                 throw new AssertionError("unknown case kind '" + c.get("kind") + "'");
         }
+    }
+
+    /** The OCR model reads the case's rendered line: greedy CTC decoding must give {@code text}. */
+    private void ocr(Spec.Case c) {
+        try (Session s = Session.fromFile(spec.path(c.get("model")));
+                Tensor input = Tensor.copy(spec.floats(c.get("input")), Spec.shape(c.get("shape")));
+                RunOutputs outputs = s.run(Map.of(s.inputs().get(0).name(), input))) {
+            String got = recognise(outputs.get(0), s.metadata().custom().getOrDefault("character", ""));
+            check(got.equals(c.get("text")), "read '" + got + "', ONNX Runtime's Python binding read '" + c.get("text") + "'");
+        }
+    }
+
+    /**
+     * Greedy CTC decoding of [1, steps, classes] probabilities: the best class per step,
+     * repeats collapsed, blanks (class 0) dropped; class i is {@code dictionary} line i - 1,
+     * the last class a space.
+     */
+    static String recognise(Tensor probabilities, String dictionary) {
+        long[] shape = probabilities.shape();
+        int classes = (int) shape[shape.length - 1];
+        String[] characters = dictionary.split("\n", -1);
+        float[] p = probabilities.toFloatArray();
+        StringBuilder text = new StringBuilder();
+        int previous = 0;
+        for (int step = 0; step + classes <= p.length; step += classes) {
+            int best = 0;
+            for (int i = 1; i < classes; i++) {
+                if (p[step + i] > p[step + best]) {
+                    best = i;
+                }
+            }
+            if (best != 0 && best != previous) {
+                text.append(best <= characters.length ? characters[best - 1] : " ");
+            }
+            previous = best;
+        }
+        return text.toString();
     }
 
     /** Session options with the case's {@code libraries} (own, extensions) added in order. */
