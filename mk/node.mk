@@ -1,7 +1,7 @@
 # Node.js: the npm package (bindings/node) with its N-API addon (cargo crate onyx-node)
 # and ONNX Runtime beside it, the shared suite and the Node-only tests under node --test,
 # the typings checked by tsc, and examples/node run from the packed tarball.
-TEST_TARGETS += test-node
+TEST_TARGETS += test-node conformance-node
 DEMO_TARGETS += demo-node
 BENCH_TARGETS += bench-node
 
@@ -10,7 +10,7 @@ NODE_STAGE := $(NODE_DIR)/prebuilt/linux-x64
 NODE_BUILD := $(ROOT)/build/node
 NODE_TOOLS := $(NODE_BUILD)/tools
 
-.PHONY: test-node demo-node bench-node node-native node-pack node-tools
+.PHONY: test-node demo-node bench-node node-native node-pack node-tools conformance-node
 
 # onyx.node (libonyx_node.so) and ONNX Runtime (with the licences) where index.js loads them.
 node-native: ort
@@ -39,7 +39,7 @@ node-pack: node-native
 test-node: ort fixtures node-native node-tools | $(LOGS)
 	@mkdir -p $(NODE_BUILD)
 	@echo "onyx: [node] node --test: the shared suite, then the Node-only tests"
-	@status=0; (cd $(NODE_DIR) && env -u ONYX_ORT_LIBRARY node --expose-gc --test test/suite.test.js test/node.test.js) 2>&1 | tee $(NODE_BUILD)/test.log >/dev/null || status=$$?; \
+	@status=0; (cd $(NODE_DIR) && env -u ONYX_ORT_LIBRARY node --expose-gc --test test/suite.test.js test/node.test.js test/values.test.js) 2>&1 | tee $(NODE_BUILD)/test.log >/dev/null || status=$$?; \
 	sed -n 's/^# \(\[node\] .*\)$$/\1/p; s/^# \([0-9]* passed, [0-9]* failed, [0-9]* skipped\)$$/\1/p' $(NODE_BUILD)/test.log > $(LOGS)/node.log; \
 	cat $(LOGS)/node.log; grep -E '^# (event-loop lag|concurrent runs|pass |fail )' $(NODE_BUILD)/test.log || true; \
 	if [ $$status -ne 0 ]; then grep -E '^not ok|error:|Error' $(NODE_BUILD)/test.log | head -30; fi; exit $$status
@@ -62,3 +62,9 @@ bench-node: ort fixtures node-native
 	  (cd $(NODE_ORT_BENCH) && npm install --silent --no-audit --no-fund --ignore-scripts onnxruntime-node@1.30.0 >/dev/null); fi
 	@echo "onyx: [node] ResNet18 batch 1 (intra 1, 2), add16 per awaited run, event-loop lag: Onyx Node vs onnxruntime-node 1.30.0"
 	@bash $(NODE_DIR)/bench/run.sh $(ROOT)/tests/suite $(NODE_ORT_BENCH) 3
+
+# ONNX's backend test suite through the Node binding (Session.runValues): one node process
+# for every case (bindings/node/test/conformance.js, the value format in test/values.js).
+conformance-node: node-native conformance-fixtures | $(LOGS)
+	@echo "onyx: [node] ONNX's backend test suite through the Node binding (.cache/conformance)"
+	@cd $(NODE_DIR) && $(CONFORMANCE_ENV) env -u ONYX_ORT_LIBRARY node test/conformance.js 2>&1 | grep --line-buffered -v '^onyx: onnxruntime' | tee $(LOGS)/node-conformance.log

@@ -20,8 +20,11 @@ export declare class OnyxError extends Error {
 
 /** Element type names; the values are ONNX's TensorProto.DataType numbers. */
 export type ElementTypeName =
-  | 'float' | 'uint8' | 'int8' | 'uint16' | 'int16' | 'int32' | 'int64' | 'bool'
-  | 'float16' | 'double' | 'uint32' | 'uint64' | 'bfloat16';
+  | 'float' | 'uint8' | 'int8' | 'uint16' | 'int16' | 'int32' | 'int64' | 'string' | 'bool'
+  | 'float16' | 'double' | 'uint32' | 'uint64' | 'bfloat16'
+  /** Raw bytes (Uint8Array): float8 one per element, 4-bit types two per byte, 2-bit types four per byte, lowest bits first. */
+  | 'float8e4m3fn' | 'float8e4m3fnuz' | 'float8e5m2' | 'float8e5m2fnuz' | 'uint4' | 'int4'
+  | 'float4e2m1' | 'float8e8m0' | 'uint2' | 'int2';
 export declare const ElementType: Readonly<Record<ElementTypeName, number>>;
 
 /** The TypedArrays a tensor can be made over (float16/bfloat16 as Uint16Array bits, bool as Uint8Array). */
@@ -29,10 +32,19 @@ export type TensorData =
   | Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array
   | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
 
-/** A tensor. zeros and copy own their memory; borrow reads (and, as a runInto output, writes) the caller's TypedArray in place. */
+/**
+ * A tensor. zeros and copy own their memory; borrow reads (and, as a runInto output, writes) the
+ * caller's TypedArray in place; fromStrings holds a copy of its strings.
+ */
 export declare class Tensor {
   private constructor();
-  /** A zero-filled tensor. */
+  /**
+   * A string tensor of `shape` holding copies of `strings` (C order, one per element): strings,
+   * or Uint8Arrays of UTF-8 (one that is not valid UTF-8 is INVALID_UTF8). A count that does not
+   * match the shape is BUFFER_SIZE_MISMATCH.
+   */
+  static fromStrings(shape: readonly number[], strings: ReadonlyArray<string | Uint8Array>): Tensor;
+  /** A zero-filled tensor ('string': empty strings). */
   static zeros(elementType: ElementTypeName | number, shape: readonly number[]): Tensor;
   /** A tensor holding a copy of `data`; the element type defaults to the array's own. */
   static copy(data: TensorData, shape: readonly number[], elementType?: ElementTypeName | number): Tensor;
@@ -47,14 +59,23 @@ export declare class Tensor {
   readonly elementCount: number;
   /** Address of the first byte, for zero-copy checks. */
   readonly dataAddress: bigint;
-  /** The elements in place, as the tensor's own TypedArray (writing it writes the tensor). */
+  /** The elements in place, as the tensor's own TypedArray (writing it writes the tensor); TYPE_MISMATCH for a string tensor. */
   readonly data: TensorData;
   /** The borrowed TypedArray, for a borrowed tensor. */
   readonly borrowed: TensorData | undefined;
   /** A copy of the elements read as `elementType`; TYPE_MISMATCH when the tensor holds another type. */
   toArray(elementType: ElementTypeName | number): TensorData;
   toFloat32Array(): Float32Array;
+  /** A copy of a string tensor's elements (C order); TYPE_MISMATCH for any other tensor. */
+  toStringArray(): string[];
 }
+
+/**
+ * A value a run takes or gives (there is no value class: JavaScript's own values): a Tensor
+ * (numbers or strings), an Array (a sequence: items of one type), a Map (ONNX Runtime's
+ * maps: string or BigInt (int64) keys, number values) or null (an absent optional).
+ */
+export type OnnxValue = Tensor | OnnxValue[] | Map<string | bigint, number> | null;
 
 /** An input or output of a model. */
 export interface ValueInfo {
@@ -68,6 +89,8 @@ export interface ValueInfo {
   shape: number[];
   /** "" where a dimension is unnamed. */
   dimNames: string[];
+  /** The full type in ONNX's notation: `tensor(float)`, `seq(map(int64,tensor(float)))`, `optional(tensor(string))`. */
+  valueType: string;
 }
 
 export interface ModelMetadata {
@@ -164,8 +187,11 @@ export declare class KernelContext {
   input(index: number): KernelInput;
   /** Output `index` with shape `dims`: a zero-filled TypedArray of its element type to fill, copied into ONNX Runtime's memory when the kernel returns. */
   output(index: number, dims: readonly number[]): TensorData;
-  /** The node's attribute `name`: a number for float and int (exact up to 2^53), a string for string. */
-  attribute(name: string): number | string;
+  /**
+   * The node's attribute `name`: a number for float, a BigInt for int (int64), a string for
+   * string. A name the operator does not declare is INVALID_ARGUMENT (core's message).
+   */
+  attribute(name: string): number | bigint | string;
 }
 
 /** A kernel: synchronous; what it throws fails the run with KERNEL_FAILED "<name>: <message>" (an OnyxError keeps its code). */
@@ -231,6 +257,14 @@ export declare class Session {
    * session: a Session collected by the GC meanwhile still completes its runs.
    */
   run(feeds: Record<string, Tensor>, options?: RunOptions): Promise<Record<string, Tensor>>;
+  /**
+   * Runs on values: inputs by name, each an `OnnxValue` (null: an absent optional, as if left
+   * out); resolves to the outputs by name (all, or `outputs`), each an `OnnxValue`: a Tensor
+   * (string tensors included), an Array for a sequence, a Map for a map (int64 keys as BigInt),
+   * null for an absent optional. Numeric tensors are read in place; strings, sequences and maps
+   * are copied. Core's asynchronous run on Onyx's worker threads; failures are rejections.
+   */
+  runValues(inputs: Record<string, OnnxValue>, options?: RunOptions): Promise<Record<string, OnnxValue>>;
   /** Runs writing each output into the caller's tensor; resolves to `outputs`. */
   runInto(feeds: Record<string, Tensor>, outputs: Record<string, Tensor>, options?: { signal?: AbortSignal }): Promise<Record<string, Tensor>>;
 }

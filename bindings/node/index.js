@@ -64,13 +64,20 @@ function call(fn) {
 
 /** Element types, by ONNX's own numbers (TensorProto.DataType). */
 const ElementType = Object.freeze({
-  float: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, bool: 9,
+  float: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, string: 8, bool: 9,
   float16: 10, double: 11, uint32: 12, uint64: 13, bfloat16: 16,
+  // Raw bytes (a Uint8Array): one per float8 element; 4-bit types two per byte, 2-bit
+  // types four per byte, lowest bits first (core packs them).
+  float8e4m3fn: 17, float8e4m3fnuz: 18, float8e5m2: 19, float8e5m2fnuz: 20, uint4: 21, int4: 22,
+  float4e2m1: 23, float8e8m0: 24, uint2: 25, int2: 26,
 });
+const STRING = ElementType.string;
 const ARRAY_OF = {
   1: Float32Array, 2: Uint8Array, 3: Int8Array, 4: Uint16Array, 5: Int16Array, 6: Int32Array,
   7: BigInt64Array, 9: Uint8Array, 10: Uint16Array, 11: Float64Array, 12: Uint32Array,
   13: BigUint64Array, 16: Uint16Array,
+  17: Uint8Array, 18: Uint8Array, 19: Uint8Array, 20: Uint8Array, 21: Uint8Array, 22: Uint8Array,
+  23: Uint8Array, 24: Uint8Array, 25: Uint8Array, 26: Uint8Array,
 };
 const NAME_OF = Object.fromEntries(Object.entries(ElementType).map(([k, v]) => [v, k]));
 const TYPE_OF_ARRAY = new Map([
@@ -98,23 +105,43 @@ function typeFor(data, elementType) {
 
 const TOKEN = Symbol('onyx');
 
+const NO_BYTES = new Uint8Array(0);
+
 /**
- * A tensor: made by zeros, copy or borrow. Its memory is a JavaScript ArrayBuffer: the
- * tensor's own (zeros, copy, a run's outputs) or, borrowed, the caller's TypedArray,
- * which runs read (and `runInto` writes) in place. Core checks the element type, shape
- * and byte length when the tensor is made, and again at each run.
+ * A tensor: made by zeros, copy or borrow (numbers), or fromStrings. Its memory is a
+ * JavaScript ArrayBuffer: the tensor's own (zeros, copy, a run's outputs) or, borrowed,
+ * the caller's TypedArray, which runs read (and `runInto` writes) in place. A string
+ * tensor holds a copy of its strings (a run copies them again into ONNX Runtime). Core
+ * checks the element type, shape and byte length when the tensor is made, and again at
+ * each run.
  */
 class Tensor {
-  constructor(token, elementType, shape, bytes, borrowed, elementCount) {
-    if (token !== TOKEN) throw new TypeError('use Tensor.zeros, Tensor.copy or Tensor.borrow');
+  constructor(token, elementType, shape, bytes, borrowed, elementCount, strings) {
+    if (token !== TOKEN) throw new TypeError('use Tensor.zeros, Tensor.copy, Tensor.borrow or Tensor.fromStrings');
     this._type = elementType;
     this._shape = shape;
-    this._bytes = bytes; // a Uint8Array over the tensor's memory
+    this._bytes = bytes; // a Uint8Array over the tensor's memory (empty for strings)
     this._borrowed = borrowed; // keeps the caller's TypedArray alive as long as the tensor
     this._count = elementCount;
+    this._strings = strings; // a string tensor's elements (C order), else undefined
+  }
+  /**
+   * A string tensor of `shape` holding copies of `strings` (C order, one per element):
+   * JavaScript strings, or Uint8Arrays of UTF-8 bytes (INVALID_UTF8 names the first
+   * element that is not valid UTF-8). Core checks the count against the shape.
+   */
+  static fromStrings(shape, strings) {
+    const dims = Array.from(shape, Number);
+    const items = Array.from(strings, (s) => (ArrayBuffer.isView(s) ? bytesOf(s) : String(s)));
+    const copied = call(() => native.tensorFromStrings(dims, items));
+    return new Tensor(TOKEN, STRING, dims, NO_BYTES, undefined, copied.length, copied);
   }
   static zeros(elementType, shape) {
     const t = typeNumber(elementType); const dims = shape.map(Number);
+    if (t === STRING) {
+      const empty = call(() => native.tensorZerosStrings(dims));
+      return new Tensor(TOKEN, STRING, dims, NO_BYTES, undefined, empty.length, empty);
+    }
     const n = call(() => native.tensorByteLength(t, dims));
     let buffer;
     try { buffer = new ArrayBuffer(n); } catch (_) { call(() => native.tensorAllocationFailed(t, dims)); }
@@ -140,14 +167,29 @@ class Tensor {
   get elementCount() { return this._count; }
   /** Address of the first byte core's tensor reads (a BigInt), for zero-copy checks. */
   get dataAddress() { return call(() => native.tensorDataAddress(this._type, this._shape, this._bytes)); }
-  /** The elements in place, as a TypedArray of the tensor's own type (writing it writes the tensor). */
-  get data() { return view(this._bytes, this._type); }
+  /**
+   * The elements in place, as a TypedArray of the tensor's own type (writing it writes the
+   * tensor; a Uint8Array of raw bytes for the float8, 4-bit and 2-bit types). A string
+   * tensor has none: TYPE_MISMATCH (use toStringArray()).
+   */
+  get data() {
+    if (this._type === STRING) {
+      throw new OnyxError('TYPE_MISMATCH', ErrorCode.TYPE_MISMATCH, 'a string tensor holds strings, not bytes: read them with toStringArray()');
+    }
+    return view(this._bytes, this._type);
+  }
   get borrowed() { return this._borrowed; }
   /** A copy of the elements read as `elementType`; TYPE_MISMATCH when the tensor holds another. */
   toArray(elementType) {
     const t = typeNumber(elementType);
     if (t !== this._type) call(() => native.tensorCheckRead(this._type, t));
+    if (t === STRING) return this._strings.slice();
     return view(this._bytes.slice(), t);
+  }
+  /** A copy of a string tensor's elements (C order); TYPE_MISMATCH for any other tensor. */
+  toStringArray() {
+    if (this._type !== STRING) call(() => native.tensorCheckRead(this._type, STRING));
+    return this._strings.slice();
   }
   toFloat32Array() { return this.toArray(ElementType.float); }
 }
@@ -157,6 +199,12 @@ function made(type, dims, bytes, borrowed) {
   const count = call(() => native.tensorCheck(type, dims, bytes));
   return new Tensor(TOKEN, type, dims, bytes, borrowed, count);
 }
+/** A tensor from a run's `[type, shape, bytes or strings, count]`. */
+function outputTensor(type, shape, bytesOrStrings, count) {
+  return type === STRING
+    ? new Tensor(TOKEN, STRING, shape, NO_BYTES, undefined, count, bytesOrStrings)
+    : new Tensor(TOKEN, type, shape, bytesOrStrings, undefined, count);
+}
 function view(bytes, type) {
   const A = ARRAY_OF[type];
   return new A(bytes.buffer, bytes.byteOffset, bytes.byteLength / A.BYTES_PER_ELEMENT);
@@ -165,13 +213,68 @@ function view(bytes, type) {
 function outputsOf(flat, names) {
   const out = {};
   for (let k = 0; k < names.length; k++) {
-    out[names[k]] = new Tensor(TOKEN, flat[4 * k], flat[4 * k + 1], flat[4 * k + 2], undefined, flat[4 * k + 3]);
+    out[names[k]] = outputTensor(flat[4 * k], flat[4 * k + 1], flat[4 * k + 2], flat[4 * k + 3]);
   }
   return out;
 }
 
 function wrapInfo(v) {
-  return { name: v.name, kind: v.kind, elementType: v.elementType, elementTypeName: NAME_OF[v.elementType], shape: v.shape, dimNames: v.dimNames };
+  return {
+    name: v.name, kind: v.kind, elementType: v.elementType, elementTypeName: NAME_OF[v.elementType], shape: v.shape, dimNames: v.dimNames,
+    valueType: v.valueType,
+  };
+}
+
+// --- values: what runValues takes and gives ------------------------------------------
+
+// The addon's value kinds (native/src/values.rs): core's ValueKind numbers, 0 = absent.
+const ABSENT = 0; const TENSOR = 1; const SEQUENCE = 2; const MAP = 3;
+
+/** A JavaScript value (Tensor, Array, Map, null) as the addon's ValueIn; `what` names it. */
+function valueIn(v, what) {
+  if (v === null || v === undefined) return { kind: ABSENT };
+  if (v instanceof Tensor) {
+    return v._type === STRING
+      ? { kind: TENSOR, elementType: STRING, shape: v._shape, strings: v._strings }
+      : { kind: TENSOR, elementType: v._type, shape: v._shape, data: v._bytes };
+  }
+  if (Array.isArray(v)) return { kind: SEQUENCE, items: v.map((item, i) => valueIn(item, `${what} item ${i}`)) };
+  if (v instanceof Map) {
+    const keys = []; const values = [];
+    for (const [k, x] of v) {
+      if (typeof k !== 'string' && typeof k !== 'bigint') {
+        throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `${what}: a map's keys are strings or BigInts (int64), not ${typeof k}`);
+      }
+      if (typeof x !== 'number') {
+        throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `${what}: a map's values are numbers, not ${typeof x}`);
+      }
+      keys.push(k); values.push(x);
+    }
+    return { kind: MAP, keys, values };
+  }
+  throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT, `${what} is not a Tensor, an Array (sequence), a Map or null (absent optional)`);
+}
+
+/** A map's key or value tensor's elements as JavaScript values (int64 as BigInt). */
+function elementsOf(t) {
+  if (t.elementType === STRING) return t.strings;
+  return Array.from(view(t.data, t.elementType));
+}
+
+/** The addon's ValueOut as a JavaScript value. */
+function valueOut(v) {
+  switch (v.kind) {
+    case ABSENT: return null;
+    case TENSOR: return outputTensor(v.elementType, v.shape, v.elementType === STRING ? v.strings : v.data, v.count);
+    case SEQUENCE: return v.items.map(valueOut);
+    case MAP: {
+      const keys = elementsOf(v.items[0]); const values = elementsOf(v.items[1]);
+      const m = new Map();
+      for (let i = 0; i < keys.length; i++) m.set(keys[i], values[i]);
+      return m;
+    }
+    default: throw new Error(`onyx: unknown value kind ${v.kind} from the addon`);
+  }
 }
 
 function nativeOptions(o) {
@@ -309,6 +412,10 @@ class Session {
    * (the run holds the native session itself), so the GC may collect it meanwhile.
    */
   run(feeds, options = {}) {
+    // A string tensor cannot be read in place: such a run goes through runValues.
+    for (const name in feeds) {
+      if (feeds[name] instanceof Tensor && feeds[name]._type === STRING) return this._runValues(feeds, options, true);
+    }
     let inNames; let types; let shapes; let data; let names; let ro;
     const signal = options.signal;
     try {
@@ -335,6 +442,45 @@ class Session {
     signal.addEventListener('abort', onAbort, { once: true });
     const off = () => signal.removeEventListener('abort', onAbort);
     return outputs.then((out) => { off(); return out; }, (e) => { off(); throw e; });
+  }
+
+  /**
+   * Runs the model on values: `{ [inputName]: OnnxValue }`, an OnnxValue being a Tensor
+   * (numbers or strings), an Array (a sequence of values of one type), a Map (string or
+   * BigInt keys, number values: ONNX Runtime's map(string|int64, float); a model's
+   * double or int64 values are converted) or null (an absent optional: the same as
+   * leaving the input out). Resolves to `{ [outputName]: OnnxValue }` for the outputs
+   * asked for (all by default): Tensors, Arrays, Maps (int64 keys as BigInt) and null for
+   * an absent optional output. Numeric tensors are read in place; strings, sequences and
+   * maps are copied (in and out). Runs on Onyx's worker threads; `signal` cancels it.
+   */
+  runValues(inputs, options = {}) { return this._runValues(inputs, options, false); }
+
+  /** runValues, or (`tensors`) core's tensor run over Tensors that include string tensors. */
+  _runValues(inputs, options, tensors) {
+    let names; let values; let wanted; let ro; let done;
+    try {
+      names = Object.keys(inputs);
+      values = names.map((n) => valueIn(inputs[n], `input '${n}'`));
+      wanted = options.outputs ? options.outputs.map(String) : undefined;
+      [ro, done] = this._runOptions(options.signal, options.config);
+    } catch (e) {
+      return Promise.reject(translate(e));
+    }
+    const outNames = wanted || this._outputNames;
+    let pending;
+    try {
+      pending = this._native.runValues(names, values, wanted, ro, tensors);
+    } catch (e) {
+      done();
+      return Promise.reject(translate(e));
+    }
+    return pending.then((out) => {
+      done();
+      const result = {};
+      for (let k = 0; k < outNames.length; k++) result[outNames[k]] = valueOut(out[k]);
+      return result;
+    }, (e) => { done(); throw translate(e); });
   }
 
   /** Runs the model writing each output into the caller's tensor (`{ [outputName]: Tensor }`). */
@@ -426,13 +572,16 @@ class KernelContext {
     this._outputs[index] = { dims: shape, data };
     return data;
   }
-  /** The node's attribute `name` (declared by the operator): a number (float, int) or a string. */
+  /**
+   * The node's attribute `name` (declared by the operator): a number (float), a BigInt
+   * (int, an int64 like every other) or a string. A name the operator does not declare
+   * is core's INVALID_ARGUMENT.
+   */
   attribute(name) {
-    const k = this._op._attributeIndex.get(name);
+    const k = this._op._attributeIndex.get(String(name));
     if (k === undefined) {
-      const declared = this._op._attributes.map(([n, kind]) => `${n} (${['', 'FLOAT', 'INT', 'STRING'][kind]})`).join(', ') || 'none';
-      throw new OnyxError('INVALID_ARGUMENT', ErrorCode.INVALID_ARGUMENT,
-        `operator ${this._op.describe()} declares no attribute '${name}'; it declares: ${declared}`);
+      if (!this._open) this._check('attribute', 0, 1); // the call is over
+      return call(() => native.kernelAttribute(String(name)));
     }
     return this._values[k];
   }

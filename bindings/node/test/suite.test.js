@@ -8,6 +8,8 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 const onyx = require('..');
 const { Session, Tensor, OnyxError, BFloat16, Float16, OnyxRuntime, LogLevel, SharedWeights } = onyx;
+const crypto = require('crypto');
+const { runCase, readCase } = require('./values');
 
 const SUITE = process.env.ONYX_SUITE_DIR || path.join(__dirname, '..', '..', '..', 'tests', 'suite');
 const LANG = 'node';
@@ -114,6 +116,29 @@ function hostOperators(c) {
   };
   if (!kernels[name]) throw new Error(`the suite has no host kernel ${name}`);
   return [new onyx.Operator({ domain, name, inputs: ['float'], outputs: ['float'], attributes }, kernels[name])];
+}
+/** The SHA-256 a case pins for a file it reads. */
+function checkSha256(file, want) {
+  const got = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  assert.strictEqual(got, want, `${file}: SHA-256 ${got}, spec.txt pins ${want}`);
+}
+/** The OCR recogniser's text: greedy CTC over output 0 ([1, steps, classes]): the best class
+ * per step, repeats collapsed, blanks (class 0) dropped; class i is the model's `character`
+ * metadata line i-1 (split on \n), a class past them a space. */
+async function recognise(s, image) {
+  const out = await s.run({ [s.inputs[0].name]: image });
+  const probabilities = out[s.outputs[0].name];
+  const classes = probabilities.shape[probabilities.shape.length - 1];
+  const dictionary = (s.metadata.custom.character || '').split('\n');
+  const p = probabilities.toFloat32Array();
+  let text = ''; let previous = 0;
+  for (let at = 0; at < p.length; at += classes) {
+    let best = 0;
+    for (let i = 1; i < classes; i++) if (p[at + i] > p[at + best]) best = i;
+    if (best !== 0 && best !== previous) text += best <= dictionary.length ? dictionary[best - 1] : ' ';
+    previous = best;
+  }
+  return text;
 }
 const TINY_FOR_LIBRARIES = rel(spec.header.tiny_model);
 /** The GC, exposed by --expose-gc (make test-node) or, without it, through V8's flag. */
@@ -351,6 +376,20 @@ const KINDS = {
     const [outName, outFile] = c.get('output').split(' ');
     const out = await s.run({ [name]: Tensor.copy(f32(file), shapeOf(shape)) });
     within(out[outName].toFloat32Array(), f32(outFile), ...tol(c), `output ${outName}`);
+  },
+  async ocr(c) {
+    const model = rel(c.get('model'));
+    checkSha256(model, c.get('model_sha256'));
+    checkSha256(rel(c.get('input')), c.get('input_sha256'));
+    const s = await Session.create(model);
+    const got = await recognise(s, Tensor.copy(f32(c.get('input')), shapeOf(c.get('shape'))));
+    assert.strictEqual(got, c.get('text'), `read ${JSON.stringify(got)}, ONNX Runtime's Python binding read ${JSON.stringify(c.get('text'))}`);
+  },
+  async values(c) {
+    const dir = rel(c.get('dir'));
+    checkSha256(readCase(dir).model, c.get('model_sha256'));
+    const why = await runCase(dir);
+    if (why !== null) assert.fail(why);
   },
   async shared_weights(c) {
     const group = new SharedWeights();

@@ -1,7 +1,7 @@
 // Compiled (never run) by tsc --noEmit in make test-node: the typings cover the API as the
 // README shows it, so a declaration that drifts from index.js fails the build.
 import * as fs from 'fs';
-import { Session, Tensor, OnyxError, OnyxRuntime, LogLevel, LogCallback, LogLevelValue, Operator, KernelContext } from 'onyx-onnx';
+import { Session, Tensor, OnyxError, OnyxRuntime, LogLevel, LogCallback, LogLevelValue, Operator, KernelContext, OnnxValue } from 'onyx-onnx';
 
 export async function asyncRunWithCancel(session: Session, input: Tensor): Promise<Float32Array | undefined> {
   const ac = new AbortController();
@@ -52,4 +52,13 @@ export async function hostOperator(): Promise<Float32Array> {
     if (e instanceof OnyxError && e.code === 'KERNEL_FAILED') throw new Error(e.message);
     throw e;
   }
+}
+
+export async function values(session: Session): Promise<Array<Map<string | bigint, number>>> {
+  const text: OnnxValue = Tensor.fromStrings([2, 1], ['a cat', new Uint8Array([0x64, 0x6f, 0x67])]);
+  const out = await session.runValues({ text, absent: null, seq: [Tensor.zeros('float', [1])], map: new Map([[1n, 0.5]]) }, { outputs: ['output_label', 'output_probability'] });
+  const labels: string[] = (out.output_label as Tensor).toStringArray();
+  const type: string = session.outputs[1].valueType;
+  if (labels.length === 0 || type === '') return [];
+  return out.output_probability as Array<Map<string | bigint, number>>;
 }

@@ -21,6 +21,7 @@ use onyx_core as core;
 use onyx_core::{Bf16, ElementType, ErrorCode, OptimizationLevel, F16};
 
 mod operator;
+mod values;
 
 fn js_error(e: core::Error) -> napi::Error {
     napi::Error::from_reason(format!("[ONYX {} {}] {}", e.code() as u32, e.code().name(), e.message()))
@@ -296,10 +297,19 @@ pub struct ValueInfoJs {
     pub element_type: u32,
     pub shape: Vec<i64>,
     pub dim_names: Vec<String>,
+    /// The full type in ONNX's notation (core's `ValueType` display).
+    pub value_type: String,
 }
 
 fn value_info(v: &core::ValueInfo) -> ValueInfoJs {
-    ValueInfoJs { name: v.name.clone(), kind: v.kind as u32, element_type: v.onnx_element_type, shape: v.shape.clone(), dim_names: v.dim_names.clone() }
+    ValueInfoJs {
+        name: v.name.clone(),
+        kind: v.kind as u32,
+        element_type: v.onnx_element_type,
+        shape: v.shape.clone(),
+        dim_names: v.dim_names.clone(),
+        value_type: v.value_type.to_string(),
+    }
 }
 
 #[napi(object)]
@@ -475,6 +485,70 @@ impl NativeSession {
         Ok(Either::B(promise))
     }
 
+    /// Runs the model on values (`values::ValueIn`, by input name) on core's worker
+    /// threads; resolves to the outputs asked for (None: all), in order, as
+    /// `values::ValueOut`s. Numeric tensors are borrowed in place until the run is over;
+    /// core builds (copies) sequences, maps and strings. `run_options` (when given) can
+    /// terminate it (CANCELLED). `tensors`: the inputs are all tensors and the run is
+    /// core's tensor run (`run`, which gives tensors only): index.js's `run` with string
+    /// tensors, which cannot be borrowed in place.
+    #[napi(ts_return_type = "Promise<Array<unknown>>")]
+    pub fn run_values<'e>(
+        &self,
+        env: &'e Env,
+        names: Vec<String>,
+        inputs: Vec<values::ValueIn>,
+        outputs: Option<Vec<String>>,
+        run_options: Option<&NativeRunOptions>,
+        tensors: Option<bool>,
+    ) -> napi::Result<Object<'e>> {
+        let tensors = tensors.unwrap_or(false);
+        let mut keep = Vec::new();
+        let built = guard(|| {
+            let mut built = Vec::with_capacity(inputs.len());
+            for (name, input) in names.into_iter().zip(inputs) {
+                let declared = self.inner.inputs().iter().find(|i| i.name == name).map(|i| &i.value_type);
+                let value = values::to_value(input, declared, &format!("input '{name}'"), &mut keep)?;
+                built.push((name, value));
+            }
+            Ok(built)
+        });
+        let keep = values::Keep(keep);
+        let built = match built {
+            Ok(b) => b,
+            Err(e) => {
+                drop(keep);
+                return Err(e);
+            }
+        };
+        let session = self.inner.clone();
+        let ro = run_options.map(|r| r.inner.clone());
+        let (deferred, promise) = env.create_deferred()?;
+        core::workers::submit(move || {
+            let result = onyx_boundary::catch(|| {
+                let refs: Vec<(&str, &core::Value)> = built.iter().map(|(n, v)| (n.as_str(), v)).collect();
+                let names: Option<Vec<&str>> = outputs.as_ref().map(|o| o.iter().map(String::as_str).collect());
+                if tensors {
+                    let mut plain = Vec::with_capacity(refs.len());
+                    for (name, value) in &refs {
+                        let tensor = value.as_tensor().ok_or_else(|| core::Error::new(ErrorCode::InvalidArgument, format!("input '{name}' is not a tensor")))?;
+                        plain.push((*name, tensor));
+                    }
+                    let out = session.run(&plain, names.as_deref(), ro.as_deref())?;
+                    return out.into_vec().into_iter().map(|t| values::to_js(&core::Value::Tensor(t))).collect::<core::Result<Vec<_>>>();
+                }
+                let out = session.run_values(&refs, names.as_deref(), ro.as_deref())?;
+                out.into_vec().iter().map(values::to_js).collect::<core::Result<Vec<_>>>()
+            });
+            drop(built); // core's tensors, before the arrays they borrow
+            deferred.resolve(move |_| {
+                drop(keep); // released on the JS thread
+                result.map_err(js_error)
+            });
+        });
+        Ok(promise)
+    }
+
     /// Runs writing each output into the caller's tensor memory (`out_*` as the inputs'),
     /// on the pool; resolves to undefined. Names and layouts are checked by core.
     #[napi]
@@ -638,6 +712,11 @@ fn outputs_to_js(env: &Env, tensors: Vec<core::Tensor>) -> napi::Result<Array<'_
         out.set(k, tensor.element_type() as u32)?;
         out.set(k + 1, tensor.shape().to_vec())?;
         out.set(k + 3, tensor.element_count() as f64)?;
+        if tensor.element_type() == ElementType::String {
+            // A string output: its strings (copied), no bytes.
+            out.set(k + 2, guard(|| Ok(tensor.strings()?.to_vec()))?)?;
+            continue;
+        }
         let len = tensor.byte_length();
         if len <= COPY_OUTPUTS_UP_TO {
             out.set(k + 2, Uint8ArraySlice::copy_from(env, tensor.as_bytes())?)?;

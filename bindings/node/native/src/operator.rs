@@ -178,7 +178,7 @@ unsafe fn invoke(raw: sys::napi_env, function: sys::napi_value, context: &core::
         let k = k as u32;
         match kind {
             AttributeKind::Float => values.set(k, context.attribute_float(name)? as f64),
-            AttributeKind::Int => values.set(k, context.attribute_int(name)? as f64),
+            AttributeKind::Int => values.set(k, BigInt::from(context.attribute_int(name)?)),
             AttributeKind::String => values.set(k, context.attribute_string(name)?),
         }
         .map_err(napi)?;
@@ -187,10 +187,13 @@ unsafe fn invoke(raw: sys::napi_env, function: sys::napi_value, context: &core::
     let args = [name, inputs.raw(), values.raw()];
     let mut undefined = ptr::null_mut();
     let mut answer = ptr::null_mut();
+    // The context the adapter's `attribute` asks core about, for names it has no value of.
+    let outer = CURRENT.with(|c| c.replace((context as *const core::KernelContext<'_>).cast()));
     let status = unsafe {
         sys::napi_get_undefined(raw, &mut undefined);
         sys::napi_call_function(raw, undefined, function, args.len(), args.as_ptr(), &mut answer)
     };
+    CURRENT.with(|c| c.set(outer));
     if status != sys::Status::napi_ok {
         // The adapter catches the kernel's exceptions; this is one of its own (a stack
         // overflow, say), or the env is ending.
@@ -200,6 +203,25 @@ unsafe fn invoke(raw: sys::napi_env, function: sys::napi_value, context: &core::
         return Err(core::Error::new(ErrorCode::KernelFailed, format!("the JavaScript kernel could not be called ({text})")));
     }
     unsafe { outputs(raw, answer, context, kernel) }
+}
+
+thread_local! {
+    /// The kernel context of the call the adapter is in on this JS thread (null outside one).
+    static CURRENT: std::cell::Cell<*const c_void> = const { std::cell::Cell::new(ptr::null()) };
+}
+
+/// Core's answer for attribute `name` of the kernel call in progress on this thread: the
+/// adapter asks for the names the operator does not declare (it has the declared ones'
+/// values), so this is core's error for them (INVALID_ARGUMENT, naming the declared ones).
+#[napi]
+pub fn kernel_attribute(name: String) -> napi::Result<f64> {
+    let context = CURRENT.with(|c| c.get());
+    if context.is_null() {
+        return Err(crate::js_error(core::Error::new(ErrorCode::InvalidArgument, "no kernel call is in progress: a kernel's context is valid during its call only")));
+    }
+    // SAFETY: set by `invoke` for the duration of the adapter's call, on this thread.
+    let context = unsafe { &*context.cast::<core::KernelContext<'_>>() };
+    crate::guard(|| context.attribute_float(&name).map(f64::from))
 }
 
 unsafe fn coerce(raw: sys::napi_env, value: sys::napi_value) -> sys::napi_value {
