@@ -24,6 +24,10 @@ test-readme-c: cmake-build
 	@awk '/^```c operator$$/{f=1;next} /^```$$/{if(f){exit}} f' docs/c-abi.md > build/readme/operator.c
 	@cc -std=c11 -Wall -Wextra -Werror build/readme/operator.c -Iinclude -Lbuild/cmake/lib -lonyx -Wl,-rpath,$(CMAKE_BUILD)/lib -o build/readme/operator-c
 	@cd tests/suite/fixtures && $(ROOT)/build/readme/operator-c
+	@echo "onyx: [c] compiling and running docs/c-abi.md's values example"
+	@awk '/^```c values$$/{f=1;next} /^```$$/{if(f){exit}} f' docs/c-abi.md > build/readme/values.c
+	@cc -std=c11 -Wall -Wextra -Werror build/readme/values.c -Iinclude -Lbuild/cmake/lib -lonyx -Wl,-rpath,$(CMAKE_BUILD)/lib -o build/readme/values-c
+	@cd tests/suite/fixtures && $(ROOT)/build/readme/values-c
 
 # ONNX's backend test suite through the C ABI: one process for every case.
 .PHONY: conformance-c
