@@ -79,22 +79,42 @@ pub(crate) fn named_inputs<'a>(
     tensors: *const *const onyx_tensor,
     count: usize,
 ) -> onyx_core::Result<Vec<(&'a str, &'a Tensor)>> {
+    Ok(named_handles(names, tensors, count)?.into_iter().map(|(name, tensor)| (name, &tensor.inner)).collect())
+}
+
+/// `count` input names and handles (tensors or values), checked for NULL and UTF-8.
+pub(crate) fn named_handles<'a, H>(names: *const *const c_char, handles: *const *const H, count: usize) -> onyx_core::Result<Vec<(&'a str, &'a H)>> {
     let names = array(names, count, "input_names")?;
-    let tensors = array(tensors, count, "inputs")?;
+    let handles = array(handles, count, "inputs")?;
     names
         .iter()
-        .zip(tensors)
+        .zip(handles)
         .enumerate()
-        .map(|(i, (&name, &tensor))| {
+        .map(|(i, (&name, &handle))| {
             let name = utf8(name, format_args!("input_names[{i}]"))?;
-            let tensor = non_null(tensor, format_args!("inputs[{i}] ('{name}')"))?;
-            Ok((name, &tensor.inner))
+            Ok((name, non_null(handle, format_args!("inputs[{i}] ('{name}')"))?))
         })
         .collect()
 }
 
 pub(crate) fn names_of_outputs<'a>(names: *const *const c_char, count: usize) -> onyx_core::Result<Vec<&'a str>> {
     array(names, count, "output_names")?.iter().enumerate().map(|(i, &n)| utf8(n, format_args!("output_names[{i}]"))).collect()
+}
+
+/// The outputs a run asks for: `output_count` names, or all (None) when `output_names`
+/// is NULL, in which case `output_count` must be the model's output count.
+pub(crate) fn wanted_outputs<'a>(session: &onyx_session, output_names: *const *const c_char, output_count: usize) -> onyx_core::Result<Option<Vec<&'a str>>> {
+    if !output_names.is_null() {
+        return names_of_outputs(output_names, output_count).map(Some);
+    }
+    let all = session.inner.outputs().len();
+    if output_count != all {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            format!("output_names is NULL (all outputs) but output_count is {output_count}; the model has {all} outputs"),
+        ));
+    }
+    Ok(None)
 }
 
 /// Runs the model. Inputs are given by name (`input_count` names and tensors;
@@ -125,18 +145,7 @@ pub extern "C" fn onyx_session_run(
     guard(|| {
         let session = non_null(session, "session")?;
         let inputs = named_inputs(input_names, inputs, input_count)?;
-        let names = if output_names.is_null() {
-            let all = session.inner.outputs().len();
-            if output_count != all {
-                return Err(Error::new(
-                    ErrorCode::InvalidArgument,
-                    format!("output_names is NULL (all outputs) but output_count is {output_count}; the model has {all} outputs"),
-                ));
-            }
-            None
-        } else {
-            Some(names_of_outputs(output_names, output_count)?)
-        };
+        let names = wanted_outputs(session, output_names, output_count)?;
         check_out(outputs, "outputs")?;
         let options = unsafe { run_options.as_ref() }.map(|o| &o.inner);
         let results = session.inner.run(&inputs, names.as_deref(), options)?;

@@ -6,9 +6,8 @@ use std::ffi::c_char;
 use onyx_core::{Error, ErrorCode, Map, Tensor, Value, ValueType};
 
 use crate::{
-    run::names_of_outputs,
     session::{onyx_session, onyx_value_info},
-    status::{array, check_out, guard, non_null, utf8, write_out, onyx_status},
+    status::{array, check_out, guard, non_null, write_out, onyx_status},
     tensor::{boxed, onyx_tensor},
 };
 
@@ -260,25 +259,9 @@ pub extern "C" fn onyx_session_run_values(
 ) -> *mut onyx_status {
     guard(|| {
         let session = non_null(session, "session")?;
-        let names = array(input_names, input_count, "input_names")?;
-        let values = array(inputs, input_count, "inputs")?;
-        let mut named = Vec::with_capacity(input_count);
-        for (i, (&name, &value)) in names.iter().zip(values).enumerate() {
-            let name = utf8(name, format_args!("input_names[{i}]"))?;
-            named.push((name, &non_null(value, format_args!("inputs[{i}] ('{name}')"))?.inner));
-        }
-        let wanted = if output_names.is_null() {
-            let all = session.inner.outputs().len();
-            if output_count != all {
-                return Err(Error::new(
-                    ErrorCode::InvalidArgument,
-                    format!("output_names is NULL (all outputs) but output_count is {output_count}; the model has {all} outputs"),
-                ));
-            }
-            None
-        } else {
-            Some(names_of_outputs(output_names, output_count)?)
-        };
+        let named: Vec<(&str, &Value)> =
+            crate::run::named_handles(input_names, inputs, input_count)?.into_iter().map(|(name, value)| (name, &value.inner)).collect();
+        let wanted = crate::run::wanted_outputs(session, output_names, output_count)?;
         check_out(outputs, "outputs")?;
         let options = unsafe { run_options.as_ref() }.map(|o| &o.inner);
         let results = session.inner.run_values(&named, wanted.as_deref(), options)?;

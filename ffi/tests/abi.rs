@@ -1,37 +1,22 @@
 //! C ABI behaviour that the shared suite does not reach: NULL everywhere, every
 //! element type, execution providers, terminate flags, tensors on the edge.
 
+mod common;
+
 use std::{
     ffi::{CStr, CString},
-    path::PathBuf,
     ptr,
 };
 
+use common::{init, outcome, root};
 use onyx::*;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn init() {
-    let path = std::env::var(onyx_core::ORT_LIBRARY_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root().join(".cache/onnxruntime").join(onyx_core::PINNED_ORT_VERSION).join(onyx_core::PINNED_ORT_FILE_NAME));
-    let path = CString::new(path.to_str().unwrap()).unwrap();
-    assert!(onyx_runtime_init(path.as_ptr()).is_null());
-}
-
-/// The code of a status, freeing it; 0 for success.
 fn code(status: *mut onyx_status) -> u32 {
-    let code = onyx_status_code(status);
-    onyx_status_free(status);
-    code
+    outcome(status).0
 }
 
 fn message(status: *mut onyx_status) -> String {
-    let text = unsafe { CStr::from_ptr(onyx_status_message(status)) }.to_string_lossy().into_owned();
-    onyx_status_free(status);
-    text
+    outcome(status).1
 }
 
 fn tiny_model() -> CString {
