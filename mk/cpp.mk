@@ -2,6 +2,7 @@
 # README's example compiled and run, then the installed CMake package proven from
 # outside: install into a fresh temporary prefix, build examples/cpp against it
 # alone, run it with no environment, check its top-5 against spec.txt.
+# conformance-cpp: ONNX's backend conformance cases through onyx.hpp.
 TEST_TARGETS += test-cpp
 DEMO_TARGETS += demo-cpp
 BENCH_TARGETS += bench-cpp
@@ -22,6 +23,11 @@ test-cpp: cmake-build | $(LOGS)
 	@c++ -std=c++17 -Wall -Wextra -Werror build/readme/operator.cpp -Iinclude -Ibindings/cpp/include \
 	  -L$(CMAKE_BUILD)/lib -lonyx -Wl,-rpath,$(CMAKE_BUILD)/lib -o build/readme/operator-cpp
 	@cd tests/suite/fixtures && $(ROOT)/build/readme/operator-cpp
+	@echo "onyx: [cpp] bindings/cpp/README.md's values example: compiled and run"
+	@awk '/^```cpp values$$/{f=1;next} /^```$$/{if(f){exit}} f' bindings/cpp/README.md > build/readme/values.cpp
+	@c++ -std=c++17 -Wall -Wextra -Werror build/readme/values.cpp -Iinclude -Ibindings/cpp/include \
+	  -L$(CMAKE_BUILD)/lib -lonyx -Wl,-rpath,$(CMAKE_BUILD)/lib -o build/readme/values-cpp
+	@cd tests/suite/fixtures && $(ROOT)/build/readme/values-cpp
 	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
 	echo "onyx: [cpp] installing Onyx into a fresh prefix and building examples/cpp against it (find_package(Onyx))"; \
 	example=$$(bash examples/cpp/build-against-package.sh $(CMAKE_BUILD) $$work); \
@@ -32,6 +38,14 @@ demo-cpp: cmake-build
 	@echo; echo "=== C++ (examples/cpp, built against the installed package) ==="
 	@example=$$(bash examples/cpp/build-against-package.sh $(CMAKE_BUILD) $(ROOT)/build/cpp-example); \
 	env -u ONYX_ORT_LIBRARY -u LD_LIBRARY_PATH $$example $(ROOT)/tests/suite
+
+# ONNX's backend test suite through onyx.hpp: one process for every case
+# (bindings/cpp/tests/conformance.cpp, the value format in tests/case_folder.cpp).
+.PHONY: conformance-cpp
+TEST_TARGETS += conformance-cpp
+conformance-cpp: cmake-build conformance-fixtures | $(LOGS)
+	@echo "onyx: [cpp] ONNX's backend test suite through onyx.hpp (.cache/conformance)"
+	@$(CONFORMANCE_ENV) $(CMAKE_BUILD)/bindings/cpp/onyx_cpp_conformance 2>&1 | grep --line-buffered -v '^onyx: onnxruntime' | tee $(LOGS)/cpp-conformance.log
 
 bench-cpp: cmake-build
 	@mkdir -p $(ROOT)/build/bench

@@ -1,4 +1,5 @@
-// Classifies the suite's three images with ResNet18 through Onyx's C++ API.
+// Classifies the suite's three images with ResNet18 through Onyx's C++ API, then reads
+// the suite's rendered text line with PP-OCRv4 (`reads: Hello 0nyx 2026`).
 // Usage: classify <tests/suite folder>
 #include <onyx.hpp>
 
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <numeric>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,37 @@ std::string describe(const onyx::ValueInfo& info) {
   }
   const std::string type = info.element_type ? onyx::element_type_name(*info.element_type) : "not a tensor";
   return info.name + ": " + type + ", shape [" + dims + "]";
+}
+
+/// Reads the suite's rendered text line (fixtures/ocr_0.f32, a [1,3,48,width] image)
+/// with the PP-OCRv4 recogniser: the best class per time step, repeats merged, blanks
+/// (class 0) dropped; the symbols are the model's metadata `character`, one per line,
+/// and the last class is a space.
+std::string read_text_line(const std::string& dir) {
+  const onyx::Session session = onyx::Session::from_file(dir + "/../../.cache/models/ch_PP-OCRv4_rec_infer.onnx");
+  std::ifstream in(dir + "/fixtures/ocr_0.f32", std::ios::binary | std::ios::ate);
+  if (!in) throw std::runtime_error("cannot read " + dir + "/fixtures/ocr_0.f32");
+  const size_t count = static_cast<size_t>(in.tellg()) / sizeof(float);
+  in.close();
+  std::vector<float> pixels = read_floats(dir + "/fixtures/ocr_0.f32", count);
+  const onyx::Tensor image = onyx::Tensor::borrow({1, 3, 48, static_cast<int64_t>(count / (3 * 48))}, pixels);
+  const onyx::RunOutputs outputs = session.run({{session.input(0).name, image}});
+  const std::vector<int64_t> shape = outputs[0].shape();  // [1, steps, classes]
+  const onyx::Span<const float> p = outputs[0].values<float>();
+
+  std::vector<std::string> symbols;
+  std::istringstream lines(session.metadata().custom.at("character"));
+  for (std::string line; std::getline(lines, line);) symbols.push_back(line);
+  const size_t classes = static_cast<size_t>(shape[2]);
+  std::string text;
+  size_t previous = 0;
+  for (size_t step = 0; step < static_cast<size_t>(shape[1]); ++step) {
+    const float* row = p.data() + step * classes;
+    const size_t best = static_cast<size_t>(std::max_element(row, row + classes) - row);
+    if (best != 0 && best != previous) text += best <= symbols.size() ? symbols[best - 1] : " ";
+    previous = best;
+  }
+  return text;
 }
 
 }  // namespace
@@ -60,6 +93,7 @@ int main(int argc, char** argv) {
       std::partial_sort(top.begin(), top.begin() + 5, top.end(), [&](int a, int b) { return logits[a] > logits[b]; });
       std::printf("input_%d: top5 %d %d %d %d %d (%.1f ms)\n", image, top[0], top[1], top[2], top[3], top[4], elapsed.count());
     }
+    std::printf("reads: %s\n", read_text_line(dir).c_str());
   } catch (const onyx::Error& e) {
     std::cerr << "onyx: [" << e.code_name() << "] " << e.what() << "\n";
     return 1;

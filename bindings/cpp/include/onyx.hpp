@@ -34,6 +34,10 @@
  * synchronised, except RunOptions::terminate() and reset_terminate(), which any
  * thread may call while runs use the options.
  *
+ * Values beyond tensors (string tensors, sequences, maps, optionals) are onyx::Value,
+ * run by Session::run_values; ValueInfo::value_type is the full ONNX type
+ * (`seq(map(int64,tensor(float)))`). Strings and sequences/maps are copied in and out.
+ *
  * Version check: the first call that creates an Onyx object checks that the loaded
  * libonyx has the ABI major this header was written for (ONYX_ABI_VERSION_MAJOR)
  * and fails with ErrorCode::AbiMismatch otherwise (onyx::check_abi_version).
