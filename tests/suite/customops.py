@@ -35,6 +35,8 @@ import os
 import sys
 from pathlib import Path
 
+from fileio import put as _put  # noqa: E402  (beside this file)
+
 SUITE = Path(__file__).resolve().parent
 ROOT = SUITE.parent.parent
 FOLDER = "customops"
@@ -143,16 +145,6 @@ def models():
                      [_io("x", [2, 3])], [_io("y", [2, 3])], domains=[DOMAIN]),
         inputs={"x": _f32([1, 2, 3, 4, 5, 6], [2, 3])}, outputs={}))
     return out
-
-
-def _put(path: Path, data: bytes):
-    """Writes `data` unless the file already holds it; True when it wrote."""
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return True
 
 
 def _shape(a):

@@ -39,6 +39,7 @@ import hostile  # noqa: E402  (the hostile-model corpus, beside this file)
 import customops  # noqa: E402  (the custom-operator models, beside this file)
 import external_data  # noqa: E402  (the external-data models, beside this file)
 import real_models  # noqa: E402  (the OCR and scikit-learn cases, beside this file)
+from fileio import sha256_file  # noqa: E402  (beside this file)
 FIXTURES = SUITE / "fixtures"
 SPEC = SUITE / "spec.txt"
 MODEL = FIXTURES / "resnet18.onnx"
@@ -82,14 +83,6 @@ KIND_LANGS = {
 
 def rel(path):
     return path.relative_to(SUITE).as_posix()
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def write_atomically(path, data):

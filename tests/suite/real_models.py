@@ -41,6 +41,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fileio import put as _put, sha256_file  # noqa: E402  (beside this file)
+
 SUITE = Path(__file__).resolve().parent
 ROOT = SUITE.parent.parent
 
@@ -74,25 +76,6 @@ def _pins():
 
 def rel(path):
     return Path(path).resolve().relative_to(SUITE).as_posix()
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _put(path, data):
-    """Writes `data` unless the file already holds it (atomically); True when it wrote."""
-    path = Path(path)
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return True
 
 
 # --------------------------------------------------------------------------------------
