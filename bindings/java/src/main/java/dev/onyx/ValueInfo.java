@@ -41,7 +41,7 @@ public final class ValueInfo {
 
     /**
      * @return ONNX's element type number of a tensor (1 = float), also for a type Onyx
-     *     does not support (8 = string); 0 for a value that is not a tensor
+     *     does not support (14 = complex64); 0 for a value that is not a tensor
      */
     public int onnxElementType() {
         return onnxElementType;
