@@ -41,7 +41,7 @@ export declare class Tensor {
   /**
    * A string tensor of `shape` holding copies of `strings` (C order, one per element): strings,
    * or Uint8Arrays of UTF-8 (one that is not valid UTF-8 is INVALID_UTF8). A count that does not
-   * match the shape is BUFFER_SIZE_MISMATCH.
+   * match the shape is BUFFER_SIZE_MISMATCH. A lone surrogate in a string becomes U+FFFD (UTF-8 has none).
    */
   static fromStrings(shape: readonly number[], strings: ReadonlyArray<string | Uint8Array>): Tensor;
   /** A zero-filled tensor ('string': empty strings). */

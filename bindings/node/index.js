@@ -128,7 +128,8 @@ class Tensor {
   /**
    * A string tensor of `shape` holding copies of `strings` (C order, one per element):
    * JavaScript strings, or Uint8Arrays of UTF-8 bytes (INVALID_UTF8 names the first
-   * element that is not valid UTF-8). Core checks the count against the shape.
+   * element that is not valid UTF-8). Core checks the count against the shape. A JavaScript
+   * string is encoded as UTF-8 on the way (a lone surrogate becomes U+FFFD, as TextEncoder does).
    */
   static fromStrings(shape, strings) {
     const dims = Array.from(shape, Number);
