@@ -45,7 +45,7 @@ test-java: ort fixtures java-native | $(LOGS)
 conformance-java: ort conformance-fixtures java-native | $(LOGS)
 	@echo "onyx: [java] ONNX's backend test suite through the Java API (.cache/conformance)"
 	@cd $(JAVA_DIR) && $(CONFORMANCE_ENV) $(MVN) test -Dtest=ConformanceTest -Donyx.conformance=true 2>&1 | $(NO_ANSI) \
-	  | grep --line-buffered -v '^onyx: onnxruntime' | tee $(LOGS)/java-conformance.log
+	  | grep --line-buffered -v -e '^onyx: onnxruntime' -e '^$$' | tee $(LOGS)/java-conformance.log
 
 demo-java: ort fixtures java-jar
 	@echo; echo "=== Java (examples/java, against the installed dev.onyx:onyx jar) ==="
