@@ -45,3 +45,16 @@ bench-memory: ort fixtures
 	@for round in 1 2 3; do for mode in plain shared; do \
 	  $(CARGO_TARGET)/onyx-bench memory $(ROOT)/tests/suite $(ORT_LIB) $$mode 4 | sed "s/^/$$mode /"; \
 	done; done | python3 scripts/memory-table.py $(BENCH_DIR)/results.txt
+
+# A run with string and ZipMap outputs (the scikit-learn classifier): Onyx's Rust API
+# (run_values) against ONNX Runtime's Python binding, in alternating processes.
+.PHONY: bench-values
+BENCH_TARGETS += bench-values
+bench-values: ort fixtures
+	@cargo build --quiet --release -p onyx-bench
+	@mkdir -p $(BENCH_DIR)
+	@echo "onyx: [bench] scikit-learn classifier (4 rows; string labels, ZipMap), per run: ORT Python and Onyx run_values, alternating"
+	@for i in 1 2 3; do \
+	  echo "ort $$($(VENV_PY) bench/ort_python_values.py $(ROOT)/tests/suite)"; \
+	  echo "onyx $$($(CARGO_TARGET)/onyx-bench values $(ROOT)/tests/suite $(ORT_LIB) 2>/dev/null)"; \
+	done | python3 -c 'import sys, statistics as st; r={}; [r.setdefault(k, []).append(float(v)) for k, v in (l.split() for l in sys.stdin)]; o, c = st.median(r["ort"]), st.median(r["onyx"]); print(f"onyx: [bench] per run: ORT Python {o:.1f} us, Onyx Rust run_values {c:.1f} us (Onyx / ORT Python {c/o:.3f})"); open("$(BENCH_DIR)/results.txt", "a").write(f"bench rust sklearn_classifier_run_values_us {c:.4f} us {c/o:.4f}\n")'

@@ -17,6 +17,7 @@ use std::{
 
 mod kernels;
 mod memory;
+mod values;
 
 use onyx::*;
 use ort::{session::Session as OrtSession, value::TensorRef};
@@ -154,6 +155,13 @@ fn main() {
             return;
         }
     }
+    if let [_, command, suite, ort_library] = &args[..] {
+        if command == "values" {
+            let library = CString::new(ort_library.as_str()).unwrap();
+            ok(onyx_runtime_init(library.as_ptr()));
+            return println!("{:.3}", values::measure(Path::new(suite), 5, 2000));
+        }
+    }
     if let [_, mode, path, suite, ort_library, calls] = &args[..] {
         if mode == "count" {
             let library = CString::new(ort_library.as_str()).unwrap();
@@ -165,6 +173,7 @@ fn main() {
         eprintln!("       onyx-bench count ort|c <tests/suite folder> <libonnxruntime path> <calls>");
         eprintln!("       onyx-bench memory <tests/suite folder> <libonnxruntime path> plain|shared <sessions>");
         eprintln!("       onyx-bench kernels <tests/suite folder> <libonnxruntime path> <custom-op library> <out folder>");
+        eprintln!("       onyx-bench values <tests/suite folder> <libonnxruntime path>");
         std::process::exit(2);
     };
     let (suite, out) = (Path::new(suite), Path::new(out));
