@@ -122,6 +122,42 @@ void onyx_compile_check(const char* path) {
   (void)onyx::element_type_name(onyx::ElementType::Int64);
   onyx::check_abi_version(onyx::Runtime::abi_version());
   (void)other.input(0).kind;
+
+  // Values: builders, views, copies into C++ types, run_values, full types.
+  onyx::Tensor words = onyx::Tensor::from_strings({2}, {"a", "b"});
+  const std::string_view views[] = {"c"};
+  onyx::Tensor more = onyx::Tensor::from_strings({1}, views, 1);
+  (void)words.string(0);
+  std::vector<std::string> copied = more.strings();
+  onyx::Value text = onyx::Value::tensor(std::move(words));
+  std::vector<onyx::Value> items;
+  items.push_back(onyx::Value::map(onyx::Tensor::zeros<int64_t>({1}), onyx::Tensor::zeros<float>({1})));
+  onyx::Value sequence = onyx::Value::sequence(std::move(items));
+  for (const onyx::Value& item : sequence.items()) {
+    (void)item.to_map<int64_t, float>();
+    (void)item.keys().element_count();
+    (void)item.values().element_count();
+  }
+  (void)text.to_map<std::string, std::string>();
+  (void)text.to_map<int64_t, double>();
+  onyx::Value present = onyx::Value::optional(std::move(sequence));
+  onyx::Value absent = onyx::Value::optional();
+  (void)present.item().kind();
+  (void)present.has_value();
+  (void)absent.size();
+  (void)text.tensor().element_type();
+  onyx::ValueOutputs values = other.run_values({{"text", text}, {"absent", absent}});
+  values = other.run_values(run_options, {{"text", text}}, {"label"});
+  for (const onyx::Value& value : values) (void)value.kind();
+  onyx::Value kept_value = std::move(values[0]);
+  (void)kept_value.release();
+  const onyx::ValueType type = other.output(0).value_type;
+  (void)type.kind();
+  (void)type.element_type();
+  (void)type.key_type();
+  (void)(type.item() != nullptr ? type.item()->to_string() : type.name());
+  (void)(type == other.input(0).value_type);
+  (void)onyx::element_size(onyx::ElementType::Int4);
 #ifdef ONYX_NO_EXCEPTIONS
   onyx::set_error_handler([](const onyx::Error&) {});
 #endif
