@@ -8,6 +8,8 @@
 
 #include <cstring>
 #include <map>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
