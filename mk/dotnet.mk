@@ -21,7 +21,7 @@ MCS_EXE := -langversion:7.2 -r:/usr/lib/mono/4.5/Facades/netstandard.dll -r:Syst
 NUNIT_FRAMEWORK = $$(ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll | head -n1)
 ONYX_NATIVES := $(ONYX_LIB) $(ORT_LIB)
 
-.PHONY: dotnet-lib package-dotnet test-dotnet test-dotnet-suite consumer-dotnet demo-dotnet bench-dotnet
+.PHONY: dotnet-lib package-dotnet dotnet-tests test-dotnet test-dotnet-suite conformance-csharp consumer-dotnet demo-dotnet bench-dotnet
 
 # -warnaserror makes a public member without an XML doc comment (CS1591) an error.
 dotnet-lib: toolchain
@@ -44,15 +44,25 @@ test-dotnet: test-dotnet-suite consumer-dotnet
 # nunit-console's own AppDomain, because Mono 6.8 never finishes unloading a domain that
 # native threads called into (Onyx's workers and ONNX Runtime's threads, through RunAsync
 # and the log callback), and nunit-console would otherwise unload the test domain at the end.
-test-dotnet-suite: package-dotnet fixtures | $(LOGS)
+dotnet-tests: package-dotnet
 	@echo "onyx: [csharp] compiling the NUnit tests (mcs) into build/dotnet/tests"
 	@rm -rf $(DOTNET_BUILD)/tests && mkdir -p $(DOTNET_BUILD)/tests
 	@cp $(DOTNET_LIB)/Onyx.dll $(NUNIT_FRAMEWORK) $(ONYX_NATIVES) $(DOTNET_BUILD)/tests/
 	@mcs -target:exe -unsafe -nologo $(MCS_EXE) -r:$(DOTNET_BUILD)/tests/Onyx.dll -r:$(NUNIT_FRAMEWORK) \
 	  -out:$(DOTNET_BUILD)/tests/Onyx.Tests.exe $(DOTNET_SRC)/tests/Onyx.Tests/*.cs
+
+test-dotnet-suite: dotnet-tests fixtures | $(LOGS)
 	@echo "onyx: [csharp] the shared suite and the binding's tests (nunit-console)"
 	@cd $(DOTNET_BUILD)/tests && env -u ONYX_ORT_LIBRARY ONYX_SUITE_SPEC=$(SPEC) \
 	  nunit-console -nologo -noshadow -domain=None -xml=$(DOTNET_BUILD)/tests/TestResult.xml Onyx.Tests.exe 2>&1 | tee $(LOGS)/csharp.log
+
+# ONNX's backend test suite through the C# API: one mono process for every case
+# (Onyx.Tests.exe conformance, tests/Onyx.Tests/Conformance.cs).
+TEST_TARGETS += conformance-csharp
+conformance-csharp: dotnet-tests conformance-fixtures | $(LOGS)
+	@echo "onyx: [csharp] ONNX's backend test suite through the C# API (.cache/conformance)"
+	@cd $(DOTNET_BUILD)/tests && env -u ONYX_ORT_LIBRARY $(CONFORMANCE_ENV) mono Onyx.Tests.exe conformance 2>&1 \
+	  | grep --line-buffered -v '^onyx: onnxruntime' | tee $(LOGS)/csharp-conformance.log
 
 # examples/dotnet as a package user gets it: the .nupkg in a fresh folder feed, installed
 # with nuget, compiled against the package's Onyx.dll, natives copied from the package

@@ -26,6 +26,9 @@ namespace Onyx
         Int32 = 6,
         /// <summary>64-bit signed integer (<see cref="long"/>).</summary>
         Int64 = 7,
+        /// <summary>UTF-8 strings (<see cref="string"/>): made with <see cref="Tensor.FromStrings"/>, read with
+        /// <see cref="Tensor.ToStringArray"/> (both copy); such a tensor has no raw data.</summary>
+        String = 8,
         /// <summary>Boolean, one byte per element (<see cref="bool"/>).</summary>
         Bool = 9,
         /// <summary>IEEE half float (<see cref="Onyx.Float16"/>, or <see cref="ushort"/> arrays holding the bits).</summary>
@@ -38,6 +41,26 @@ namespace Onyx
         UInt64 = 13,
         /// <summary>bfloat16 (<see cref="Onyx.BFloat16"/>, or <see cref="ushort"/> arrays holding the bits).</summary>
         BFloat16 = 16,
+        /// <summary>8-bit float, 4 exponent and 3 mantissa bits, finite only (raw bytes: <see cref="byte"/> arrays).</summary>
+        Float8E4M3FN = 17,
+        /// <summary>8-bit float E4M3, finite only, no negative zero (raw bytes).</summary>
+        Float8E4M3FNUZ = 18,
+        /// <summary>8-bit float, 5 exponent and 2 mantissa bits (raw bytes).</summary>
+        Float8E5M2 = 19,
+        /// <summary>8-bit float E5M2, finite only, no negative zero (raw bytes).</summary>
+        Float8E5M2FNUZ = 20,
+        /// <summary>4-bit unsigned integer, two per byte, low nibble first (raw bytes).</summary>
+        UInt4 = 21,
+        /// <summary>4-bit signed integer, two per byte, low nibble first (raw bytes).</summary>
+        Int4 = 22,
+        /// <summary>4-bit float E2M1, two per byte, low nibble first (raw bytes).</summary>
+        Float4E2M1 = 23,
+        /// <summary>8-bit exponent-only float E8M0 (raw bytes).</summary>
+        Float8E8M0 = 24,
+        /// <summary>2-bit unsigned integer, four per byte, lowest bits first (raw bytes).</summary>
+        UInt2 = 25,
+        /// <summary>2-bit signed integer, four per byte, lowest bits first (raw bytes).</summary>
+        Int2 = 26,
     }
 
     /// <summary>
@@ -65,8 +88,16 @@ namespace Onyx
                 case ElementType.UInt32: return typeof(uint);
                 case ElementType.UInt64: return typeof(ulong);
                 case ElementType.BFloat16: return typeof(BFloat16);
-                default: return null;
+                case ElementType.String: return typeof(string);
+                default: return IsRawBytes(type) ? typeof(byte) : null;
             }
+        }
+
+        /// <summary>The types a <see cref="byte"/> array holds as raw bytes (float8, 4-bit and 2-bit types;
+        /// the sub-byte ones packed, as core's byte length counts them).</summary>
+        internal static bool IsRawBytes(ElementType type)
+        {
+            return type >= ElementType.Float8E4M3FN && type <= ElementType.Int2;
         }
 
         /// <summary>The element type an array of <paramref name="t"/> holds, or Undefined.</summary>
@@ -78,10 +109,12 @@ namespace Onyx
         }
 
         /// <summary>Whether an array whose own element type is <paramref name="own"/> may hold elements
-        /// of <paramref name="type"/>: its own type, or 16-bit floats held as their <see cref="ushort"/> bits.</summary>
+        /// of <paramref name="type"/>: its own type, 16-bit floats held as their <see cref="ushort"/> bits, or
+        /// the raw-byte types (float8, 4-bit, 2-bit) in a <see cref="byte"/> array.</summary>
         internal static bool Fits(ElementType own, ElementType type)
         {
             if (own == type) return true;
+            if (own == ElementType.UInt8 && IsRawBytes(type)) return true;
             return own == ElementType.UInt16 && (type == ElementType.Float16 || type == ElementType.BFloat16);
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -35,12 +36,35 @@ namespace Onyx
             get { return handle == IntPtr.Zero; }
         }
 
+        // Set once native code has taken the object over (Surrender): nothing is freed here then.
+        private volatile bool surrendered;
+
         /// <summary>Calls the C _free function; runs once, after the last native call ended.</summary>
         protected override bool ReleaseHandle()
         {
+            if (surrendered) return true;
             Free(handle);
             Interlocked.Decrement(ref live);
             return true;
+        }
+
+        /// <summary>
+        /// Marks the handle released without freeing anything: a C function that takes ownership
+        /// of the object (<c>onyx_value_create_*</c>, also when it fails) now owns it. The caller
+        /// holds a reference (DangerousAddRef) across the native call and releases it afterwards.
+        /// </summary>
+        internal void Surrender()
+        {
+            if (surrendered) return;
+            surrendered = true;
+            Interlocked.Decrement(ref live);
+            SetHandleAsInvalid();
+            OnSurrender();
+        }
+
+        /// <summary>What a subclass does once native code owns its object (nothing by default).</summary>
+        protected virtual void OnSurrender()
+        {
         }
 
         /// <summary>The C _free function of this handle type.</summary>
@@ -107,6 +131,35 @@ namespace Onyx
         private GCHandle pin;
         private readonly bool lent;
         private volatile bool released;
+        // A tensor a value lends (its keys, its values, the tensor it is): that value's handle,
+        // on which this handle holds a reference for its whole life, so the value is freed
+        // only after every tensor it lent is closed and no call reads it any more.
+        private readonly SafeHandle owner;
+
+        /// <summary>A tensor <paramref name="owner"/> (a value's handle) lends: frees nothing itself, and keeps
+        /// the owner alive until it is closed.</summary>
+        internal TensorHandle(IntPtr pointer, SafeHandle owner) : base(pointer)
+        {
+            lent = true;
+            bool added = false;
+            owner.DangerousAddRef(ref added);
+            this.owner = owner;
+        }
+
+        /// <summary>True for a tensor borrowed from a kernel's context or from a value (not the caller's to give away).</summary>
+        internal bool IsLent
+        {
+            get { return lent; }
+        }
+
+        /// <summary>Takes the pin of a borrowed array away from this handle (native code is taking the
+        /// tensor over, and the pin must last as long as it does); default when there is none.</summary>
+        internal GCHandle TakePin()
+        {
+            GCHandle taken = pin;
+            pin = default(GCHandle);
+            return taken;
+        }
 
         internal TensorHandle(IntPtr pointer, GCHandle pin) : base(pointer)
         {
@@ -130,7 +183,74 @@ namespace Onyx
         {
             if (!lent) Native.onyx_tensor_free(pointer);
             if (pin.IsAllocated) pin.Free();
+            if (owner != null) owner.DangerousRelease();
             released = true;
+        }
+    }
+
+    /// <summary>
+    /// Owns an <c>onyx_value*</c> and the pins of the borrowed arrays its tensors read (released
+    /// only after the native value is freed); or, for an item of another value, lends it: then
+    /// it frees nothing and holds a reference on the owner's handle for its whole life.
+    /// </summary>
+    internal sealed class ValueHandle : OnyxHandle
+    {
+        private readonly SafeHandle owner;
+        private List<GCHandle> pins;
+        private volatile bool released;
+
+        /// <summary>A value the caller owns; <paramref name="pins"/> (may be null) become this handle's.</summary>
+        internal ValueHandle(IntPtr pointer, List<GCHandle> pins) : base(pointer)
+        {
+            this.pins = pins;
+        }
+
+        /// <summary>An item <paramref name="owner"/> lends (a sequence's item, an optional's value).</summary>
+        internal ValueHandle(IntPtr pointer, SafeHandle owner) : base(pointer)
+        {
+            bool added = false;
+            owner.DangerousAddRef(ref added);
+            this.owner = owner;
+        }
+
+        internal bool IsLent
+        {
+            get { return owner != null; }
+        }
+
+        /// <summary>True once the handle is closed and no call uses it any more.</summary>
+        internal bool Released
+        {
+            get { return released; }
+        }
+
+        /// <summary>Takes the pins away (native code is taking the value over: its new owner keeps them).</summary>
+        internal List<GCHandle> TakePins()
+        {
+            List<GCHandle> taken = pins;
+            pins = null;
+            return taken;
+        }
+
+        protected override void Free(IntPtr pointer)
+        {
+            if (owner != null) owner.DangerousRelease();
+            else Native.onyx_value_free(pointer);
+            FreePins(pins);
+            pins = null;
+            released = true;
+        }
+
+        protected override void OnSurrender()
+        {
+            released = true;
+        }
+
+        internal static void FreePins(List<GCHandle> pins)
+        {
+            if (pins == null) return;
+            foreach (GCHandle pin in pins)
+                if (pin.IsAllocated) pin.Free();
         }
     }
 

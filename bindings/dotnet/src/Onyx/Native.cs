@@ -125,6 +125,33 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_tensor_mutable_data(IntPtr tensor);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_tensor_data_as(TensorHandle tensor, uint elementType, out IntPtr data);
 
+        // --- string tensors and values (ffi/src/value.rs) ---
+        // The create functions take over the handles they are given, also on failure: the
+        // callers mark those SafeHandles released (OnyxHandle.Surrender) whatever the status.
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_tensor_create_strings(long* shape, UIntPtr rank, IntPtr* strings, UIntPtr* lengths, UIntPtr count, out IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_tensor_string(IntPtr tensor, UIntPtr index, out IntPtr data, out UIntPtr length);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_create_tensor(IntPtr tensor, out IntPtr value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern unsafe IntPtr onyx_value_create_sequence(IntPtr* items, UIntPtr count, out IntPtr value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_create_map(IntPtr keys, IntPtr values, out IntPtr value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_create_optional(IntPtr item, out IntPtr value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_value_free(IntPtr value);
+        // The queries take the raw pointer; Value holds a reference on its handle around them.
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_value_kind(IntPtr value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_tensor(IntPtr value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_value_count(IntPtr value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_item(IntPtr value, UIntPtr index, out IntPtr item);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_map(IntPtr value, out IntPtr keys, out IntPtr values);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern unsafe IntPtr onyx_session_run_values(IntPtr session, IntPtr runOptions, IntPtr* inputNames, IntPtr* inputs, UIntPtr inputCount,
+                                                                     IntPtr* outputNames, UIntPtr outputCount, IntPtr* outputs);
+        // Types are borrowed from the session, like value infos.
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_info_type(IntPtr info);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_info_type_name(IntPtr info);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_value_type_kind(IntPtr valueType);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_value_type_element_type(IntPtr valueType);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_value_type_key_type(IntPtr valueType);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_type_item(IntPtr valueType);
+
         // --- run options and runs ---
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_run_options_create(out IntPtr options);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_run_options_free(IntPtr options);

@@ -172,6 +172,36 @@ namespace Onyx
         }
 
         /// <summary>
+        /// Runs the model on values of any kind (tensors, string tensors, sequences, maps, optionals)
+        /// and returns every kind of output as a <see cref="Value"/>: the outputs named in
+        /// <paramref name="outputNames"/> (all of them, in model order, when null), which the caller
+        /// disposes. The inputs stay the caller's (the run only reads them). A plain tensor value is
+        /// passed without a copy; ONNX Runtime copies sequences and maps. An absent optional
+        /// (<c>Value.Optional(null)</c>) is the same as leaving the input out.
+        /// </summary>
+        /// <param name="inputs">Input name to value.</param>
+        /// <param name="outputNames">The outputs wanted, or null for all.</param>
+        /// <param name="runOptions">Run options (tag, terminate switch), or null.</param>
+        /// <exception cref="OnyxException">As for <see cref="Run(IReadOnlyDictionary{string, Tensor}, IReadOnlyList{string}, RunOptions)"/>;
+        /// <see cref="ErrorCode.MissingInput"/> for an absent optional given for an input the model requires.</exception>
+        public RunOutputs<Value> RunValues(IReadOnlyDictionary<string, Value> inputs, IReadOnlyList<string> outputNames = null, RunOptions runOptions = null)
+        {
+            return RunValuesCore(inputs, outputNames, runOptions);
+        }
+
+        /// <summary>
+        /// <see cref="RunValues(IReadOnlyDictionary{string, Value}, IReadOnlyList{string}, RunOptions)"/>, stopped when
+        /// <paramref name="cancellationToken"/> is cancelled (throws <see cref="OperationCanceledException"/>).
+        /// </summary>
+        /// <param name="inputs">Input name to value.</param>
+        /// <param name="cancellationToken">Cancelling it terminates the run within milliseconds.</param>
+        /// <param name="outputNames">The outputs wanted, or null for all.</param>
+        public RunOutputs<Value> RunValues(IReadOnlyDictionary<string, Value> inputs, CancellationToken cancellationToken, IReadOnlyList<string> outputNames = null)
+        {
+            return WithCancellation(cancellationToken, runOptions => RunValuesCore(inputs, outputNames, runOptions));
+        }
+
+        /// <summary>
         /// Runs the model writing each output into the caller's tensor of that name, with no
         /// allocation and no copy (use <see cref="Tensor.Borrow{T}(T[], long[])"/> to write straight
         /// into your own array). Each output tensor must have that output's element type and shape.
@@ -282,7 +312,7 @@ namespace Onyx
             handle.Dispose();
         }
 
-        private static RunOutputs WithCancellation(CancellationToken token, Func<RunOptions, RunOutputs> run)
+        private static TResult WithCancellation<TResult>(CancellationToken token, Func<RunOptions, TResult> run)
         {
             token.ThrowIfCancellationRequested();
             if (!token.CanBeCanceled) return run(null);
@@ -364,6 +394,49 @@ namespace Onyx
                 for (i = 0; i < outputCount; i++) tensors[i] = new Tensor(new TensorHandle(outputHandles[i], default(GCHandle)));
                 IReadOnlyList<string> names = wanted == null ? (IReadOnlyList<string>)outputNames : new ReadOnlyCollection<string>(new List<string>(wanted));
                 return new RunOutputs(names, tensors);
+            }
+            finally
+            {
+                for (int j = 0; j < heldCount; j++) held[j].DangerousRelease();
+                if (encoded != null) foreach (IntPtr p in encoded) Marshal.FreeHGlobal(p);
+            }
+        }
+
+        private unsafe RunOutputs<Value> RunValuesCore(IReadOnlyDictionary<string, Value> inputs, IReadOnlyList<string> wanted, RunOptions runOptions)
+        {
+            if (inputs == null) throw new ArgumentNullException(nameof(inputs));
+            handle.ThrowIfClosed(nameof(Session));
+            int inputCount = inputs.Count;
+            int outputCount = wanted != null ? wanted.Count : outputs.Count;
+            IntPtr* inputNames = stackalloc IntPtr[inputCount + 1];
+            IntPtr* inputHandles = stackalloc IntPtr[inputCount + 1];
+            IntPtr* outputNamesPtr = stackalloc IntPtr[outputCount + 1];
+            IntPtr* outputHandles = stackalloc IntPtr[outputCount + 1];
+            var held = new SafeHandle[inputCount + 2];
+            int heldCount = 0;
+            List<IntPtr> encoded = null;
+            try
+            {
+                IntPtr session = Hold(handle, held, ref heldCount);
+                IntPtr options = runOptions == null ? IntPtr.Zero : Hold(runOptions.Handle, held, ref heldCount);
+                int i = 0;
+                foreach (KeyValuePair<string, Value> input in inputs)
+                {
+                    if (input.Value == null) throw new ArgumentException("input '" + input.Key + "' is null (an absent optional is Value.Optional(null))", nameof(inputs));
+                    if (i == inputCount) throw new InvalidOperationException("the inputs changed during the call");
+                    inputNames[i] = NativeName(input.Key, "input name", ref encoded);
+                    inputHandles[i] = Hold(input.Value.Handle, held, ref heldCount);
+                    i++;
+                }
+                if (i != inputCount) throw new InvalidOperationException("the inputs changed during the call");
+                if (wanted != null) FillOutputNames(wanted, outputCount, outputNamesPtr, ref encoded);
+                for (i = 0; i < outputCount; i++) outputHandles[i] = IntPtr.Zero;
+                Status.Check(Native.onyx_session_run_values(session, options, inputNames, inputHandles, (UIntPtr)inputCount,
+                                                            wanted != null ? outputNamesPtr : null, (UIntPtr)outputCount, outputHandles));
+                var values = new Value[outputCount];
+                for (i = 0; i < outputCount; i++) values[i] = Value.Owned(outputHandles[i], null);
+                IReadOnlyList<string> names = wanted == null ? (IReadOnlyList<string>)outputNames : new ReadOnlyCollection<string>(new List<string>(wanted));
+                return new RunOutputs<Value>(names, values);
             }
             finally
             {

@@ -27,8 +27,10 @@ namespace Onyx
         // compute the same values.
         private Layout layout;
         private IntPtr data;
-        // A kernel's input: ONNX Runtime's memory, lent for the call, never written.
+        // A kernel's input (ONNX Runtime's memory, lent for the call) or a value's tensor: never written.
         private readonly bool readOnly;
+        // A tensor a value lends (Value.Tensor, Keys, Values): it ends with the value, not on Dispose.
+        private readonly bool ofValue;
 
         /// <summary>Element type, shape and sizes, which never change for a tensor.</summary>
         private sealed class Layout
@@ -67,6 +69,32 @@ namespace Onyx
             return new Tensor(new TensorHandle(tensor, true), readOnly);
         }
 
+        /// <summary>A tensor a value lends (<paramref name="ofValue"/>); its handle keeps the value's handle alive.</summary>
+        private Tensor(TensorHandle handle, bool readOnly, bool ofValue)
+        {
+            this.handle = handle;
+            this.readOnly = readOnly;
+            this.ofValue = ofValue;
+        }
+
+        internal static Tensor OfValue(IntPtr tensor, SafeHandle owner)
+        {
+            return new Tensor(new TensorHandle(tensor, owner), true, true);
+        }
+
+        /// <summary>Ends a value's view (the value is being disposed or given away); see <see cref="EndLent"/>.</summary>
+        internal void EndView()
+        {
+            EndLent();
+        }
+
+        /// <summary>Ends a value's view without waiting (the value is being disposed: the native value
+        /// is freed only once this view's handle no longer holds it).</summary>
+        internal void EndViewNoWait()
+        {
+            handle.Dispose();
+        }
+
         /// <summary>Ends a lent view: from now on every use throws <see cref="ObjectDisposedException"/>.
         /// Returns once no call on another thread still reads it (a read that started before this).</summary>
         internal void EndLent()
@@ -77,9 +105,10 @@ namespace Onyx
             while (!handle.Released) spin.SpinOnce();
         }
 
-        /// <summary>True for a kernel's input (<see cref="KernelContext.Input"/>): ONNX Runtime's memory, read in
-        /// place, which <see cref="CopyFrom{T}"/> refuses to write (and which must not be written through
-        /// <see cref="DataPointer"/> either).</summary>
+        /// <summary>True for a kernel's input (<see cref="KernelContext.Input"/>: ONNX Runtime's memory, read in
+        /// place) and for a tensor that belongs to a <see cref="Value"/> (<see cref="Value.Tensor"/>,
+        /// <see cref="Value.Keys"/>, <see cref="Value.Values"/>), which <see cref="CopyFrom{T}"/> refuses to write
+        /// (and which must not be written through <see cref="DataPointer"/> either).</summary>
         public bool IsReadOnly
         {
             get { return readOnly; }
@@ -167,6 +196,93 @@ namespace Onyx
             if (byteLength < 0) throw new ArgumentOutOfRangeException(nameof(byteLength), byteLength, "a byte length is 0 or more");
             Library.EnsureCompatible();
             return Create(elementType, shape, data, (ulong)byteLength, true, default(GCHandle));
+        }
+
+        /// <summary>
+        /// Makes a string tensor (<see cref="Onyx.ElementType.String"/>) holding copies of
+        /// <paramref name="strings"/>, in row-major order, encoded as UTF-8; the array may be reused at once.
+        /// A string may hold NUL characters. Read it back with <see cref="ToStringArray"/>.
+        /// </summary>
+        /// <param name="shape">The dimensions; empty for a scalar.</param>
+        /// <param name="strings">As many strings as the shape has elements (none may be null).</param>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.BufferSizeMismatch"/> when the count is not the
+        /// shape's; <see cref="ErrorCode.InvalidUtf8"/>, naming the element, for a string holding a lone
+        /// surrogate (which has no UTF-8 form).</exception>
+        public static unsafe Tensor FromStrings(long[] shape, string[] strings)
+        {
+            if (shape == null) throw new ArgumentNullException(nameof(shape));
+            if (strings == null) throw new ArgumentNullException(nameof(strings));
+            Library.EnsureCompatible();
+            int count = strings.Length;
+            var starts = new int[count];
+            var lengths = new UIntPtr[count + 1];
+            var encoded = new byte[count][];
+            long total = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (strings[i] == null) throw new ArgumentException("strings[" + i + "] is null", nameof(strings));
+                encoded[i] = Utf8.Encode(strings[i]);
+                total += encoded[i].Length;
+            }
+            // One buffer for every string, pinned only for the call (Onyx copies them).
+            var buffer = new byte[checked((int)total) + 1];
+            int at = 0;
+            for (int i = 0; i < count; i++)
+            {
+                starts[i] = at;
+                lengths[i] = (UIntPtr)encoded[i].Length;
+                Buffer.BlockCopy(encoded[i], 0, buffer, at, encoded[i].Length);
+                at += encoded[i].Length;
+            }
+            var pointers = new IntPtr[count + 1];
+            IntPtr tensor;
+            IntPtr status;
+            fixed (byte* bytes = buffer)
+            fixed (IntPtr* strs = pointers)
+            fixed (UIntPtr* lens = lengths)
+            fixed (long* dims = shape)
+            {
+                for (int i = 0; i < count; i++) strs[i] = (IntPtr)(bytes + starts[i]);
+                status = Native.onyx_tensor_create_strings(dims, (UIntPtr)shape.Length, strs, lens, (UIntPtr)count, out tensor);
+            }
+            Status.Check(status);
+            return new Tensor(new TensorHandle(tensor, default(GCHandle)));
+        }
+
+        /// <summary>Copies the strings of a string tensor (<see cref="Onyx.ElementType.String"/>) into a new
+        /// array, in row-major order, decoded from UTF-8.</summary>
+        /// <exception cref="OnyxException"><see cref="ErrorCode.TypeMismatch"/> for a tensor of another element type.</exception>
+        public unsafe string[] ToStringArray()
+        {
+            Layout known = GetLayout();
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                IntPtr raw = handle.DangerousGetHandle();
+                var result = new string[known.ElementCount];
+                // Element 0 is asked for even of an empty tensor: Onyx checks the element type
+                // (TYPE_MISMATCH) before the index (INDEX_OUT_OF_RANGE, which means "no strings" here).
+                long asked = Math.Max(known.ElementCount, 1);
+                for (long i = 0; i < asked; i++)
+                {
+                    IntPtr data;
+                    UIntPtr length;
+                    IntPtr status = Native.onyx_tensor_string(raw, (UIntPtr)(ulong)i, out data, out length);
+                    if (status != IntPtr.Zero)
+                    {
+                        OnyxException e = Status.ToException(status);
+                        if (known.ElementCount == 0 && e.ErrorCode == ErrorCode.IndexOutOfRange) return result;
+                        throw e;
+                    }
+                    result[i] = Utf8.Decode(data, checked((int)(ulong)length));
+                }
+                return result;
+            }
+            finally
+            {
+                if (added) handle.DangerousRelease();
+            }
         }
 
         /// <summary>Copy and Borrow of a managed array: pins it for the call (a copy) or for the
@@ -279,7 +395,7 @@ namespace Onyx
             {
                 if (added) handle.DangerousRelease();
             }
-            var result = new T[known.ElementCount];
+            var result = new T[ArrayLength<T>(known)];
             CopyTo(result, 0);
             return result;
         }
@@ -295,8 +411,9 @@ namespace Onyx
             if (destination == null) throw new ArgumentNullException(nameof(destination));
             Layout known = GetLayout();
             ElementType asked = AskedType<T>(known);
-            if (destinationIndex < 0 || destination.Length - (long)destinationIndex < known.ElementCount)
-                throw new ArgumentException("the destination has no room for " + known.ElementCount + " elements from index " + destinationIndex, nameof(destination));
+            long needed = ArrayLength<T>(known);
+            if (destinationIndex < 0 || destination.Length - (long)destinationIndex < needed)
+                throw new ArgumentException("the destination has no room for " + needed + " elements from index " + destinationIndex, nameof(destination));
             GCHandle pin = GCHandle.Alloc(destination, GCHandleType.Pinned);
             bool added = false;
             try
@@ -333,9 +450,10 @@ namespace Onyx
             Layout known = GetLayout();
             if (readOnly) throw new InvalidOperationException("a kernel's input is read-only: write its outputs (KernelContext.Output)");
             ElementType asked = AskedType<T>(known);
-            if (sourceIndex < 0 || source.Length - (long)sourceIndex < known.ElementCount
+            long needed = ArrayLength<T>(known);
+            if (sourceIndex < 0 || source.Length - (long)sourceIndex < needed
                 || (source.Length - (long)sourceIndex) * ElementTypeOf<T>.Size < known.ByteLength)
-                throw new ArgumentException("the source holds fewer than " + known.ElementCount + " elements from index " + sourceIndex, nameof(source));
+                throw new ArgumentException("the source holds fewer than " + needed + " elements from index " + sourceIndex, nameof(source));
             GCHandle pin = GCHandle.Alloc(source, GCHandleType.Pinned);
             bool added = false;
             try
@@ -358,15 +476,52 @@ namespace Onyx
         /// (once no run uses the tensor any more). A second call does nothing.</summary>
         public void Dispose()
         {
+            // A value's tensor belongs to the value: it ends when the value is disposed.
+            if (ofValue) return;
             handle.Dispose();
+        }
+
+        /// <summary>
+        /// Hands the native tensor over to a C function that takes ownership of it (<c>onyx_value_create_*</c>,
+        /// which frees it even when it fails): marks this tensor disposed without freeing it and returns
+        /// the pointer to pass. <paramref name="pin"/> receives the pin of a borrowed array, which must
+        /// now last as long as the native tensor does (default when there is none).
+        /// </summary>
+        internal IntPtr GiveAway(out GCHandle pin)
+        {
+            handle.ThrowIfClosed(nameof(Tensor));
+            if (handle.IsLent)
+                throw new ArgumentException("this tensor belongs to a value or a kernel's context and cannot be given to a value: copy it (Tensor.Copy) first");
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                if (handle.Disposed) throw new ObjectDisposedException(nameof(Tensor));
+                IntPtr raw = handle.DangerousGetHandle();
+                pin = handle.TakePin();
+                handle.Surrender();
+                return raw;
+            }
+            finally
+            {
+                if (added) handle.DangerousRelease();
+            }
         }
 
         /// <summary>Element type and shape, for people.</summary>
         public override string ToString()
         {
-            if (handle.IsClosed) return "Tensor (disposed)";
+            if (handle.Disposed) return "Tensor (disposed)";
             Layout known = GetLayout();
             return "Tensor " + known.ElementType + "[" + string.Join(",", known.Shape) + "]";
+        }
+
+        /// <summary>How many <typeparamref name="T"/> elements hold the data: the element count, except for the
+        /// packed 4-bit and 2-bit types, whose bytes (as core counts them) a byte array holds.</summary>
+        private static long ArrayLength<T>(Layout known)
+        {
+            if (ElementTypes.IsRawBytes(known.ElementType) && ElementTypeOf<T>.Value == ElementType.UInt8) return known.ByteLength;
+            return known.ElementCount;
         }
 
         /// <summary>The element type a read into a <typeparamref name="T"/> array asks Onyx for. Onyx

@@ -25,8 +25,9 @@ namespace Onyx
     {
         private readonly long[] shape;
 
-        private ValueInfo(string name, ValueKind kind, ElementType elementType, long[] shape, IReadOnlyList<string> dimensionNames)
+        private ValueInfo(string name, ValueKind kind, ElementType elementType, long[] shape, IReadOnlyList<string> dimensionNames, ValueType valueType)
         {
+            ValueType = valueType;
             Name = name;
             Kind = kind;
             ElementType = elementType;
@@ -39,6 +40,10 @@ namespace Onyx
 
         /// <summary>What the value is: a tensor, a sequence, a map or an optional (as Onyx reports it).</summary>
         public ValueKind Kind { get; private set; }
+
+        /// <summary>Its full ONNX type (<c>seq(map(string,tensor(float)))</c>, ...): <see cref="Onyx.ValueType.ToString"/>
+        /// prints ONNX's notation.</summary>
+        public ValueType ValueType { get; private set; }
 
         /// <summary>Its element type; <see cref="Onyx.ElementType.Undefined"/> when it is not a tensor of
         /// an element type Onyx supports (see <see cref="Kind"/>).</summary>
@@ -59,9 +64,10 @@ namespace Onyx
         /// <summary>The dimensions' symbolic names ("batch", ...), "" where a dimension has none.</summary>
         public IReadOnlyList<string> DimensionNames { get; private set; }
 
-        /// <summary>Name, element type and shape, for people.</summary>
+        /// <summary>Name, type and shape, for people.</summary>
         public override string ToString()
         {
+            if (Kind != ValueKind.Tensor) return Name + " " + ValueType;
             return Name + " " + ElementType + "[" + string.Join(",", shape) + "]";
         }
 
@@ -78,7 +84,8 @@ namespace Onyx
                 (ValueKind)Native.onyx_value_info_kind(info),
                 (ElementType)Native.onyx_value_info_element_type(info),
                 shape,
-                new ReadOnlyCollection<string>(names));
+                new ReadOnlyCollection<string>(names),
+                ValueType.Read(Native.onyx_value_info_type(info), Utf8.FromNative(Native.onyx_value_info_type_name(info))));
         }
     }
 }

@@ -109,7 +109,47 @@ namespace Onyx.Tests
                 case "external_data_outside": return ExternalDataOutside(c);
                 case "log_callback": return LogCallbackCase(c);
                 case "shared_weights": return SharedWeightsCase(c);
+                case "ocr": return Ocr(c);
+                case "values":
+                    using (var options = new SessionOptions()) return ValueCase.Run(spec.PathOf(c.Get("dir")), options);
                 default: return "unknown case kind '" + c.Get("kind") + "'";
+            }
+        }
+
+        private string Ocr(SpecCase c)
+        {
+            using (Session ocr = Session.FromFile(spec.PathOf(c.Get("model"))))
+            using (Tensor input = Tensor.Copy(spec.ReadF32(c.Get("input")), Spec.Shape(c.Get("shape"))))
+            {
+                string got = Recognise(ocr, input);
+                return got == c.Get("text") ? null : "read \"" + got + "\", ONNX Runtime's Python binding read \"" + c.Get("text") + "\"";
+            }
+        }
+
+        /// <summary>Greedy CTC decoding of a PP-OCR recogniser's output: per step the most likely class;
+        /// class 0 is the blank, class i (1..=len) is dictionary[i-1], the last class a space; a class
+        /// repeated over steps counts once. The dictionary is the model's metadata entry "character".</summary>
+        public static string Recognise(Session ocr, Tensor image)
+        {
+            using (RunOutputs outputs = ocr.Run(new Dictionary<string, Tensor> { { ocr.Inputs[0].Name, image } }))
+            {
+                long[] shape = outputs[0].Shape;
+                int classes = shape.Length == 0 ? 1 : (int)shape[shape.Length - 1];
+                float[] probabilities = outputs[0].ToArray<float>();
+                string character;
+                if (!ocr.Metadata.Custom.TryGetValue("character", out character)) character = "";
+                string[] dictionary = character.Split('\n');
+                var text = new System.Text.StringBuilder();
+                int previous = 0;
+                for (int step = 0; step + classes <= probabilities.Length; step += classes)
+                {
+                    int best = 0;
+                    for (int i = 1; i < classes; i++)
+                        if (probabilities[step + i] > probabilities[step + best]) best = i;
+                    if (best != 0 && best != previous) text.Append(best <= dictionary.Length ? dictionary[best - 1] : " ");
+                    previous = best;
+                }
+                return text.ToString();
             }
         }
 
