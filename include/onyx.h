@@ -314,8 +314,8 @@ typedef struct onyx_value onyx_value;
 typedef struct onyx_value_info onyx_value_info;
 
 /**
- * The ONNX type of a model input or output (`seq(map(int64,tensor(float)))`, ...).
- * Borrowed from its session.
+ * The ONNX type of a model input or output (`seq(map(int64,tensor(float)))`, ...), or
+ * of what such a type holds. Borrowed from its session.
  */
 typedef struct onyx_value_type onyx_value_type;
 
@@ -983,7 +983,8 @@ struct onyx_status *onyx_value_create_tensor(struct onyx_tensor *tensor, struct 
 /**
  * Makes a sequence of `count` values (0 for an empty one), all of one type
  * (ONYX_ERROR_TYPE_MISMATCH naming the first that differs). Takes ownership of every
- * item, also on failure: do not free them.
+ * item, also on failure: do not free them (only `items` NULL with `count` > 0, an
+ * ONYX_ERROR_NULL_POINTER, takes nothing, as there is nothing to take).
  */
 struct onyx_status *onyx_value_create_sequence(struct onyx_value *const *items,
                                                size_t count,
@@ -1073,6 +1074,12 @@ const struct onyx_value_type *onyx_value_info_type(const struct onyx_value_info 
  * "optional(tensor(string))"), borrowed from the session; "" if `info` is NULL.
  */
 const char *onyx_value_info_type_name(const struct onyx_value_info *info);
+
+/**
+ * The type in ONNX's notation ("seq(tensor(float))"), borrowed like `value_type`; "" if
+ * `value_type` is NULL.
+ */
+const char *onyx_value_type_name(const struct onyx_value_type *value_type);
 
 /**
  * ONYX_VALUE_KIND_* of the type; 0 if `value_type` is NULL.

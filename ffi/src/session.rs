@@ -23,8 +23,7 @@ pub struct onyx_session {
 pub struct onyx_value_info {
     name: CString,
     kind: u32,
-    value_type: onyx_core::ValueType,
-    type_name: CString,
+    value_type: crate::value::onyx_value_type,
     element_type: u32,
     shape: Vec<i64>,
     dim_names: Vec<CString>,
@@ -46,20 +45,15 @@ fn c_string(s: &str) -> CString {
 }
 
 impl onyx_value_info {
-    pub(crate) fn value_type(&self) -> &onyx_core::ValueType {
+    pub(crate) fn value_type(&self) -> &crate::value::onyx_value_type {
         &self.value_type
-    }
-
-    pub(crate) fn type_name(&self) -> &CStr {
-        &self.type_name
     }
 
     fn new(info: &ValueInfo) -> Self {
         onyx_value_info {
             name: c_string(&info.name),
             kind: info.kind as u32,
-            value_type: info.value_type.clone(),
-            type_name: c_string(&info.value_type.to_string()),
+            value_type: crate::value::onyx_value_type::new(&info.value_type),
             element_type: info.element_type.map_or(0, |t| t as u32),
             shape: info.shape.clone(),
             dim_names: info.dim_names.iter().map(|n| c_string(n)).collect(),

@@ -18,17 +18,33 @@ pub struct onyx_value {
     pub(crate) inner: Value,
 }
 
-/// The ONNX type of a model input or output (`seq(map(int64,tensor(float)))`, ...).
-/// Borrowed from its session.
+/// The ONNX type of a model input or output (`seq(map(int64,tensor(float)))`, ...), or
+/// of what such a type holds. Borrowed from its session.
 pub struct onyx_value_type {
-    pub(crate) inner: ValueType,
+    inner: ValueType,
+    name: std::ffi::CString,
+    item: Option<Box<onyx_value_type>>,
 }
 
-// Items of a value and parts of a type are lent as handles: each handle is its one
-// field, at the same address (checked here), so `&Value` can be lent as an onyx_value.
+impl onyx_value_type {
+    pub(crate) fn new(value_type: &ValueType) -> onyx_value_type {
+        onyx_value_type {
+            inner: value_type.clone(),
+            // ONNX notation has no NUL.
+            name: std::ffi::CString::new(value_type.to_string()).unwrap_or_default(),
+            item: value_type.item().map(|item| Box::new(onyx_value_type::new(item))),
+        }
+    }
+
+    pub(crate) fn name(&self) -> &std::ffi::CStr {
+        &self.name
+    }
+}
+
+// Items of a value are lent as handles: each handle is its one field, at the same
+// address (checked here), so `&Value` can be lent as an onyx_value.
 const _: () = {
     assert!(std::mem::offset_of!(onyx_value, inner) == 0 && size_of::<onyx_value>() == size_of::<Value>());
-    assert!(std::mem::offset_of!(onyx_value_type, inner) == 0 && size_of::<onyx_value_type>() == size_of::<ValueType>());
     assert!(std::mem::offset_of!(onyx_tensor, inner) == 0 && size_of::<onyx_tensor>() == size_of::<Tensor>());
 };
 
@@ -38,10 +54,6 @@ fn lend_value(value: &Value) -> *const onyx_value {
 
 fn lend_tensor(tensor: &Tensor) -> *const onyx_tensor {
     (tensor as *const Tensor).cast()
-}
-
-pub(crate) fn lend_type(value_type: &ValueType) -> *const onyx_value_type {
-    (value_type as *const ValueType).cast()
 }
 
 fn boxed_value(value: Value) -> *mut onyx_value {
@@ -117,7 +129,8 @@ pub extern "C" fn onyx_value_create_tensor(tensor: *mut onyx_tensor, out: *mut *
 
 /// Makes a sequence of `count` values (0 for an empty one), all of one type
 /// (ONYX_ERROR_TYPE_MISMATCH naming the first that differs). Takes ownership of every
-/// item, also on failure: do not free them.
+/// item, also on failure: do not free them (only `items` NULL with `count` > 0, an
+/// ONYX_ERROR_NULL_POINTER, takes nothing, as there is nothing to take).
 #[no_mangle]
 pub extern "C" fn onyx_value_create_sequence(items: *const *mut onyx_value, count: usize, out: *mut *mut onyx_value) -> *mut onyx_status {
     guard(|| {
@@ -276,14 +289,21 @@ pub extern "C" fn onyx_session_run_values(
 /// is NULL.
 #[no_mangle]
 pub extern "C" fn onyx_value_info_type(info: *const onyx_value_info) -> *const onyx_value_type {
-    unsafe { info.as_ref() }.map_or(std::ptr::null(), |i| lend_type(i.value_type()))
+    unsafe { info.as_ref() }.map_or(std::ptr::null(), |i| i.value_type() as *const onyx_value_type)
 }
 
 /// The type in ONNX's notation ("tensor(float)", "seq(map(int64,tensor(float)))",
 /// "optional(tensor(string))"), borrowed from the session; "" if `info` is NULL.
 #[no_mangle]
 pub extern "C" fn onyx_value_info_type_name(info: *const onyx_value_info) -> *const c_char {
-    crate::status::guard_value(c"".as_ptr(), || unsafe { info.as_ref() }.map_or(c"".as_ptr(), |i| i.type_name().as_ptr()))
+    crate::status::guard_value(c"".as_ptr(), || unsafe { info.as_ref() }.map_or(c"".as_ptr(), |i| i.value_type().name().as_ptr()))
+}
+
+/// The type in ONNX's notation ("seq(tensor(float))"), borrowed like `value_type`; "" if
+/// `value_type` is NULL.
+#[no_mangle]
+pub extern "C" fn onyx_value_type_name(value_type: *const onyx_value_type) -> *const c_char {
+    unsafe { value_type.as_ref() }.map_or(c"".as_ptr(), |t| t.name.as_ptr())
 }
 
 /// ONYX_VALUE_KIND_* of the type; 0 if `value_type` is NULL.
@@ -312,5 +332,5 @@ pub extern "C" fn onyx_value_type_key_type(value_type: *const onyx_value_type) -
 /// type or a NULL `value_type`. Borrowed like `value_type`.
 #[no_mangle]
 pub extern "C" fn onyx_value_type_item(value_type: *const onyx_value_type) -> *const onyx_value_type {
-    unsafe { value_type.as_ref() }.and_then(|t| t.inner.item()).map_or(std::ptr::null(), lend_type)
+    unsafe { value_type.as_ref() }.and_then(|t| t.item.as_deref()).map_or(std::ptr::null(), |t| t as *const onyx_value_type)
 }

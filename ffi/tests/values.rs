@@ -129,6 +129,9 @@ fn a_classifier_takes_floats_and_gives_string_labels_and_zipmap_probabilities() 
     let value_type = onyx_value_info_type(info);
     assert_eq!(onyx_value_type_kind(value_type), ONYX_VALUE_KIND_SEQUENCE);
     let map_type = onyx_value_type_item(value_type);
+    assert_eq!(unsafe { CStr::from_ptr(onyx_value_type_name(map_type)) }.to_str().unwrap(), "map(string,tensor(float))");
+    assert_eq!(unsafe { CStr::from_ptr(onyx_value_type_name(onyx_value_type_item(map_type))) }.to_str().unwrap(), "tensor(float)");
+    assert!(onyx_value_type_item(onyx_value_type_item(map_type)).is_null(), "a tensor type holds nothing");
     assert_eq!((onyx_value_type_kind(map_type), onyx_value_type_key_type(map_type), onyx_value_type_element_type(map_type)), (ONYX_VALUE_KIND_MAP, ONYX_ELEMENT_STRING, ONYX_ELEMENT_FLOAT32));
 
     let rows = [0.0f32; 8];

@@ -489,7 +489,7 @@ inline constexpr ElementType element_type_of = ElementTypeOf<std::remove_cv_t<T>
  * The full ONNX type of a model input or output, nested as ONNX nests them
  * (onyx_value_type, copied out of the session): `tensor(float)`,
  * `seq(map(int64,tensor(float)))`, `optional(tensor(string))`. to_string() is the type
- * in ONNX's notation, as core writes it (onyx_value_info_type_name). Element types are
+ * in ONNX's notation, as core writes it (onyx_value_type_name). Element types are
  * ONNX's numbers, also for types Onyx cannot hold (complex64 is ElementType(14)).
  * Copyable; the nested types are shared, never changed.
  */
@@ -517,25 +517,14 @@ class ValueType {
   friend bool operator==(const ValueType& a, const ValueType& b) noexcept { return a.name_ == b.name_; }
   friend bool operator!=(const ValueType& a, const ValueType& b) noexcept { return a.name_ != b.name_; }
 
-  /// The type of a C type handle; `name` is its notation (core's, from
-  /// onyx_value_info_type_name): the nested types' names are the parts of it.
-  static ValueType from_c(const onyx_value_type* type, std::string name) {
+  /// The type of a C type handle, with its nested types.
+  static ValueType from_c(const onyx_value_type* type) {
     ValueType out;
     out.kind_ = static_cast<ValueKind>(onyx_value_type_kind(type));
     out.element_type_ = static_cast<ElementType>(onyx_value_type_element_type(type));
     out.key_type_ = static_cast<ElementType>(onyx_value_type_key_type(type));
-    if (const onyx_value_type* item = onyx_value_type_item(type)) {
-      // "seq(X)" and "optional(X)" hold X; "map(K,V)" holds V (a key name has no comma).
-      const size_t open = name.find('('), close = name.rfind(')');
-      size_t from = open == std::string::npos ? 0 : open + 1;
-      if (out.kind_ == ValueKind::Map) {
-        const size_t comma = name.find(',', from);
-        from = comma == std::string::npos ? from : comma + 1;
-      }
-      std::string inner = close != std::string::npos && close > from ? name.substr(from, close - from) : std::string();
-      out.item_ = std::make_shared<const ValueType>(from_c(item, std::move(inner)));
-    }
-    out.name_ = std::move(name);
+    if (const onyx_value_type* item = onyx_value_type_item(type)) out.item_ = std::make_shared<const ValueType>(from_c(item));
+    out.name_ = onyx_value_type_name(type);
     return out;
   }
 
@@ -1786,7 +1775,7 @@ inline ValueInfo value_info(const onyx_value_info* info) {
   for (size_t d = 0; d < rank; ++d) {
     out.dim_names.emplace_back(str(onyx_value_info_dim_name(info, d)));
   }
-  out.value_type = ValueType::from_c(onyx_value_info_type(info), str(onyx_value_info_type_name(info)));
+  out.value_type = ValueType::from_c(onyx_value_info_type(info));
   return out;
 }
 
