@@ -212,10 +212,7 @@ impl Session {
     /// order); the result holds them in the order asked, allocated by ONNX Runtime.
     pub fn run(&self, inputs: &[(&str, &Tensor)], outputs: Option<&[&str]>, options: Option<&crate::RunOptions>) -> Result<RunOutputs> {
         let checked = self.check_inputs(inputs.iter().map(|(name, tensor)| Ok((self.input_index(name)?, Input::Tensor(tensor)))))?;
-        let outputs = match outputs {
-            None => (0..self.outputs.len()).collect(),
-            Some(names) => names.iter().map(|n| self.output_index(n)).collect::<Result<Vec<_>>>()?,
-        };
+        let outputs = self.outputs_named(outputs)?;
         self.run_checked(checked, outputs, options)
     }
 
@@ -223,10 +220,7 @@ impl Session {
     /// (for bindings that resolved names once).
     pub fn run_indexed(&self, inputs: &[(usize, &Tensor)], outputs: Option<&[usize]>, options: Option<&crate::RunOptions>) -> Result<RunOutputs> {
         let checked = self.check_inputs(inputs.iter().map(|&(index, tensor)| Ok((index, Input::Tensor(tensor)))))?;
-        let outputs = match outputs {
-            None => (0..self.outputs.len()).collect(),
-            Some(indices) => indices.iter().map(|&i| info_at(&self.outputs, i, "output").map(|_| i)).collect::<Result<Vec<_>>>()?,
-        };
+        let outputs = self.outputs_indexed(outputs)?;
         self.run_checked(checked, outputs, options)
     }
 
@@ -262,20 +256,14 @@ impl Session {
     /// tensor inputs are passed without a copy; sequences and maps are copied once.
     pub fn run_values(&self, inputs: &[(&str, &Value)], outputs: Option<&[&str]>, options: Option<&crate::RunOptions>) -> Result<RunOutputs<Value>> {
         let checked = self.check_inputs(inputs.iter().map(|(name, value)| Ok((self.input_index(name)?, Input::Value(value)))))?;
-        let outputs = match outputs {
-            None => (0..self.outputs.len()).collect(),
-            Some(names) => names.iter().map(|n| self.output_index(n)).collect::<Result<Vec<_>>>()?,
-        };
+        let outputs = self.outputs_named(outputs)?;
         self.run_values_checked(checked, outputs, options)
     }
 
     /// [`Session::run_values`] with inputs and outputs given by their index in the model.
     pub fn run_values_indexed(&self, inputs: &[(usize, &Value)], outputs: Option<&[usize]>, options: Option<&crate::RunOptions>) -> Result<RunOutputs<Value>> {
         let checked = self.check_inputs(inputs.iter().map(|&(index, value)| Ok((index, Input::Value(value)))))?;
-        let outputs = match outputs {
-            None => (0..self.outputs.len()).collect(),
-            Some(indices) => indices.iter().map(|&i| info_at(&self.outputs, i, "output").map(|_| i)).collect::<Result<Vec<_>>>()?,
-        };
+        let outputs = self.outputs_indexed(outputs)?;
         self.run_values_checked(checked, outputs, options)
     }
 
@@ -406,6 +394,22 @@ impl Session {
             true => Error::new(ErrorCode::Cancelled, "the run was cancelled: terminate was called on its run options"),
             false => crate::operator::operator_error("running the model", e.message()).unwrap_or(e),
         })
+    }
+
+    /// The model indexes of the outputs a run asks for by name (None: all, in order).
+    fn outputs_named(&self, names: Option<&[&str]>) -> Result<Vec<usize>> {
+        match names {
+            None => Ok((0..self.outputs.len()).collect()),
+            Some(names) => names.iter().map(|n| self.output_index(n)).collect(),
+        }
+    }
+
+    /// The outputs a run asks for by index, checked (None: all, in order).
+    fn outputs_indexed(&self, indices: Option<&[usize]>) -> Result<Vec<usize>> {
+        match indices {
+            None => Ok((0..self.outputs.len()).collect()),
+            Some(indices) => indices.iter().map(|&i| info_at(&self.outputs, i, "output").map(|_| i)).collect(),
+        }
     }
 
     fn input_index(&self, name: &str) -> Result<usize> {
