@@ -50,7 +50,8 @@ namespace Onyx
         }
 
         /// <summary>Makes a tensor value. It takes <paramref name="tensor"/> over: the tensor reads as
-        /// disposed afterwards, and an array it borrows stays pinned until the value is disposed.</summary>
+        /// disposed afterwards, and an array it borrows stays pinned until the value is disposed.
+        /// (Like every factory here, call it when no run on another thread uses what it takes over.)</summary>
         /// <param name="tensor">A tensor the caller owns (not one a value or a kernel lends).</param>
         public static Value Of(Tensor tensor)
         {

@@ -174,6 +174,30 @@ namespace Onyx.Tests
         }
 
         [Test]
+        public void GivingAValueAwayEndsWhatItLent()
+        {
+            long before = BindingTests.Live();
+            Value item = Value.Of(Tensor.Copy(new[] { 4L, 5L }, 2));
+            Tensor lent = item.Tensor;
+            Assert.That(lent.ToArray<long>(), Is.EqualTo(new[] { 4L, 5L }));
+            using (Value optional = Value.Optional(item))
+            {
+                // The native value moved into the optional: the old loan is over, the new owner reads it.
+                Assert.Throws<ObjectDisposedException>(() => lent.ToArray<long>());
+                Assert.Throws<ObjectDisposedException>(() => { var unused = item.Tensor; });
+                Assert.That(optional.Item.Tensor.ToArray<long>(), Is.EqualTo(new[] { 4L, 5L }));
+                // What the optional lends stays its own.
+                Assert.Throws<ArgumentException>(() => Value.Optional(optional.Item));
+                using (Tensor values = Tensor.Copy(new[] { 1f, 2f }, 2))
+                {
+                    Assert.Throws<ArgumentException>(() => Value.Map(optional.Item.Tensor, values));
+                    Assert.That(values.ToArray<float>(), Is.EqualTo(new[] { 1f, 2f }), "a refused map takes nothing");
+                }
+            }
+            Assert.That(BindingTests.Live(), Is.EqualTo(before));
+        }
+
+        [Test]
         public void SequencesHoldValuesOfOneType()
         {
             long before = BindingTests.Live();
