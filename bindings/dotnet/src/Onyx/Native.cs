@@ -146,7 +146,7 @@ namespace Onyx
                                                                      IntPtr* outputNames, UIntPtr outputCount, IntPtr* outputs);
         // Types are borrowed from the session, like value infos.
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_info_type(IntPtr info);
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_info_type_name(IntPtr info);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_type_name(IntPtr type);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_value_type_kind(IntPtr valueType);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_value_type_element_type(IntPtr valueType);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_value_type_key_type(IntPtr valueType);

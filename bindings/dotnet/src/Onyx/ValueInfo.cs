@@ -25,7 +25,7 @@ namespace Onyx
     {
         private readonly long[] shape;
 
-        private ValueInfo(string name, ValueKind kind, ElementType elementType, long[] shape, IReadOnlyList<string> dimensionNames, ValueType valueType)
+        private ValueInfo(string name, ValueKind kind, ElementType elementType, long[] shape, IReadOnlyList<string> dimensionNames, OnyxValueType valueType)
         {
             ValueType = valueType;
             Name = name;
@@ -41,9 +41,9 @@ namespace Onyx
         /// <summary>What the value is: a tensor, a sequence, a map or an optional (as Onyx reports it).</summary>
         public ValueKind Kind { get; private set; }
 
-        /// <summary>Its full ONNX type (<c>seq(map(string,tensor(float)))</c>, ...): <see cref="Onyx.ValueType.ToString"/>
+        /// <summary>Its full ONNX type (<c>seq(map(string,tensor(float)))</c>, ...): <see cref="OnyxValueType.ToString"/>
         /// prints ONNX's notation.</summary>
-        public ValueType ValueType { get; private set; }
+        public OnyxValueType ValueType { get; private set; }
 
         /// <summary>Its element type; <see cref="Onyx.ElementType.Undefined"/> when it is not a tensor of
         /// an element type Onyx supports (see <see cref="Kind"/>).</summary>
@@ -85,7 +85,7 @@ namespace Onyx
                 (ElementType)Native.onyx_value_info_element_type(info),
                 shape,
                 new ReadOnlyCollection<string>(names),
-                ValueType.Read(Native.onyx_value_info_type(info), Utf8.FromNative(Native.onyx_value_info_type_name(info))));
+                OnyxValueType.Read(Native.onyx_value_info_type(info)));
         }
     }
 }

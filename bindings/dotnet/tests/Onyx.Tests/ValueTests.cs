@@ -300,7 +300,7 @@ namespace Onyx.Tests
                 Assert.That(label.ElementType, Is.EqualTo(ElementType.String));
                 // skl2onnx's ZipMap output: a sequence of maps from class label to probability.
                 ValueInfo probabilities = session.Outputs.Single(o => o.Name == "output_probability");
-                Onyx.ValueType type = probabilities.ValueType;
+                OnyxValueType type = probabilities.ValueType;
                 Assert.That(probabilities.Kind, Is.EqualTo(ValueKind.Sequence));
                 Assert.That(type.ToString(), Is.EqualTo("seq(map(string,tensor(float)))"));
                 Assert.That(type.Kind, Is.EqualTo(ValueKind.Sequence));

@@ -7,13 +7,13 @@ namespace Onyx
     /// <c>tensor(float)</c>, <c>seq(map(int64,tensor(float)))</c>, <c>optional(tensor(string))</c>.
     /// <see cref="ToString"/> prints ONNX's notation (core's text). Immutable.
     /// </summary>
-    /// <remarks>In a file that also says <c>using System;</c>, write <c>Onyx.ValueType</c> (or a using
-    /// alias): <see cref="System.ValueType"/> has the same short name.</remarks>
-    public sealed class ValueType
+    /// <remarks>Not called <c>ValueType</c>, which <see cref="System.ValueType"/> is (as
+    /// <see cref="OnyxRuntime"/> is not called <c>Runtime</c>).</remarks>
+    public sealed class OnyxValueType
     {
         private readonly string notation;
 
-        private ValueType(ValueKind kind, int elementType, int keyType, ValueType item, string notation)
+        private OnyxValueType(ValueKind kind, int elementType, int keyType, OnyxValueType item, string notation)
         {
             Kind = kind;
             ElementTypeNumber = elementType;
@@ -46,7 +46,7 @@ namespace Onyx
         public int KeyTypeNumber { get; private set; }
 
         /// <summary>What a sequence or an optional holds, or a map's values; null for a tensor type.</summary>
-        public ValueType Item { get; private set; }
+        public OnyxValueType Item { get; private set; }
 
         /// <summary>ONNX's notation: <c>seq(map(int64,tensor(float)))</c>.</summary>
         public override string ToString()
@@ -57,7 +57,7 @@ namespace Onyx
         /// <summary>Same notation, same type.</summary>
         public override bool Equals(object obj)
         {
-            var other = obj as ValueType;
+            var other = obj as OnyxValueType;
             return other != null && other.notation == notation;
         }
 
@@ -72,30 +72,16 @@ namespace Onyx
             return Enum.IsDefined(typeof(ElementType), number) ? (ElementType)number : ElementType.Undefined;
         }
 
-        /// <summary>Copies a borrowed <c>onyx_value_type*</c> (the caller keeps its session alive);
-        /// <paramref name="notation"/> is core's text for it.</summary>
-        internal static ValueType Read(IntPtr type, string notation)
+        /// <summary>Copies a borrowed <c>onyx_value_type*</c> and its nested types (the caller
+        /// keeps its session alive); the notation is core's (<c>onyx_value_type_name</c>).</summary>
+        internal static OnyxValueType Read(IntPtr type)
         {
             if (type == IntPtr.Zero) return null;
             var kind = (ValueKind)Native.onyx_value_type_kind(type);
             IntPtr item = Native.onyx_value_type_item(type);
-            ValueType itemType = item == IntPtr.Zero ? null : Read(item, Inner(notation));
-            return new ValueType(kind, (int)Native.onyx_value_type_element_type(type), (int)Native.onyx_value_type_key_type(type), itemType, notation);
-        }
-
-        /// <summary>The item's part of core's notation: <c>seq(X)</c>, <c>optional(X)</c> and
-        /// <c>map(key,X)</c> give X.</summary>
-        private static string Inner(string notation)
-        {
-            int open = notation.IndexOf('(');
-            if (open < 0 || !notation.EndsWith(")", StringComparison.Ordinal)) return notation;
-            string inside = notation.Substring(open + 1, notation.Length - open - 2);
-            if (notation.StartsWith("map(", StringComparison.Ordinal))
-            {
-                int comma = inside.IndexOf(',');
-                return comma < 0 ? inside : inside.Substring(comma + 1);
-            }
-            return inside;
+            OnyxValueType itemType = item == IntPtr.Zero ? null : Read(item);
+            string notation = Utf8.FromNative(Native.onyx_value_type_name(type));
+            return new OnyxValueType(kind, (int)Native.onyx_value_type_element_type(type), (int)Native.onyx_value_type_key_type(type), itemType, notation);
         }
     }
 }
