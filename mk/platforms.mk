@@ -132,7 +132,7 @@ test-node-windows-x64: node-platform-packages suite-windows-x64 | $(LOGS)
 	@bash scripts/fetch-node-windows.sh
 	@echo "onyx: [node-win64] the shared suite through the Node binding, node.exe $(NODE_WINDOWS_X64_VERSION) under wine-win64.sh"
 	@rm -rf $(NODE_WIN_APP) && mkdir -p $(NODE_WIN_APP)/test $(NODE_WIN_APP)/node_modules/onyx-onnx-win32-x64-gnu
-	@cp $(NODE_DIR)/index.js $(NODE_DIR)/package.json $(NODE_WIN_APP)/ && cp $(NODE_DIR)/test/suite.test.js $(NODE_WIN_APP)/test/
+	@cp $(NODE_DIR)/index.js $(NODE_DIR)/package.json $(NODE_WIN_APP)/ && cp $(NODE_DIR)/test/suite.test.js $(NODE_DIR)/test/values.js $(NODE_WIN_APP)/test/
 	@tar -xzf $(NODE_PLATFORM_DIR)/onyx-onnx-win32-x64-gnu-$(ONYX_VERSION).tgz --strip-components=1 -C $(NODE_WIN_APP)/node_modules/onyx-onnx-win32-x64-gnu
 	@t0=$$(date +%s); status=0; \
 	cd $(NODE_WIN_APP) && NODE_SKIP_PLATFORM_CHECK=1 ONYX_SUITE_DIR=$(PLAT_BUILD)/windows-x64/suite env -u ONYX_ORT_LIBRARY \

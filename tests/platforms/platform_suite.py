@@ -11,6 +11,7 @@ matching ones out (another part of the platform's suite runs them):
 
 - the header's custom-op libraries are the platform's builds: Onyx's test library
   cross-built from customops/, and ONNX Runtime Extensions' DLL on windows-x64;
+- a case's model outside the fixtures (the OCR model) is named from OUT_DIR;
 - Windows: the path of error_runtime_path_missing is a Windows path (the case checks
   that the message names the path tried, as the platform writes it);
 - cases the platform cannot have are left out, and OUT_DIR/skipped.txt lists them,
@@ -93,6 +94,10 @@ def main():
                 line = f"{key} {rel(args.custom_op_library)}"
             elif key == "custom_op_library_extensions":
                 line = f"{key} {rel(args.extensions_library)}" if args.extensions_library else line
+            elif name and key == "model" and not value.startswith("fixtures/"):
+                # A model outside the fixtures (the OCR model in .cache/models): the same
+                # file, from this folder.
+                line = f"{key} {rel(source / value)}"
             elif args.platform == "windows-x64" and name == "error_runtime_path_missing" and key in ("path", "message_contains"):
                 line = f"{key} C:\\nonexistent\\onnxruntime.dll"
             lines.append(line)
