@@ -224,15 +224,27 @@ impl Buffer {
 
 /// The bytes a shape needs, as arithmetic says (a 0 dimension makes 0, whatever the
 /// others); None for a negative dimension, an unknown type or more than usize.
-fn needed_bytes(elem: u32, shape: &[i64]) -> Option<usize> {
-    let size = ElementType::from_onnx(elem).ok()?.size();
+/// Elements of a shape (None for a negative dimension or an overflow; 0 with a 0 in it).
+fn element_count(shape: &[i64]) -> Option<usize> {
     if shape.iter().any(|&d| d < 0) {
         return None;
     }
     if shape.contains(&0) {
         return Some(0);
     }
-    shape.iter().try_fold(size, |n, &d| n.checked_mul(d as usize))
+    shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d as usize))
+}
+
+/// Bytes of data a tensor of `elem` and `shape` holds: ONNX packs the 4-bit types
+/// (21-23) two per byte and the 2-bit ones (25, 26) four; strings (8) have none.
+fn needed_bytes(elem: u32, shape: &[i64]) -> Option<usize> {
+    let size = ElementType::from_onnx(elem).ok()?.size();
+    let count = element_count(shape)?;
+    match elem {
+        21..=23 => Some(count.div_ceil(2)),
+        25 | 26 => Some(count.div_ceil(4)),
+        _ => count.checked_mul(size),
+    }
 }
 
 /// Shape, element type, byte length and memory for one tensor of the plan.
@@ -259,16 +271,20 @@ fn prepare(spec: &TensorSpec) -> Prepared {
     }
     .min(MAX_BUFFER);
     let buffer = Buffer::new(&spec.fill, length);
-    Prepared { make: spec.make, elem, shape, length, buffer, null_shape: spec.null_shape }
+    // A string tensor's elements are memory Onyx and ONNX Runtime write (not calloc's
+    // untouched pages): bound them as buffers are bounded, making an oversized one by copy
+    // instead (which refuses strings).
+    let oversized_strings = elem == 8 && element_count(&shape).is_none_or(|n| n > MAX_BUFFER);
+    let make = if oversized_strings && matches!(spec.make, Make::Zeros) { Make::Copy } else { spec.make };
+    Prepared { make, elem, shape, length, buffer, null_shape: spec.null_shape }
 }
 
 /// What a tensor must report once created.
 fn check_tensor(p: &Prepared, elem: u32, shape: &[i64], bytes: usize, count: usize, what: &str) {
     assert_eq!(elem, p.elem, "{what}: element type");
     assert_eq!(shape, &p.shape[..], "{what}: shape");
-    let size = ElementType::from_onnx(elem).expect("a created tensor has a supported type").size();
     assert_eq!(Some(bytes), needed_bytes(elem, &p.shape), "{what}: byte length");
-    assert_eq!(count * size, bytes, "{what}: element count");
+    assert_eq!(Some(count), element_count(&p.shape), "{what}: element count");
     if !matches!(p.make, Make::Zeros) {
         assert!(bytes <= p.length, "{what}: a copied or borrowed tensor holds more than it was given");
     }
