@@ -1018,10 +1018,11 @@ void onyx_value_free(struct onyx_value *value);
 uint32_t onyx_value_kind(const struct onyx_value *value);
 
 /**
- * The tensor a tensor value is, borrowed until the value is freed; NULL for another
- * kind or a NULL `value`.
+ * The tensor a tensor value is, borrowed until the value is freed;
+ * ONYX_ERROR_TYPE_MISMATCH for another kind.
  */
-const struct onyx_tensor *onyx_value_tensor(const struct onyx_value *value);
+struct onyx_status *onyx_value_tensor(const struct onyx_value *value,
+                                      const struct onyx_tensor **out);
 
 /**
  * Items of a sequence, entries of a map, 1 for a present optional, 0 for an absent
@@ -1032,11 +1033,19 @@ size_t onyx_value_count(const struct onyx_value *value);
 /**
  * Item `index` of a sequence, or the item of a present optional (`index` 0), borrowed
  * until `value` is freed. ONYX_ERROR_INDEX_OUT_OF_RANGE past the end (an absent
- * optional has none), ONYX_ERROR_TYPE_MISMATCH for a tensor or a map.
+ * optional has none), ONYX_ERROR_TYPE_MISMATCH for a tensor or a map (core's "is not a
+ * sequence").
  */
 struct onyx_status *onyx_value_item(const struct onyx_value *value,
                                     size_t index,
                                     const struct onyx_value **out);
+
+/**
+ * The item of an optional value, borrowed until `value` is freed, or NULL when it is
+ * absent; ONYX_ERROR_TYPE_MISMATCH for another kind.
+ */
+struct onyx_status *onyx_value_optional(const struct onyx_value *value,
+                                        const struct onyx_value **out);
 
 /**
  * The keys (`*keys`) and values (`*values`) of a map, two 1-D tensors of one length,

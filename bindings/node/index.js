@@ -174,9 +174,7 @@ class Tensor {
    * tensor has none: TYPE_MISMATCH (use toStringArray()).
    */
   get data() {
-    if (this._type === STRING) {
-      throw new OnyxError('TYPE_MISMATCH', ErrorCode.TYPE_MISMATCH, 'a string tensor holds strings, not bytes: read them with toStringArray()');
-    }
+    if (this._type === STRING) call(() => native.tensorCheckRawData(this._type));
     return view(this._bytes, this._type);
   }
   get borrowed() { return this._borrowed; }

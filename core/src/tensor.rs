@@ -338,6 +338,15 @@ impl Tensor {
         Self::check_element_type(self.element_type, wanted)
     }
 
+    /// TYPE_MISMATCH for a string tensor, which has no raw data: the rule for every read
+    /// of a tensor's bytes (its strings are read with `strings`).
+    pub fn check_raw_data(held: ElementType) -> Result<()> {
+        match held {
+            ElementType::String => Err(Error::new(ErrorCode::TypeMismatch, "a string tensor has no raw data: read its strings")),
+            _ => Ok(()),
+        }
+    }
+
     /// TYPE_MISMATCH unless a tensor holding `held` elements may be read as `wanted`.
     pub fn check_element_type(held: ElementType, wanted: ElementType) -> Result<()> {
         if wanted != held {

@@ -102,6 +102,40 @@ impl Value {
         }
     }
 
+    /// The tensor this value is; TYPE_MISMATCH naming the value's kind otherwise. The
+    /// typed reads below are the one rule every binding's readers go through.
+    pub fn tensor(&self) -> Result<&Tensor> {
+        self.as_tensor().ok_or_else(|| self.not_a("a tensor"))
+    }
+
+    /// A sequence's items; TYPE_MISMATCH for another kind.
+    pub fn items(&self) -> Result<&[Value]> {
+        match self {
+            Self::Sequence(items) => Ok(items),
+            _ => Err(self.not_a("a sequence")),
+        }
+    }
+
+    /// A map's keys and values; TYPE_MISMATCH for another kind.
+    pub fn map(&self) -> Result<&Map> {
+        match self {
+            Self::Map(map) => Ok(map),
+            _ => Err(self.not_a("a map")),
+        }
+    }
+
+    /// An optional's item (None when absent); TYPE_MISMATCH for another kind.
+    pub fn optional(&self) -> Result<Option<&Value>> {
+        match self {
+            Self::Optional(item) => Ok(item.as_deref()),
+            _ => Err(self.not_a("an optional")),
+        }
+    }
+
+    fn not_a(&self, what: &str) -> Error {
+        Error::new(ErrorCode::TypeMismatch, format!("a {} value is not {what}", self.kind().name()))
+    }
+
     /// The value's own type, as far as it shows: None for an empty sequence or an
     /// absent optional (and a sequence of them), whose item type a value cannot tell.
     pub fn value_type(&self) -> Option<ValueType> {

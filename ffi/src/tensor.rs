@@ -139,6 +139,7 @@ pub extern "C" fn onyx_tensor_data_as(tensor: *const onyx_tensor, element_type: 
         let wanted = ElementType::from_onnx(element_type)?;
         check_out(out, "out")?;
         tensor.expect_element_type(wanted)?;
+        Tensor::check_raw_data(wanted)?;
         write_out(out, tensor.data_ptr().cast());
         Ok(())
     })

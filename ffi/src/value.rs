@@ -190,11 +190,16 @@ pub extern "C" fn onyx_value_kind(value: *const onyx_value) -> u32 {
     unsafe { value.as_ref() }.map_or(0, |v| v.inner.kind() as u32)
 }
 
-/// The tensor a tensor value is, borrowed until the value is freed; NULL for another
-/// kind or a NULL `value`.
+/// The tensor a tensor value is, borrowed until the value is freed;
+/// ONYX_ERROR_TYPE_MISMATCH for another kind.
 #[no_mangle]
-pub extern "C" fn onyx_value_tensor(value: *const onyx_value) -> *const onyx_tensor {
-    unsafe { value.as_ref() }.and_then(|v| v.inner.as_tensor()).map_or(std::ptr::null(), lend_tensor)
+pub extern "C" fn onyx_value_tensor(value: *const onyx_value, out: *mut *const onyx_tensor) -> *mut onyx_status {
+    guard(|| {
+        let tensor = non_null(value, "value")?.inner.tensor()?;
+        check_out(out, "out")?;
+        write_out(out, lend_tensor(tensor));
+        Ok(())
+    })
 }
 
 /// Items of a sequence, entries of a map, 1 for a present optional, 0 for an absent
@@ -211,21 +216,33 @@ pub extern "C" fn onyx_value_count(value: *const onyx_value) -> usize {
 
 /// Item `index` of a sequence, or the item of a present optional (`index` 0), borrowed
 /// until `value` is freed. ONYX_ERROR_INDEX_OUT_OF_RANGE past the end (an absent
-/// optional has none), ONYX_ERROR_TYPE_MISMATCH for a tensor or a map.
+/// optional has none), ONYX_ERROR_TYPE_MISMATCH for a tensor or a map (core's "is not a
+/// sequence").
 #[no_mangle]
 pub extern "C" fn onyx_value_item(value: *const onyx_value, index: usize, out: *mut *const onyx_value) -> *mut onyx_status {
     guard(|| {
         let value = &non_null(value, "value")?.inner;
-        let items: &[Value] = match value {
-            Value::Sequence(items) => items,
-            Value::Optional(item) => item.as_deref().map_or(&[], std::slice::from_ref),
-            other => return Err(Error::new(ErrorCode::TypeMismatch, format!("a {} value has no items", kind_name(other)))),
+        let items: &[Value] = match value.optional() {
+            Ok(item) => item.map_or(&[], std::slice::from_ref),
+            Err(_) => value.items()?,
         };
         let item = items.get(index).ok_or_else(|| {
-            Error::new(ErrorCode::IndexOutOfRange, format!("item index {index} is out of range: the {} holds {}", kind_name(value), items.len()))
+            Error::new(ErrorCode::IndexOutOfRange, format!("item index {index} is out of range: the {} holds {}", value.kind().name(), items.len()))
         })?;
         check_out(out, "out")?;
         write_out(out, lend_value(item));
+        Ok(())
+    })
+}
+
+/// The item of an optional value, borrowed until `value` is freed, or NULL when it is
+/// absent; ONYX_ERROR_TYPE_MISMATCH for another kind.
+#[no_mangle]
+pub extern "C" fn onyx_value_optional(value: *const onyx_value, out: *mut *const onyx_value) -> *mut onyx_status {
+    guard(|| {
+        let item = non_null(value, "value")?.inner.optional()?;
+        check_out(out, "out")?;
+        write_out(out, item.map_or(std::ptr::null(), lend_value));
         Ok(())
     })
 }
@@ -236,10 +253,7 @@ pub extern "C" fn onyx_value_item(value: *const onyx_value, index: usize, out: *
 #[no_mangle]
 pub extern "C" fn onyx_value_map(value: *const onyx_value, keys: *mut *const onyx_tensor, values: *mut *const onyx_tensor) -> *mut onyx_status {
     guard(|| {
-        let Value::Map(map) = &non_null(value, "value")?.inner else {
-            let value = unsafe { &(*value).inner };
-            return Err(Error::new(ErrorCode::TypeMismatch, format!("a {} value is not a map", kind_name(value))));
-        };
+        let map = non_null(value, "value")?.inner.map()?;
         if !keys.is_null() {
             write_out(keys, lend_tensor(map.keys()));
         }
@@ -250,9 +264,6 @@ pub extern "C" fn onyx_value_map(value: *const onyx_value, keys: *mut *const ony
     })
 }
 
-fn kind_name(value: &Value) -> &'static str {
-    value.kind().name()
-}
 
 /// Runs the model on values of any kind and returns every kind of output: arguments as
 /// in onyx_session_run, with values for tensors. A plain tensor input is passed without

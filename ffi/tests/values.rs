@@ -42,6 +42,20 @@ fn floats(values: &[f32]) -> *mut onyx_tensor {
     tensor
 }
 
+/// The tensor a tensor value lends.
+fn tensor_of(value: *const onyx_value) -> *const onyx_tensor {
+    let mut tensor = ptr::null();
+    assert_eq!(outcome(onyx_value_tensor(value, &mut tensor)).0, 0);
+    tensor
+}
+
+/// Item 0 of a sequence.
+fn item_tensor_value_of(sequence: *const onyx_value) -> *const onyx_value {
+    let mut item = ptr::null();
+    assert_eq!(outcome(onyx_value_item(sequence, 0, &mut item)).0, 0);
+    item
+}
+
 fn tensor_value(tensor: *mut onyx_tensor) -> *mut onyx_value {
     let mut value = ptr::null_mut();
     assert_eq!(outcome(onyx_value_create_tensor(tensor, &mut value)).0, 0);
@@ -68,6 +82,11 @@ fn strings_round_trip_with_nul_and_non_ascii_and_bad_utf8_names_the_element() {
     let (code, text) = strings(&[3], &[b"one", b"two"]).unwrap_err();
     assert_eq!(code, ONYX_ERROR_BUFFER_SIZE_MISMATCH);
     assert!(text.contains("2 strings") && text.contains("needs 3"), "{text}");
+    let strings_tensor = strings(&[1], &[b"x"]).unwrap();
+    let mut raw = ptr::null();
+    let (code, text) = outcome(onyx_tensor_data_as(strings_tensor, ONYX_ELEMENT_STRING, &mut raw));
+    assert_eq!((code, text.as_str()), (ONYX_ERROR_TYPE_MISMATCH, "a string tensor has no raw data: read its strings"));
+    onyx_tensor_free(strings_tensor);
     let floats = floats(&[1.0]);
     assert_eq!(outcome(onyx_tensor_string(floats, 0, &mut data, &mut length)).0, ONYX_ERROR_TYPE_MISMATCH);
     onyx_tensor_free(floats);
@@ -107,14 +126,28 @@ fn maps_and_sequences_refuse_what_onnx_cannot_hold() {
     assert_eq!(outcome(onyx_value_create_sequence(one.as_ptr(), 1, &mut sequence)).0, 0);
     let mut item = ptr::null();
     assert_eq!(outcome(onyx_value_item(sequence, 0, &mut item)).0, 0);
-    assert_eq!(onyx_tensor_element_count(onyx_value_tensor(item)), 2);
+    assert_eq!(onyx_tensor_element_count(tensor_of(item)), 2);
     assert_eq!(outcome(onyx_value_item(sequence, 1, &mut item)).0, ONYX_ERROR_INDEX_OUT_OF_RANGE);
+
+    // Reading a value as another kind: core's TYPE_MISMATCH, naming both kinds.
+    let mut lent = ptr::null();
+    let (code, text) = outcome(onyx_value_tensor(sequence, &mut lent));
+    assert_eq!((code, text.as_str()), (ONYX_ERROR_TYPE_MISMATCH, "a sequence value is not a tensor"));
+    let (code, text) = outcome(onyx_value_map(sequence, ptr::null_mut(), ptr::null_mut()));
+    assert_eq!((code, text.as_str()), (ONYX_ERROR_TYPE_MISMATCH, "a sequence value is not a map"));
+    let (code, text) = outcome(onyx_value_optional(sequence, &mut item));
+    assert_eq!((code, text.as_str()), (ONYX_ERROR_TYPE_MISMATCH, "a sequence value is not an optional"));
+    let (code, text) = outcome(onyx_value_item(item_tensor_value_of(sequence), 0, &mut item));
+    assert_eq!((code, text.as_str()), (ONYX_ERROR_TYPE_MISMATCH, "a tensor value is not a sequence"));
     onyx_value_free(sequence);
 
     let mut absent = ptr::null_mut();
     assert_eq!(outcome(onyx_value_create_optional(ptr::null_mut(), &mut absent)).0, 0);
     assert_eq!((onyx_value_kind(absent), onyx_value_count(absent)), (ONYX_VALUE_KIND_OPTIONAL, 0));
     assert_eq!(outcome(onyx_value_item(absent, 0, &mut item)).0, ONYX_ERROR_INDEX_OUT_OF_RANGE);
+    item = ptr::dangling();
+    assert_eq!(outcome(onyx_value_optional(absent, &mut item)).0, 0);
+    assert!(item.is_null(), "an absent optional has no item");
     onyx_value_free(absent);
 }
 
@@ -141,7 +174,7 @@ fn a_classifier_takes_floats_and_gives_string_labels_and_zipmap_probabilities() 
     let names = [c"input".as_ptr()];
     let mut outputs = [ptr::null_mut(); 2];
     assert_eq!(outcome(onyx_session_run_values(session, ptr::null(), names.as_ptr(), [input.cast_const()].as_ptr(), 1, ptr::null(), 2, outputs.as_mut_ptr())).0, 0);
-    let labels = onyx_value_tensor(outputs[0]);
+    let labels = tensor_of(outputs[0]);
     assert_eq!((onyx_tensor_element_type(labels), onyx_tensor_element_count(labels)), (ONYX_ELEMENT_STRING, 2));
     assert_eq!(onyx_value_count(outputs[1]), 2, "one map per row");
     let mut row = ptr::null();
@@ -166,7 +199,7 @@ fn a_classifier_takes_floats_and_gives_string_labels_and_zipmap_probabilities() 
     assert_eq!(code, ONYX_ERROR_TYPE_MISMATCH, "{text}");
     // The tensor-only run refuses the sequence output before running, naming it.
     let mut tensors = [ptr::null_mut(); 2];
-    let (code, text) = outcome(onyx_session_run(session, ptr::null(), names.as_ptr(), [onyx_value_tensor(input)].as_ptr(), 1, ptr::null(), 2, tensors.as_mut_ptr()));
+    let (code, text) = outcome(onyx_session_run(session, ptr::null(), names.as_ptr(), [tensor_of(input)].as_ptr(), 1, ptr::null(), 2, tensors.as_mut_ptr()));
     assert_eq!(code, ONYX_ERROR_TYPE_MISMATCH);
     assert!(text.contains("output 'output_probability' is a sequence (seq(map(string,tensor(float))))"), "{text}");
     assert_eq!(outcome(onyx_session_run_values(session, ptr::null(), names.as_ptr(), [input.cast_const()].as_ptr(), 1, ptr::null(), 2, outputs.as_mut_ptr())).0, 0, "still usable");
@@ -188,7 +221,7 @@ fn a_text_model_takes_a_string_tensor() {
     let mut outputs = [ptr::null_mut(); 2];
     let (code, text) = outcome(onyx_session_run_values(session, ptr::null(), names.as_ptr(), [input.cast_const()].as_ptr(), 1, ptr::null(), 2, outputs.as_mut_ptr()));
     assert_eq!(code, 0, "{text}");
-    assert_eq!(onyx_tensor_element_count(onyx_value_tensor(outputs[0])), 2);
+    assert_eq!(onyx_tensor_element_count(tensor_of(outputs[0])), 2);
     outputs.iter().for_each(|v| onyx_value_free(*v));
     onyx_value_free(input);
     onyx_session_free(session);

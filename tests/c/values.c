@@ -210,7 +210,11 @@ static int compare_values(const onyx_value *got, const onyx_value *want, int sha
         return 1;
     }
     switch (kind) {
-    case ONYX_VALUE_KIND_TENSOR: return compare_tensors(onyx_value_tensor(got), onyx_value_tensor(want), shape_only, why, size);
+    case ONYX_VALUE_KIND_TENSOR: {
+        const onyx_tensor *g, *w;
+        if (status_failed(onyx_value_tensor(got, &g), why, size, "tensor") || status_failed(onyx_value_tensor(want, &w), why, size, "tensor")) return 1;
+        return compare_tensors(g, w, shape_only, why, size);
+    }
     case ONYX_VALUE_KIND_MAP: {
         const onyx_tensor *gk, *gv, *wk, *wv;
         if (status_failed(onyx_value_map(got, &gk, &gv), why, size, "map") || status_failed(onyx_value_map(want, &wk, &wv), why, size, "map")) return 1;

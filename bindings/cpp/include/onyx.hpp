@@ -1167,10 +1167,13 @@ class Value {
   /// A present optional (or any value that is not an optional and not empty).
   bool has_value() const noexcept { return c_ != nullptr && (kind() != ValueKind::Optional || !items_.empty()); }
 
-  /// The tensor of a tensor value (a view). TypeMismatch for another kind,
+  /// The tensor of a tensor value (a view). Core's TypeMismatch for another kind,
   /// NullPointer for an empty value.
   const Tensor& tensor() const {
-    if (!tensor_.get()) not_a(ValueKind::Tensor);
+    if (!tensor_.get()) {
+      const onyx_tensor* unused = nullptr;
+      detail::check(onyx_value_tensor(c_, &unused));  // core's error for this kind
+    }
     return tensor_.get();
   }
   /// The items of a sequence (views), in order; for an optional, its item when
@@ -1180,7 +1183,6 @@ class Value {
     if (k != ValueKind::Sequence && k != ValueKind::Optional) {
       const onyx_value* unused = nullptr;
       detail::check(onyx_value_item(c_, 0, &unused));  // core's error for this kind
-      not_a(ValueKind::Sequence);
     }
     return items_;
   }
@@ -1237,9 +1239,12 @@ class Value {
   void attach(const onyx_value* c) {
     c_ = c;
     switch (kind()) {
-      case ValueKind::Tensor:
-        tensor_ = detail::LentTensor(onyx_value_tensor(c));
+      case ValueKind::Tensor: {
+        const onyx_tensor* t = nullptr;
+        detail::check(onyx_value_tensor(c, &t));
+        tensor_ = detail::LentTensor(t);
         break;
+      }
       case ValueKind::Map: {
         const onyx_tensor* k = nullptr;
         const onyx_tensor* v = nullptr;
@@ -1264,16 +1269,8 @@ class Value {
     }
   }
 
-  [[noreturn]] void not_a(ValueKind wanted) const {
-    if (c_ == nullptr) detail::fail(ErrorCode::NullPointer, "the value is empty (moved from or released)");
-    static const char* const names[] = {"unknown", "tensor", "sequence", "map", "optional"};
-    const auto name = [](ValueKind k) { return names[static_cast<uint32_t>(k) <= 4 ? static_cast<uint32_t>(k) : 0]; };
-    const std::string message = std::string("a ") + name(kind()) + " value is not a " + name(wanted);
-    detail::fail(ErrorCode::TypeMismatch, message.c_str());
-  }
   void check_map() const {
     detail::check(onyx_value_map(c_, nullptr, nullptr));  // core's error for this kind
-    not_a(ValueKind::Map);
   }
 
   detail::Handle<onyx_value, onyx_value_free> owned_;  // NULL for a view

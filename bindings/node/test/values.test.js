@@ -68,7 +68,7 @@ test('string tensors: copies of JavaScript strings in, the same strings out', as
   await throws(() => Tensor.fromStrings([2], ['ok', new Uint8Array([0x61, 0xff])]), 'INVALID_UTF8', 'element 1');
   await throws(() => Tensor.fromStrings([3], ['a', 'b']), 'BUFFER_SIZE_MISMATCH');
   await throws(() => Tensor.zeros('float', [2]).toStringArray(), 'TYPE_MISMATCH');
-  await throws(() => t.data, 'TYPE_MISMATCH', 'toStringArray');
+  await throws(() => t.data, 'TYPE_MISMATCH', 'read its strings');
   await throws(() => t.toArray('float'), 'TYPE_MISMATCH');
 });
 

@@ -137,7 +137,8 @@ namespace Onyx
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void onyx_value_free(IntPtr value);
         // The queries take the raw pointer; Value holds a reference on its handle around them.
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern uint onyx_value_kind(IntPtr value);
-        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_tensor(IntPtr value);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_tensor(IntPtr value, out IntPtr tensor);
+        [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_optional(IntPtr value, out IntPtr item);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern UIntPtr onyx_value_count(IntPtr value);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_item(IntPtr value, UIntPtr index, out IntPtr item);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr onyx_value_map(IntPtr value, out IntPtr keys, out IntPtr values);

@@ -254,9 +254,8 @@ namespace Onyx
                     try
                     {
                         IntPtr raw = Enter(ref added);
-                        IntPtr t = Native.onyx_value_tensor(raw);
-                        if (t == IntPtr.Zero)
-                            throw new OnyxException(ErrorCode.TypeMismatch, "a " + KindName((ValueKind)Native.onyx_value_kind(raw)) + " value is not a tensor");
+                        IntPtr t;
+                        Status.Check(Native.onyx_value_tensor(raw, out t));
                         return tensor = Lend(Onyx.Tensor.OfValue(t, handle));
                     }
                     finally
@@ -317,9 +316,16 @@ namespace Onyx
         {
             get
             {
-                ValueKind kind = Kind;
-                if (kind != ValueKind.Optional)
-                    throw new OnyxException(ErrorCode.TypeMismatch, "a " + KindName(kind) + " value is not an optional: read its " + (kind == ValueKind.Sequence ? "Items" : kind == ValueKind.Map ? "Keys and Values" : "Tensor"));
+                bool added = false;
+                try
+                {
+                    IntPtr unused;
+                    Status.Check(Native.onyx_value_optional(Enter(ref added), out unused)); // core's error for another kind
+                }
+                finally
+                {
+                    if (added) handle.DangerousRelease();
+                }
                 IReadOnlyList<Value> present = Items;
                 return present.Count == 0 ? null : present[0];
             }
@@ -484,18 +490,6 @@ namespace Onyx
         internal ValueHandle Handle
         {
             get { handle.ThrowIfClosed(nameof(Value)); return handle; }
-        }
-
-        internal static string KindName(ValueKind kind)
-        {
-            switch (kind)
-            {
-                case ValueKind.Tensor: return "tensor";
-                case ValueKind.Sequence: return "sequence";
-                case ValueKind.Map: return "map";
-                case ValueKind.Optional: return "optional";
-                default: return "unknown";
-            }
         }
 
         /// <summary>

@@ -307,7 +307,7 @@ fn tensors<'a>(env: &mut JNIEnv, handles: &JLongArray, count: usize) -> JniResul
     Ok((handles, tensors))
 }
 
-fn run_options<'a>(handle: jlong) -> JniResult<Option<&'a RunOptions>> {
+pub(crate) fn run_options<'a>(handle: jlong) -> JniResult<Option<&'a RunOptions>> {
     if handle == 0 {
         Ok(None)
     } else {

@@ -139,10 +139,10 @@ pub extern "system" fn Java_dev_onyx_Native_tensorToArray<'l>(mut env: JNIEnv<'l
     entry(&mut env, |env| {
         let tensor = unsafe { borrow::<Tensor>(handle) }?;
         expect(tensor, wanted)?;
+        Tensor::check_raw_data(tensor.element_type())?;
         use ElementType as E;
         // The 8-, 4- and 2-bit types are raw bits: their bytes, as for `wanted` 0.
         let typed = match (wanted != 0).then(|| tensor.element_type()) {
-            Some(E::String) => return fail(ErrorCode::TypeMismatch, "a string tensor has no raw data: read its strings"),
             Some(t) if t.size() == 0 || t.name().starts_with("float8") => None,
             other => other,
         };
@@ -186,6 +186,7 @@ pub extern "system" fn Java_dev_onyx_Native_tensorToBuffer<'l>(
     entry(&mut env, |env| {
         let tensor = unsafe { borrow::<Tensor>(handle) }?;
         expect(tensor, wanted)?;
+        Tensor::check_raw_data(tensor.element_type())?;
         same_length(tensor, byte_length as usize, "buffer")?;
         let data = direct_buffer(env, &buffer, byte_offset, byte_length, 1, "a tensor read")?;
         // The buffer may be the tensor's own memory (a borrowed tensor read back).

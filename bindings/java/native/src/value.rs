@@ -122,10 +122,6 @@ fn lend<T>(part: &T) -> jlong {
     part as *const T as jlong
 }
 
-fn not_a<T>(value: &Value, what: &str) -> JniResult<T> {
-    fail(ErrorCode::TypeMismatch, format!("a {} value is not {what}", value.kind().name()))
-}
-
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_valueKind<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jint {
     entry(&mut env, |_| Ok(value(handle)?.kind() as jint))
@@ -135,11 +131,7 @@ pub extern "system" fn Java_dev_onyx_Native_valueKind<'l>(mut env: JNIEnv<'l>, _
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_valueTensor<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jlong {
     entry(&mut env, |_| {
-        let value = value(handle)?;
-        match value.as_tensor() {
-            Some(tensor) => Ok(lend(tensor)),
-            None => not_a(value, "a tensor"),
-        }
+        Ok(lend(value(handle)?.tensor()?))
     })
 }
 
@@ -147,9 +139,7 @@ pub extern "system" fn Java_dev_onyx_Native_valueTensor<'l>(mut env: JNIEnv<'l>,
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_valueItems<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jobject {
     entry(&mut env, |env| {
-        let value = value(handle)?;
-        let Value::Sequence(items) = value else { return not_a(value, "a sequence") };
-        let handles: Vec<jlong> = items.iter().map(lend).collect();
+        let handles: Vec<jlong> = value(handle)?.items()?.iter().map(lend).collect();
         new_longs(env, &handles)
     })
 }
@@ -158,8 +148,7 @@ pub extern "system" fn Java_dev_onyx_Native_valueItems<'l>(mut env: JNIEnv<'l>, 
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_valueMapPart<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong, values: jni::sys::jboolean) -> jlong {
     entry(&mut env, |_| {
-        let value = value(handle)?;
-        let Value::Map(map) = value else { return not_a(value, "a map") };
+        let map = value(handle)?.map()?;
         Ok(lend(if values != 0 { map.values() } else { map.keys() }))
     })
 }
@@ -168,9 +157,7 @@ pub extern "system" fn Java_dev_onyx_Native_valueMapPart<'l>(mut env: JNIEnv<'l>
 #[no_mangle]
 pub extern "system" fn Java_dev_onyx_Native_valueOptionalItem<'l>(mut env: JNIEnv<'l>, _class: JObject<'l>, handle: jlong) -> jlong {
     entry(&mut env, |_| {
-        let value = value(handle)?;
-        let Value::Optional(item) = value else { return not_a(value, "an optional") };
-        Ok(item.as_deref().map_or(0, lend))
+        Ok(value(handle)?.optional()?.map_or(0, lend))
     })
 }
 
@@ -210,7 +197,7 @@ pub extern "system" fn Java_dev_onyx_Native_sessionRunValues<'l>(
         let inputs: Vec<(&str, &Value)> = names.iter().map(String::as_str).zip(values).collect();
         let wanted = if output_names.is_null() { None } else { Some(strings(env, &output_names)?) };
         let wanted: Option<Vec<&str>> = wanted.as_ref().map(|w| w.iter().map(String::as_str).collect());
-        let options = if options == 0 { None } else { Some(unsafe { borrow::<RunOptions>(options) }?) };
+        let options = crate::session::run_options(options)?;
         let outputs = session.run_values(&inputs, wanted.as_deref(), options)?;
         let handles: Vec<jlong> = outputs.into_iter().map(into_handle).collect();
         match new_longs(env, &handles) {

@@ -839,3 +839,9 @@ pub fn tensor_allocation_failed(elem_type: u32, shape: Vec<i64>) -> napi::Result
 pub fn tensor_check_read(held: u32, wanted: u32) -> napi::Result<()> {
     guard(|| core::Tensor::check_element_type(element_type(held)?, element_type(wanted)?))
 }
+
+/// Core's TYPE_MISMATCH rule for reading the raw bytes of a tensor of `held` elements.
+#[napi]
+pub fn tensor_check_raw_data(held: u32) -> napi::Result<()> {
+    guard(|| core::Tensor::check_raw_data(element_type(held)?))
+}
