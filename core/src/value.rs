@@ -245,8 +245,8 @@ fn build(value: &Value, declared: Option<&ValueType>, what: &str, built: &mut Ve
         Value::Optional(None) => Ok(None),
         Value::Optional(Some(item)) => build(item, declared, what, built),
         Value::Map(m) => create(&[m.keys.ort_value().cast_const(), m.values.ort_value().cast_const()], ort_sys::ONNXType::ONNX_TYPE_MAP, built).map(Some),
+        // `check_against` checked the items have one type.
         Value::Sequence(items) => {
-            check_sequence(items).map_err(|e| Error::new(e.code(), format!("{what}: {}", e.message())))?;
             let item_type = match declared {
                 Some(ValueType::Sequence(item)) => Some(&**item),
                 _ => None,
@@ -290,12 +290,8 @@ pub(crate) fn check_against(value: &Value, declared: &ValueType, what: &str) -> 
             check_sequence(items).map_err(|e| Error::new(e.code(), format!("{what}: {}", e.message())))?;
             items.first().map_or(Ok(()), |item| check_against(item, item_type, &format!("{what} item 0")))
         }
-        (ValueType::Map { .. }, Value::Map(_)) => match value.value_type() {
-            Some(t) if &t == declared => Ok(()),
-            Some(t) => Err(mismatch(t.to_string())),
-            None => Ok(()),
-        },
-        (_, other) => Err(mismatch(other.value_type().map_or_else(|| format!("an empty {:?}", other.kind()).to_lowercase(), |t| t.to_string()))),
+        (ValueType::Map { .. }, Value::Map(_)) if value.value_type().as_ref() == Some(declared) => Ok(()),
+        (_, other) => Err(mismatch(other.value_type().map_or_else(|| format!("an empty {}", other.kind().name()), |t| t.to_string()))),
     }
 }
 
